@@ -1,0 +1,218 @@
+"""The command line: each command is a few lines over the stages (``python -m feeds`` too)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from feeds import __version__
+from feeds.config import Config, Source, config_path, effective_toml, load_config
+from feeds.errors import ConfigError, FeedsError
+from feeds.extract.article import extract_article
+from feeds.fetch import Fetcher, read_file
+from feeds.pipeline import CheckReport, check_source, update_source
+from feeds.store import Store
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+COMMANDS = {
+    "update": "poll sources now and write their feeds",
+    "check": "dry run of one source: what would be extracted, nothing written",
+    "config": "validate the config and print it with every default filled in",
+    "extract": "extract article pages (URLs or saved files) as JSON lines",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="feeds", description="RSS, Atom and JSON feeds for web portals that have none."
+    )
+    parser.add_argument("--version", action="version", version=f"feeds {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
+        sub.add_argument(
+            "--config", metavar="PATH", help="config file (default: $FEEDS_CONFIG or ./config.toml)"
+        )
+        return sub
+
+    update = command("update")
+    update.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
+    check = command("check")
+    check.add_argument("source", metavar="SOURCE")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument(
+        "--limit", type=int, default=5, help="article pages to fetch and show (default 5)"
+    )
+    command("config")
+    extract = command("extract")
+    extract.add_argument("targets", nargs="+", metavar="URL|FILE")
+    extract.add_argument("--source", metavar="ID", help="use this source's article rules")
+    extract.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
+    extract.add_argument("--json", action="store_true", help="one compact JSON line per page")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "extract" and not args.source and not args.config:
+            config = _optional_config(args.config)
+        else:
+            config = load_config(config_path(args.config, os.environ))
+        handler = {
+            "update": cmd_update,
+            "check": cmd_check,
+            "config": cmd_config,
+            "extract": cmd_extract,
+        }[args.command]
+        return handler(args, config)
+    except ConfigError as e:
+        print(e, file=sys.stderr)
+        return EXIT_CONFIG
+    except FeedsError as e:
+        print(e, file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _optional_config(cli_value: str | None) -> Config | None:
+    path = config_path(cli_value, os.environ)
+    return load_config(path) if path.exists() else None
+
+
+def _fetcher(config: Config | None) -> Fetcher:
+    if config is None:
+        from feeds.config import DEFAULT_USER_AGENT
+
+        return Fetcher(user_agent=DEFAULT_USER_AGENT)
+    return Fetcher(user_agent=config.settings.user_agent, timeout=config.settings.timeout)
+
+
+def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
+    assert config is not None
+    sources = [config.source(s) for s in args.sources] if args.sources else list(config.sources)
+    store = Store(config.settings.data_dir / "feeds.db")
+    ok = True
+    try:
+        with _fetcher(config) as fetcher:
+            for source in sources:
+                result = update_source(source, config.settings, store, fetcher)
+                ok &= result.ok
+                if result.ok:
+                    print(
+                        f"{source.id}: ok, {result.new} new, {result.filtered} filtered, "
+                        f"{result.listed} listed, {result.article_fetches} article pages fetched, "
+                        f"{len(result.written)} files written"
+                    )
+                    for problem in result.problems:
+                        print(f"{source.id}:   {problem}")
+                else:
+                    print(f"{source.id}: FAILED {result.error}")
+    finally:
+        store.close()
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
+    assert config is not None
+    source = config.source(args.source)
+    with _fetcher(config) as fetcher:
+        report = check_source(source, fetcher, limit=args.limit)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
+    else:
+        _print_check(report)
+    return EXIT_OK if report.items else EXIT_FAILED
+
+
+def _print_check(report: CheckReport) -> None:
+    print(f"source {report.source_id}: {len(report.items)} items from {', '.join(report.pages)}")
+    print("\nselector matches (listing, summed over pages):")
+    for label, count in report.listing_matches.items():
+        print(f"  {count:5d}  {label}")
+    if report.article_matches:
+        print(f"selector matches (article pages, over {report.articles_fetched} fetched):")
+        for label, count in report.article_matches.items():
+            print(f"  {count:5d}  {label}")
+    print(f"\n{'#':>3}  {'date':<22}  {'author':<12}  {'title':<40}  link")
+    for n, row in enumerate(report.items, start=1):
+        title, author = _clip(row.title or "", 40), _clip(row.author or "", 12)
+        print(f"{n:>3}  {row.date or '-':<22}  {author}  {title}  {row.link}")
+        if row.status not in ("article", "listing only"):
+            print(f"     {row.status}")
+    for problem in report.problems:
+        print(f"problem: {problem}")
+
+
+def _clip(text: str, width: int) -> str:
+    """Clip to a display width where CJK characters count double, then pad."""
+    out, used = "", 0
+    for char in text:
+        w = 2 if ord(char) > 0x2E80 else 1
+        if used + w > width:
+            out = out[:-1] + "…" if out else ""
+            used = width
+            break
+        out += char
+        used += w
+    return out + " " * (width - used)
+
+
+def cmd_config(args: argparse.Namespace, config: Config | None) -> int:
+    assert config is not None
+    print(f"# {config.path}: valid, {len(config.sources)} source(s)")
+    print(effective_toml(config), end="")
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
+    from feeds.config import ArticleRules
+
+    source: Source | None = config.source(args.source) if config and args.source else None
+    rules = source.article if source else ArticleRules()
+    zone = source.zone if source else ZoneInfo(config.settings.timezone if config else "UTC")
+    encoding = source.encoding if source else None
+    failed = False
+    with _fetcher(config) as fetcher:
+        for target in args.targets:
+            try:
+                if target.startswith(("http://", "https://")):
+                    page = fetcher.get(target, encoding=encoding)
+                else:
+                    path = Path(target)
+                    url = args.base_url or path.resolve().as_uri()
+                    page = read_file(path, url=url, encoding=encoding)
+            except (FeedsError, OSError) as e:
+                print(json.dumps({"target": target, "error": str(e)}, ensure_ascii=False))
+                failed = True
+                continue
+            now = page.fetched_at or datetime.now(UTC)
+            article = extract_article(
+                page.text, page.url, rules, now=now, tz=zone, encoding=page.encoding
+            )
+            date = article.date or article.metadata_date
+            record = {
+                "target": target,
+                "url": article.url,
+                "canonical_url": article.canonical_url,
+                "title": article.title,
+                "date": date.value.isoformat() if date else None,
+                "date_has_time": date.has_time if date else None,
+                "author": article.author,
+                "summary": article.summary,
+                "content": article.content_html,
+                "encoding": article.encoding,
+                "language": article.language,
+                "origins": article.origins,
+            }
+            indent = None if args.json else 2
+            print(json.dumps(record, ensure_ascii=False, indent=indent))
+    return EXIT_FAILED if failed else EXIT_OK

@@ -1,0 +1,621 @@
+"""The config file: TOML in, frozen ``Config`` out, validated whole before anything runs.
+
+Every key is declared once in ``KEYS`` with its type, default and a line of documentation; the
+validator, the defaults, ``feeds config`` and the README test all read that one registry.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feeds import __version__
+from feeds.encoding import is_known_encoding
+from feeds.errors import ConfigError
+from feeds.extract.selectors import selector_problem
+
+DEFAULT_USER_AGENT = (
+    f"feeds/{__version__} (self-hosted feed generator; polls listing pages on a schedule)"
+)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key: where it lives, what it holds, its default and what it is for."""
+
+    table: str  # "settings", "source", "source.listing", "source.article", "source.identity"
+    name: str
+    kind: str  # "str", "int", "bool", "list", "url", "selector", "duration", "zone", ...
+    default: Any
+    doc: str
+    required: bool = False
+
+    @property
+    def path(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+KEYS: tuple[Key, ...] = (
+    Key("settings", "output_dir", "path", "public", "folder the feed files are written to"),
+    Key("settings", "data_dir", "path", "data", "folder of the SQLite state (feeds.db)"),
+    Key(
+        "settings",
+        "base_url",
+        "url",
+        "http://localhost:8080/",
+        "public address of the server, used in the feeds' self links",
+    ),
+    Key(
+        "settings",
+        "user_agent",
+        "str",
+        DEFAULT_USER_AGENT,
+        "User-Agent sent with every request; keep it honest",
+    ),
+    Key("settings", "timezone", "zone", "UTC", "time zone of dates that carry none"),
+    Key("settings", "timeout", "seconds", 30.0, "seconds allowed for one request"),
+    Key("source", "id", "id", None, "[a-z0-9-]+; names the feed files", required=True),
+    Key("source", "title", "str", None, "feed title (default: the id)"),
+    Key("source", "url", "url", None, "the listing page to poll (or `urls`)"),
+    Key("source", "urls", "urls", None, "several listing pages merged into one feed"),
+    Key("source", "every", "duration", "30m", "poll interval: 90s, 30m, 2h, 1d, 1h30m"),
+    Key("source", "timezone", "zone", None, "time zone of the site's dates (default: settings)"),
+    Key("source", "keep", "int", 50, "how many items the published feed carries"),
+    Key("source", "max_pages", "int", 1, "listing pages followed via listing.next on each poll"),
+    Key(
+        "source",
+        "backfill_pages",
+        "int",
+        None,
+        "listing pages followed on the first poll (default: max_pages)",
+    ),
+    Key(
+        "source",
+        "include",
+        "terms",
+        [],
+        "keep an item when any term matches title, summary or content; 're:' for a regex",
+    ),
+    Key("source", "exclude", "terms", [], "drop an item when any term matches"),
+    Key(
+        "source",
+        "full_text",
+        "bool",
+        True,
+        "fetch each new article page (false: the feed carries what the listing shows)",
+    ),
+    Key(
+        "source",
+        "encoding",
+        "encoding",
+        None,
+        "force the pages' character encoding when the site declares it wrong",
+    ),
+    Key("source", "language", "str", None, "language of the feed, e.g. zh-CN"),
+    Key(
+        "source.listing",
+        "item",
+        "selector",
+        None,
+        "CSS selector of one item on a listing page",
+        required=True,
+    ),
+    Key("source.listing", "link", "selector", None, "the item's link (default: first a[href])"),
+    Key(
+        "source.listing",
+        "title",
+        "selector",
+        None,
+        "the item's title (default: the link's title attribute or text)",
+    ),
+    Key("source.listing", "date", "selector", None, "the item's date"),
+    Key("source.listing", "summary", "selector", None, "the item's summary"),
+    Key("source.listing", "next", "selector", None, "link to the next listing page"),
+    Key("source.article", "title", "selector", None, "title on the article page"),
+    Key("source.article", "date", "selector", None, "date on the article page (labels stripped)"),
+    Key(
+        "source.article",
+        "author",
+        "selector",
+        None,
+        "author on the article page ('作者：qeexh' -> 'qeexh')",
+    ),
+    Key("source.article", "summary", "selector", None, "summary ('核心提示：' stripped)"),
+    Key(
+        "source.article",
+        "content",
+        "selector",
+        None,
+        "main content (default: automatic main-content extraction)",
+    ),
+    Key("source.article", "remove", "selectors", [], "selectors removed from the content"),
+    Key(
+        "source.identity",
+        "mobile_hosts",
+        "strlist",
+        ["m", "wap", "mobile"],
+        "host prefixes of mobile variants, folded into the desktop host",
+    ),
+    Key(
+        "source.identity",
+        "mobile_paths",
+        "strlist",
+        ["/mobile/", "/wap/"],
+        "path prefixes of mobile variants, folded into the desktop path",
+    ),
+    Key(
+        "source.identity",
+        "drop_params",
+        "strlist",
+        [],
+        "query parameters removed from article URLs besides the tracking ones",
+    ),
+)
+
+TABLES = ("settings", "source", "source.listing", "source.article", "source.identity")
+_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    output_dir: Path
+    data_dir: Path
+    base_url: str
+    user_agent: str
+    timezone: str
+    timeout: float
+
+
+@dataclass(frozen=True)
+class ListingRules:
+    item: str
+    link: str | None = None
+    title: str | None = None
+    date: str | None = None
+    summary: str | None = None
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRules:
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    summary: str | None = None
+    content: str | None = None
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    mobile_hosts: tuple[str, ...] = ("m", "wap", "mobile")
+    mobile_paths: tuple[str, ...] = ("/mobile/", "/wap/")
+    drop_params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    urls: tuple[str, ...]
+    every: int  # seconds
+    timezone: str
+    keep: int
+    max_pages: int
+    backfill_pages: int
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    full_text: bool
+    encoding: str | None
+    language: str | None
+    listing: ListingRules
+    article: ArticleRules
+    identity: IdentityRules = field(default_factory=IdentityRules)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    settings: Settings
+    sources: tuple[Source, ...]
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise ConfigError([f"source {source_id!r}: not in {self.path} (known: {known})"])
+
+
+def parse_duration(text: str) -> int | None:
+    """'1h30m' -> 5400 seconds; None when malformed or zero."""
+    match = _DURATION.match(text.strip())
+    if not match or not any(match.groups()):
+        return None
+    d, h, m, s = (int(g or 0) for g in match.groups())
+    total = ((d * 24 + h) * 60 + m) * 60 + s
+    return total or None
+
+
+def format_duration(seconds: int) -> str:
+    """5400 -> '1h30m' (the inverse of parse_duration)."""
+    out = ""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            out += f"{count}{unit}"
+    return out or "0s"
+
+
+def config_path(cli_value: str | None, environ: Mapping[str, str]) -> Path:
+    """--config, else $FEEDS_CONFIG, else ./config.toml."""
+    return Path(cli_value or environ.get("FEEDS_CONFIG") or "config.toml")
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the whole file; raise ConfigError listing every problem."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(
+            [f"{path}: file not found (pass --config PATH or set FEEDS_CONFIG)"]
+        ) from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError([f"{path}: cannot be read: {e} (save it as UTF-8)"]) from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([f"{path}: not valid TOML: {e} (fix the syntax at that line)"]) from e
+    return parse_config(raw, path=path)
+
+
+def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) -> Config:
+    problems: list[str] = []
+    base = path.parent
+    _unknown(raw, {"settings", "source"}, "", problems, "top-level keys are [settings], [[source]]")
+    settings_raw = _table(raw.get("settings", {}), "settings", problems)
+    s = _values("settings", settings_raw, "settings", problems)
+    settings = Settings(
+        output_dir=(base / s["output_dir"]) if s["output_dir"] else base / "public",
+        data_dir=(base / s["data_dir"]) if s["data_dir"] else base / "data",
+        base_url=s["base_url"] if s["base_url"].endswith("/") else s["base_url"] + "/",
+        user_agent=s["user_agent"],
+        timezone=s["timezone"],
+        timeout=float(s["timeout"]),
+    )
+    sources_raw = raw.get("source", [])
+    if not isinstance(sources_raw, list):
+        problems.append("source: must be an array of tables (write [[source]], not [source])")
+        sources_raw = []
+    if not sources_raw:
+        problems.append("source: no sources (add a [[source]] table with id and url)")
+    sources: list[Source] = []
+    seen_ids: set[str] = set()
+    for index, entry in enumerate(sources_raw):
+        where = f"source[{index}]"
+        table = _table(entry, where, problems)
+        source_id = table.get("id")
+        if isinstance(source_id, str) and source_id in seen_ids:
+            problems.append(f"{where}.id: {source_id!r} is used twice (ids name files: rename one)")
+        seen_ids.add(str(source_id))
+        source = _source(table, where, settings, problems)
+        if source is not None:
+            sources.append(source)
+    if problems:
+        raise ConfigError(problems)
+    return Config(path=path, settings=settings, sources=tuple(sources))
+
+
+def _source(
+    table: Mapping[str, Any], where: str, settings: Settings, problems: list[str]
+) -> Source | None:
+    before = len(problems)
+    v = _values("source", table, where, problems)
+    urls: list[str] = []
+    if v["url"] and v["urls"]:
+        problems.append(f"{where}: both url and urls given (keep one)")
+    urls = [v["url"]] if v["url"] else list(v["urls"] or [])
+    if not urls and "url" not in table and "urls" not in table:
+        problems.append(f"{where}.url: missing (add the listing page's address)")
+    listing_raw = table.get("listing")
+    if listing_raw is None:
+        problems.append(
+            f'{where}.listing: missing (add [source.listing] with item = "CSS selector"; '
+            "run `feeds check` to try it)"
+        )
+        listing_raw = {"item": "*"}
+    listing = _values(
+        "source.listing",
+        _table(listing_raw, f"{where}.listing", problems),
+        f"{where}.listing",
+        problems,
+    )
+    article = _values(
+        "source.article",
+        _table(table.get("article", {}), f"{where}.article", problems),
+        f"{where}.article",
+        problems,
+    )
+    identity = _values(
+        "source.identity",
+        _table(table.get("identity", {}), f"{where}.identity", problems),
+        f"{where}.identity",
+        problems,
+    )
+    if len(problems) > before:
+        return None
+    keep, max_pages = v["keep"], v["max_pages"]
+    for name, value in (
+        ("keep", keep),
+        ("max_pages", max_pages),
+        ("backfill_pages", v["backfill_pages"]),
+    ):
+        if value is not None and value < 1:
+            problems.append(f"{where}.{name}: must be at least 1 (got {value}; raise it)")
+    if len(problems) > before:
+        return None
+    return Source(
+        id=v["id"],
+        title=v["title"] or v["id"],
+        urls=tuple(urls),
+        every=v["every"],
+        timezone=v["timezone"] or settings.timezone,
+        keep=keep,
+        max_pages=max_pages,
+        backfill_pages=v["backfill_pages"] or max_pages,
+        include=tuple(v["include"]),
+        exclude=tuple(v["exclude"]),
+        full_text=v["full_text"],
+        encoding=v["encoding"],
+        language=v["language"],
+        listing=ListingRules(**listing),
+        article=ArticleRules(**{**article, "remove": tuple(article["remove"])}),
+        identity=IdentityRules(**{k: tuple(x) for k, x in identity.items()}),
+    )
+
+
+def _table(value: Any, where: str, problems: list[str]) -> Mapping[str, Any]:
+    if isinstance(value, Mapping):
+        return value
+    problems.append(f"{where}: must be a table (write [{where.split('[')[0]}])")
+    return {}
+
+
+def _unknown(
+    table: Mapping[str, Any], allowed: set[str], where: str, problems: list[str], hint: str
+) -> None:
+    for name in table:
+        if name not in allowed:
+            known = ", ".join(sorted(allowed))
+            prefix = f"{where}." if where else ""
+            problems.append(f"{prefix}{name}: unknown key (known here: {known}; {hint})")
+
+
+def _values(
+    table_name: str, table: Mapping[str, Any], where: str, problems: list[str]
+) -> dict[str, Any]:
+    """Check every key of one table against KEYS; return name -> value with defaults filled."""
+    keys = {k.name: k for k in KEYS if k.table == table_name}
+    subtables = {t.rsplit(".", 1)[1] for t in TABLES if t.startswith(table_name + ".")}
+    _unknown(table, set(keys) | subtables, where, problems, "see the README's config section")
+    out: dict[str, Any] = {}
+    for name, key in keys.items():
+        if name not in table:
+            if key.required:
+                problems.append(f"{where}.{name}: missing ({key.doc})")
+            # Defaults go through the same check, so "30m" becomes seconds like a written value.
+            out[name] = _CHECKS[key.kind](key.default)[0] if key.default is not None else None
+            continue
+        value, problem = _CHECKS[key.kind](table[name])
+        if problem:
+            problems.append(f"{where}.{name}: {problem}")
+        out[name] = value
+    return out
+
+
+Check = Callable[[Any], tuple[Any, str | None]]
+
+
+def _str(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return None, f"must be a string (got {type(value).__name__}: quote it)"
+    return value, None
+
+
+def _nonempty(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    if not text.strip():
+        return None, "empty string (remove the key or give a value)"
+    return text, None
+
+
+def _id(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    if not _ID.match(text):
+        return None, f"{text!r} is not a valid id (use lower-case letters, digits and -)"
+    return text, None
+
+
+def _url(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None, f"{text!r} is not an http(s) URL (write it in full: https://host/path)"
+    return text.strip(), None
+
+
+def _urls(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, list) or not value:
+        return None, 'must be a non-empty list of URLs (write ["https://…"])'
+    out = []
+    for item in value:
+        url, problem = _url(item)
+        if problem:
+            return None, problem
+        out.append(url)
+    return out, None
+
+
+def _int(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, f"must be a whole number (got {value!r}; write e.g. 50)"
+    return value, None
+
+
+def _seconds(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None, f"must be a positive number of seconds (got {value!r}; write e.g. 30)"
+    return float(value), None
+
+
+def _bool(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, bool):
+        return None, f"must be true or false (got {value!r}; write true or false, unquoted)"
+    return value, None
+
+
+def _strlist(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None, 'must be a list of strings (write ["a", "b"])'
+    return list(value), None
+
+
+def _terms(value: Any) -> tuple[Any, str | None]:
+    terms, problem = _strlist(value)
+    if problem:
+        return None, problem
+    for term in terms:
+        if term.startswith("re:"):
+            try:
+                re.compile(term[3:])
+            except re.error as e:
+                return None, f"{term!r} is not a valid regex: {e} (fix it or drop the 're:')"
+        elif not term.strip():
+            return None, "empty term (remove it from the list)"
+    return terms, None
+
+
+def _selector(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    if not text.strip():
+        return None, "empty selector (give a CSS selector or remove the key)"
+    problem = selector_problem(text)
+    return (None, problem) if problem else (text.strip(), None)
+
+
+def _selectors(value: Any) -> tuple[Any, str | None]:
+    items, problem = _strlist(value)
+    if problem:
+        return None, problem
+    for item in items:
+        _, problem = _selector(item)
+        if problem:
+            return None, f"{item!r}: {problem}"
+    return items, None
+
+
+def _duration(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    seconds = parse_duration(text)
+    if seconds is None:
+        return None, f"{text!r} is not a duration (write 90s, 30m, 2h, 1d or 1h30m)"
+    return seconds, None
+
+
+def _zone(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None, f"{text!r} is not a time zone (use an IANA name such as Asia/Shanghai)"
+    return text, None
+
+
+def _encoding(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    if not is_known_encoding(text):
+        return None, f"{text!r} is not a known encoding (try gb18030, utf-8, big5)"
+    return text, None
+
+
+_CHECKS: dict[str, Check] = {
+    "str": _nonempty,
+    "path": _nonempty,
+    "url": _url,
+    "urls": _urls,
+    "id": _id,
+    "int": _int,
+    "seconds": _seconds,
+    "bool": _bool,
+    "strlist": _strlist,
+    "terms": _terms,
+    "selector": _selector,
+    "selectors": _selectors,
+    "duration": _duration,
+    "zone": _zone,
+    "encoding": _encoding,
+}
+
+
+def effective_toml(config: Config) -> str:
+    """The config with every default filled in, as TOML (``feeds config``)."""
+    s = config.settings
+    lines = ["[settings]"]
+    for key in (k for k in KEYS if k.table == "settings"):
+        lines.append(f"{key.name} = {_toml(getattr(s, key.name))}")
+    for source in config.sources:
+        lines += ["", "[[source]]"]
+        for key in (k for k in KEYS if k.table == "source"):
+            if key.name == "url":
+                continue
+            value = getattr(source, key.name)
+            if key.name == "every":
+                value = format_duration(value)
+            if value is not None:
+                lines.append(f"{key.name} = {_toml(value)}")
+        for sub in ("listing", "article", "identity"):
+            lines += ["", f"  [source.{sub}]"]
+            rules = getattr(source, sub)
+            for key in (k for k in KEYS if k.table == f"source.{sub}"):
+                value = getattr(rules, key.name)
+                if value is not None:
+                    lines.append(f"  {key.name} = {_toml(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(f"no TOML form for {value!r}")

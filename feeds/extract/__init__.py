@@ -1,0 +1,1 @@
+"""Extraction stage: the only package that parses HTML (BeautifulSoup)."""

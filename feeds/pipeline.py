@@ -1,0 +1,399 @@
+"""One poll of one source, its stages top to bottom; each failure is recorded and returned.
+
+listing pages -> entries -> identity and newness -> article pages -> filters
+-> store (one transaction) -> render from the store -> publish (atomic, skip unchanged)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from feeds import __version__
+from feeds.clean import html_text, plain_text
+from feeds.config import Settings, Source
+from feeds.decide import Verdict, judge, needs_article, unseen
+from feeds.errors import ExtractError, FeedsError
+from feeds.extract.article import article_matches, extract_article
+from feeds.extract.dates import parse_date, resolve_published
+from feeds.extract.listing import extract_listing
+from feeds.fetch import Fetcher
+from feeds.identity import article_key, canonical_url
+from feeds.models import Article, FeedMeta, ListingEntry, StoredItem
+from feeds.render import FORMATS, publish, render
+from feeds.store import Store
+
+# After this many failed attempts an article is published with what its listing shows,
+# so one broken page neither blocks its item forever nor costs a request on every poll.
+MAX_ARTICLE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A listing entry with its identity and the time its page was fetched."""
+
+    key: str
+    entry: ListingEntry
+    fetched_at: datetime
+
+
+@dataclass
+class Listing:
+    entries: list[Listed] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    matches: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    unchanged: int = 0  # listing URLs answered 304
+
+
+@dataclass(frozen=True)
+class PollResult:
+    source_id: str
+    ok: bool
+    new: int = 0
+    filtered: int = 0
+    listed: int = 0
+    article_fetches: int = 0
+    problems: tuple[str, ...] = ()
+    error: str | None = None
+    written: tuple[Path, ...] = ()
+
+
+def update_source(
+    source: Source,
+    settings: Settings,
+    store: Store,
+    fetcher: Fetcher,
+    *,
+    now: datetime | None = None,
+) -> PollResult:
+    """Poll one source and publish its feeds. Never raises for problems of the site."""
+    now = now or datetime.now(UTC)
+    store.ensure_source(source.id, now)
+
+    # 1. Listing pages: entries with their canonical keys. A first poll backfills deeper.
+    pages = source.max_pages if store.has_items(source.id) else source.backfill_pages
+    try:
+        listing = collect_listing(source, fetcher, pages=pages, store=store)
+    except FeedsError as e:
+        store.record_failure(source.id, now, str(e))
+        return PollResult(source.id, ok=False, error=str(e))
+
+    # 2. Newness: only keys never seen before, as items or aliases, go further.
+    known = store.known_keys(source.id, (listed.key for listed in listing.entries))
+    by_key: dict[str, Listed] = {}
+    for listed in listing.entries:
+        by_key.setdefault(listed.key, listed)
+    new_keys = unseen((listed.key for listed in listing.entries), known)
+
+    # 3. Article pages of new items, oldest first so insertion order follows publication.
+    problems = list(listing.problems)
+    built: list[tuple[StoredItem, set[str]]] = []
+    fetches = 0
+    for key in reversed(new_keys):
+        listed = by_key[key]
+        try:
+            item, aliases, fetched = build_item(source, listed, fetcher, now=now)
+            fetches += fetched
+        except FeedsError as e:
+            fetches += 1
+            attempts = store.record_item_error(source.id, key, listed.entry.url, str(e), now)
+            problems.append(str(e))
+            if attempts < MAX_ARTICLE_ATTEMPTS:
+                continue
+            item, aliases = listing_only_item(source, listed, now=now), set()
+        built.append((item, aliases))
+
+    # 4. Store the poll in one transaction: items, aliases, validators and the status.
+    added = filtered = 0
+    with store.transaction():
+        for item, aliases in built:
+            if store.known_keys(source.id, [item.key]):
+                for alias in aliases | {item.key}:
+                    store.add_alias(source.id, alias, item.key)
+                continue  # reached under another URL earlier in this poll: one item
+            store.add_item(item)
+            for alias in aliases:
+                store.add_alias(source.id, alias, item.key)
+            added += item.status == "published"
+            filtered += item.status == "filtered"
+        for url, (etag, last_modified) in listing.validators.items():
+            store.save_validators(url, etag, last_modified)
+        summary = f"{len(problems)} problem(s); latest: {problems[-1]}" if problems else None
+        store.record_success(source.id, now, added, summary)
+
+    # 5. Render from the store, the truth, and publish; unchanged files are not rewritten.
+    try:
+        written = publish_source(source, settings, store)
+    except FeedsError as e:
+        store.record_failure(source.id, now, str(e))
+        return PollResult(source.id, ok=False, new=added, error=str(e))
+    return PollResult(
+        source.id,
+        ok=True,
+        new=added,
+        filtered=filtered,
+        listed=len(by_key),
+        article_fetches=fetches,
+        problems=tuple(problems),
+        written=tuple(written),
+    )
+
+
+def collect_listing(
+    source: Source, fetcher: Fetcher, *, pages: int, store: Store | None
+) -> Listing:
+    """Every listing URL of the source, following ``listing.next`` up to ``pages`` pages."""
+    listing = Listing()
+    for start_url in source.urls:
+        url: str | None = start_url
+        for number in range(pages):
+            if url is None or url in listing.pages:
+                break
+            etag, last_modified = store.validators(url) if store and number == 0 else (None, None)
+            try:
+                page = fetcher.get(
+                    url, encoding=source.encoding, etag=etag, last_modified=last_modified
+                )
+            except FeedsError:
+                if number == 0:
+                    raise  # the listing itself is unreachable: the source fails
+                listing.problems.append(f"fetch: listing page {number + 1} failed for {url}")
+                break
+            listing.pages.append(url)
+            if page.not_modified:
+                listing.unchanged += 1
+                break  # the site says page one is as before, so the next pages are too
+            if number == 0:
+                listing.validators[url] = (page.etag, page.last_modified)
+            extracted = extract_listing(page.text, page.url, source.listing)
+            for label, count in extracted.matches.items():
+                listing.matches[label] = listing.matches.get(label, 0) + count
+            listing.problems.extend(extracted.problems)
+            fetched_at = page.fetched_at or datetime.now(UTC)
+            listing.entries.extend(
+                Listed(article_key(e.url, source.identity), e, fetched_at)
+                for e in extracted.entries
+            )
+            if number == 0 and not extracted.entries:
+                raise ExtractError(
+                    f"listing.item {source.listing.item!r} matched no article links",
+                    url=url,
+                    fix=f"the page layout may have changed; run `feeds check {source.id}`",
+                )
+            url = extracted.next_url
+    return listing
+
+
+def build_item(
+    source: Source, listed: Listed, fetcher: Fetcher, *, now: datetime
+) -> tuple[StoredItem, set[str], int]:
+    """A new item from its listing entry and, when full_text, its article page.
+
+    Returns the item, the other keys it is known by (aliases) and the number of fetches.
+    """
+    entry = listed.entry
+    listing_texts = [entry.title, entry.summary]
+    article: Article | None = None
+    fetched = 0
+    if source.full_text and needs_article(source.include, source.exclude, listing_texts):
+        page = fetcher.get(entry.url, encoding=source.encoding)
+        fetched = 1
+        article = extract_article(
+            page.text,
+            page.url,
+            source.article,
+            now=page.fetched_at or now,
+            tz=source.zone,
+            encoding=page.encoding,
+        )
+    key = listed.key
+    aliases: set[str] = set()
+    url = canonical_url(entry.url, source.identity)
+    if article is not None:
+        # rel=canonical is honoured on the article's own site only: a page must not be able
+        # to claim another site's identity (or another source's item).
+        for candidate in (article.url, article.canonical_url):
+            if candidate and _same_site(candidate, entry.url):
+                url = canonical_url(candidate, source.identity)
+        new_key = article_key(url, source.identity)
+        if new_key != key:
+            aliases.add(key)
+            key = new_key
+    return make_item(source, listed, article, key=key, url=url, now=now), aliases, fetched
+
+
+def make_item(
+    source: Source,
+    listed: Listed,
+    article: Article | None,
+    *,
+    key: str,
+    url: str,
+    now: datetime,
+) -> StoredItem:
+    """Merge listing and article fields along the fallback chains (pure)."""
+    entry = listed.entry
+    a = article or Article(url=url)
+    tz = source.zone
+    title = (a.title if a.origins.get("title") == "selector" else None) or entry.title or a.title
+    if not title:
+        raise ExtractError(
+            "no title on the listing or the article page",
+            url=entry.url,
+            fix="set listing.title or article.title",
+        )
+    listing_date = (
+        parse_date(entry.date_text, now=listed.fetched_at, tz=tz) if entry.date_text else None
+    )
+    published, precision = resolve_published(
+        [listing_date, a.date, a.metadata_date], first_seen=now, tz=tz
+    )
+    summary = (
+        (a.summary if a.origins.get("summary") == "selector" else None)
+        or entry.summary
+        or a.summary
+    )
+    verdict = item_verdict(source, title, summary, a.content_html)
+    digest = hashlib.sha256(
+        "\x1f".join([title, summary or "", a.content_html or ""]).encode("utf-8")
+    ).hexdigest()
+    return StoredItem(
+        source_id=source.id,
+        key=key,
+        id=url,
+        url=url,
+        title=title,
+        author=plain_text(a.author),
+        summary=summary,
+        content_html=a.content_html,
+        published=published,
+        updated=published,
+        first_seen=now,
+        date_precision=precision,
+        status="published" if verdict.keep else "filtered",
+        content_hash=digest,
+    )
+
+
+def item_verdict(
+    source: Source, title: str | None, summary: str | None, content_html: str | None
+) -> Verdict:
+    content_text = html_text(content_html, without_links=True)
+    return judge(source.include, source.exclude, [title, summary, content_text])
+
+
+def listing_only_item(source: Source, listed: Listed, *, now: datetime) -> StoredItem:
+    url = canonical_url(listed.entry.url, source.identity)
+    entry = listed.entry
+    if not entry.title:
+        entry = ListingEntry(
+            url=entry.url,
+            title=url,
+            date_text=entry.date_text,
+            summary=entry.summary,
+            position=entry.position,
+        )
+    return make_item(
+        source, Listed(listed.key, entry, listed.fetched_at), None, key=listed.key, url=url, now=now
+    )
+
+
+@dataclass(frozen=True)
+class CheckedItem:
+    """One row of ``feeds check``: what the feed would carry for this listing entry."""
+
+    key: str
+    link: str
+    title: str | None
+    date: str | None
+    author: str | None
+    status: str  # "listing only", "article", "filtered: ...", "error: ..."
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    source_id: str
+    pages: list[str]
+    items: list[CheckedItem]
+    listing_matches: dict[str, int]
+    article_matches: dict[str, int]
+    articles_fetched: int
+    problems: list[str]
+
+
+def check_source(source: Source, fetcher: Fetcher, *, limit: int) -> CheckReport:
+    """The stages of a poll without the store: what would be extracted, nothing written."""
+    listing = collect_listing(source, fetcher, pages=source.max_pages, store=None)
+    now = datetime.now(UTC)
+    items: list[CheckedItem] = []
+    article_counts: dict[str, int] = {}
+    fetched = 0
+    for listed in listing.entries:
+        article: Article | None = None
+        status = "listing only"
+        if source.full_text and fetched < limit:
+            fetched += 1
+            try:
+                page = fetcher.get(listed.entry.url, encoding=source.encoding)
+                article = extract_article(
+                    page.text,
+                    page.url,
+                    source.article,
+                    now=page.fetched_at or now,
+                    tz=source.zone,
+                    encoding=page.encoding,
+                )
+                for label, count in article_matches(page.text, source.article).items():
+                    article_counts[label] = article_counts.get(label, 0) + count
+                status = "article"
+            except FeedsError as e:
+                status = f"error: {e}"
+        try:
+            item = make_item(source, listed, article, key=listed.key, url=listed.entry.url, now=now)
+        except FeedsError as e:
+            items.append(CheckedItem(listed.key, listed.entry.url, None, None, None, f"error: {e}"))
+            continue
+        if item.status == "filtered":
+            verdict = item_verdict(source, item.title, item.summary, item.content_html)
+            status = f"filtered: {verdict.reason}"
+        shown = item.published.isoformat(" ", "minutes")
+        if item.date_precision != "time":
+            shown = item.published.date().isoformat() + f" ({item.date_precision})"
+        items.append(CheckedItem(listed.key, item.url, item.title, shown, item.author, status))
+    return CheckReport(
+        source_id=source.id,
+        pages=listing.pages,
+        items=items,
+        listing_matches=listing.matches,
+        article_matches=article_counts,
+        articles_fetched=fetched,
+        problems=listing.problems,
+    )
+
+
+def publish_source(source: Source, settings: Settings, store: Store) -> list[Path]:
+    items = store.feed_items(source.id, source.keep)
+    status = store.source_status(source.id)
+    created = status.created if status else datetime.now(UTC)
+    meta = FeedMeta(
+        id=source.id,
+        title=source.title,
+        home_url=source.urls[0],
+        description=f"{source.title}: articles from {source.urls[0]}",
+        self_urls={fmt: f"{settings.base_url}feeds/{source.id}.{fmt}" for fmt in FORMATS},
+        updated=max((item.updated for item in items), default=created),
+        language=source.language,
+        generator=f"feeds {__version__}",
+    )
+    return publish(settings.output_dir, source.id, render(meta, items))
+
+
+def _same_site(a: str, b: str) -> bool:
+    """Same host, or one a subdomain of the other (m.example.com and example.com)."""
+    host_a, host_b = (urlsplit(u).hostname or "" for u in (a, b))
+    return host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)

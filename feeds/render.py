@@ -1,0 +1,427 @@
+"""Render stored items as RSS 2.0, Atom 1.0 and JSON Feed 1.1, and publish the files atomically.
+
+``render`` is pure: the same ``FeedMeta`` and items always give the same bytes, so a feed
+whose data did not change is not rewritten (``write_atomic`` skips identical bytes) and
+readers polling with ETag/Last-Modified see no spurious updates. feedgen builds RSS and Atom
+(this is the only module that imports it); JSON Feed is plain ``json``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from feeds.errors import RenderError
+from feeds.models import FeedMeta, StoredItem
+
+FORMATS: tuple[str, ...] = ("rss", "atom", "json")
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+RSS_DOCS = "https://www.rssboard.org/rss-specification"
+EXCERPT_CHARS = 300  # length of the plain-text summary made from content when none is stored
+
+# Characters XML 1.0 forbids (C0 controls but \t \n \r, lone surrogates, U+FFFE/U+FFFF) and
+# the C1 controls it discourages: lxml refuses the former, and both only ever reach us
+# from broken pages or mis-decoded text, never as meaning.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+# RSS elements holding text, as lxml serialises them (so with no raw "<" inside). Item
+# descriptions are HTML, but their escaped text reads the same with either escaping.
+_RSS_PLAIN_ELEMENT = re.compile(rb"<(title|description|dc:creator)>(.*?)</\1>", re.DOTALL)
+# Elements after which text from the next block should not run on without a space.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure "  # noqa: SIM905
+    "footer h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section "
+    "table td th tr ul".split()
+)
+
+
+def clean_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot carry."""
+    return _XML_UNSAFE.sub("", value)
+
+
+def _one_line(value: str) -> str:
+    # Titles and names are single-line plain text; stray newlines from page markup
+    # would otherwise show up in readers (and break the one-line RSS escaping below).
+    return _SPACES.sub(" ", clean_text(value)).strip()
+
+
+def _excerpt(content_html: str) -> str:
+    """A trimmed plain-text rendering of sanitised HTML, for items stored without summary."""
+    if not content_html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(content_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in root.iter():
+        if element.tag in _BLOCK_TAGS:
+            element.tail = " " + (element.tail or "")
+    text = _SPACES.sub(" ", root.text_content()).strip()
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    cut = text[:EXCERPT_CHARS]
+    # Break at a word boundary when there is one near the end; CJK text has none, so it is
+    # cut at the character limit.
+    space = cut.rfind(" ")
+    if space >= EXCERPT_CHARS * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def _timestamp(value: datetime, what: str) -> datetime:
+    """``value`` ready to print: aware, whole seconds, offset kept as the source gave it.
+
+    The offset is kept (not converted to UTC) so a reader showing the raw date sees the
+    source's local day: a day-only date stays ``2024-12-06T00:00:00+08:00`` instead of
+    becoming the previous day in UTC.
+    """
+    offset = value.utcoffset()
+    if offset is None:
+        raise RenderError(
+            f"{what} has no time zone ({value.isoformat()})",
+            fix="store aware datetimes; this is a bug in the stage that built the item",
+        )
+    value = value.replace(microsecond=0)  # RFC 822 has no fractions; keep all formats equal
+    if offset.total_seconds() % 60:
+        # Historical local mean times (e.g. +08:05:43) are not valid RFC 3339/822 offsets.
+        value = value.astimezone(UTC)
+    return value
+
+
+def _rfc3339(value: datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One item with every string cleaned and every date normalised, shared by all formats."""
+
+    id: str
+    url: str
+    title: str
+    author: str | None
+    summary: str  # stored summary or an excerpt of the content; "" when neither exists
+    content_html: str | None
+    published: datetime
+    updated: datetime  # never before published
+    edited: bool  # updated is later than published
+
+
+def _entries(items: Sequence[StoredItem]) -> list[_Entry]:
+    entries: list[_Entry] = []
+    seen: set[str] = set()
+    for item in items:
+        # Filtered items stay in the store only so they are not fetched again.
+        if item.status != "published":
+            continue
+        item_id = clean_text(item.id).strip()
+        # Duplicate ids make Atom invalid and make readers drop or merge entries.
+        if not item_id or item_id in seen:
+            continue
+        seen.add(item_id)
+        url = clean_text(item.url).strip()
+        content = clean_text(item.content_html) if item.content_html else None
+        if content is not None and not content.strip():
+            content = None
+        summary = _SPACES.sub(" ", clean_text(item.summary or "")).strip()
+        if not summary and content:
+            summary = _excerpt(content)
+        author = _one_line(item.author) if item.author else ""
+        published = _timestamp(item.published, f"item {item_id} published")
+        updated = max(_timestamp(item.updated, f"item {item_id} updated"), published)
+        entries.append(
+            _Entry(
+                id=item_id,
+                url=url,
+                # Atom and RSS both need a title; the URL is the most useful stand-in.
+                title=_one_line(item.title) or url,
+                author=author or None,
+                summary=summary,
+                content_html=content,
+                published=published,
+                updated=updated,
+                edited=updated > published,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class _Channel:
+    title: str
+    home_url: str
+    description: str
+    self_urls: dict[str, str]
+    updated: datetime
+    language: str | None
+    generator: str
+
+
+def _channel(meta: FeedMeta) -> _Channel:
+    self_urls: dict[str, str] = {}
+    for fmt in FORMATS:
+        url = clean_text(meta.self_urls.get(fmt, "")).strip()
+        if not url:
+            raise RenderError(
+                f"feed {meta.id} has no public URL for its {fmt} file",
+                fix="give the feed a public base URL so every format has a self link",
+            )
+        self_urls[fmt] = url
+    home_url = clean_text(meta.home_url).strip()
+    title = _one_line(meta.title) or home_url
+    return _Channel(
+        title=title,
+        home_url=home_url,
+        description=_SPACES.sub(" ", clean_text(meta.description)).strip(),
+        self_urls=self_urls,
+        updated=_timestamp(meta.updated, f"feed {meta.id} updated"),
+        language=_one_line(meta.language) if meta.language else None,
+        generator=_one_line(meta.generator) or "feeds",
+    )
+
+
+def _new_generator(channel: _Channel) -> Any:
+    fg = FeedGenerator()
+    fg.title(channel.title)
+    # feedgen would put "now" in lastBuildDate/updated and its own name, version and URI
+    # in the generator: set both so the output depends on the data alone.
+    fg.updated(channel.updated)
+    fg.generator(channel.generator)
+    if channel.language:
+        fg.language(channel.language)
+    return fg
+
+
+def _rss_profile_escapes(xml: bytes) -> bytes:
+    """Write ``&``, ``<`` and ``>`` in plain-text RSS elements as hexadecimal references.
+
+    RSS does not say whether a title is text or HTML. The RSS Best Practices Profile asks
+    publishers to encode these characters as ``&#x26;`` ``&#x3C;`` ``&#x3E;`` in that case,
+    and validators take those references as the sign of plain text. XML parsers read them
+    exactly like ``&amp;`` ``&lt;`` ``&gt;``, so the document's meaning does not change.
+    """
+
+    def hexify(match: re.Match[bytes]) -> bytes:
+        body = (
+            match.group(2)
+            .replace(b"&amp;", b"&#x26;")
+            .replace(b"&lt;", b"&#x3C;")
+            .replace(b"&gt;", b"&#x3E;")
+        )
+        return b"<%s>%s</%s>" % (match.group(1), body, match.group(1))
+
+    return _RSS_PLAIN_ELEMENT.sub(hexify, xml)
+
+
+def _render_rss(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
+    fg = _new_generator(channel)
+    # Names go to dc:creator: RSS <author> must be an email address, which we never have.
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.description(channel.description or channel.title)  # RSS requires a non-empty one
+    fg.docs(RSS_DOCS)
+    fg.link(href=channel.self_urls["rss"], rel="self", type="application/rss+xml")
+    # feedgen takes the channel <link> from the last link added.
+    fg.link(href=channel.home_url, rel="alternate")
+    for entry in entries:
+        fe = fg.add_entry(order="append")
+        fe.title(entry.title)
+        fe.link(href=entry.url)
+        fe.guid(entry.id, permalink=entry.id == entry.url)
+        fe.published(entry.published)
+        if entry.summary:
+            # RSS readers treat <description> as HTML; escape so plain text stays text.
+            fe.description(html.escape(entry.summary, quote=False))
+        if entry.content_html:
+            fe.content(entry.content_html)  # becomes <content:encoded>
+        if entry.author:
+            fe.dc.dc_creator(entry.author)
+    xml: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return _rss_profile_escapes(xml)
+
+
+class _AtomEntryLinkRel:
+    """feedgen entry extension that writes ``rel="alternate"`` on entry links.
+
+    feedgen 1.0 drops every attribute but ``href`` from entry links (it reuses its loop
+    variable); rel defaults to alternate in Atom, but stating it helps readers that look
+    for it. feedgen calls ``extend_atom`` with the finished ``<entry>`` element.
+    """
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        return item
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        for link in entry.findall("link"):
+            if link.get("rel") is None:
+                link.set("rel", "alternate")
+        return entry
+
+
+def _render_atom(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
+    fg = _new_generator(channel)
+    fg.id(channel.self_urls["atom"])
+    if channel.description:
+        fg.subtitle(channel.description)
+    fg.link(href=channel.self_urls["atom"], rel="self", type="application/atom+xml")
+    fg.link(href=channel.home_url, rel="alternate", type="text/html")
+    for entry in entries:
+        fe = fg.add_entry(order="append")
+        fe.register_extension("feeds_link_rel", _AtomEntryLinkRel, atom=True, rss=False)
+        fe.id(entry.id)
+        fe.title(entry.title)
+        fe.updated(entry.updated)
+        fe.published(entry.published)
+        fe.link(href=entry.url, rel="alternate")
+        # Atom requires an author per entry (or on the feed); the site is the honest fallback.
+        fe.author(name=entry.author or channel.title)
+        if entry.summary:
+            fe.summary(entry.summary, type="text")
+        if entry.content_html:
+            fe.content(entry.content_html, type="html")
+    xml: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return xml
+
+
+def _render_json(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
+    # Keys are inserted in a fixed order (version first, as in the spec's examples), which
+    # keeps the output stable and readable without sort_keys.
+    doc: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": channel.title,
+        "home_page_url": channel.home_url,
+        "feed_url": channel.self_urls["json"],
+    }
+    if channel.description:
+        doc["description"] = channel.description
+    if channel.language:
+        doc["language"] = channel.language
+    items: list[dict[str, Any]] = []
+    for entry in entries:
+        item: dict[str, Any] = {"id": entry.id, "url": entry.url, "title": entry.title}
+        if entry.content_html:
+            item["content_html"] = entry.content_html
+        else:
+            # JSON Feed requires content_html or content_text on every item.
+            item["content_text"] = entry.summary
+        if entry.summary:
+            item["summary"] = entry.summary
+        item["date_published"] = _rfc3339(entry.published)
+        if entry.edited:
+            item["date_modified"] = _rfc3339(entry.updated)
+        if entry.author:
+            item["authors"] = [{"name": entry.author}]
+        items.append(item)
+    doc["items"] = items
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render(meta: FeedMeta, items: Sequence[StoredItem]) -> dict[str, bytes]:
+    """Every format of one feed, keyed by format name (also the file extension).
+
+    ``items`` come newest first and keep that order. Items not ``published`` and repeated
+    ids are left out. Pure: no clock, no environment, so equal input gives equal bytes.
+    """
+    channel = _channel(meta)
+    entries = _entries(items)
+    try:
+        return {
+            "rss": _render_rss(channel, entries),
+            "atom": _render_atom(channel, entries),
+            "json": _render_json(channel, entries),
+        }
+    except ValueError as exc:  # feedgen's and lxml's way of rejecting a value
+        raise RenderError(
+            f"feed {meta.id} could not be rendered: {exc}",
+            fix="check the stored items of this feed; this is likely a bug",
+        ) from exc
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Makes the rename itself durable; without it a crash can bring back the old file.
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
+
+    Returns False without touching the file (its mtime stays, so HTTP caches stay valid)
+    when it already holds exactly ``data``. Creates the parent directory when missing.
+    """
+    try:
+        current = path.stat()
+    except FileNotFoundError:
+        current = None
+    if current is not None and current.st_size == len(data) and path.read_bytes() == data:
+        return False
+    # Keep the mode of the file we replace; new files get 0644 because mkstemp's 0600
+    # would hide them from the web server that serves the directory.
+    mode = stat.S_IMODE(current.st_mode) if current is not None else 0o644
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(directory)
+    return True
+
+
+def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[Path]:
+    """Write ``<output_dir>/<feed_id>.<fmt>`` for each rendered format.
+
+    Returns the paths whose content changed (and so were rewritten), in ``FORMATS`` order.
+    """
+    if not feed_id or feed_id.startswith(".") or any(c in feed_id for c in "/\\\0"):
+        raise RenderError(
+            f"feed id {feed_id!r} cannot be used as a file name",
+            fix="use letters, digits, '-', '_' or '.' in feed ids, not starting with '.'",
+        )
+    unknown = sorted(set(rendered) - set(FORMATS))
+    if unknown:
+        raise RenderError(f"unknown feed format(s) {', '.join(unknown)} for feed {feed_id}")
+    written: list[Path] = []
+    for fmt in FORMATS:
+        if fmt not in rendered:
+            continue
+        path = output_dir / f"{feed_id}.{fmt}"
+        try:
+            if write_atomic(path, rendered[fmt]):
+                written.append(path)
+        except OSError as exc:
+            raise RenderError(
+                f"cannot write {path}: {exc.strerror or exc}",
+                fix=f"check that {output_dir} is a writable directory with free space",
+            ) from exc
+    return written

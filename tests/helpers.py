@@ -1,0 +1,93 @@
+"""Shared test helpers: run the real CLI, read feeds back as readers do."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import feedparser
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+
+DESTOON_SOURCE = """
+[[source]]
+id = "{id}"
+title = "Sample portal"
+url = "{url}"
+timezone = "Asia/Shanghai"
+language = "zh-CN"
+keep = {keep}
+max_pages = 1
+backfill_pages = 3
+include = {include}
+full_text = {full_text}
+  [source.listing]
+  item = "div.catlist li"
+  link = "a"
+  title = "a"
+  date = "i"
+  next = "div.pages a.next"
+  [source.article]
+  title = "h1#title"
+  date = "div.info"
+  author = "div.info"
+  summary = "div.introduce"
+  content = "div#content"
+  remove = ["div.keytags", "script"]
+"""
+
+AI_TERMS = '["AI", "人工智能", "大模型", "算力", "GPU", "英伟达", "OpenAI", "xAI", "Grok"]'
+
+
+def destoon_source(
+    url: str, *, id: str = "sample", keep: int = 50, include: str = AI_TERMS, full_text=True
+) -> str:
+    return DESTOON_SOURCE.format(
+        id=id, url=url, keep=keep, include=include, full_text=str(full_text).lower()
+    )
+
+
+def write_config(tmp_path: Path, *sources: str) -> Path:
+    path = tmp_path / "config.toml"
+    settings = '[settings]\nbase_url = "http://feeds.example/"\ntimezone = "Asia/Shanghai"\n'
+    path.write_text(settings + "\n".join(sources), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def feeds(*args: str, config: Path | None = None) -> Run:
+    """Run the real command line in a subprocess, as a user would."""
+    command = [sys.executable, "-m", "feeds", *args]
+    if config is not None:
+        command += ["--config", str(config)]
+    env = {k: v for k, v in os.environ.items() if k != "FEEDS_CONFIG"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def read_feeds(output_dir: Path, feed_id: str) -> dict[str, object]:
+    """Parse all three files strictly and with feedparser; fail on any bozo."""
+    parsed: dict[str, object] = {}
+    for fmt in ("rss", "atom"):
+        data = (output_dir / f"{feed_id}.{fmt}").read_bytes()
+        etree.fromstring(data, etree.XMLParser(recover=False, resolve_entities=False))
+        feed = feedparser.parse(data)
+        assert not feed.bozo, f"{fmt}: {feed.get('bozo_exception')}"
+        parsed[fmt] = feed
+    parsed["json"] = json.loads((output_dir / f"{feed_id}.json").read_text(encoding="utf-8"))
+    return parsed
+
+
+def snapshot(output_dir: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(output_dir.iterdir())}
