@@ -200,8 +200,11 @@ def build_item(
     listing_texts = [entry.title, entry.summary]
     article: Article | None = None
     fetched = 0
+    url = canonical_url(entry.url, source.identity)
     if source.full_text and needs_article(source.include, source.exclude, listing_texts):
-        page = fetcher.get(entry.url, encoding=source.encoding)
+        # The canonical URL, not the listed one: a mobile variant has another layout than
+        # the one the article selectors were written for, and tracking parameters are noise.
+        page = fetcher.get(url, encoding=source.encoding)
         fetched = 1
         article = extract_article(
             page.text,
@@ -213,7 +216,6 @@ def build_item(
         )
     key = listed.key
     aliases: set[str] = set()
-    url = canonical_url(entry.url, source.identity)
     if article is not None:
         # rel=canonical is honoured on the article's own site only: a page must not be able
         # to claim another site's identity (or another source's item).

@@ -21,8 +21,8 @@ dates as ``刚刚``, ``3分钟前``, ``2小时前``, ``昨天 09:27``, ``12-05 1
 ``SamplePortal.clock`` (its articles are re-dated relative to that clock, pages included).
 
 Listing quirks that exercise identity folding: on page 1 the third item links with
-``?utm_source=list``; page 2 starts with the last article of page 1 once more, through its
-mobile URL (so page 2 has ``per_page + 1`` items, ``per_page`` distinct articles).
+``?utm_source=list``; page 2 lists its 4th article twice: first at the top through its mobile
+URL, then in its place (so page 2 has ``per_page + 1`` items, ``per_page`` distinct articles).
 """
 
 from __future__ import annotations
@@ -616,8 +616,9 @@ def _listing_items(view: _View, page: int) -> list[tuple[Article, str]]:
         article, url = items[2]
         items[2] = (article, url + "?utm_source=list")
     if page == 2 and items:
-        last_of_first = view.articles[start - 1]
-        items.insert(0, (last_of_first, view.mobile_link(last_of_first)))
+        # A "sticky" copy at the top, through the mobile URL, of an article listed below.
+        twice = items[min(3, len(items) - 1)][0]
+        items.insert(0, (twice, view.mobile_link(twice)))
     return items
 
 

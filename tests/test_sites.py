@@ -1,0 +1,106 @@
+"""Golden site examples: saved pages + config + expected items, field by field."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import threading
+from datetime import UTC, datetime
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from feeds.config import parse_config
+from feeds.fetch import Fetcher
+from feeds.pipeline import update_source
+from feeds.store import Store
+
+SITES = Path(__file__).parent / "sites"
+NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
+UPDATE = os.environ.get("FEEDS_UPDATE_GOLDEN") == "1"
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    base = ""
+
+    def log_message(self, format, *args):
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def guess_type(self, path):
+        return "text/html" if str(path).endswith(".html") else super().guess_type(path)
+
+    def send_head(self):
+        # Serve the saved bytes with __BASE__ replaced by this server's own address.
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            self.send_error(404)
+            return None
+        import io
+
+        body = path.read_bytes().replace(b"__BASE__", self.base.encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@pytest.fixture
+def serve():
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = type("Handler", (_Handler,), {})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
+        handler.base = f"http://127.0.0.1:{server.server_address[1]}"
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return handler.base
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _record(item, base: str) -> dict:
+    record = dataclasses.asdict(item)
+    for name in ("published", "updated", "first_seen"):
+        record[name] = record[name].isoformat()
+    text = json.dumps(record, ensure_ascii=False)
+    return json.loads(text.replace(base, "__BASE__"))
+
+
+@pytest.mark.parametrize("site", sorted(p.name for p in SITES.iterdir() if p.is_dir()))
+def test_site(site, serve, tmp_path):
+    folder = SITES / site
+    base = serve(folder / "pages")
+    import tomllib
+
+    raw = tomllib.loads((folder / "config.toml").read_text("utf-8").replace("__BASE__", base))
+    config = parse_config(raw, path=tmp_path / "config.toml")
+    (source,) = config.sources
+    store = Store(tmp_path / "feeds.db")
+    with Fetcher(user_agent="feeds-tests") as fetcher:
+        result = update_source(source, config.settings, store, fetcher, now=NOW)
+    assert result.ok, result.error
+    keys = store._db.execute("SELECT key FROM items ORDER BY published_ts DESC, key").fetchall()
+    got = [_record(store.item(source.id, key), base) for (key,) in keys]
+    expected_path = folder / "expected.json"
+    if UPDATE or not expected_path.exists():
+        expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    expected = json.loads(expected_path.read_text("utf-8"))
+    assert [i["key"] for i in got] == [i["key"] for i in expected]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine == theirs, mine["key"]
+    for fmt in ("rss", "atom", "json"):
+        assert (tmp_path / "public" / f"{source.id}.{fmt}").exists()
