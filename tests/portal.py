@@ -1050,6 +1050,7 @@ class _Response:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
     allow_reuse_address = True
     portal: SamplePortal
 
@@ -1127,7 +1128,7 @@ class SamplePortal:
         self._port = server.server_address[1]
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
         self._thread.start()
 

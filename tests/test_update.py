@@ -232,3 +232,24 @@ def test_extract_a_url_and_a_saved_file(portal, tmp_path):
     assert record["author"] == "qeexh"
     assert record["date"].startswith("2024-12-06")
     assert record["origins"]["title"] == "selector"
+
+
+def test_relative_listing_dates_are_read_against_the_fetch_time(portal, tmp_path):
+    from datetime import datetime, timedelta
+
+    import httpx
+
+    config = write_config(tmp_path, destoon_source(portal.url("relative/news/"), include="[]"))
+    assert feeds("update", config=config).code == 0
+    items = read_feeds(tmp_path / "public", "sample")["json"]["items"][:10]
+    listing = httpx.get(portal.url("relative/news/")).text
+    assert "刚刚" in listing and "分钟前" in listing and "小时前" in listing
+    for item in items:
+        page = httpx.get(item["url"]).text
+        match = re.search(r"日期：(\d{4}-\d\d-\d\d)( \d\d:\d\d)?", page)
+        published = datetime.fromisoformat(item["date_published"])
+        if match.group(2) is None:  # the page shows the day only: the listing gave the time
+            assert published.date().isoformat() == match.group(1), item["title"]
+            continue
+        expected = datetime.fromisoformat(f"{match.group(1)}{match.group(2)}:00+08:00")
+        assert abs(published - expected) <= timedelta(minutes=2), item["title"]

@@ -1,0 +1,82 @@
+"""The fetcher with httpx.MockTransport: validators, caps, errors that say what to do."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from feeds.errors import FetchError
+from feeds.fetch import Fetcher
+
+
+def fetcher(handler, **kwargs):
+    return Fetcher(user_agent="feeds-test/1", transport=httpx.MockTransport(handler), **kwargs)
+
+
+def test_conditional_get_echoes_validators_byte_for_byte():
+    seen = {}
+
+    def handler(request):
+        seen.update(request.headers)
+        if request.headers.get("If-None-Match") == 'W/"abc"':
+            return httpx.Response(304)
+        return httpx.Response(
+            200,
+            text="<p>x</p>",
+            headers={"ETag": 'W/"abc"', "Last-Modified": "Fri, 06 Dec 2024 02:23:00 GMT"},
+        )
+
+    with fetcher(handler) as f:
+        page = f.get("https://e.com/")
+        assert page.etag == 'W/"abc"' and not page.not_modified
+        again = f.get("https://e.com/", etag=page.etag, last_modified=page.last_modified)
+    assert again.not_modified and again.status == 304 and again.text == ""
+    assert seen["if-none-match"] == 'W/"abc"'
+    assert seen["if-modified-since"] == "Fri, 06 Dec 2024 02:23:00 GMT"
+    assert seen["user-agent"] == "feeds-test/1"
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [(403, "settings.user_agent"), (404, "check the URL"), (429, "every"), (503, "retried")],
+)
+def test_http_errors_name_status_url_and_fix(status, words):
+    with fetcher(lambda r: httpx.Response(status)) as f, pytest.raises(FetchError) as info:
+        f.get("https://e.com/x")
+    message = str(info.value)
+    assert message.startswith(f"fetch: {status}")
+    assert "https://e.com/x" in message and words in message
+    assert info.value.status == status
+
+
+def test_size_cap_stops_big_pages():
+    big = httpx.Response(200, content=b"a" * 5000)
+    with fetcher(lambda r: big, max_bytes=1000) as f, pytest.raises(FetchError, match="larger"):
+        f.get("https://e.com/")
+
+
+def test_non_html_is_refused():
+    response = httpx.Response(200, content=b"%PDF", headers={"Content-Type": "application/pdf"})
+    with fetcher(lambda r: response) as f, pytest.raises(FetchError, match="not an HTML page"):
+        f.get("https://e.com/a.pdf")
+
+
+def test_timeouts_and_connection_errors_are_fetch_errors():
+    def slow(request):
+        raise httpx.ReadTimeout("slow", request=request)
+
+    def down(request):
+        raise httpx.ConnectError("refused", request=request)
+
+    with fetcher(slow) as f, pytest.raises(FetchError, match=r"timed out.*settings\.timeout"):
+        f.get("https://e.com/")
+    with fetcher(down) as f, pytest.raises(FetchError, match="ConnectError"):
+        f.get("https://e.com/")
+
+
+def test_gbk_is_decoded_from_the_header():
+    body = "<title>镕盛钢铁</title>".encode("gbk")
+    response = httpx.Response(200, content=body, headers={"Content-Type": "text/html; charset=gbk"})
+    with fetcher(lambda r: response) as f:
+        page = f.get("https://e.com/")
+    assert page.encoding == "gb18030" and "镕盛钢铁" in page.text

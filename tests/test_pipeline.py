@@ -1,0 +1,170 @@
+"""Pipeline rules with httpx.MockTransport: canonical links, aliases, retries, dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+
+from feeds.config import parse_config
+from feeds.fetch import Fetcher
+from feeds.pipeline import MAX_ARTICLE_ATTEMPTS, update_source
+from feeds.store import Store
+
+NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
+
+
+def make_config(tmp_path, **listing):
+    raw = {
+        "settings": {"timezone": "Asia/Shanghai"},
+        "source": [
+            {
+                "id": "s",
+                "url": "https://news.example.com/list/",
+                "listing": {"item": "li", **listing},
+                "article": {"title": "h1", "date": ".info", "content": "#body"},
+            }
+        ],
+    }
+    return parse_config(raw, path=tmp_path / "config.toml")
+
+
+def site(pages):
+    requests = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(str(request.url))
+        body = pages.get(str(request.url))
+        if body is None:
+            return httpx.Response(404, text="no")
+        if isinstance(body, int):
+            return httpx.Response(body, text="error")
+        return httpx.Response(200, text=body, headers={"Content-Type": "text/html"})
+
+    return httpx.MockTransport(handler), requests
+
+
+def article(title, info="日期：2024-12-06 10:23", canonical=None):
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (
+        f"<html><head>{link}</head><body><h1>{title}</h1><div class=info>{info}</div>"
+        f"<div id=body><p>{title} body</p></div></body></html>"
+    )
+
+
+def poll(config, transport, tmp_path, now=NOW):
+    store = Store(tmp_path / "feeds.db")
+    with Fetcher(user_agent="t", transport=transport) as fetcher:
+        return update_source(config.sources[0], config.settings, store, fetcher, now=now), store
+
+
+def test_rel_canonical_becomes_the_id_and_the_listing_url_an_alias(tmp_path):
+    pages = {
+        "https://news.example.com/list/": (
+            '<ul><li><a href="/a.php?id=1&from=list">One</a></li></ul>'
+        ),
+        "https://news.example.com/a.php?from=list&id=1": article(
+            "One", canonical="https://news.example.com/articles/1.html"
+        ),
+    }
+    config = make_config(tmp_path)
+    transport, requests = site(pages)
+    result, store = poll(config, transport, tmp_path)
+    assert result.ok and result.new == 1
+    item = store.item("s", "news.example.com/articles/1.html")
+    assert item is not None and item.id == "https://news.example.com/articles/1.html"
+    requests.clear()
+    result, store = poll(config, transport, tmp_path)
+    assert result.new == 0
+    assert requests == ["https://news.example.com/list/"]  # the alias is known: no fetch
+
+
+def test_canonical_on_another_site_is_ignored(tmp_path):
+    pages = {
+        "https://news.example.com/list/": '<ul><li><a href="/1.html">One</a></li></ul>',
+        "https://news.example.com/1.html": article("One", canonical="https://evil.test/x"),
+    }
+    transport, _ = site(pages)
+    _, store = poll(make_config(tmp_path), transport, tmp_path)
+    assert store.item("s", "news.example.com/1.html") is not None
+
+
+def test_two_listing_links_to_one_canonical_article_make_one_item(tmp_path):
+    pages = {
+        "https://news.example.com/list/": (
+            '<ul><li><a href="/p/1">One</a></li><li><a href="/print/1">One (print)</a></li></ul>'
+        ),
+        "https://news.example.com/p/1": article("One", canonical="https://news.example.com/1"),
+        "https://news.example.com/print/1": article("One", canonical="https://news.example.com/1"),
+    }
+    transport, _ = site(pages)
+    result, store = poll(make_config(tmp_path), transport, tmp_path)
+    assert result.new == 1
+    assert store.known_keys("s", ["news.example.com/p/1", "news.example.com/print/1"]) == {
+        "news.example.com/p/1",
+        "news.example.com/print/1",
+    }
+
+
+def test_a_page_failing_every_time_is_published_from_the_listing(tmp_path):
+    pages = {
+        "https://news.example.com/list/": (
+            '<ul><li><a href="/1.html">Broken one</a><i>2024-12-05 08:00</i></li></ul>'
+        ),
+        "https://news.example.com/1.html": 500,
+    }
+    config = make_config(tmp_path, date="i")
+    transport, _ = site(pages)
+    for attempt in range(1, MAX_ARTICLE_ATTEMPTS + 1):
+        result, store = poll(config, transport, tmp_path)
+        assert result.ok
+        assert result.new == (1 if attempt == MAX_ARTICLE_ATTEMPTS else 0)
+    item = store.item("s", "news.example.com/1.html")
+    assert item.title == "Broken one" and item.content_html is None
+    assert item.published.isoformat() == "2024-12-05T08:00:00+08:00"
+    assert store.item_errors("s") == []
+
+
+def test_no_date_anywhere_uses_first_seen_once(tmp_path):
+    pages = {
+        "https://news.example.com/list/": '<ul><li><a href="/1.html">One</a></li></ul>',
+        "https://news.example.com/1.html": article("One", info="来源：本站"),
+    }
+    transport, _ = site(pages)
+    config = make_config(tmp_path)
+    _, store = poll(config, transport, tmp_path)
+    later = datetime(2024, 12, 20, tzinfo=UTC)
+    poll(config, transport, tmp_path, now=later)
+    item = store.item("s", "news.example.com/1.html")
+    assert item.published == NOW and item.date_precision == "none"
+
+
+def test_listing_fetch_failure_fails_the_source_and_records_it(tmp_path):
+    transport, _ = site({"https://news.example.com/list/": 503})
+    result, store = poll(make_config(tmp_path), transport, tmp_path)
+    assert not result.ok
+    assert result.error.startswith("fetch: 503")
+    status = store.source_status("s")
+    assert status.consecutive_failures == 1 and status.last_success is None
+
+
+def test_listing_304_costs_one_request_and_changes_nothing(tmp_path):
+    listing = '<ul><li><a href="/1.html">One</a></li></ul>'
+    requests = []
+
+    def handler(request):
+        requests.append((str(request.url), request.headers.get("If-None-Match")))
+        if str(request.url).endswith("/list/"):
+            if request.headers.get("If-None-Match") == '"v1"':
+                return httpx.Response(304)
+            return httpx.Response(200, text=listing, headers={"ETag": '"v1"'})
+        return httpx.Response(200, text=article("One"), headers={"Content-Type": "text/html"})
+
+    config = make_config(tmp_path)
+    transport = httpx.MockTransport(handler)
+    first, _ = poll(config, transport, tmp_path)
+    assert first.new == 1 and len(first.written) == 3
+    requests.clear()
+    second, _ = poll(config, transport, tmp_path)
+    assert second.ok and second.new == 0 and second.written == ()
+    assert requests == [("https://news.example.com/list/", '"v1"')]
