@@ -13,7 +13,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from feeds import __version__
-from feeds.config import Config, Source, config_path, effective_toml, load_config
+from feeds.config import (
+    ArticleRules,
+    Config,
+    Source,
+    config_path,
+    default,
+    effective_toml,
+    load_config,
+)
 from feeds.errors import ConfigError, FeedsError
 from feeds.extract.article import extract_article
 from feeds.fetch import Fetcher, read_file
@@ -89,10 +97,10 @@ def _optional_config(cli_value: str | None) -> Config | None:
 
 
 def _fetcher(config: Config | None) -> Fetcher:
-    if config is None:
-        from feeds.config import DEFAULT_USER_AGENT
-
-        return Fetcher(user_agent=DEFAULT_USER_AGENT)
+    if config is None:  # `feeds extract` works without a config file, on the defaults
+        return Fetcher(
+            user_agent=default("settings.user_agent"), timeout=default("settings.timeout")
+        )
     return Fetcher(user_agent=config.settings.user_agent, timeout=config.settings.timeout)
 
 
@@ -174,11 +182,11 @@ def cmd_config(args: argparse.Namespace, config: Config | None) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
-    from feeds.config import ArticleRules
-
     source: Source | None = config.source(args.source) if config and args.source else None
     rules = source.article if source else ArticleRules()
-    zone = source.zone if source else ZoneInfo(config.settings.timezone if config else "UTC")
+    zone = ZoneInfo(config.settings.timezone if config else default("settings.timezone"))
+    if source:
+        zone = source.zone
     encoding = source.encoding if source else None
     failed = False
     with _fetcher(config) as fetcher:

@@ -193,11 +193,16 @@ class ArticleRules:
     remove: tuple[str, ...] = ()
 
 
+def default(path: str) -> Any:
+    """The default of a key, from KEYS: defaults live there and nowhere else."""
+    return next(key.default for key in KEYS if key.path == path)
+
+
 @dataclass(frozen=True)
 class IdentityRules:
-    mobile_hosts: tuple[str, ...] = ("m", "wap", "mobile")
-    mobile_paths: tuple[str, ...] = ("/mobile/", "/wap/")
-    drop_params: tuple[str, ...] = ()
+    mobile_hosts: tuple[str, ...] = tuple(default("source.identity.mobile_hosts"))
+    mobile_paths: tuple[str, ...] = tuple(default("source.identity.mobile_paths"))
+    drop_params: tuple[str, ...] = tuple(default("source.identity.drop_params"))
 
 
 @dataclass(frozen=True)

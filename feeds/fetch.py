@@ -35,7 +35,7 @@ class Fetcher:
         self,
         *,
         user_agent: str,
-        timeout: float = 30.0,
+        timeout: float,
         max_bytes: int = MAX_BYTES,
         transport: httpx.BaseTransport | None = None,
     ) -> None:

@@ -10,7 +10,9 @@ from feeds.fetch import Fetcher
 
 
 def fetcher(handler, **kwargs):
-    return Fetcher(user_agent="feeds-test/1", transport=httpx.MockTransport(handler), **kwargs)
+    return Fetcher(
+        user_agent="feeds-test/1", timeout=10, transport=httpx.MockTransport(handler), **kwargs
+    )
 
 
 def test_conditional_get_echoes_validators_byte_for_byte():

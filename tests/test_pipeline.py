@@ -54,7 +54,7 @@ def article(title, info="日期：2024-12-06 10:23", canonical=None):
 
 def poll(config, transport, tmp_path, now=NOW):
     store = Store(tmp_path / "feeds.db")
-    with Fetcher(user_agent="t", transport=transport) as fetcher:
+    with Fetcher(user_agent="t", timeout=10, transport=transport) as fetcher:
         return update_source(config.sources[0], config.settings, store, fetcher, now=now), store
 
 

@@ -92,7 +92,7 @@ def test_site(site, serve, tmp_path):
     config = parse_config(raw, path=tmp_path / "config.toml")
     (source,) = config.sources
     store = Store(tmp_path / "feeds.db")
-    with Fetcher(user_agent="feeds-tests") as fetcher:
+    with Fetcher(user_agent="feeds-tests", timeout=10) as fetcher:
         result = update_source(source, config.settings, store, fetcher, now=NOW)
     assert result.ok, result.error
     keys = store._db.execute("SELECT key FROM items ORDER BY published_ts DESC, key").fetchall()

@@ -253,3 +253,22 @@ def test_relative_listing_dates_are_read_against_the_fetch_time(portal, tmp_path
             continue
         expected = datetime.fromisoformat(f"{match.group(1)}{match.group(2)}:00+08:00")
         assert abs(published - expected) <= timedelta(minutes=2), item["title"]
+
+
+def test_config_path_comes_from_feeds_config(tmp_path, portal):
+    import os
+    import subprocess
+    import sys
+
+    config = write_config(tmp_path, destoon_source(portal.url("news/")))
+    env = {**os.environ, "FEEDS_CONFIG": str(config)}
+    done = subprocess.run(
+        [sys.executable, "-m", "feeds", "config"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path.parent,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"# {config}: valid, 1 source(s)" in done.stdout
