@@ -19,8 +19,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-def article(html, rules=ArticleRules(), url="https://e.com/news/1.html"):
-    return extract_article(html, url, rules, now=NOW, tz=SHANGHAI)
+def article(html, rules=None, url="https://e.com/news/1.html"):
+    return extract_article(html, url, rules or ArticleRules(), now=NOW, tz=SHANGHAI)
 
 
 def test_base_href_lazy_images_and_srcset_are_resolved():
@@ -41,7 +41,8 @@ def test_metadata_fallbacks():
     <meta name="author" content="Ann Lee">
     <script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",
       "datePublished": "2024-12-06T10:23:00+08:00"}]}</script>
-    <link rel="canonical" href="/news/1"></head><body><article><p>Body</p></article></body></html>"""
+    <link rel="canonical" href="/news/1"></head>
+    <body><article><p>Body</p></article></body></html>"""
     a = article(html)
     assert a.title == "Big news" and a.origins["title"] == "metadata"
     assert a.summary == "What happened." and a.author == "Ann Lee"
@@ -60,7 +61,8 @@ def test_title_from_the_page_title_minus_the_site_name():
 
 def test_selectors_with_labels():
     html = """<h1 id="title">标题</h1>
-    <div class="info">日期：2024-12-06&nbsp;&nbsp;来源：新华网&nbsp;&nbsp;作者：qeexh&nbsp;&nbsp;浏览：5</div>
+    <div class="info">日期：2024-12-06&nbsp;&nbsp;来源：新华网
+    &nbsp;&nbsp;作者：qeexh&nbsp;&nbsp;浏览：5</div>
     <div class="introduce">核心提示：一段摘要</div><div id="content"><p>正文</p>
     <div class="keytags">标签</div><script>x()</script></div>"""
     rules = ArticleRules(
