@@ -70,6 +70,12 @@ MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT
     );
     """,
+    """
+    CREATE TABLE schedule (
+        source_id TEXT PRIMARY KEY,
+        next_run TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -294,6 +300,27 @@ class Store:
             (source_id,),
         )
         return [ItemError(r["key"], r["url"], r["attempts"], r["last_error"]) for r in rows]
+
+    def statuses(self) -> dict[str, SourceStatus]:
+        rows = self._db.execute("SELECT id FROM sources").fetchall()
+        out = {}
+        for (source_id,) in rows:
+            status = self.source_status(source_id)
+            if status is not None:
+                out[source_id] = status
+        return out
+
+    # -- schedule ----------------------------------------------------------------
+
+    def next_runs(self) -> dict[str, datetime]:
+        rows = self._db.execute("SELECT source_id, next_run FROM schedule")
+        return {row[0]: datetime.fromisoformat(row[1]) for row in rows}
+
+    def save_next_run(self, source_id: str, when: datetime) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO schedule (source_id, next_run) VALUES (?, ?)",
+            (source_id, _ts(when)),
+        )
 
     # -- HTTP validators ---------------------------------------------------------
 

@@ -1,0 +1,100 @@
+"""What the service shows about each source: config + stored status + next poll (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from feeds.config import Config, Source
+from feeds.render import FORMATS
+from feeds.store import SourceStatus
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    title: str
+    home_url: str
+    every: int  # seconds between polls
+    feed_urls: dict[str, str]  # format -> public URL
+    state: str  # "ok", "failing" or "pending" (never polled)
+    last_attempt: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    next_poll: datetime | None
+    items_published: int
+    items_seen: int
+    last_new: int
+
+
+def source_view(
+    source: Source,
+    status: SourceStatus | None,
+    next_poll: datetime | None,
+    base_url: str,
+) -> SourceView:
+    failures = status.consecutive_failures if status else 0
+    if status is None or status.last_attempt is None:
+        state = "pending"
+    elif failures:
+        state = "failing"
+    else:
+        state = "ok"
+    return SourceView(
+        id=source.id,
+        title=source.title,
+        home_url=source.urls[0],
+        every=source.every,
+        feed_urls={fmt: f"{base_url}feeds/{source.id}.{fmt}" for fmt in FORMATS},
+        state=state,
+        last_attempt=status.last_attempt if status else None,
+        last_success=status.last_success if status else None,
+        last_error=status.last_error if status else None,
+        consecutive_failures=failures,
+        next_poll=next_poll,
+        items_published=status.items_published if status else 0,
+        items_seen=status.items_seen if status else 0,
+        last_new=status.last_new if status else 0,
+    )
+
+
+def source_views(
+    config: Config,
+    statuses: Mapping[str, SourceStatus],
+    next_polls: Mapping[str, datetime],
+) -> list[SourceView]:
+    return [
+        source_view(s, statuses.get(s.id), next_polls.get(s.id), config.settings.base_url)
+        for s in config.sources
+    ]
+
+
+class ServiceState(Protocol):
+    """What the HTTP server reads from the running service; the scheduler implements it.
+
+    Every call returns the current truth: a config reload changes the sources and folders.
+    """
+
+    def views(self) -> list[SourceView]:
+        """One view per configured source, in config order."""
+        ...
+
+    def output_dir(self) -> Path:
+        """Where the feed files are (``settings.output_dir``)."""
+        ...
+
+    def base_url(self) -> str:
+        """``settings.base_url``, ending in '/'."""
+        ...
+
+    def metrics_text(self) -> str:
+        """The Prometheus text of the service's counters."""
+        ...
+
+    def healthy(self) -> bool:
+        """False when the scheduler has stopped."""
+        ...
