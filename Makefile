@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/feeds update --config $${FEEDS_CONFIG:-config.toml}
+	$(BIN)/feeds run --config $${FEEDS_CONFIG:-config.toml}
 
 lint: $(STAMP)
 	$(BIN)/ruff check feeds tests

@@ -35,7 +35,10 @@ COMMANDS = {
     "check": "dry run of one source: what would be extracted, nothing written",
     "config": "validate the config and print it with every default filled in",
     "extract": "extract article pages (URLs or saved files) as JSON lines",
+    "run": "run the service: poll every source on its schedule and serve the feeds",
+    "healthcheck": "exit 0 when the service's /healthz answers (for container health checks)",
 }
+DEFAULT_LISTEN = "127.0.0.1:8080"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,11 +69,26 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--source", metavar="ID", help="use this source's article rules")
     extract.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
     extract.add_argument("--json", action="store_true", help="one compact JSON line per page")
+    run = command("run")
+    run.add_argument(
+        "--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN, help=f"default {DEFAULT_LISTEN}"
+    )
+    run.add_argument("--log-format", choices=("text", "json"), default="text")
+    health = commands.add_parser(
+        "healthcheck", help=COMMANDS["healthcheck"], description=COMMANDS["healthcheck"]
+    )
+    health.add_argument(
+        "--url",
+        default=f"http://{DEFAULT_LISTEN}/healthz",
+        help=f"default http://{DEFAULT_LISTEN}/healthz",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "healthcheck":
+        return cmd_healthcheck(args.url)
     try:
         if args.command == "extract" and not args.source and not args.config:
             config = _optional_config(args.config)
@@ -81,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check": cmd_check,
             "config": cmd_config,
             "extract": cmd_extract,
+            "run": cmd_run,
         }[args.command]
         return handler(args, config)
     except ConfigError as e:
@@ -224,3 +243,31 @@ def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
             indent = None if args.json else 2
             print(json.dumps(record, ensure_ascii=False, indent=indent))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
+    assert config is not None
+    from feeds import logs
+    from feeds.service import Listen, Service
+
+    try:
+        listen = Listen.parse(args.listen)
+    except ValueError as e:
+        print(f"run: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    logs.setup(args.log_format)
+    service = Service(config)
+    service.start()
+    service.run_server(listen)
+    return EXIT_OK
+
+
+def cmd_healthcheck(url: str) -> int:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return EXIT_OK if response.status == 200 else EXIT_FAILED
+    except OSError as e:
+        print(f"healthcheck: {url} does not answer: {e}", file=sys.stderr)
+        return EXIT_FAILED

@@ -19,6 +19,7 @@ from feeds import __version__
 from feeds.encoding import is_known_encoding
 from feeds.errors import ConfigError
 from feeds.extract.selectors import selector_problem
+from feeds.scheduler import cron_problem
 
 DEFAULT_USER_AGENT = (
     f"feeds/{__version__} (self-hosted feed generator; polls listing pages on a schedule)"
@@ -65,6 +66,13 @@ KEYS: tuple[Key, ...] = (
     Key("source", "url", "url", None, "the listing page to poll (or `urls`)"),
     Key("source", "urls", "urls", None, "several listing pages merged into one feed"),
     Key("source", "every", "duration", "30m", "poll interval: 90s, 30m, 2h, 1d, 1h30m"),
+    Key(
+        "source",
+        "cron",
+        "cron",
+        None,
+        "crontab schedule instead of every, e.g. '*/30 * * * *' (in the source's time zone)",
+    ),
     Key("source", "timezone", "zone", None, "time zone of the site's dates (default: settings)"),
     Key("source", "keep", "int", 50, "how many items the published feed carries"),
     Key("source", "max_pages", "int", 1, "listing pages followed via listing.next on each poll"),
@@ -211,6 +219,7 @@ class Source:
     title: str
     urls: tuple[str, ...]
     every: int  # seconds
+    cron: str | None
     timezone: str
     keep: int
     max_pages: int
@@ -373,6 +382,7 @@ def _source(
         title=v["title"] or v["id"],
         urls=tuple(urls),
         every=v["every"],
+        cron=v["cron"],
         timezone=v["timezone"] or settings.timezone,
         keep=keep,
         max_pages=max_pages,
@@ -546,6 +556,14 @@ def _duration(value: Any) -> tuple[Any, str | None]:
     return seconds, None
 
 
+def _cron(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    problem = cron_problem(text.strip())
+    return (None, problem) if problem else (text.strip(), None)
+
+
 def _zone(value: Any) -> tuple[Any, str | None]:
     text, problem = _str(value)
     if problem:
@@ -581,6 +599,7 @@ _CHECKS: dict[str, Check] = {
     "selectors": _selectors,
     "duration": _duration,
     "zone": _zone,
+    "cron": _cron,
     "encoding": _encoding,
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 
@@ -72,4 +73,33 @@ def unseen(keys: Iterable[str], known: set[str]) -> list[str]:
         if key not in known and key not in seen:
             seen.add(key)
             out.append(key)
+    return out
+
+
+# However many failures, a source is retried at least this often (it is never given up).
+MAX_BACKOFF = 6 * 3600
+
+
+def backoff_delay(every: int, failures: int) -> int:
+    """Seconds until the next poll after ``failures`` consecutive failures (0: just ``every``).
+
+    Doubles with each failure, capped at six hours (or ``every`` when that is longer).
+    """
+    if failures <= 0:
+        return every
+    return int(min(every * 2 ** min(failures, 20), max(every, MAX_BACKOFF)))
+
+
+def first_runs(
+    due: dict[str, datetime | None], now: datetime, *, spread: float = 2.0
+) -> dict[str, datetime]:
+    """When each source polls first after a start: its persisted time when that is still
+    ahead, else soon, staggered by ``spread`` seconds so overdue sources don't fire at once."""
+    out: dict[str, datetime] = {}
+    late = [sid for sid, when in due.items() if when is None or when <= now]
+    for sid, when in due.items():
+        if when is not None and when > now:
+            out[sid] = when
+    for index, sid in enumerate(late):
+        out[sid] = now + timedelta(seconds=index * spread)
     return out

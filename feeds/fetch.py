@@ -6,6 +6,8 @@ GET that echoes the site's validators byte for byte, and errors that say what to
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -38,8 +40,11 @@ class Fetcher:
         timeout: float,
         max_bytes: int = MAX_BYTES,
         transport: httpx.BaseTransport | None = None,
+        on_fetch: Callable[[str, int, float, int], None] | None = None,
     ) -> None:
+        """``on_fetch(url, status, seconds, size)`` is called after every answered request."""
         self.max_bytes = max_bytes
+        self._on_fetch = on_fetch
         self._client = httpx.Client(
             headers={
                 "User-Agent": user_agent,
@@ -80,21 +85,28 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        started = time.monotonic()
         try:
             with self._client.stream("GET", url, headers=headers) as response:
-                if response.status_code == 304:
-                    return Page(
-                        url=str(response.url),
-                        text="",
-                        encoding="",
-                        status=304,
-                        etag=response.headers.get("ETag") or etag,
-                        last_modified=response.headers.get("Last-Modified") or last_modified,
-                        fetched_at=datetime.now(UTC),
-                        not_modified=True,
-                    )
-                _check_status(response, url)
-                body = self._read_capped(response, url)
+                body = b""
+                try:
+                    if response.status_code == 304:
+                        return Page(
+                            url=str(response.url),
+                            text="",
+                            encoding="",
+                            status=304,
+                            etag=response.headers.get("ETag") or etag,
+                            last_modified=response.headers.get("Last-Modified") or last_modified,
+                            fetched_at=datetime.now(UTC),
+                            not_modified=True,
+                        )
+                    _check_status(response, url)
+                    body = self._read_capped(response, url)
+                finally:
+                    if self._on_fetch is not None:
+                        elapsed = time.monotonic() - started
+                        self._on_fetch(url, response.status_code, elapsed, len(body))
         except httpx.TooManyRedirects as e:
             raise FetchError(
                 f"more than {MAX_REDIRECTS} redirects", url=url, fix="open the URL in a browser"

@@ -7,6 +7,7 @@ listing pages -> entries -> identity and newness -> article pages -> filters
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,7 @@ class PollResult:
     problems: tuple[str, ...] = ()
     error: str | None = None
     written: tuple[Path, ...] = ()
+    abandoned: bool = False  # stopped by should_stop: nothing was stored
 
 
 def update_source(
@@ -70,8 +72,13 @@ def update_source(
     fetcher: Fetcher,
     *,
     now: datetime | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> PollResult:
-    """Poll one source and publish its feeds. Never raises for problems of the site."""
+    """Poll one source and publish its feeds. Never raises for problems of the site.
+
+    ``should_stop`` is asked before each article page: when it says yes the poll is
+    abandoned before anything is stored, so a stopping service leaves no half poll behind.
+    """
     now = now or datetime.now(UTC)
     store.ensure_source(source.id, now)
 
@@ -95,6 +102,10 @@ def update_source(
     built: list[tuple[StoredItem, set[str]]] = []
     fetches = 0
     for key in reversed(new_keys):
+        if should_stop():
+            return PollResult(
+                source.id, ok=False, error="poll abandoned: the service is stopping", abandoned=True
+            )
         listed = by_key[key]
         try:
             item, aliases, fetched = build_item(source, listed, fetcher, now=now)

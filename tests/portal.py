@@ -31,6 +31,7 @@ import html
 import re
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -1078,6 +1079,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         portal = self.server.portal
         portal._log(self.command, self.path)
+        if portal.delay:
+            time.sleep(portal.delay)  # a far-away or slow site
         try:
             response = portal._respond(self.path)
         except Exception:  # a bug in the sample portal: show it as what it is
@@ -1108,6 +1111,7 @@ class SamplePortal:
         self.per_page = per_page
         self.requests: list[tuple[str, str]] = []
         self.redesign: bool = False  # reserved
+        self.delay: float = 0.0  # seconds every answer waits, to stand for a slow site
         # The /relative/ variant's clock (aware datetime); tests may replace it.
         self.clock: Callable[[], datetime] = lambda: datetime.now(CHINA_TZ)
         self._hits = {a.id: _seed_hits(a.id) for a in self._articles}

@@ -1,0 +1,278 @@
+"""The long-running service: scheduler + HTTP server + config reload + graceful stop.
+
+Polls run on the scheduler's worker threads, each with its own store connection and HTTP
+client; the server (uvicorn, main thread) reads status through ``ServiceState``.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from feeds.config import Config, Source, load_config
+from feeds.decide import backoff_delay, first_runs
+from feeds.errors import FeedsError
+from feeds.fetch import Fetcher
+from feeds.metrics import Metrics
+from feeds.pipeline import update_source
+from feeds.scheduler import Scheduler, make_trigger
+from feeds.server import create_app
+from feeds.status import SourceView, source_views
+from feeds.store import Store
+
+log = logging.getLogger("feeds")
+
+CONFIG_CHECK_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Listen:
+    host: str
+    port: int
+
+    @classmethod
+    def parse(cls, text: str) -> Listen:
+        host, _, port = text.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"--listen {text!r}: write HOST:PORT, e.g. 127.0.0.1:8080")
+        return cls(host.strip("[]"), int(port))
+
+
+class Service:
+    """Implements ``feeds.status.ServiceState`` for the server."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.metrics = Metrics()
+        self._stopping = threading.Event()
+        self._reload_requested = threading.Event()
+        self._lock = threading.Lock()
+        self._idle = threading.Condition()
+        self._active = 0  # polls running now
+        self._scheduler = Scheduler(self._poll)
+        self._config_mtime = _mtime(config.path)
+
+    # -- ServiceState ------------------------------------------------------------
+
+    def views(self) -> list[SourceView]:
+        config = self.config
+        with Store(self._db_path(config)) as store:
+            statuses = store.statuses()
+        return source_views(config, statuses, self._scheduler.next_runs())
+
+    def output_dir(self) -> Path:
+        return self.config.settings.output_dir
+
+    def base_url(self) -> str:
+        return self.config.settings.base_url
+
+    def metrics_text(self) -> str:
+        return self.metrics.render()
+
+    def healthy(self) -> bool:
+        return self._scheduler.running and not self._stopping.is_set()
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self._schedule(self.config.sources)
+        self._scheduler.start()
+        threading.Thread(target=self._watch_config, name="config-watch", daemon=True).start()
+        log.info(
+            "scheduler started with %d source(s), config %s",
+            len(self.config.sources),
+            self.config.path,
+        )
+
+    def stop(self) -> None:
+        """No new polls; in-flight polls abandon at their next article and store nothing."""
+        self._stopping.set()
+        # Wait for running polls here, not in APScheduler's shutdown: that holds the job
+        # store lock while it waits, and a finishing poll reads its next run time under it.
+        with self._idle:
+            self._idle.wait_for(lambda: self._active == 0)
+        self._scheduler.shutdown(wait=True)
+        log.info("scheduler stopped")
+
+    def request_reload(self) -> None:
+        self._reload_requested.set()
+
+    def run_server(self, listen: Listen) -> None:
+        """Serve until SIGTERM/SIGINT (uvicorn handles both), then stop the scheduler."""
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(self),
+                host=listen.host,
+                port=listen.port,
+                log_config=None,
+                access_log=False,
+                server_header=False,
+                lifespan="off",
+            )
+        )
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, self._on_sighup)
+        # uvicorn handles SIGTERM/SIGINT while it serves, then re-raises the signal to the
+        # handler that was there before it: make that ours, so the process is not killed
+        # before the scheduler has stopped.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_stop_signal)
+        log.info("serving on http://%s:%d/", listen.host, listen.port)
+        try:
+            server.run()
+        finally:
+            self.stop()
+
+    def _on_sighup(self, signum: int, frame: FrameType | None) -> None:
+        self.request_reload()
+
+    def _on_stop_signal(self, signum: int, frame: FrameType | None) -> None:
+        self._stopping.set()
+
+    # -- polls -------------------------------------------------------------------
+
+    def _db_path(self, config: Config) -> Path:
+        return config.settings.data_dir / "feeds.db"
+
+    def _schedule(self, sources: tuple[Source, ...] | list[Source]) -> None:
+        now = datetime.now(UTC)
+        with Store(self._db_path(self.config)) as store:
+            persisted = store.next_runs()
+        due: dict[str, datetime | None] = {s.id: persisted.get(s.id) for s in sources}
+        starts = first_runs(due, now)
+        for source in sources:
+            trigger = make_trigger(source.every, source.cron, source.zone)
+            self._scheduler.set_source(source.id, trigger, starts[source.id])
+
+    def _poll(self, source_id: str) -> None:
+        with self._idle:
+            if self._stopping.is_set():
+                return
+            self._active += 1
+        try:
+            self._poll_once(source_id)
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+
+    def _poll_once(self, source_id: str) -> None:
+        config = self.config
+        try:
+            source = config.source(source_id)
+        except FeedsError:
+            return  # removed by a reload while queued
+        started = time.monotonic()
+        on_fetch = partial(self._on_fetch, source.id)
+        try:
+            with (
+                Store(self._db_path(config)) as store,
+                Fetcher(
+                    user_agent=config.settings.user_agent,
+                    timeout=config.settings.timeout,
+                    on_fetch=on_fetch,
+                ) as fetcher,
+            ):
+                result = update_source(
+                    source, config.settings, store, fetcher, should_stop=self._stopping.is_set
+                )
+                if result.abandoned:
+                    # The schedule stays as persisted: a restart finds this poll due.
+                    log.info("poll abandoned: stopping", extra={"source": source.id})
+                    return
+                status = store.source_status(source.id)
+                failures = status.consecutive_failures if status else 0
+                next_run = self._next_run(source, failures)
+                if next_run is not None:
+                    store.save_next_run(source.id, next_run)
+        except Exception:  # a bug must not kill the worker thread or the other sources
+            log.exception("poll crashed", extra={"source": source_id})
+            return
+        seconds = round(time.monotonic() - started, 3)
+        self.metrics.poll(source.id, ok=result.ok, new=result.new, seconds=seconds)
+        extra = {"source": source.id, "url": source.urls[0], "seconds": seconds}
+        if result.ok:
+            log.info(
+                "poll ok: %d new, %d filtered, %d listed, %d article pages, %d files written",
+                result.new,
+                result.filtered,
+                result.listed,
+                result.article_fetches,
+                len(result.written),
+                extra={**extra, "new": result.new, "filtered": result.filtered},
+            )
+            for problem in result.problems:
+                log.warning("%s", problem, extra={"source": source.id})
+        else:
+            log.error(
+                "poll failed: %s (next poll %s)",
+                result.error,
+                next_run.isoformat() if next_run else "-",
+                extra={**extra, "error": result.error},
+            )
+
+    def _next_run(self, source: Source, failures: int) -> datetime | None:
+        """After a poll: the trigger's next time, or later when backing off from failures."""
+        if failures:
+            when = datetime.now(UTC) + timedelta(seconds=backoff_delay(source.every, failures))
+            self._scheduler.postpone(source.id, when)
+            return when
+        return self._scheduler.next_run(source.id)
+
+    def _on_fetch(self, source_id: str, url: str, status: int, seconds: float, size: int) -> None:
+        self.metrics.fetch(source_id, status=status, seconds=seconds, size=size)
+
+    # -- config reload -------------------------------------------------------------
+
+    def _watch_config(self) -> None:
+        while not self._stopping.wait(CONFIG_CHECK_SECONDS):
+            mtime = _mtime(self.config.path)
+            if self._reload_requested.is_set() or mtime != self._config_mtime:
+                self._reload_requested.clear()
+                self._config_mtime = mtime
+                self.reload()
+
+    def reload(self) -> None:
+        """Apply a changed config; an invalid one is refused and the old one kept."""
+        try:
+            new = load_config(self.config.path)
+        except FeedsError as e:
+            log.error("config reload refused, keeping the running config: %s", e)
+            return
+        with self._lock:
+            old = {s.id: s for s in self.config.sources}
+            fresh = {s.id: s for s in new.sources}
+            self.config = new
+            for source_id in old.keys() - fresh.keys():
+                self._scheduler.remove_source(source_id)
+            changed = [
+                s
+                for s in new.sources
+                if s.id not in old
+                or (s.every, s.cron, s.timezone)
+                != (old[s.id].every, old[s.id].cron, old[s.id].timezone)
+            ]
+            self._schedule(changed)
+        log.info(
+            "config reloaded: %d source(s), %d added, %d removed, %d rescheduled",
+            len(new.sources),
+            len(fresh.keys() - old.keys()),
+            len(old.keys() - fresh.keys()),
+            len(changed),
+        )
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,167 @@
+"""`feeds run` as a subprocess: scheduler, server, reader subscriptions, stop and reload."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import feedparser
+from helpers import destoon_source, read_feeds, write_config
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def wait_for(predicate, timeout=60.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except OSError:
+            value = None
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {predicate}")
+
+
+@contextmanager
+def service(config: Path, *extra: str):
+    port = free_port()
+    log = config.parent / f"service-{port}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "feeds", "run", "--config", str(config)),
+                *("--listen", f"127.0.0.1:{port}", *extra),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={k: v for k, v in os.environ.items() if k != "FEEDS_CONFIG"},
+        )
+    base = f"http://127.0.0.1:{port}/"
+    process.base = base
+    process.log = log
+    try:
+        wait_for(lambda: urllib.request.urlopen(base + "healthz", timeout=2).status == 200)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def source_status(base: str, source_id: str = "sample") -> dict:
+    sources = get_json(base + "status.json")["sources"]
+    return next((s for s in sources if s["id"] == source_id), {"last_success": None})
+
+
+def fast_source(url: str, **kwargs) -> str:
+    return destoon_source(url, **kwargs).replace("max_pages = 1", 'max_pages = 1\nevery = "3s"')
+
+
+def test_a_reader_gets_200_then_304_then_exactly_the_new_items(portal, tmp_path):
+    config = write_config(tmp_path, fast_source(portal.url("news/")))
+    with service(config) as proc:
+        first = wait_for(lambda: source_status(proc.base)["last_success"])
+        url = proc.base + "feeds/sample.rss"
+        feed = feedparser.parse(url)
+        assert feed.status == 200 and not feed.bozo
+        assert len(feed.entries) == 19
+        again = feedparser.parse(url, etag=feed.etag, modified=feed.modified)
+        assert again.status == 304
+        portal.add_article("OpenAI 发布新模型", summary="大模型。")
+        portal.add_article("英伟达发布新 GPU", summary="算力。")
+        wait_for(lambda: source_status(proc.base)["last_success"] != first, timeout=30)
+        wait_for(lambda: source_status(proc.base)["items_published"] == 21, timeout=30)
+        fresh = feedparser.parse(url, etag=feed.etag, modified=feed.modified)
+        assert fresh.status == 200
+        old_ids = [e.id for e in feed.entries]
+        new_ids = [e.id for e in fresh.entries]
+        assert len(new_ids) == 21 and new_ids[2:] == old_ids
+        assert [e.title for e in fresh.entries[:2]] == ["英伟达发布新 GPU", "OpenAI 发布新模型"]
+        for path in ("", "feeds.opml", "metrics"):
+            with urllib.request.urlopen(proc.base + path, timeout=5) as response:
+                assert response.status == 200
+        metrics = urllib.request.urlopen(proc.base + "metrics", timeout=5).read().decode()
+        assert 'feeds_polls_total{source="sample"}' in metrics
+    assert proc.returncode == 0
+    log = proc.log.read_text()
+    assert "[sample] poll ok" in log and portal.url("news/") in log
+
+
+def test_sigterm_during_a_poll_leaves_a_consistent_store_and_a_restart_resumes(portal, tmp_path):
+    config = write_config(tmp_path, destoon_source(portal.url("news/"), include="[]"))
+    portal.delay = 0.2  # 28 requests: the first poll takes several seconds
+    with service(config) as proc:
+        wait_for(lambda: portal.count("/news/6") >= 3, timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    db = sqlite3.connect(tmp_path / "data" / "feeds.db")
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored = db.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert stored in (0, len(portal.articles))  # a poll is stored whole or not at all
+    db.close()
+    portal.delay = 0
+    with service(config) as proc:
+        wait_for(lambda: source_status(proc.base)["last_success"], timeout=60)
+        items = read_feeds(tmp_path / "public", "sample")["json"]["items"]
+        assert len(items) == len(portal.articles)
+        assert len({i["id"] for i in items}) == len(items)
+
+
+def test_restart_keeps_the_schedule(portal, tmp_path):
+    config = write_config(tmp_path, destoon_source(portal.url("news/")))  # every 30m
+    with service(config) as proc:
+        status = wait_for(
+            lambda: source_status(proc.base)["last_success"] and source_status(proc.base)
+        )
+        next_poll = status["next_poll"]
+        assert next_poll is not None
+    portal.clear_log()
+    with service(config) as proc:
+        time.sleep(3)
+        assert source_status(proc.base)["next_poll"] == next_poll
+        assert portal.count("/news/") == 0  # not re-polled at start
+
+
+def test_config_reload_adds_sources_and_refuses_a_broken_config(portal, tmp_path):
+    config = write_config(tmp_path, destoon_source(portal.url("news/")))
+    with service(config) as proc:
+        wait_for(lambda: source_status(proc.base)["last_success"])
+        text = config.read_text()
+        config.write_text(text + destoon_source(portal.url("gbk/news/"), id="gbk", include="[]"))
+        wait_for(lambda: source_status(proc.base, "gbk")["last_success"], timeout=30)
+        config.write_text(text + "\n[[source]]\nid = 'Broken'\n")
+        time.sleep(4)
+        ids = [s["id"] for s in get_json(proc.base + "status.json")["sources"]]
+        assert ids == ["sample", "gbk"]
+        config.write_text(text)
+        proc.send_signal(signal.SIGHUP)
+        wait_for(
+            lambda: [s["id"] for s in get_json(proc.base + "status.json")["sources"]] == ["sample"],
+            timeout=15,
+        )
+    log = proc.log.read_text()
+    assert "config reload refused" in log and "source[1].id" in log
