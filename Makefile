@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck venv clean
+.PHONY: run test lint typecheck venv clean browser bench
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,14 +18,26 @@ run: $(STAMP)
 	$(BIN)/feeds run --config $${FEEDS_CONFIG:-config.toml}
 
 lint: $(STAMP)
-	$(BIN)/ruff check feeds tests
-	$(BIN)/ruff format --check feeds tests
+	$(BIN)/ruff check feeds tests bench
+	$(BIN)/ruff format --check feeds tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+# The browser test needs Debian's chromium; CI (CI=true, root) installs it, elsewhere the test
+# skips with a message when it is missing.
+browser:
+	@if [ -n "$$CI" ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+	  && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	    >/dev/null || echo "chromium could not be installed: the browser test will skip"; \
+	fi
+
+test: lint typecheck browser
 	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

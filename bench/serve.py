@@ -75,13 +75,21 @@ def main() -> None:
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             raise SystemExit(f"{tool} is not installed (apt-get install {tool})")
     work = Path(tempfile.mkdtemp(prefix="feeds-bench-"))
+    work.chmod(0o755)  # nginx workers run as an unprivileged user
     with SamplePortal() as portal:
         config = write_config(work, destoon_source(portal.url("news/")))
         port = free_port()
         service = subprocess.Popen(
-            [str(ROOT / ".venv/bin/feeds"), "run", "--config", str(config),
-             "--listen", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(ROOT / ".venv/bin/feeds"),
+                "run",
+                "--config",
+                str(config),
+                "--listen",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         nginx_port = free_port()
         (work / "nginx.conf").write_text(
@@ -116,9 +124,11 @@ def main() -> None:
             service.send_signal(signal.SIGTERM)
             service.wait(timeout=30)
     rate = dict(rows)
-    print(f"/feeds/sample.rss, {size} bytes, wrk -t2 -c{args.connections} -d{args.seconds}s, "
-          f"{os.cpu_count()} cores, one run")
-    print(f"| server | requests/s | ratio to nginx |\n|---|---:|---:|")
+    print(
+        f"/feeds/sample.rss, {size} bytes, wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{os.cpu_count()} cores, one run"
+    )
+    print("| server | requests/s | ratio to nginx |\n|---|---:|---:|")
     for label, value in rows:
         kind = label.split()[1]
         print(f"| {label} | {value:,.0f} | {value / rate['nginx ' + kind]:.2f} |")

@@ -539,24 +539,29 @@ def prefers_html(accept: str, feed_type: str) -> bool:
     return html_q > feed_q
 
 
-def _feed_table(views: list[SourceView]) -> dict[str, tuple[SourceView, str]]:
-    """``<id>.<format>`` -> (view, format): the only names /feeds/ answers to."""
-    return {f"{view.id}.{fmt}": (view, fmt) for view in views for fmt in FORMATS}
+def _feed_table(intervals: dict[str, int]) -> dict[str, tuple[str, str, int]]:
+    """``<id>.<format>`` -> (id, format, every): the only names /feeds/ answers to."""
+    return {
+        f"{source_id}.{fmt}": (source_id, fmt, every)
+        for source_id, every in intervals.items()
+        for fmt in FORMATS
+    }
 
 
 def feed_response(request: Request, state: ServiceState, files: FileCache) -> Response:
-    found = _feed_table(state.views()).get(request.path_params["name"])
+    # intervals(), not views(): a feed request must not cost a database read.
+    found = _feed_table(state.intervals()).get(request.path_params["name"])
     if found is None:
         raise HTTPException(404)
-    view, fmt = found
+    source_id, fmt, every = found
     try:
-        feed = files.get(state.output_dir() / f"{view.id}.{fmt}")
+        feed = files.get(state.output_dir() / f"{source_id}.{fmt}")
     except FileNotFoundError:
         return PlainTextResponse("not generated yet: this feed has not been polled\n", 404)
     headers = {
         "ETag": feed.etag,  # the same for both types: the bytes are the same
         "Last-Modified": formatdate(feed.mtime, usegmt=True),
-        "Cache-Control": f"public, max-age={max_age(view.every)}",
+        "Cache-Control": f"public, max-age={max_age(every)}",
         "Vary": "Accept",
     }
     if not_modified(request.headers, feed):

@@ -69,6 +69,9 @@ class Service:
             statuses = store.statuses()
         return source_views(config, statuses, self._scheduler.next_runs())
 
+    def intervals(self) -> dict[str, int]:
+        return {source.id: source.every for source in self.config.sources}
+
     def output_dir(self) -> Path:
         return self.config.settings.output_dir
 

@@ -83,6 +83,10 @@ class ServiceState(Protocol):
         """One view per configured source, in config order."""
         ...
 
+    def intervals(self) -> dict[str, int]:
+        """Source id -> seconds between polls, from the config alone (cheap: no store read)."""
+        ...
+
     def output_dir(self) -> Path:
         """Where the feed files are (``settings.output_dir``)."""
         ...

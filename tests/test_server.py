@@ -152,6 +152,11 @@ class FakeState:
             raise self.error
         return list(self.source_views)
 
+    def intervals(self) -> dict[str, int]:
+        if self.error is not None:
+            raise self.error
+        return {v.id: v.every for v in self.source_views}
+
     def output_dir(self) -> Path:
         return self.output
 
