@@ -22,6 +22,7 @@ RUN python -m pip install --upgrade "pip>=25" \
 # --- runtime: the wheels installed, no build tools, no pip cache, a non-root user -------------
 FROM python:${PYTHON_VERSION}-slim AS runtime
 
+ARG PYTHON_VERSION
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="feeds" \
       org.opencontainers.image.description="Real RSS, Atom and JSON feeds for web portals that have none" \
