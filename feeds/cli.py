@@ -175,6 +175,11 @@ def _print_check(report: CheckReport) -> None:
         print(f"{n:>3}  {row.date or '-':<22}  {author}  {title}  {row.link}")
         if row.status not in ("article", "listing only"):
             print(f"     {row.status}")
+    if len(report.items) > report.articles_fetched:
+        print(
+            f"(rows after {report.articles_fetched}: listing data only; "
+            "--limit N fetches more article pages)"
+        )
     for problem in report.problems:
         print(f"problem: {problem}")
 

@@ -23,7 +23,7 @@ from feeds.extract.dates import parse_date, resolve_published
 from feeds.extract.listing import extract_listing
 from feeds.fetch import Fetcher
 from feeds.identity import article_key, canonical_url
-from feeds.models import Article, FeedMeta, ListingEntry, StoredItem
+from feeds.models import Article, FeedMeta, ListingEntry, Page, StoredItem
 from feeds.render import FORMATS, publish, render
 from feeds.store import Store
 
@@ -86,9 +86,10 @@ def update_source(
     pages = source.max_pages if store.has_items(source.id) else source.backfill_pages
     try:
         listing = collect_listing(source, fetcher, pages=pages, store=store)
-    except FeedsError as e:
-        store.record_failure(source.id, now, str(e))
-        return PollResult(source.id, ok=False, error=str(e))
+    except Exception as e:  # one source's failure, whatever it is, stays its own
+        error = str(_as_feeds_error(e, "listing", source.urls[0]))
+        store.record_failure(source.id, now, error)
+        return PollResult(source.id, ok=False, error=error)
 
     # 2. Newness: only keys never seen before, as items or aliases, go further.
     known = store.known_keys(source.id, (listed.key for listed in listing.entries))
@@ -110,10 +111,11 @@ def update_source(
         try:
             item, aliases, fetched = build_item(source, listed, fetcher, now=now)
             fetches += fetched
-        except FeedsError as e:
+        except Exception as e:  # one bad article must not stop the others
+            error = str(_as_feeds_error(e, "article", listed.entry.url))
             fetches += 1
-            attempts = store.record_item_error(source.id, key, listed.entry.url, str(e), now)
-            problems.append(str(e))
+            attempts = store.record_item_error(source.id, key, listed.entry.url, error, now)
+            problems.append(error)
             if attempts < MAX_ARTICLE_ATTEMPTS:
                 continue
             item, aliases = listing_only_item(source, listed, now=now), set()
@@ -215,16 +217,8 @@ def build_item(
     if source.full_text and needs_article(source.include, source.exclude, listing_texts):
         # The canonical URL, not the listed one: a mobile variant has another layout than
         # the one the article selectors were written for, and tracking parameters are noise.
-        page = fetcher.get(url, encoding=source.encoding)
+        article, _ = read_article(source, url, fetcher, now=now)
         fetched = 1
-        article = extract_article(
-            page.text,
-            page.url,
-            source.article,
-            now=page.fetched_at or now,
-            tz=source.zone,
-            encoding=page.encoding,
-        )
     key = listed.key
     aliases: set[str] = set()
     if article is not None:
@@ -238,6 +232,22 @@ def build_item(
             aliases.add(key)
             key = new_key
     return make_item(source, listed, article, key=key, url=url, now=now), aliases, fetched
+
+
+def read_article(
+    source: Source, url: str, fetcher: Fetcher, *, now: datetime
+) -> tuple[Article, Page]:
+    """Fetch one article page and extract it with the source's rules."""
+    page = fetcher.get(url, encoding=source.encoding)
+    article = extract_article(
+        page.text,
+        page.url,
+        source.article,
+        now=page.fetched_at or now,
+        tz=source.zone,
+        encoding=page.encoding,
+    )
+    return article, page
 
 
 def make_item(
@@ -349,31 +359,25 @@ def check_source(source: Source, fetcher: Fetcher, *, limit: int) -> CheckReport
     for listed in listing.entries:
         article: Article | None = None
         status = "listing only"
+        url = canonical_url(listed.entry.url, source.identity)
         if source.full_text and fetched < limit:
             fetched += 1
             try:
-                page = fetcher.get(listed.entry.url, encoding=source.encoding)
-                article = extract_article(
-                    page.text,
-                    page.url,
-                    source.article,
-                    now=page.fetched_at or now,
-                    tz=source.zone,
-                    encoding=page.encoding,
-                )
+                article, page = read_article(source, url, fetcher, now=now)
                 for label, count in article_matches(page.text, source.article).items():
                     article_counts[label] = article_counts.get(label, 0) + count
                 status = "article"
             except FeedsError as e:
                 status = f"error: {e}"
         try:
-            item = make_item(source, listed, article, key=listed.key, url=listed.entry.url, now=now)
+            item = make_item(source, listed, article, key=listed.key, url=url, now=now)
         except FeedsError as e:
-            items.append(CheckedItem(listed.key, listed.entry.url, None, None, None, f"error: {e}"))
+            items.append(CheckedItem(listed.key, url, None, None, None, f"error: {e}"))
             continue
         if item.status == "filtered":
             verdict = item_verdict(source, item.title, item.summary, item.content_html)
-            status = f"filtered: {verdict.reason}"
+            seen = "" if article else " (on the listing text; the article was not fetched)"
+            status = f"filtered: {verdict.reason}{seen}"
         shown = item.published.isoformat(" ", "minutes")
         if item.date_precision != "time":
             shown = item.published.date().isoformat() + f" ({item.date_precision})"
@@ -404,6 +408,18 @@ def publish_source(source: Source, settings: Settings, store: Store) -> list[Pat
         generator=f"feeds {__version__}",
     )
     return publish(settings.output_dir, source.id, render(meta, items))
+
+
+def _as_feeds_error(error: Exception, what: str, url: str) -> FeedsError:
+    """Our own errors as they are; anything else (a parser bug, a RecursionError on absurd
+    markup) wrapped once here, at the stage boundary, so it is recorded like the others."""
+    if isinstance(error, FeedsError):
+        return error
+    return ExtractError(
+        f"unexpected {type(error).__name__} while reading the {what} page: {error}",
+        url=url,
+        fix="save the page with curl and run `feeds extract` on it; report it if it repeats",
+    )
 
 
 def _same_site(a: str, b: str) -> bool:

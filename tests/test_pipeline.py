@@ -168,3 +168,30 @@ def test_listing_304_costs_one_request_and_changes_nothing(tmp_path):
     second, _ = poll(config, transport, tmp_path)
     assert second.ok and second.new == 0 and second.written == ()
     assert requests == [("https://news.example.com/list/", '"v1"')]
+
+
+def test_an_unexpected_error_in_one_article_is_recorded_and_the_rest_go_on(tmp_path, monkeypatch):
+    import feeds.pipeline
+
+    pages = {
+        "https://news.example.com/list/": (
+            '<ul><li><a href="/1.html">One</a></li><li><a href="/2.html">Two</a></li></ul>'
+        ),
+        "https://news.example.com/1.html": article("One"),
+        "https://news.example.com/2.html": article("Two"),
+    }
+    real = feeds.pipeline.extract_article
+
+    def flaky(text, url, *args, **kwargs):
+        if url.endswith("/2.html"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(text, url, *args, **kwargs)
+
+    monkeypatch.setattr(feeds.pipeline, "extract_article", flaky)
+    transport, _ = site(pages)
+    result, store = poll(make_config(tmp_path), transport, tmp_path)
+    assert result.ok and result.new == 1
+    (error,) = store.item_errors("s")
+    assert error.url.endswith("/2.html")
+    assert error.last_error.startswith("extract: unexpected RecursionError")
+    assert "feeds extract" in error.last_error

@@ -18,6 +18,6 @@ def main_content_html(text: str, url: str) -> str | None:
             include_comments=False,
             favor_precision=True,
         )
-    except Exception:
+    except Exception:  # trafilatura raises anything on odd markup; a miss is not an error
         return None
     return result if isinstance(result, str) and result.strip() else None
