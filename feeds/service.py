@@ -194,6 +194,8 @@ class Service:
                     return
                 status = store.source_status(source.id)
                 failures = status.consecutive_failures if status else 0
+                if status is not None:
+                    self.metrics.gauge("feeds_items_published", source.id, status.items_published)
                 next_run = self._next_run(source, failures)
                 if next_run is not None:
                     store.save_next_run(source.id, next_run)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import time
@@ -45,6 +46,8 @@ def test_a_reader_gets_200_then_304_then_exactly_the_new_items(portal, tmp_path)
                 assert response.status == 200
         metrics = urllib.request.urlopen(proc.base + "metrics", timeout=5).read().decode()
         assert 'feeds_polls_total{source="sample"}' in metrics
+        assert 'feeds_items_published{source="sample"} 21' in metrics
+        assert 'feeds_fetch_duration_seconds_count{source="sample"}' in metrics
     assert proc.returncode == 0
     log = proc.log.read_text()
     assert "[sample] poll ok" in log and portal.url("news/") in log
@@ -79,10 +82,12 @@ def test_restart_keeps_the_schedule(portal, tmp_path):
         next_poll = status["next_poll"]
         assert next_poll is not None
     portal.clear_log()
-    with service(config) as proc:
+    with service(config, "--log-format", "json") as proc:
         time.sleep(3)
         assert source_status(proc.base)["next_poll"] == next_poll
         assert portal.count("/news/") == 0  # not re-polled at start
+    lines = [json.loads(line) for line in proc.log.read_text().splitlines()]
+    assert lines and all({"time", "level", "message"} <= set(line) for line in lines)
 
 
 def test_config_reload_adds_sources_and_refuses_a_broken_config(portal, tmp_path):
