@@ -44,6 +44,9 @@ class Fetcher:
     ) -> None:
         """``on_fetch(url, status, seconds, size)`` is called after every answered request."""
         self.max_bytes = max_bytes
+        # httpx's read timeout restarts with every byte, so a server trickling a byte every
+        # few seconds would hold a poll forever: the whole body has this long (httpx#1450).
+        self.deadline = 2 * timeout
         self._on_fetch = on_fetch
         self._client = httpx.Client(
             headers={
@@ -102,7 +105,7 @@ class Fetcher:
                             not_modified=True,
                         )
                     _check_status(response, url)
-                    body = self._read_capped(response, url)
+                    body = self._read_capped(response, url, started)
                 finally:
                     if self._on_fetch is not None:
                         elapsed = time.monotonic() - started
@@ -135,10 +138,16 @@ class Fetcher:
             content=body,
         )
 
-    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+    def _read_capped(self, response: httpx.Response, url: str, started: float) -> bytes:
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
+            if time.monotonic() - started > self.deadline:
+                raise FetchError(
+                    f"page not received within {self.deadline:.0f} s",
+                    url=url,
+                    fix="the site sends too slowly; raise settings.timeout if it is just slow",
+                )
             size += len(chunk)
             if size > self.max_bytes:
                 raise FetchError(

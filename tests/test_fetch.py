@@ -82,3 +82,39 @@ def test_gbk_is_decoded_from_the_header():
     with fetcher(lambda r: response) as f:
         page = f.get("https://e.com/")
     assert page.encoding == "gb18030" and "镕盛钢铁" in page.text
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline():
+    import socket
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def trickle():
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+        )
+        while not stop.is_set():
+            try:
+                conn.sendall(b"a")
+            except OSError:
+                break
+            time.sleep(0.3)  # each read well under the read timeout
+        conn.close()
+
+    threading.Thread(target=trickle, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with Fetcher(user_agent="t", timeout=1) as f, pytest.raises(FetchError, match="within 2 s"):
+            f.get(f"http://127.0.0.1:{port}/")
+    finally:
+        stop.set()
+        server.close()
+    assert time.monotonic() - started < 5
