@@ -6,10 +6,13 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feeds import __version__
@@ -24,7 +27,10 @@ from feeds.config import (
 )
 from feeds.errors import ConfigError, FeedsError
 from feeds.extract.article import extract_article
+from feeds.extract.dates import parse_date
+from feeds.extract.detect import Detection, detect_listing
 from feeds.fetch import Fetcher, read_file
+from feeds.models import ListingEntry
 from feeds.pipeline import CheckReport, check_source, update_source
 from feeds.store import Store
 
@@ -35,6 +41,7 @@ COMMANDS = {
     "check": "dry run of one source: what would be extracted, nothing written",
     "config": "validate the config and print it with every default filled in",
     "extract": "extract article pages (URLs or saved files) as JSON lines",
+    "discover": "find the article list on a listing page and print a ready [[source]] block",
     "run": "run the service: poll every source on its schedule and serve the feeds",
     "healthcheck": "exit 0 when the service's /healthz answers (for container health checks)",
 }
@@ -69,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--source", metavar="ID", help="use this source's article rules")
     extract.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
     extract.add_argument("--json", action="store_true", help="one compact JSON line per page")
+    discover = command("discover")
+    discover.add_argument("target", metavar="URL|FILE")
+    discover.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
+    discover.add_argument("--json", action="store_true", help="print one JSON object")
     run = command("run")
     run.add_argument(
         "--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN, help=f"default {DEFAULT_LISTEN}"
@@ -90,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "healthcheck":
         return cmd_healthcheck(args.url)
     try:
-        if args.command == "extract" and not args.source and not args.config:
+        if args.command == "discover" or (
+            args.command == "extract" and not args.source and not args.config
+        ):
             config = _optional_config(args.config)
         else:
             config = load_config(config_path(args.config, os.environ))
@@ -100,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "config": cmd_config,
             "extract": cmd_extract,
             "run": cmd_run,
+            "discover": cmd_discover,
         }[args.command]
         return handler(args, config)
     except ConfigError as e:
@@ -276,3 +290,100 @@ def cmd_healthcheck(url: str) -> int:
     except OSError as e:
         print(f"healthcheck: {url} does not answer: {e}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
+    target: str = args.target
+    try:
+        if target.startswith(("http://", "https://")):
+            with _fetcher(config) as fetcher:
+                page = fetcher.get(target)
+        else:
+            path = Path(target)
+            page = read_file(path, url=args.base_url or path.resolve().as_uri())
+    except (FeedsError, OSError) as e:
+        print(f"discover: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    detection = detect_listing(page.text, page.url)
+    zone = ZoneInfo(config.settings.timezone if config else default("settings.timezone"))
+    report = discovery_report(detection, page.url, zone)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_discovery(report)
+    return EXIT_OK if detection.chosen is not None else EXIT_FAILED
+
+
+def discovery_report(detection: Detection, url: str, zone: ZoneInfo) -> dict[str, Any]:
+    """What `feeds discover` shows, as plain data (the --json output)."""
+    now = datetime.now(UTC)
+
+    def items(entries: Sequence[ListingEntry]) -> list[dict[str, str | None]]:
+        out: list[dict[str, str | None]] = []
+        for entry in entries:
+            date = parse_date(entry.date_text, now=now, tz=zone) if entry.date_text else None
+            shown = None
+            if date is not None:
+                shown = date.value.isoformat() if date.has_time else date.value.date().isoformat()
+            out.append({"title": entry.title, "url": entry.url, "date": shown})
+        return out
+
+    chosen = detection.chosen
+    selectors = dataclasses.asdict(chosen.selectors) if chosen else None
+    return {
+        "url": url,
+        "items": items(chosen.entries) if chosen else [],
+        "selectors": selectors,
+        "reasons": list(chosen.reasons) if chosen else [],
+        "problem": detection.problem,
+        "candidates": [
+            {
+                "selectors": dataclasses.asdict(c.selectors),
+                "count": len(c.entries),
+                "score": round(c.score, 3),
+                "reasons": list(c.reasons),
+                "first": c.entries[0].title if c.entries else None,
+            }
+            for c in detection.candidates
+        ],
+        "feeds": list(detection.feeds),
+        "config": _source_block(url, selectors) if selectors else None,
+    }
+
+
+def _source_block(url: str, selectors: dict[str, str | None]) -> str:
+    host = (urlsplit(url).hostname or "site").removeprefix("www.")
+    source_id = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:40] or "site"
+    lines = ["[[source]]", f'id = "{source_id}"', f'url = "{url}"', "  [source.listing]"]
+    for name in ("item", "link", "title", "date"):
+        if selectors.get(name):
+            value = str(selectors[name]).replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'  {name} = "{value}"')
+    return "\n".join(lines) + "\n"
+
+
+def _print_discovery(report: dict[str, Any]) -> None:
+    for feed in report["feeds"]:
+        print(f"the page advertises a feed: {feed} (subscribe to it directly if it is complete)")
+    if report["selectors"] is None:
+        print(f"no article list found: {report['problem']}")
+    else:
+        selectors = report["selectors"]
+        print(f"article list: {len(report['items'])} items, item = {selectors['item']!r}")
+        for name in ("link", "title", "date"):
+            print(f"  {name:5} = {selectors[name]!r}")
+        print(f"\n{'#':>3}  {'date':<25}  {'title':<40}  link")
+        for n, item in enumerate(report["items"][:15], start=1):
+            title = _clip(item["title"] or "", 40)
+            print(f"{n:>3}  {item['date'] or '-':<25}  {title}  {item['url']}")
+        if len(report["items"]) > 15:
+            print(f"     … {len(report['items']) - 15} more")
+    if report["candidates"]:
+        print("\nother candidates (and why they lost):")
+        for candidate in report["candidates"]:
+            reasons = "; ".join(candidate["reasons"]) or "lower score"
+            print(f"  {candidate['count']:4d} × {candidate['selectors']['item']}: {reasons}")
+    if report["config"]:
+        print("\nready to paste into config.toml (without [source.listing], detection runs")
+        print("on each poll instead):")
+        print(report["config"])

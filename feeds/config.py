@@ -229,7 +229,7 @@ class Source:
     full_text: bool
     encoding: str | None
     language: str | None
-    listing: ListingRules
+    listing: ListingRules | None  # None: detect the article list on each poll
     article: ArticleRules
     identity: IdentityRules = field(default_factory=IdentityRules)
 
@@ -340,19 +340,16 @@ def _source(
     urls = [v["url"]] if v["url"] else list(v["urls"] or [])
     if not urls and "url" not in table and "urls" not in table:
         problems.append(f"{where}.url: missing (add the listing page's address)")
+    # Without [source.listing] the article list is detected on each poll (extract/detect.py).
     listing_raw = table.get("listing")
-    if listing_raw is None:
-        problems.append(
-            f'{where}.listing: missing (add [source.listing] with item = "CSS selector"; '
-            "run `feeds check` to try it)"
+    listing = None
+    if listing_raw is not None:
+        listing = _values(
+            "source.listing",
+            _table(listing_raw, f"{where}.listing", problems),
+            f"{where}.listing",
+            problems,
         )
-        listing_raw = {"item": "*"}
-    listing = _values(
-        "source.listing",
-        _table(listing_raw, f"{where}.listing", problems),
-        f"{where}.listing",
-        problems,
-    )
     article = _values(
         "source.article",
         _table(table.get("article", {}), f"{where}.article", problems),
@@ -392,7 +389,7 @@ def _source(
         full_text=v["full_text"],
         encoding=v["encoding"],
         language=v["language"],
-        listing=ListingRules(**listing),
+        listing=ListingRules(**listing) if listing is not None else None,
         article=ArticleRules(**{**article, "remove": tuple(article["remove"])}),
         identity=IdentityRules(**{k: tuple(x) for k, x in identity.items()}),
     )
@@ -621,8 +618,11 @@ def effective_toml(config: Config) -> str:
             if value is not None:
                 lines.append(f"{key.name} = {_toml(value)}")
         for sub in ("listing", "article", "identity"):
-            lines += ["", f"  [source.{sub}]"]
             rules = getattr(source, sub)
+            if rules is None:
+                lines += ["", f"  # no [source.{sub}]: detected on each poll (feeds discover URL)"]
+                continue
+            lines += ["", f"  [source.{sub}]"]
             for key in (k for k in KEYS if k.table == f"source.{sub}"):
                 value = getattr(rules, key.name)
                 if value is not None:

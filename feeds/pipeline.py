@@ -20,10 +20,11 @@ from feeds.decide import Verdict, judge, needs_article, unseen
 from feeds.errors import ExtractError, FeedsError
 from feeds.extract.article import article_matches, extract_article
 from feeds.extract.dates import parse_date, resolve_published
+from feeds.extract.detect import detect_listing
 from feeds.extract.listing import extract_listing
 from feeds.fetch import Fetcher
 from feeds.identity import article_key, canonical_url
-from feeds.models import Article, FeedMeta, ListingEntry, Page, StoredItem
+from feeds.models import Article, FeedMeta, ListingEntry, ListingPage, Page, StoredItem
 from feeds.render import FORMATS, publish, render
 from feeds.store import Store
 
@@ -183,7 +184,7 @@ def collect_listing(
                 break  # the site says page one is as before, so the next pages are too
             if number == 0:
                 listing.validators[url] = (page.etag, page.last_modified)
-            extracted = extract_listing(page.text, page.url, source.listing)
+            extracted = read_listing(source, page.text, page.url)
             for label, count in extracted.matches.items():
                 listing.matches[label] = listing.matches.get(label, 0) + count
             listing.problems.extend(extracted.problems)
@@ -192,7 +193,7 @@ def collect_listing(
                 Listed(article_key(e.url, source.identity), e, fetched_at)
                 for e in extracted.entries
             )
-            if number == 0 and not extracted.entries:
+            if number == 0 and not extracted.entries and source.listing is not None:
                 raise ExtractError(
                     f"listing.item {source.listing.item!r} matched no article links",
                     url=url,
@@ -200,6 +201,25 @@ def collect_listing(
                 )
             url = extracted.next_url
     return listing
+
+
+def read_listing(source: Source, text: str, url: str) -> ListingPage:
+    """The source's listing selectors, or, without them, the detected article list."""
+    if source.listing is not None:
+        return extract_listing(text, url, source.listing)
+    detection = detect_listing(text, url)
+    if detection.chosen is None:
+        raise ExtractError(
+            f"no article list found: {detection.problem}",
+            url=url,
+            fix=f"run `feeds discover {url}` and add [source.listing] selectors",
+        )
+    chosen = detection.chosen
+    return ListingPage(
+        entries=chosen.entries,
+        next_url=None,  # pagination is not detected: a zero-config source reads page one
+        matches={f"item {chosen.selectors.item} (detected)": len(chosen.entries)},
+    )
 
 
 def build_item(

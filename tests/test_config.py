@@ -78,10 +78,11 @@ def test_duplicate_ids_and_missing_url():
     assert "used twice" in text
 
 
-def test_no_sources_and_missing_listing():
+def test_no_sources_and_a_zero_config_source():
     assert any("no sources" in p for p in problems_of({}))
-    text = "\n".join(problems_of({"source": [{"id": "a", "url": "https://e.com/"}]}))
-    assert "source[0].listing: missing" in text
+    config = parse_config({"source": [{"id": "a", "url": "https://e.com/"}]})
+    assert config.sources[0].listing is None  # detected on each poll
+    assert "# no [source.listing]: detected" in effective_toml(config)
 
 
 def test_durations():

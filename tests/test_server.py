@@ -53,7 +53,6 @@ from feeds.status import SourceView
 
 BASE_URL = "https://feeds.example.net/"
 CST = timezone(timedelta(hours=8))
-NOW = datetime.now(UTC)
 CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
@@ -82,6 +81,9 @@ SECRET = b"TOP SECRET, never served"
 
 
 def view(source_id: str, **changes: Any) -> SourceView:
+    # Times relative to the moment the view is made, not to the import of this module: the
+    # page says "12 min ago", and a long test run must not turn that into 13.
+    now = datetime.now(UTC)
     base = SourceView(
         id=source_id,
         title=source_id.title(),
@@ -89,11 +91,11 @@ def view(source_id: str, **changes: Any) -> SourceView:
         every=1800,
         feed_urls={fmt: f"{BASE_URL}feeds/{source_id}.{fmt}" for fmt in FORMATS},
         state="ok",
-        last_attempt=NOW - timedelta(minutes=12),
-        last_success=NOW - timedelta(minutes=12, seconds=30),
+        last_attempt=now - timedelta(minutes=12),
+        last_success=now - timedelta(minutes=12, seconds=30),
         last_error=None,
         consecutive_failures=0,
-        next_poll=NOW + timedelta(minutes=15, seconds=30),
+        next_poll=now + timedelta(minutes=15, seconds=30),
         items_published=2,
         items_seen=5,
         last_new=1,

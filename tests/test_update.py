@@ -272,3 +272,39 @@ def test_config_path_comes_from_feeds_config(tmp_path, portal):
     )
     assert done.returncode == 0, done.stderr
     assert f"# {config}: valid, 1 source(s)" in done.stdout
+
+
+def test_a_source_with_only_id_and_url_gives_a_correct_feed(portal, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[[source]]\nid = "bare"\nurl = "{portal.url("news/")}"\ntimezone = "Asia/Shanghai"\n',
+        encoding="utf-8",
+    )
+    run = feeds("update", config=config)
+    assert run.code == 0, run.out + run.err
+    items = read_feeds(tmp_path / "public", "bare")["json"]["items"]
+    newest = sorted(portal.articles, key=lambda a: a.id, reverse=True)[: portal.per_page]
+    assert [i["url"] for i in items] == [portal.url(f"news/{a.id}.html") for a in newest]
+    assert [i["title"] for i in items] == [a.title for a in newest]
+    for item, article in zip(items, newest, strict=True):
+        assert item["date_published"] == article.published.isoformat()
+        assert len(item["content_html"]) > 200
+
+
+def test_discover_finds_the_article_list_and_prints_a_source_block(portal, tmp_path):
+    import json
+    import tomllib
+
+    from feeds.config import parse_config
+
+    run = feeds("discover", portal.url("news/"), "--json")
+    assert run.code == 0, run.err
+    report = json.loads(run.out)
+    assert report["selectors"]["item"] == "div.catlist li"
+    assert len(report["items"]) == portal.per_page
+    assert report["items"][0]["date"] == "2024-12-13T16:45:00+08:00"
+    assert any("点击排行" in " ".join(c["reasons"]) for c in report["candidates"])
+    source = parse_config(tomllib.loads(report["config"])).sources[0]
+    assert source.listing.item == "div.catlist li"
+    text = feeds("discover", portal.url("news/")).out
+    assert "article list: 10 items" in text and "[[source]]" in text

@@ -36,8 +36,12 @@ def absolute(href: str | None, base: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
-    url = urljoin(base, href)
-    parts = urlsplit(url)
+    try:
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  raises on a port that isn't a number
+    except ValueError:  # "http://bad]test/", "http://[x]/": a broken link, not a broken page
+        return None
     if parts.scheme not in _LINK_SCHEMES or not parts.netloc:
         return None
     return url

@@ -1,0 +1,304 @@
+"""Listing detection (feeds/extract/detect.py): the sample portal, synthetic pages, real pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+from feeds.encoding import charset_from_content_type, decode_html
+from feeds.extract.detect import Detection, detect_listing
+from feeds.extract.listing import extract_listing
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+LABELLED = Path(__file__).resolve().parent / "data" / "listings"
+VARIANTS = ["", "gbk/", "lying/", "relative/"]
+
+
+def fetch(url: str) -> str:
+    response = httpx.get(url, timeout=10)
+    assert response.status_code == 200, url
+    charset = charset_from_content_type(response.headers.get("content-type"))
+    return decode_html(response.content, http_charset=charset)[0]
+
+
+def catlist_links(text: str, url: str) -> list[str]:
+    """The article links of a portal listing, read the way its config reads them."""
+    soup = BeautifulSoup(text, "lxml")
+    return [urljoin(url, str(li.a["href"])) for li in soup.select("div.catlist li") if li.a]
+
+
+def assert_round_trip(detection: Detection, text: str, url: str) -> None:
+    """Every candidate's selectors, fed to extract_listing, read exactly its entries."""
+    for candidate in filter(None, (detection.chosen, *detection.candidates)):
+        listing = extract_listing(text, url, candidate.selectors.rules())
+        assert listing.entries == candidate.entries, candidate.selectors
+
+
+def urls(detection: Detection) -> list[str]:
+    assert detection.chosen is not None, detection.problem
+    return [entry.url for entry in detection.chosen.entries]
+
+
+# --------------------------------------------------------------------------- sample portal
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("page", ["news/", "news/list-2.html", "news/list-3.html"])
+def test_portal_listing_is_exactly_the_catlist(portal, variant, page):
+    url = portal.url(variant + page)
+    first, second = fetch(url), fetch(url)
+    detection = detect_listing(first, url)
+    assert urls(detection) == catlist_links(first, url)
+    assert detection.chosen is not None
+    assert detection.chosen.selectors.item == "div.catlist li"
+    assert detection.chosen.selectors.date == "i"
+    assert all(entry.date_text for entry in detection.chosen.entries)
+    assert_round_trip(detection, first, url)
+    # A second fetch of the same page: the same block, selectors and items in the same order
+    # (on /relative/ only the date texts may move with the clock).
+    again = detect_listing(second, url)
+    assert again.chosen is not None
+    assert again.chosen.selectors == detection.chosen.selectors
+    assert urls(again) == urls(detection)
+    if variant != "relative/":
+        assert again == detection
+
+
+def test_portal_sidebars_lose_and_say_why(portal):
+    url = portal.url("news/")
+    detection = detect_listing(fetch(url), url)
+    reasons = {c.selectors.item: c.reasons for c in detection.candidates}
+    assert any("sidebar: 相关文章" in r for r in reasons.values()), reasons
+    assert any("sidebar: 点击排行" in r for r in reasons.values()), reasons
+    assert any("navigation: short link texts" in r for r in reasons.values()), reasons
+    chosen = detection.chosen
+    assert chosen is not None
+    assert all(chosen.score > c.score for c in detection.candidates)
+    assert detection.problem is None and detection.feeds == ()
+
+
+# --------------------------------------------------------------------------- synthetic pages
+
+NAV = (
+    [("首页", "/"), ("新闻", "/news/"), ("财经", "/finance/"), ("科技", "/tech/")]
+    + [
+        (name, f"/{path}/")
+        for name, path in [("体育", "sports"), ("娱乐", "ent"), ("汽车", "auto"), ("房产", "house")]
+    ]
+    + [("About", "/about/"), ("Login", "/login")]
+)
+ARTICLES = [
+    ("City council approves new budget for public transport", "/2024/05/03/budget-vote.html"),
+    ("Local bakery wins national award for sourdough bread", "/2024/05/02/bakery-award.html"),
+    ("Heavy rain expected across the region this weekend", "/2024/05/02/rain-weekend.html"),
+    ("University opens new research centre for batteries", "/2024/05/01/battery-centre.html"),
+    ("Train services restored after signal failure downtown", "/2024/04/30/signal-failure.html"),
+    ("Museum reopens its modern art wing after renovation", "/2024/04/29/museum-reopens.html"),
+    ("Football club signs young striker from academy team", "/2024/04/28/striker-signed.html"),
+    ("Farmers market moves to the old station square", "/2024/04/27/market-moves.html"),
+]
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!doctype html><html><head><title>News</title>{head}</head><body>{body}</body></html>"
+
+
+def nav_html() -> str:
+    items = "".join(f'<li><a href="{href}">{name}</a></li>' for name, href in NAV)
+    return f'<div class="header"><ul class="menu">{items}</ul></div>'
+
+
+def footer_html() -> str:
+    links = ["Contact us", "Privacy policy", "Terms of use", "Advertise", "Jobs", "Sitemap"]
+    items = "".join(f'<li><a href="/{t.lower().replace(" ", "-")}/">{t}</a></li>' for t in links)
+    return f'<div id="footer"><ul>{items}</ul><p>© 2024 Example News</p></div>'
+
+
+def list_html(articles=ARTICLES, cls: str = "news-list") -> str:
+    rows = "".join(
+        f'<li><a href="{href}">{title}</a> <span class="date">{href[1:11].replace("/", "-")}'
+        "</span></li>"
+        for title, href in articles
+    )
+    return f'<div class="{cls}"><ul>{rows}</ul></div>'
+
+
+URL = "https://news.example.com/latest/"
+
+
+def test_article_list_beats_navigation_and_footer():
+    text = page(nav_html() + '<div class="main">' + list_html() + "</div>" + footer_html())
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, href) for _, href in ARTICLES]
+    assert detection.chosen is not None
+    assert detection.chosen.selectors.item == "div.news-list li"
+    assert detection.chosen.selectors.date == "span.date"
+    assert [e.title for e in detection.chosen.entries] == [t for t, _ in ARTICLES]
+    assert [e.date_text for e in detection.chosen.entries][:2] == ["2024-05-03", "2024-05-02"]
+    menu = next(c for c in detection.candidates if c.selectors.item == "ul.menu li")
+    assert "navigation: short link texts" in menu.reasons
+    assert_round_trip(detection, text, URL)
+
+
+def test_page_of_navigation_only_is_not_guessed():
+    text = page(nav_html() + "<p>Welcome to our site.</p>" + footer_html())
+    detection = detect_listing(text, URL)
+    assert detection.chosen is None
+    assert detection.problem is not None
+    assert "add [source.listing] selectors" in detection.problem
+    assert "navigation" in detection.problem
+
+
+def test_empty_page_has_a_problem_not_an_error():
+    detection = detect_listing("", URL)
+    assert detection.chosen is None and detection.candidates == ()
+    assert detection.problem is not None and "[source.listing]" in detection.problem
+
+
+def test_json_ld_item_list_decides_between_alike_blocks():
+    first, second = (
+        ARTICLES[:6],
+        [(t + " again", h.replace(".html", "-2.html")) for t, h in ARTICLES],
+    )
+    body = list_html(first, "block-a") + list_html(second, "block-b")
+    without = detect_listing(page(body), URL)
+    assert without.chosen is not None and without.chosen.selectors.item == "div.block-b li"
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i + 1, "url": urljoin(URL, href)}
+            for i, (_, href) in enumerate(first)
+        ],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    detection = detect_listing(page(body, head), URL)
+    assert urls(detection) == [urljoin(URL, href) for _, href in first]
+    assert detection.chosen is not None
+    assert "listed by JSON-LD ItemList" in detection.chosen.reasons
+
+
+def test_article_cards():
+    cards = "".join(
+        f'<article class="post"><a class="thumb" href="{href}"><img src="/i/{i}.jpg" alt=""></a>'
+        f'<header class="entry-header"><h2 class="post-title"><a href="{href}">{title}</a></h2>'
+        f'<time datetime="2024-05-0{i + 1}">May {i + 1}, 2024</time></header>'
+        f'<p>{title}. More inside. <a href="/tag/local/">local</a></p></article>'
+        for i, (title, href) in enumerate(ARTICLES[:6])
+    )
+    recent = "".join(f'<li><a href="{href}">{title}</a></li>' for title, href in ARTICLES[6:])
+    aside = f'<aside class="widget"><h3>Recent posts</h3><ul>{recent}</ul></aside>'
+    text = page(nav_html() + f"<main>{cards}</main>" + aside + footer_html())
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, href) for _, href in ARTICLES[:6]]
+    assert detection.chosen is not None
+    selectors = detection.chosen.selectors
+    assert selectors.item.split()[-1].startswith("article")
+    assert selectors.link is not None and "h2" in selectors.link
+    assert selectors.date == "time"
+    assert detection.chosen.entries[0].date_text == "May 1, 2024"
+    assert "<article> cards" in detection.chosen.reasons
+    assert_round_trip(detection, text, URL)
+
+
+def test_a_more_row_is_left_out_of_the_list():
+    rows = (
+        list_html()[: -len("</ul></div>")] + '<li><a href="/news/">More news »</a></li></ul></div>'
+    )
+    text = page(nav_html() + rows)
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, href) for _, href in ARTICLES]
+    assert_round_trip(detection, text, URL)
+
+
+def test_layout_wrapper_named_after_a_sidebar_is_not_chrome():
+    sidebar = (
+        '<div class="sidebar"><ul><li><a href="/x/">Subscribe to the newsletter</a></li></ul></div>'
+    )
+    text = page(nav_html() + f'<div class="layout has-sidebar">{list_html()}{sidebar}</div>')
+    detection = detect_listing(text, URL)
+    assert len(urls(detection)) == len(ARTICLES)
+
+
+def test_advertised_feeds_are_reported():
+    head = (
+        '<link rel="alternate" type="application/rss+xml" title="RSS" href="/feed.xml">'
+        '<link rel="alternate" type="application/atom+xml" href="https://news.example.com/atom">'
+        '<link rel="alternate" type="application/feed+json" href="feed.json">'
+        '<link rel="alternate" hreflang="de" href="/de/">'
+        '<link rel="stylesheet" type="text/css" href="/s.css">'
+    )
+    detection = detect_listing(page(list_html(), head), URL)
+    assert detection.feeds == (
+        "https://news.example.com/feed.xml",
+        "https://news.example.com/atom",
+        "https://news.example.com/latest/feed.json",
+    )
+    assert detection.chosen is not None
+
+
+def test_detection_is_deterministic():
+    text = page(nav_html() + list_html() + list_html(ARTICLES[:4], "other") + footer_html())
+    results = {repr(detect_listing(text, URL)) for _ in range(3)}
+    assert len(results) == 1
+
+
+# --------------------------------------------------------------------------- real pages
+
+
+def test_labelled_pages_precision_recall_f1():
+    """Two corpus pages whose article links we labelled by reading them (labels.json)."""
+    labels = json.loads((LABELLED / "labels.json").read_text(encoding="utf-8"))
+    scores = []
+    for entry in labels["pages"]:
+        text = decode_html((LABELLED / entry["file"]).read_bytes())[0]
+        detection = detect_listing(text, entry["page_url"])
+        found = set(urls(detection)) if detection.chosen else set()
+        truth = set(entry["articles"])
+        hits = len(found & truth)
+        precision = hits / len(found) if found else 0.0
+        recall = hits / len(truth)
+        f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+        scores.append(f1)
+        print(f"{entry['file']}: precision {precision:.2f} recall {recall:.2f} F1 {f1:.2f}")
+        assert_round_trip(detection, text, entry["page_url"])
+    assert min(scores) >= 0.85, scores
+
+
+def _page_url(entry: dict[str, object], text: str) -> str:
+    """The manifest's base_url, else the site most absolute links point to (the saved page's
+    own site: the corpus lacks the URL of some pages)."""
+    if entry.get("base_url"):
+        return str(entry["base_url"])
+    hosts = Counter(urlsplit(u).netloc for u in re.findall(r'href="(https?://[^"/]+)', text))
+    return f"https://{hosts.most_common(1)[0][0]}/" if hosts else "https://localhost/"
+
+
+def test_corpus_listings_item_counts():
+    folder = CORPUS / "listings"
+    if not (folder / "manifest.jsonl").exists():
+        pytest.skip(f"no corpus at {folder}")
+    rows, close = [], 0
+    for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        text = decode_html((folder / entry["file"]).read_bytes())[0]
+        url = _page_url(entry, text)
+        detection = detect_listing(text, url)
+        expected = entry["expected_items"]
+        found = len(detection.chosen.entries) if detection.chosen else 0
+        ok = abs(found - expected) <= 0.3 * expected
+        close += ok
+        item = detection.chosen.selectors.item if detection.chosen else detection.problem
+        mark = "ok" if ok else "--"
+        rows.append(f"{entry['file']} {entry['key']:<28} {expected:>8} {found:>5} {mark} {item}")
+        assert_round_trip(detection, text, url)
+    print(f"\n{'page':<9} {'key':<28} expected found    chosen item selector")
+    print("\n".join(rows))
+    assert close >= 6, rows
