@@ -124,3 +124,22 @@ def test_corpus_pages_extract_without_errors_and_mostly_with_content():
     print(f"corpus: {total} pages, title {with_title}, content {with_content}")
     assert total > 0
     assert with_title >= 0.95 * total and with_content >= 0.8 * total
+
+
+def test_info_line_gives_date_and_author_without_selectors():
+    html = """<html><body><div class="side">更新时间：2020-01-01</div>
+    <h1>全球最大超算中心开始运转</h1>
+    <div class="info">日期：2024-12-06 10:23&nbsp;&nbsp;来源：新华网&nbsp;&nbsp;作者：qeexh
+    &nbsp;&nbsp;浏览：12</div><div id="content"><p>正文。</p></div></body></html>"""
+    a = article(html)
+    assert a.metadata_date.value.isoformat() == "2024-12-06T10:23:00+08:00"
+    assert a.author == "qeexh"
+    assert a.origins["date"] == "page" and a.origins["author"] == "page"
+
+
+def test_metadata_wins_over_the_info_line():
+    html = """<html><head><meta property="article:published_time"
+    content="2024-12-05T08:00:00+08:00"><meta name="author" content="Ann"></head>
+    <body><h1>T</h1><p>日期：2024-12-06 10:23 作者：qeexh</p></body></html>"""
+    a = article(html)
+    assert a.metadata_date.value.day == 5 and a.author == "Ann"

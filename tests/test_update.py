@@ -289,6 +289,8 @@ def test_a_source_with_only_id_and_url_gives_a_correct_feed(portal, tmp_path):
     for item, article in zip(items, newest, strict=True):
         assert item["date_published"] == article.published.isoformat()
         assert len(item["content_html"]) > 200
+        authors = [{"name": article.author}] if article.author else None
+        assert item.get("authors") == authors, item["title"]
 
 
 def test_discover_finds_the_article_list_and_prints_a_source_block(portal, tmp_path):

@@ -28,7 +28,7 @@ from feeds.extract.html import (
     select_one,
     text_of,
 )
-from feeds.extract.labels import author_from, summary_from
+from feeds.extract.labels import author_from, labelled_author, summary_from
 from feeds.models import Article, ParsedDate
 
 # Always removed from content, whatever the rules say: they never belong in a feed.
@@ -50,6 +50,12 @@ _DATE_META = (
     "weibo:article:create_at",
 )
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+# Labels that open an article's info line; the line must be short to be one (not a paragraph).
+_INFO_LABEL = re.compile(
+    r"(?:日期|时间|发布|发表|更新|来源|作者|记者|编辑|Published|Posted|Updated|Date|By)\s*[:：]",
+    re.IGNORECASE,
+)
+_INFO_LINE_MAX = 200
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2,})\s*")
 
 
@@ -84,11 +90,20 @@ def extract_article(
     metadata_date = _metadata_date(soup, metas, ld, now=now, tz=tz)
     if metadata_date is not None:
         origins.setdefault("date", "metadata")
+    info_lines = list(_info_lines(soup))
+    if metadata_date is None:
+        # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
+        metadata_date = next(
+            (d for line in info_lines if (d := parse_date(line, now=now, tz=tz))), None
+        )
+        if metadata_date is not None:
+            origins.setdefault("date", "page")
     author = _pick(
         origins,
         "author",
         ("selector", author_from(_selector_raw(soup, rules.author))),
         ("metadata", _metadata_author(metas, ld)),
+        ("page", next((a for line in info_lines if (a := labelled_author(line))), None)),
     )
     summary = _pick(
         origins,
@@ -113,6 +128,21 @@ def extract_article(
         language=language,
         origins=origins,
     )
+
+
+def _info_lines(soup: BeautifulSoup) -> Iterator[str]:
+    """Short text blocks that carry labelled fields (日期：, 来源：, 作者：, Published:), in page
+    order from the headline on: the info line under an article's title."""
+    start = soup.find("h1") or soup.body or soup
+    seen: set[int] = set()
+    for string in start.find_all_next(string=_INFO_LABEL):
+        parent = string.parent
+        if parent is None or id(parent) in seen or parent.name in ("script", "style", "a"):
+            continue
+        seen.add(id(parent))
+        line = parent.get_text(" ")
+        if len(line) <= _INFO_LINE_MAX:
+            yield line
 
 
 def _pick(origins: dict[str, str], name: str, *candidates: tuple[str, str | None]) -> str | None:

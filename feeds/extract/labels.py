@@ -43,6 +43,12 @@ def author_from(raw: str | None) -> str | None:
     return _squash(_BY.sub("", raw))
 
 
+def labelled_author(raw: str) -> str | None:
+    """The author only when the line labels one ('作者：qeexh'): for lines found on the page,
+    where an unlabelled line is not an author."""
+    return author_from(raw) if _AUTHOR.search(raw) else None
+
+
 def summary_from(raw: str | None) -> str | None:
     """'核心提示：全球最大…' -> '全球最大…'."""
     if not raw:
