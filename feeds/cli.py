@@ -146,13 +146,16 @@ def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
         with _fetcher(config) as fetcher:
             for source in sources:
                 result = update_source(source, config.settings, store, fetcher)
-                ok &= result.ok
+                # A degraded source worked around broken selectors: the operator must act.
+                ok &= result.ok and result.degraded is None
                 if result.ok:
                     print(
                         f"{source.id}: ok, {result.new} new, {result.filtered} filtered, "
                         f"{result.listed} listed, {result.article_fetches} article pages fetched, "
                         f"{len(result.written)} files written"
                     )
+                    if result.degraded:
+                        print(f"{source.id}:   DEGRADED {result.degraded}")
                     for problem in result.problems:
                         print(f"{source.id}:   {problem}")
                 else:

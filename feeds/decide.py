@@ -91,15 +91,17 @@ def backoff_delay(every: int, failures: int) -> int:
 
 
 def first_runs(
-    due: dict[str, datetime | None], now: datetime, *, spread: float = 2.0
+    due: dict[str, datetime | None], now: datetime, *, spread: float = 2.0, window: float = 60.0
 ) -> dict[str, datetime]:
     """When each source polls first after a start: its persisted time when that is still
-    ahead, else soon, staggered by ``spread`` seconds so overdue sources don't fire at once."""
+    ahead, else soon, staggered by ``spread`` seconds so overdue sources don't fire at once,
+    and all within ``window`` seconds however many they are (200 sources: 0.3 s apart)."""
     out: dict[str, datetime] = {}
     late = [sid for sid, when in due.items() if when is None or when <= now]
     for sid, when in due.items():
         if when is not None and when > now:
             out[sid] = when
+    step = min(spread, window / len(late)) if late else spread
     for index, sid in enumerate(late):
-        out[sid] = now + timedelta(seconds=index * spread)
+        out[sid] = now + timedelta(seconds=index * step)
     return out

@@ -64,7 +64,12 @@ ALWAYS_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", 
 NO_STORE = {"Cache-Control": "no-store"}
 STATIC_CACHE = {"Cache-Control": "public, max-age=3600"}
 
-STATE_WORDS = {"ok": "ok", "failing": "failing", "pending": "waiting for its first poll"}
+STATE_WORDS = {
+    "ok": "ok",
+    "degraded": "degraded",
+    "failing": "failing",
+    "pending": "waiting for its first poll",
+}
 
 # One entity-tag of an If-None-Match list; the group is the opaque tag, so a weak tag
 # (W/"…") compares equal to our strong one, as RFC 9110's weak comparison requires.
@@ -361,6 +366,8 @@ def _card(view: SourceView, now: datetime) -> _Html:
         if view.last_error
         else _Html("")
     )
+    if view.degraded:
+        error = _html('<p class="error">Needs attention: {d}</p>{e}', d=view.degraded, e=error)
     return _html(
         '<article class="feed" id="feed-{id}">\n<h2>{title}</h2>\n'
         '<p class="subscribe">{links}</p>\n<dl>\n'

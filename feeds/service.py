@@ -196,6 +196,7 @@ class Service:
                 failures = status.consecutive_failures if status else 0
                 if status is not None:
                     self.metrics.gauge("feeds_items_published", source.id, status.items_published)
+                    self.metrics.gauge("feeds_degraded", source.id, float(bool(status.degraded)))
                 next_run = self._next_run(source, failures)
                 if next_run is not None:
                     store.save_next_run(source.id, next_run)
@@ -215,6 +216,8 @@ class Service:
                 len(result.written),
                 extra={**extra, "new": result.new, "filtered": result.filtered},
             )
+            if result.degraded:
+                log.warning("degraded: %s", result.degraded, extra=extra)
             for problem in result.problems:
                 log.warning("%s", problem, extra={"source": source.id})
         else:

@@ -20,7 +20,7 @@ class SourceView:
     home_url: str
     every: int  # seconds between polls
     feed_urls: dict[str, str]  # format -> public URL
-    state: str  # "ok", "failing" or "pending" (never polled)
+    state: str  # "ok", "degraded", "failing" or "pending" (never polled)
     last_attempt: datetime | None
     last_success: datetime | None
     last_error: str | None
@@ -29,6 +29,7 @@ class SourceView:
     items_published: int
     items_seen: int
     last_new: int
+    degraded: str | None = None  # what the operator should fix, when state is "degraded"
 
 
 def source_view(
@@ -42,6 +43,8 @@ def source_view(
         state = "pending"
     elif failures:
         state = "failing"
+    elif status.degraded:
+        state = "degraded"
     else:
         state = "ok"
     return SourceView(
@@ -59,6 +62,7 @@ def source_view(
         items_published=status.items_published if status else 0,
         items_seen=status.items_seen if status else 0,
         last_new=status.last_new if status else 0,
+        degraded=status.degraded if status else None,
     )
 
 

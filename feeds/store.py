@@ -76,6 +76,9 @@ MIGRATIONS: tuple[str, ...] = (
         next_run TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE sources ADD COLUMN degraded TEXT;
+    """,
 )
 
 
@@ -91,6 +94,7 @@ class SourceStatus:
     last_new: int
     items_seen: int
     items_published: int
+    degraded: str | None = None  # the poll worked around a problem the operator must fix
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,10 @@ class Store:
             "INSERT OR IGNORE INTO sources (id, created) VALUES (?, ?)", (source_id, _ts(now))
         )
 
+    def source_created(self, source_id: str) -> datetime | None:
+        row = self._db.execute("SELECT created FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
     def source_status(self, source_id: str) -> SourceStatus | None:
         row = self._db.execute(
             """SELECT s.*,
@@ -192,6 +200,7 @@ class Store:
             last_new=row["last_new"],
             items_seen=row["items_seen"],
             items_published=row["items_published"],
+            degraded=row["degraded"],
         )
 
     def record_success(self, source_id: str, now: datetime, new: int, error: str | None) -> None:
@@ -201,6 +210,9 @@ class Store:
                  consecutive_failures = 0, polls = polls + 1, last_new = ? WHERE id = ?""",
             (_ts(now), _ts(now), error, new, source_id),
         )
+
+    def set_degraded(self, source_id: str, message: str | None) -> None:
+        self._db.execute("UPDATE sources SET degraded = ? WHERE id = ?", (message, source_id))
 
     def record_failure(self, source_id: str, now: datetime, error: str) -> None:
         self._db.execute(

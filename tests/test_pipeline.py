@@ -195,3 +195,41 @@ def test_an_unexpected_error_in_one_article_is_recorded_and_the_rest_go_on(tmp_p
     assert error.url.endswith("/2.html")
     assert error.last_error.startswith("extract: unexpected RecursionError")
     assert "feeds extract" in error.last_error
+
+
+def _listing_page(block: str) -> str:
+    nav = "".join(f'<li><a href="/c/{i}">栏目{i}</a></li>' for i in range(8))
+    return f"<html><body><ul class='nav'>{nav}</ul>{block}<div class='footer'>©</div></body></html>"
+
+
+def test_healing_uses_detection_when_selectors_break_and_keeps_ids(tmp_path):
+    titles = [f"第{i}条重要新闻标题内容较长" for i in range(6)]
+    classic = (
+        "<ul class='news'>"
+        + "".join(
+            f'<li><a href="/news/{i}.html">{t}</a><i>2024-12-0{i + 1} 10:00</i></li>'
+            for i, t in enumerate(titles)
+        )
+        + "</ul>"
+    )
+    redesigned = (
+        "<section class='feed'>"
+        + "".join(
+            f'<article class="card"><h3><a href="/news/{i}.html">{t}</a></h3>'
+            f"<time>2024-12-0{i + 1} 10:00</time></article>"
+            for i, t in enumerate([*titles, "第6条新的文章标题内容较长"])
+        )
+        + "</section>"
+    )
+    pages = {f"https://news.example.com/news/{i}.html": article(f"A{i}") for i in range(7)}
+    pages["https://news.example.com/list/"] = _listing_page(classic)
+    config = make_config(tmp_path, item="ul.news li", date="i")
+    transport, _ = site(pages)
+    first, store = poll(config, transport, tmp_path)
+    assert first.ok and first.new == 6 and first.degraded is None
+    pages["https://news.example.com/list/"] = _listing_page(redesigned)
+    second, store = poll(config, transport, tmp_path)
+    assert second.ok and second.new == 1
+    assert second.degraded.startswith("selectors no longer match; detected `")
+    assert store.source_status("s").degraded == second.degraded
+    assert store.item("s", "news.example.com/news/6.html") is not None

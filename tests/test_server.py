@@ -634,3 +634,13 @@ def test_a_reader_gets_the_feed_then_304_from_a_real_server(app: Starlette) -> N
         server.should_exit = True
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_a_degraded_source_says_what_to_fix(state: FakeState, client: TestClient) -> None:
+    message = "selectors no longer match; detected `section.feed article` used instead; update"
+    state.source_views[0] = view("alpha", state="degraded", degraded=message)
+    page = client.get("/").text
+    assert "Needs attention: selectors no longer match" in page
+    assert '<span class="degraded">degraded</span>' in page
+    status = client.get("/status.json").json()["sources"][0]
+    assert status["state"] == "degraded" and status["degraded"] == message

@@ -58,6 +58,7 @@ def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPag
             next_url = absolute(attr(next_node, "href"), base)
             if next_url == page_url:
                 next_url = None
+    soup.decompose()  # free the page now rather than at the next cyclic GC
     return ListingPage(
         entries=tuple(entries), next_url=next_url, matches=matches, problems=tuple(problems)
     )
