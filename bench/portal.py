@@ -19,7 +19,9 @@ logged): ``/__stats`` (JSON request log: count, bytes, by kind), ``/__reset``,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import http.client
 import json
 import random
 import re
@@ -47,7 +49,7 @@ LAST_MODIFIED = "Fri, 13 Dec 2024 08:45:00 GMT"
 # (median article page 85-108 KB, 17 % of it scripts), so each page gets about 40 KB more.
 STYLE_BYTES = 7_000
 SCRIPT_BYTES = 15_000
-SITEMAP_GROUPS = 24
+SITEMAP_GROUPS = 12
 
 
 # --------------------------------------------------------------------------- articles
@@ -106,7 +108,8 @@ def _script(rng: random.Random, site: str) -> str:
     """Ad slots, an analytics snippet and a config blob, as Destoon themes inline them."""
     parts = [
         "var _dtad = _dtad || [];",
-        "var dt_config = " + json.dumps(
+        "var dt_config = "
+        + json.dumps(
             {
                 "slots": [
                     {
@@ -183,9 +186,14 @@ class Pages:
         site = self.view.site
         for number in range(1, self.view.pages + 1):
             text = pad(sample.render_listing(self.view, number), site, number)
+            # Mobile variants live at /mobile/<source>/, as a real site's /mobile/ does, so that
+            # the default identity.mobile_paths fold them into the desktop URL.
+            text = text.replace(f"/{PLACEHOLDER}/mobile/", f"/mobile/{PLACEHOLDER}/")
             self.pages[self._listing_path(number)] = text.encode()
-        for article in articles:
-            text = pad(sample.render_article(self.view, article), site, article.id)
+        for index, article in enumerate(articles):
+            # Sidebars name the articles around this one: a window keeps rendering O(M).
+            near = replace(self.view, articles=articles[max(0, index - 20) : index + 20])
+            text = pad(sample.render_article(near, article), site, article.id)
             self.pages[f"news/{article.id}.html"] = text.encode()
         self.etags = {
             path: hashlib.sha1(body).hexdigest()[:16] for path, body in self.pages.items()
@@ -239,7 +247,7 @@ class Log:
             }
 
 
-_SOURCE = re.compile(r"/([sn])(\d+)/(.*)")
+_SOURCE = re.compile(r"/(mobile/)?([sn])(\d+)/(.*)")
 
 
 class Server(ThreadingHTTPServer):
@@ -277,11 +285,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, path: str) -> tuple[int, str, bytes, dict[str, str]]:
         match = _SOURCE.fullmatch(path)
-        if not match or int(match.group(2)) >= self.server.sources:
+        if not match or int(match.group(3)) >= self.server.sources:
             return 404, "other", b"<html><body>404</body></html>", {}
-        validators = match.group(1) == "s"
-        prefix = f"{match.group(1)}{match.group(2)}"
-        found = self.server.pages.page(match.group(3))
+        validators = match.group(2) == "s"
+        prefix = f"{match.group(2)}{match.group(3)}"
+        found = self.server.pages.page((match.group(1) or "") + match.group(4))
         if found is None:
             body = self.server.pages.not_found.replace(PLACEHOLDER.encode(), prefix.encode())
             return 404, "other", body, {}
@@ -302,10 +310,11 @@ class Handler(BaseHTTPRequestHandler):
             self.server.log.reset()
         elif path == "/__delay":
             self.server.delay = float(query.get("ms", ["0"])[0]) / 1000
-        elif path == "/__quit":
-            threading.Thread(target=self.server.shutdown, daemon=True).start()
         body = json.dumps(self.server.log.snapshot()).encode()
         self._send(200, body, "application/json", {})
+        if path == "/__quit":  # after the answer is written, so the caller reads it whole
+            self.wfile.flush()
+            threading.Thread(target=self.server.shutdown, daemon=True).start()
 
     def _send(self, status: int, body: bytes, kind: str, headers: dict[str, str]) -> None:
         self.send_response(status)
@@ -378,10 +387,8 @@ class Portal:
         self._call(f"__delay?ms={ms}")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError, http.client.HTTPException):
             self._call("__quit")
-        except OSError:
-            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
