@@ -29,7 +29,7 @@ from feeds.errors import ConfigError, FeedsError
 from feeds.extract.article import extract_article
 from feeds.extract.dates import parse_date
 from feeds.extract.detect import Detection, detect_listing
-from feeds.fetch import Fetcher, read_file
+from feeds.fetch import Fetcher, HostLimits, read_file
 from feeds.models import ListingEntry
 from feeds.pipeline import CheckReport, check_source, update_source
 from feeds.store import Store
@@ -134,7 +134,12 @@ def _fetcher(config: Config | None) -> Fetcher:
         return Fetcher(
             user_agent=default("settings.user_agent"), timeout=default("settings.timeout")
         )
-    return Fetcher(user_agent=config.settings.user_agent, timeout=config.settings.timeout)
+    settings = config.settings
+    return Fetcher(
+        user_agent=settings.user_agent,
+        timeout=settings.timeout,
+        limits=HostLimits(settings.host_concurrency, settings.host_interval),
+    )
 
 
 def cmd_update(args: argparse.Namespace, config: Config | None) -> int:

@@ -61,6 +61,20 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("settings", "timezone", "zone", "UTC", "time zone of dates that carry none"),
     Key("settings", "timeout", "seconds", 30.0, "seconds allowed for one request"),
+    Key(
+        "settings",
+        "host_concurrency",
+        "int",
+        4,
+        "requests in flight at once to one host, shared by every source on it",
+    ),
+    Key(
+        "settings",
+        "host_interval",
+        "interval",
+        0.0,
+        "minimum seconds between the starts of two requests to one host",
+    ),
     Key("source", "id", "id", None, "[a-z0-9-]+; names the feed files", required=True),
     Key("source", "title", "str", None, "feed title (default: the id)"),
     Key("source", "url", "url", None, "the listing page to poll (or `urls`)"),
@@ -179,6 +193,8 @@ class Settings:
     user_agent: str
     timezone: str
     timeout: float
+    host_concurrency: int
+    host_interval: float
 
 
 @dataclass(frozen=True)
@@ -305,7 +321,13 @@ def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) ->
         user_agent=s["user_agent"],
         timezone=s["timezone"],
         timeout=float(s["timeout"]),
+        host_concurrency=s["host_concurrency"],
+        host_interval=float(s["host_interval"]),
     )
+    if s["host_concurrency"] is not None and s["host_concurrency"] < 1:
+        problems.append(
+            f"settings.host_concurrency: must be at least 1 (got {s['host_concurrency']}; raise it)"
+        )
     sources_raw = raw.get("source", [])
     if not isinstance(sources_raw, list):
         problems.append("source: must be an array of tables (write [[source]], not [source])")
@@ -495,6 +517,12 @@ def _seconds(value: Any) -> tuple[Any, str | None]:
     return float(value), None
 
 
+def _interval(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        return None, f"must be zero or a positive number of seconds (got {value!r}; write e.g. 0.5)"
+    return float(value), None
+
+
 def _bool(value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, bool):
         return None, f"must be true or false (got {value!r}; write true or false, unquoted)"
@@ -589,6 +617,7 @@ _CHECKS: dict[str, Check] = {
     "id": _id,
     "int": _int,
     "seconds": _seconds,
+    "interval": _interval,
     "bool": _bool,
     "strlist": _strlist,
     "terms": _terms,

@@ -6,11 +6,14 @@ GET that echoes the site's validators byte for byte, and errors that say what to
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,6 +33,33 @@ _STATUS_FIXES = {
 }
 
 
+class HostLimits:
+    """Per-host politeness shared by every fetcher of the process, so that all the sources
+    on one host together keep to ``concurrency`` requests in flight and start requests at
+    least ``interval`` seconds apart (miniflux's POLLING_LIMIT_PER_HOST)."""
+
+    def __init__(self, concurrency: int, interval: float = 0.0) -> None:
+        self.concurrency = concurrency
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            slots = self._slots.setdefault(host, threading.BoundedSemaphore(self.concurrency))
+        with slots:
+            if self.interval:
+                with self._lock:
+                    now = time.monotonic()
+                    start = max(now, self._next_start.get(host, 0.0))
+                    self._next_start[host] = start + self.interval
+                time.sleep(max(0.0, start - now))
+            yield
+
+
 class Fetcher:
     """A shared HTTP client. Use as a context manager so connections are closed."""
 
@@ -41,6 +71,7 @@ class Fetcher:
         max_bytes: int = MAX_BYTES,
         transport: httpx.BaseTransport | None = None,
         on_fetch: Callable[[str, int, float, int], None] | None = None,
+        limits: HostLimits | None = None,
     ) -> None:
         """``on_fetch(url, status, seconds, size)`` is called after every answered request."""
         self.max_bytes = max_bytes
@@ -48,6 +79,7 @@ class Fetcher:
         # few seconds would hold a poll forever: the whole body has this long (httpx#1450).
         self.deadline = 2 * timeout
         self._on_fetch = on_fetch
+        self.limits = limits or HostLimits(concurrency=4)
         self._client = httpx.Client(
             headers={
                 "User-Agent": user_agent,
@@ -88,6 +120,17 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        with self.limits.slot(url):
+            return self._get(url, headers, encoding, etag, last_modified)
+
+    def _get(
+        self,
+        url: str,
+        headers: dict[str, str],
+        encoding: str | None,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> Page:
         started = time.monotonic()
         try:
             with self._client.stream("GET", url, headers=headers) as response:

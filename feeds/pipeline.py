@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,27 +102,29 @@ def update_source(
         by_key.setdefault(listed.key, listed)
     new_keys = unseen((listed.key for listed in listing.entries), known)
 
-    # 3. Article pages of new items, oldest first so insertion order follows publication.
+    # 3. Article pages of new items, a few at once (the host limits of the fetcher keep it
+    # polite); results are taken oldest first so insertion order follows publication.
     problems = list(listing.problems)
     built: list[tuple[StoredItem, set[str]]] = []
     fetches = 0
-    for key in reversed(new_keys):
-        if should_stop():
-            return PollResult(
-                source.id, ok=False, error="poll abandoned: the service is stopping", abandoned=True
-            )
-        listed = by_key[key]
-        try:
-            item, aliases, fetched = build_item(source, listed, fetcher, now=now)
-            fetches += fetched
-        except Exception as e:  # one bad article must not stop the others
-            error = str(_as_feeds_error(e, "article", listed.entry.url))
+    order = [by_key[key] for key in reversed(new_keys)]
+    outcomes = build_items(source, order, fetcher, now=now, should_stop=should_stop)
+    if should_stop():
+        return PollResult(
+            source.id, ok=False, error="poll abandoned: the service is stopping", abandoned=True
+        )
+    for listed, outcome in zip(order, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            error = str(_as_feeds_error(outcome, "article", listed.entry.url))
             fetches += 1
-            attempts = store.record_item_error(source.id, key, listed.entry.url, error, now)
+            attempts = store.record_item_error(source.id, listed.key, listed.entry.url, error, now)
             problems.append(error)
             if attempts < MAX_ARTICLE_ATTEMPTS:
                 continue
-            item, aliases = listing_only_item(source, listed, now=now), set()
+            built.append((listing_only_item(source, listed, now=now), set()))
+            continue
+        item, aliases, fetched = outcome
+        fetches += fetched
         built.append((item, aliases))
 
     # 4. Store the poll in one transaction: items, aliases, validators and the status.
@@ -253,6 +256,38 @@ def read_listing(source: Source, text: str, url: str) -> ListingPage:
         next_url=None,  # pagination is not detected: a zero-config source reads page one
         matches={f"item {chosen.selectors.item} (detected)": len(chosen.entries)},
     )
+
+
+BuildOutcome = tuple[StoredItem, set[str], int] | Exception
+
+
+def build_items(
+    source: Source,
+    entries: list[Listed],
+    fetcher: Fetcher,
+    *,
+    now: datetime,
+    should_stop: Callable[[], bool],
+) -> list[BuildOutcome]:
+    """``build_item`` for each entry, on up to the host's concurrency of threads, in order.
+
+    Errors are returned, not raised: one bad article must not stop the others, and they are
+    recorded by the caller, on the thread that owns the store.
+    """
+
+    def attempt(listed: Listed) -> BuildOutcome:
+        if should_stop():
+            return ExtractError("skipped: the service is stopping", url=listed.entry.url)
+        try:
+            return build_item(source, listed, fetcher, now=now)
+        except Exception as e:  # one bad article must not stop the others
+            return e
+
+    workers = max(1, min(fetcher.limits.concurrency, len(entries)))
+    if workers == 1:
+        return [attempt(listed) for listed in entries]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"poll-{source.id}") as pool:
+        return list(pool.map(attempt, entries))
 
 
 def build_item(

@@ -21,7 +21,7 @@ import uvicorn
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
 from feeds.errors import FeedsError
-from feeds.fetch import Fetcher
+from feeds.fetch import Fetcher, HostLimits
 from feeds.metrics import Metrics
 from feeds.pipeline import update_source
 from feeds.scheduler import Scheduler, make_trigger
@@ -59,6 +59,8 @@ class Service:
         self._idle = threading.Condition()
         self._active = 0  # polls running now
         self._scheduler = Scheduler(self._poll)
+        # One set of per-host limits for every poll: sources sharing a host share them.
+        self._limits = _host_limits(config)
         self._config_mtime = _mtime(config.path)
 
     # -- ServiceState ------------------------------------------------------------
@@ -183,6 +185,7 @@ class Service:
                     user_agent=config.settings.user_agent,
                     timeout=config.settings.timeout,
                     on_fetch=on_fetch,
+                    limits=self._limits,
                 ) as fetcher,
             ):
                 result = update_source(
@@ -260,6 +263,11 @@ class Service:
             old = {s.id: s for s in self.config.sources}
             fresh = {s.id: s for s in new.sources}
             self.config = new
+            if (new.settings.host_concurrency, new.settings.host_interval) != (
+                self._limits.concurrency,
+                self._limits.interval,
+            ):
+                self._limits = _host_limits(new)
             for source_id in old.keys() - fresh.keys():
                 self._scheduler.remove_source(source_id)
             changed = [
@@ -277,6 +285,10 @@ class Service:
             len(old.keys() - fresh.keys()),
             len(changed),
         )
+
+
+def _host_limits(config: Config) -> HostLimits:
+    return HostLimits(config.settings.host_concurrency, config.settings.host_interval)
 
 
 def _mtime(path: Path) -> float:

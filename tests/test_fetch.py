@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import httpx
 import pytest
 
@@ -118,3 +120,47 @@ def test_a_trickling_server_is_cut_off_at_the_deadline():
         stop.set()
         server.close()
     assert time.monotonic() - started < 5
+
+
+def test_host_limits_cap_requests_in_flight_per_host_across_fetchers():
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from feeds.fetch import HostLimits
+
+    lock = threading.Lock()
+    state = {"now": 0, "max": 0}
+
+    def slow(request):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        return httpx.Response(200, text="<p>x</p>", headers={"Content-Type": "text/html"})
+
+    limits = HostLimits(concurrency=2)
+    fetchers = [fetcher(slow, limits=limits) for _ in range(2)]  # two sources, one host
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: fetchers[i % 2].get(f"https://e.com/{i}"), range(12)))
+    assert state["max"] == 2
+
+
+def test_host_interval_spaces_request_starts():
+    import time
+
+    from feeds.fetch import HostLimits
+
+    starts = []
+
+    def record(request):
+        starts.append(time.monotonic())
+        return httpx.Response(200, text="<p>x</p>", headers={"Content-Type": "text/html"})
+
+    with fetcher(record, limits=HostLimits(concurrency=4, interval=0.1)) as f:
+        for i in range(4):
+            f.get(f"https://e.com/{i}")
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.09
