@@ -143,3 +143,19 @@ def test_metadata_wins_over_the_info_line():
     <body><h1>T</h1><p>日期：2024-12-06 10:23 作者：qeexh</p></body></html>"""
     a = article(html)
     assert a.metadata_date.value.day == 5 and a.author == "Ann"
+
+
+def test_more_date_and_author_fallbacks():
+    cdata = """<html><head><script type="application/ld+json">//<![CDATA[
+    {"@type": "NewsArticle", "datePublished": "2020-02-26"}
+    //]]></script></head><body><h1>T</h1></body></html>"""
+    assert article(cdata).metadata_date.value.date().isoformat() == "2020-02-26"
+    hatom = '<h1>T</h1><abbr class="published" title="2019-04-19T08:00:00Z">April 19</abbr>'
+    assert article(hatom).metadata_date.value.date().isoformat() == "2019-04-19"
+    url_only = article("<h1>T</h1>", url="https://e.com/2019/01/01/story.html")
+    assert url_only.metadata_date.value.date().isoformat() == "2019-01-01"
+    assert not url_only.metadata_date.has_time
+    unlabelled = "<h1>T</h1><p>发表于 2005-9-15 11:46:00</p>"
+    assert article(unlabelled).metadata_date.value.isoformat() == "2005-09-15T11:46:00+08:00"
+    byline = '<h1>T</h1><p class="byline">By <a rel="author" href="/a">Ann Lee</a></p>'
+    assert article(byline).author == "Ann Lee"

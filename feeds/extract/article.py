@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -52,8 +53,19 @@ _DATE_META = (
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
 # Labels that open an article's info line; the line must be short to be one (not a paragraph).
 _INFO_LABEL = re.compile(
-    r"(?:日期|时间|发布|发表|更新|来源|作者|记者|编辑|Published|Posted|Updated|Date|By)\s*[:：]",
+    r"(?:(?:日期|时间|发布|发表|更新|来源|作者|记者|编辑|Published|Posted|Updated|Date|By)\s*[:：]"
+    r"|发表于|发布于|发布日期|发布时间)",
     re.IGNORECASE,
+)
+_AUTHOR_MARKUP = (
+    '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
+    ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline"
+)
+_AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
+_CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
+# A date in the path: /2019/01/01/, /2019-01-01/, /20190101_ (year 1990-2099 first).
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
 _INFO_LINE_MAX = 200
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2,})\s*")
@@ -96,6 +108,8 @@ def extract_article(
         metadata_date = next(
             (d for line in info_lines if (d := parse_date(line, now=now, tz=tz))), None
         )
+        if metadata_date is None:
+            metadata_date = _url_date(url, tz)  # /2019/01/01/slug.html, the last resort
         if metadata_date is not None:
             origins.setdefault("date", "page")
     author = _pick(
@@ -103,6 +117,7 @@ def extract_article(
         "author",
         ("selector", author_from(_selector_raw(soup, rules.author))),
         ("metadata", _metadata_author(metas, ld)),
+        ("page", _markup_author(soup)),
         ("page", next((a for line in info_lines if (a := labelled_author(line))), None)),
     )
     summary = _pick(
@@ -146,6 +161,26 @@ def _info_lines(soup: BeautifulSoup) -> Iterator[str]:
         line = parent.get_text(" ")
         if len(line) <= _INFO_LINE_MAX:
             yield line
+
+
+def _markup_author(soup: BeautifulSoup) -> str | None:
+    """A byline marked up as one (rel=author, microdata, hCard, common class names)."""
+    for node in select(soup, _AUTHOR_MARKUP):
+        name = author_from(node.get_text(" "))
+        if name and len(name) <= _AUTHOR_MAX and not name.startswith(("http", "@")):
+            return name
+    return None
+
+
+def _url_date(url: str, tz: tzinfo) -> ParsedDate | None:
+    match = _URL_DATE.search(urlsplit(url).path)
+    if match is None:
+        return None
+    try:
+        day = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz)
+    except ValueError:
+        return None
+    return ParsedDate(value=day, has_time=False)
 
 
 def _pick(origins: dict[str, str], name: str, *candidates: tuple[str, str | None]) -> str | None:
@@ -233,7 +268,10 @@ def _metas(soup: BeautifulSoup) -> dict[str, str]:
 def _json_ld(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
     for script in soup.find_all("script", type="application/ld+json"):
         try:
-            data = json.loads(script.string or "")
+            raw = (script.string or "").strip()
+            # Some CMSs wrap it for XHTML: <script>//<![CDATA[ {...} //]]></script>
+            raw = _CDATA.sub("", raw)
+            data = json.loads(raw)
         except (ValueError, TypeError):
             continue  # broken JSON-LD is common; the other fallbacks still apply
         stack = [data]
@@ -266,8 +304,10 @@ def _metadata_date(
 ) -> ParsedDate | None:
     candidates = [metas.get(name) for name in _DATE_META]
     candidates.append(_ld_value(ld, "datePublished"))
-    for node in select(soup, '[itemprop="datePublished"]'):
-        candidates.append(attr(node, "datetime") or attr(node, "content"))
+    for node in select(soup, '[itemprop="datePublished"], abbr.published, .published[title]'):
+        # microdata and hAtom put the machine-readable date in datetime, content or title
+        candidates.append(attr(node, "datetime") or attr(node, "content") or attr(node, "title"))
+    candidates.append(_ld_value(ld, "uploadDate"))
     time_tag = soup.find("time", datetime=True)
     if isinstance(time_tag, Tag):
         candidates.append(attr(time_tag, "datetime"))
