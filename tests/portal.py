@@ -23,6 +23,19 @@ dates as ``刚刚``, ``3分钟前``, ``2小时前``, ``昨天 09:27``, ``12-05 1
 Listing quirks that exercise identity folding: on page 1 the third item links with
 ``?utm_source=list``; page 2 lists its 4th article twice: first at the top through its mobile
 URL, then in its place (so page 2 has ``per_page + 1`` items, ``per_page`` distinct articles).
+
+``SamplePortal.redesign = True`` (flip it any time, pages are rendered per request) serves
+every listing page (all variants, mobile too) in a new template whose selectors the classic
+config no longer matches; the article URLs, the articles and their order stay, quirks included::
+
+    item  section.news-feed article.entry      (classic: div.catlist li)
+    link  h3.entry-title a                     (classic: a)
+    title h3.entry-title a                     (classic: a, with the full title in title=)
+    date  time.entry-date                      (datetime="2024-12-13T16:45:00+08:00")
+    next  nav.pager a.pager-next[rel=next]     (classic: div.pages a.next)
+
+The chrome (top bar, nav, breadcrumb, sidebars, footer) is rebuilt with new class names as
+well; article pages and the home page keep the classic template.
 """
 
 from __future__ import annotations
@@ -141,6 +154,7 @@ class _View:
     hits: dict[int, int]
     now: datetime
     per_page: int
+    redesign: bool = False  # listings in the new template
 
     @property
     def site(self) -> str:
@@ -690,6 +704,333 @@ def render_listing(view: _View, page: int) -> str:
     )
 
 
+# --------------------------------------------------------------------------- the redesign
+#
+# ``SamplePortal.redesign``: the listing pages come in a new template (new class names, new
+# structure, new chrome) as when a site is rebuilt; the article URLs, the articles and their
+# order stay what they were. Article pages and the home page keep the classic template.
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+def _top_v2(view: _View, module: str = "news") -> str:
+    s = view.site
+    hot = "&nbsp; ".join(
+        f'<a href="{s}news/search.php?kw={quote(word)}" rel="nofollow">{esc(word)}</a>'
+        for word in HOT_SEARCHES
+    )
+    options = "".join(
+        f'<option value="{index + 5}"{" selected" if key == module else ""}>{name}</option>'
+        for index, (name, key) in enumerate(_MODULES)
+    )
+    menu = f'<li class="nav-item"><a href="{s}">首页</a></li>\n' + "".join(
+        f'<li class="nav-item{" is-active" if key == module else ""}">'
+        f'<a href="{s}{key}/">{name}</a></li>\n'
+        for name, key in _MODULES
+    )
+    channels = "".join(
+        f'<a class="channel" href="{s}news/{directory}/">{name}</a>\n'
+        for name, directory in _NEWS_CATEGORIES
+    )
+    return f"""<body class="page-news">
+<header class="site-header">
+<div class="topbar">
+<div class="container topbar-inner">
+<p class="topbar-hot"><span class="badge">推广</span> 热搜: {hot}</p>
+<p class="topbar-user">
+<a href="{s}member/login.php" rel="nofollow">登录</a>
+<a href="{s}member/register.php" rel="nofollow">免费注册</a>
+<a href="{s}member/" rel="nofollow">会员中心</a>
+<a href="{s}mobile/" target="_blank">手机版</a>
+<a href="{s}member/cart.php" rel="nofollow">购物车</a>
+<a href="{s}sitemap/">网站导航</a>
+</p>
+</div>
+</div>
+<div class="container brand-row">
+<a class="brand" href="{s}">
+<img src="{s}file/upload/202501/06/logo-2025.png" alt="{SITE_NAME}"/></a>
+<form class="search-box" role="search" action="{s}api/search.php">
+<select name="mid" aria-label="频道">{options}</select>
+<input type="search" name="kw" placeholder="请输入关键词" aria-label="关键词"/>
+<button type="submit">搜索</button>
+</form>
+<p class="hotline">客服热线 <strong>027-8765 4321</strong></p>
+</div>
+<nav class="main-nav" aria-label="主导航">
+<div class="container"><ul class="nav-list">
+{menu}</ul></div>
+</nav>
+<div class="container channels">
+{channels}</div>
+</header>
+"""
+
+
+def _crumbs_v2(view: _View, *steps: tuple[str, str | None]) -> str:
+    parts = [f'<li><a href="{view.site}">首页</a></li>']
+    for name, url in steps:
+        parts.append(f'<li><a href="{url}">{name}</a></li>' if url else f"<li>{name}</li>")
+    return (
+        '<nav class="crumbs container" aria-label="当前位置"><ol>'
+        + "".join(parts)
+        + "</ol></nav>\n"
+    )
+
+
+def _widget(title: str, body: str, more: str | None = None) -> str:
+    link = f'<a class="widget-more" href="{more}" target="_blank">更多</a>' if more else ""
+    return f"""<section class="widget">
+<header class="widget-head"><h4>{title}</h4>{link}</header>
+{body}
+</section>
+"""
+
+
+def _widget_list(view: _View, title: str, articles: Sequence[Article], more: str) -> str:
+    rows = "".join(
+        f'<li><a href="{view.link(a)}" title="{esc(a.title)}" target="_blank">'
+        f'{esc(_short(a.title, 20))}</a><span class="widget-meta">{view.day(a)}</span></li>\n'
+        for a in articles
+    )
+    return _widget(title, f'<ul class="widget-links">\n{rows}</ul>', more)
+
+
+def _widget_ranking(view: _View, title: str, articles: Sequence[Article]) -> str:
+    ranked = sorted(articles, key=lambda a: _seed_hits(a.id), reverse=True)
+    rows = "".join(
+        f'<li class="rank-{i + 1}"><b class="rank-no">{i + 1}</b>'
+        f'<a href="{view.link(a)}" title="{esc(a.title)}" target="_blank">'
+        f'{esc(_short(a.title, 18))}</a><span class="widget-meta">{_seed_hits(a.id)}</span></li>\n'
+        for i, a in enumerate(ranked[:10])
+    )
+    return _widget(title, f'<ol class="widget-rank">\n{rows}</ol>')
+
+
+def _widget_thumbs(view: _View, title: str, articles: Sequence[Article]) -> str:
+    cards = "".join(
+        f'<figure class="card"><a href="{view.link(a)}" target="_blank" title="{esc(a.title)}">'
+        f'<img src="{view.prefix}file/upload/{a.published:%Y%m/%d}/{a.id}00.jpg.thumb.jpg" '
+        f'loading="lazy" width="120" height="90" alt="{esc(a.title)}"/></a>'
+        f'<figcaption><a href="{view.link(a)}" target="_blank">{esc(_short(a.title, 12))}</a>'
+        "</figcaption></figure>\n"
+        for a in articles
+    )
+    return _widget(title, f'<div class="card-grid">\n{cards}</div>', f"{view.site}photo/")
+
+
+def _widget_misc(view: _View) -> str:
+    s = view.site
+    companies = "".join(
+        f'<li><a href="{s}com/{1000 + i * 17}/" target="_blank" title="{name}">{name}</a>'
+        f'<em class="vip-years" title="VIP会员">{(i % 5) + 1}年</em></li>\n'
+        for i, name in enumerate(_COMPANIES)
+    )
+    products = "".join(
+        f'<li><a href="{s}sell/{12400 + i * 31}.html" target="_blank" title="{name}">{name}</a>'
+        '<em class="price">面议</em></li>\n'
+        for i, name in enumerate(_PRODUCTS)
+    )
+    tags = " ".join(
+        f'<a href="{s}news/search.php?kw={quote(word)}" class="chip chip-{i % 4}" rel="nofollow">'
+        f"{esc(word)}</a>"
+        for i, word in enumerate(
+            (
+                "人工智能",
+                "大模型",
+                "GPU",
+                "算力",
+                "英伟达",
+                "OpenAI",
+                "xAI",
+                "Grok",
+                "钢材价格",
+                "螺纹钢",
+                "冷链物流",
+                "快递",
+                "展会",
+                "博览会",
+                "供应链",
+                "智能制造",
+                "数据中心",
+                "云计算",
+                "芯片",
+                "机器人",
+            )
+        )
+    )
+    advert = (
+        f'<a href="{s}api/redirect.php?aid=12" target="_blank" rel="nofollow sponsored">'
+        f'<img src="{s}file/upload/202411/20/ad_300x250.jpg" width="300" height="250" '
+        'alt="广告"/></a>'
+    )
+    return (
+        _widget("推荐企业", f'<ul class="widget-companies">\n{companies}</ul>', f"{s}company/")
+        + _widget("最新供应", f'<ul class="widget-products">\n{products}</ul>', f"{s}sell/")
+        + _widget("热门标签", f'<div class="chips">{tags}</div>')
+        + f'<section class="widget widget-ad">{advert}</section>\n'
+    )
+
+
+def _footer_v2(view: _View) -> str:
+    s = view.site
+    links = (
+        ("网站首页", s),
+        ("关于我们", f"{s}about/index.html"),
+        ("联系方式", f"{s}about/contact.html"),
+        ("使用协议", f"{s}about/agreement.html"),
+        ("版权隐私", f"{s}about/copyright.html"),
+        ("网站地图", f"{s}sitemap/"),
+        ("排名推广", f"{s}spread/"),
+        ("广告服务", f"{s}ad/"),
+        ("积分换礼", f"{s}gift/"),
+        ("网站留言", f"{s}guestbook/"),
+        ("RSS订阅", f"{s}feed/"),
+        ("违规举报", f"{s}guestbook/index.php?type=report"),
+    )
+    foot = "".join(f'<li><a href="{url}">{name}</a></li>' for name, url in links)
+    friends = "".join(
+        f'<a href="https://www.link{i:02d}.example.com/" target="_blank">{name}</a>\n'
+        for i, name in enumerate(_FRIEND_LINKS)
+    )
+    return f"""<section class="partners container">
+<header class="partners-head"><h4>友情链接</h4>
+<a class="partners-more" href="{s}link/" target="_blank">更多</a></header>
+<div class="partners-body">
+{friends}</div>
+</section>
+<footer class="site-footer">
+<div class="container">
+<ul class="footer-links">{foot}</ul>
+<p class="footer-legal">(c)2025 {SITE_NAME} SYSTEM All Rights Reserved
+<a href="https://beian.miit.gov.cn/" target="_blank" rel="nofollow">鄂ICP备2020018471号</a></p>
+<p class="footer-powered">
+<a href="https://www.destoon.com/" target="_blank">Powered by DESTOON</a></p>
+</div>
+</footer>
+<button class="to-top" type="button" aria-label="返回顶部"></button>
+<script type="text/javascript">
+document.querySelector('.to-top').addEventListener('click', function() {{
+  window.scrollTo({{top: 0, behavior: 'smooth'}});
+}});
+var _hmt = _hmt || [];
+(function() {{
+  var hm = document.createElement('script');
+  hm.src = '{s}file/script/stat.js?v=20250106';
+  var x = document.getElementsByTagName('script')[0];
+  x.parentNode.insertBefore(hm, x);
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def _pager_v2(view: _View, page: int, mobile: bool = False) -> str:
+    total = view.pages
+    parts: list[str] = []
+    if page > 1:
+        url = view.list_url(page - 1, mobile)
+        parts.append(f'<a rel="prev" class="pager-prev" href="{url}">上一页</a>')
+    for number in range(1, total + 1):
+        if number == page:
+            parts.append(f'<span class="pager-num is-current" aria-current="page">{number}</span>')
+        else:
+            parts.append(
+                f'<a class="pager-num" href="{view.list_url(number, mobile)}">{number}</a>'
+            )
+    if page < total:
+        url = view.list_url(page + 1, mobile)
+        parts.append(f'<a rel="next" class="pager-next" href="{url}">下一页</a>')
+    parts.append(f'<span class="pager-total">共{len(view.articles)}条/{total}页</span>')
+    return '<nav class="pager" aria-label="分页">\n' + "\n".join(parts) + "\n</nav>"
+
+
+def _entry_v2(view: _View, article: Article, url: str) -> str:
+    when = view.times[article.id]
+    return (
+        f'<article class="entry"><h3 class="entry-title"><a href="{url}" '
+        f'title="{esc(article.title)}" target="_blank">{esc(_short(article.title))}</a></h3>'
+        f'<time class="entry-date" datetime="{_iso(when)}">{view.stamp(article)}</time></article>'
+    )
+
+
+def render_listing_v2(view: _View, page: int) -> str:
+    items = _listing_items(view, page)
+    rows: list[str] = []
+    for index, (article, url) in enumerate(items):
+        rows.append(_entry_v2(view, article, url))
+        if index % 5 == 4 and index + 1 < len(items):
+            rows.append('<div class="feed-break" role="separator"></div>')
+    title = f"资讯_{SITE_NAME}" if page == 1 else f"资讯_第{page}页_{SITE_NAME}"
+    s = view.site
+    shown = {a.id for a, _ in items}
+    elsewhere = [a for a in view.articles if a.id not in shown] or view.articles
+    widgets = (
+        _widget_list(view, "相关文章", elsewhere[:10], f"{s}news/")
+        + _widget_ranking(view, "点击排行", view.articles)
+        + _widget_thumbs(view, "推荐图文", view.others(None, 6, 3))
+        + _widget_misc(view)
+    )
+    return (
+        _head(
+            view,
+            title,
+            "资讯,行业资讯,人工智能,钢材价格,物流,展会",
+            f"{SITE_NAME}资讯频道，提供最新行业资讯、企业新闻、市场行情。",
+            extra=f'<link rel="stylesheet" type="text/css" href="{s}static/v2/app.css"/>\n',
+        )
+        + _top_v2(view)
+        + _crumbs_v2(view, ("资讯", f"{s}news/"))
+        + f"""<main class="container layout">
+<div class="layout-main">
+<div class="panel">
+<header class="panel-head"><h2>最新资讯</h2>
+<a class="panel-more" href="{s}news/search.php" rel="nofollow">资讯搜索</a></header>
+<section class="news-feed">
+{chr(10).join(rows)}
+</section>
+{_pager_v2(view, page)}
+</div>
+</div>
+<aside class="layout-side">
+{widgets}</aside>
+</main>
+"""
+        + _footer_v2(view)
+    )
+
+
+def render_mobile_listing_v2(view: _View, page: int) -> str:
+    s = view.site
+    start = (page - 1) * view.per_page
+    rows = "\n".join(
+        _entry_v2(view, a, view.mobile_link(a))
+        for a in view.articles[start : start + view.per_page]
+    )
+    return f"""<!doctype html>
+<html>
+<head>
+<meta charset="{view.variant.charset}"/>
+<meta name="viewport" content="width=device-width,initial-scale=1.0"/>
+<title>资讯_{SITE_NAME}</title>
+<link rel="stylesheet" type="text/css" href="{s}static/v2/mobile.css"/>
+</head>
+<body class="m-page">
+<header class="m-header"><h1>资讯</h1></header>
+<main class="m-main">
+<section class="news-feed">
+{rows}
+</section>
+{_pager_v2(view, page, mobile=True)}
+</main>
+</body>
+</html>
+"""
+
+
 def _content(view: _View, article: Article) -> str:
     when = article.published
     upload = f"{view.prefix}file/upload/{when:%Y%m}/{when:%d}"
@@ -1110,7 +1451,8 @@ class SamplePortal:
         ]
         self.per_page = per_page
         self.requests: list[tuple[str, str]] = []
-        self.redesign: bool = False  # reserved
+        # True: listing pages come in a new template (see "the redesign"); flip at any time.
+        self.redesign: bool = False
         self.delay: float = 0.0  # seconds every answer waits, to stand for a slow site
         # The /relative/ variant's clock (aware datetime); tests may replace it.
         self.clock: Callable[[], datetime] = lambda: datetime.now(CHINA_TZ)
@@ -1273,6 +1615,7 @@ class SamplePortal:
         with self._lock:
             articles = sorted(self._articles, key=lambda a: a.id, reverse=True)
             hits = dict(self._hits)
+            redesign = bool(self.redesign)
         if variant.relative_dates:
             times = _relative_times(articles, now)
         else:
@@ -1285,6 +1628,7 @@ class SamplePortal:
             hits=hits,
             now=now.astimezone(CHINA_TZ),
             per_page=self.per_page,
+            redesign=redesign,
         )
 
     def _hit(self, article_id: int) -> None:
@@ -1318,11 +1662,13 @@ class SamplePortal:
         elif match := _LISTING.fullmatch(rest):
             page = int(match.group(1) or 1)
             if 1 <= page <= view.pages:
-                page_html = render_listing(view, page)
+                listing = render_listing_v2 if view.redesign else render_listing
+                page_html = listing(view, page)
         elif match := _MOBILE_LISTING.fullmatch(rest):
             page = int(match.group(1) or 1)
             if 1 <= page <= view.pages:
-                page_html = render_mobile_listing(view, page)
+                mobile = render_mobile_listing_v2 if view.redesign else render_mobile_listing
+                page_html = mobile(view, page)
         elif (match := _ARTICLE.fullmatch(rest)) and int(match.group(1)) in ids:
             self._hit(int(match.group(1)))
             view = self._view(variant)

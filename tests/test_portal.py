@@ -47,14 +47,30 @@ def article_id(href: str) -> int:
     return int(match.group(1))
 
 
-def crawl(portal: SamplePortal, start: str = "news/") -> list[BeautifulSoup]:
+def entries(soup: BeautifulSoup) -> list[Tag]:
+    """The items of a redesigned listing (``portal.redesign``)."""
+    return soup.select(NEW_ITEM)
+
+
+NEW_ITEM = "section.news-feed article.entry"
+NEW_LINK = "h3.entry-title a"
+NEW_DATE = "time.entry-date"
+NEW_NEXT = "nav.pager a.pager-next[rel=next]"
+
+
+def crawl(
+    portal: SamplePortal,
+    start: str = "news/",
+    next_selector: str = "div.pages a.next",
+    encoding: str = "utf-8",
+) -> list[BeautifulSoup]:
     pages, url = [], portal.url(start)
     while url:
         response = get(url)
         assert response.status_code == 200, url
-        soup = soup_of(response)
+        soup = soup_of(response, encoding)
         pages.append(soup)
-        next_link = soup.select_one("div.pages a.next")
+        next_link = soup.select_one(next_selector)
         url = str(next_link["href"]) if next_link else ""
         assert len(pages) < 20, "the a.next chain must end"
     return pages
@@ -350,6 +366,144 @@ def test_relative_variant_with_fixed_clock(portal: SamplePortal) -> None:
 def test_relative_variant_with_real_clock(portal: SamplePortal) -> None:
     stamps = [li.i.get_text() for li in items(soup_of(get(portal.url("relative/news/")))) if li.i]
     assert stamps[0] == "刚刚" and stamps[1] == "3分钟前" and stamps[3] == "昨天 09:27"
+
+
+# --- the redesign ---------------------------------------------------------------------------
+
+LISTING_PAGES = ["news/", "news/list-2.html", "news/list-3.html"]
+VARIANT_PREFIXES = [("", "utf-8"), ("gbk/", "gbk"), ("lying/", "utf-8"), ("relative/", "utf-8")]
+
+
+def classic_links(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    return [(str(li.a["href"]), str(li.a["title"])) for li in items(soup) if li.a]
+
+
+def new_links(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    links = [entry.select_one(NEW_LINK) for entry in entries(soup)]
+    return [(str(a["href"]), str(a["title"])) for a in links if a is not None]
+
+
+@pytest.mark.parametrize(("prefix", "encoding"), VARIANT_PREFIXES)
+def test_redesign_lists_the_same_links_in_the_same_order(
+    portal: SamplePortal, prefix: str, encoding: str
+) -> None:
+    portal.clock = lambda: datetime(2024, 12, 20, 15, 0, tzinfo=CHINA_TZ)
+    classic = [classic_links(s) for s in crawl(portal, f"{prefix}news/", encoding=encoding)]
+    portal.redesign = True
+    redesigned = [
+        new_links(s) for s in crawl(portal, f"{prefix}news/", NEW_NEXT, encoding=encoding)
+    ]
+    assert len(classic) == len(redesigned) == 3
+    assert redesigned == classic  # same URLs (quirks included), same titles, same order
+    hrefs = [href for page in redesigned for href, _ in page]
+    assert portal.url(f"{prefix}news/6902.html?utm_source=list") in hrefs
+    assert hrefs[10] == portal.url(f"{prefix}mobile/news/{ARTICLES[13].id}.html")
+    assert all(h.startswith(portal.url(prefix)) for h in hrefs)
+
+
+@pytest.mark.parametrize(("prefix", "encoding"), VARIANT_PREFIXES)
+@pytest.mark.parametrize("page", LISTING_PAGES)
+def test_redesign_breaks_the_classic_selectors(
+    portal: SamplePortal, prefix: str, encoding: str, page: str
+) -> None:
+    portal.redesign = True
+    response = get(portal.url(prefix + page))
+    assert response.status_code == 200
+    charset = {"gbk/": "gbk", "lying/": "gb2312"}.get(prefix, "utf-8")
+    assert response.headers["content-type"] == f"text/html; charset={charset}"
+    soup = soup_of(response, encoding)
+    assert soup.select("div.catlist li") == [] and soup.select("div.catlist") == []
+    assert soup.select_one("div.pages a.next") is None and soup.select_one("div.pages") is None
+    assert soup.select("div.side") == [] and soup.select("#menu li") == []
+    assert soup.select_one("div.nav") is None and soup.select("li.sp") == []
+    assert entries(soup)  # the articles are there, in the new markup
+
+
+def test_redesign_new_selectors(portal: SamplePortal) -> None:
+    portal.redesign = True
+    pages = crawl(portal, next_selector=NEW_NEXT)
+    counts = [len(entries(soup)) for soup in pages]
+    assert counts == [portal.per_page, portal.per_page + 1, 5]
+    seen: list[int] = []
+    for soup in pages:
+        for entry in entries(soup):
+            link, date = entry.select_one(NEW_LINK), entry.select_one(NEW_DATE)
+            assert link is not None and date is not None
+            article = ARTICLES_BY_ID[article_id(str(link["href"]))]
+            assert link["title"] == article.title and link["target"] == "_blank"
+            assert link.get_text() == article.title or link.get_text().endswith("...")
+            assert date.get_text() == article.date
+            assert date["datetime"] == article.published.isoformat()
+            if "/mobile/" not in str(link["href"]):
+                seen.append(article.id)
+    assert seen == [a.id for a in ARTICLES]
+    first = pages[0]
+    pager = first.select_one("nav.pager")
+    assert pager is not None
+    assert [a.get_text() for a in pager.select("a.pager-num")] == ["2", "3"]
+    assert pager.select_one("[aria-current=page]").get_text() == "1"  # type: ignore[union-attr]
+    assert pager.select_one(NEW_NEXT)["href"] == portal.url("news/list-2.html")  # type: ignore[index]
+    assert pages[1].select_one("nav.pager a.pager-prev[rel=prev]") is not None
+    assert pages[2].select_one(NEW_NEXT) is None and pages[2].select_one("nav.pager")
+    # separators between groups of five are no items
+    assert len(first.select("section.news-feed > *")) > portal.per_page
+
+
+def test_redesign_relative_dates(portal: SamplePortal) -> None:
+    portal.clock = lambda: datetime(2024, 12, 20, 15, 0, tzinfo=CHINA_TZ)
+    portal.redesign = True
+    dates = [e.select_one(NEW_DATE) for e in entries(soup_of(get(portal.url("relative/news/"))))]
+    stamps = [d.get_text() for d in dates if d is not None]
+    assert stamps[:5] == ["刚刚", "3分钟前", "2小时前", "昨天 09:27", "12-18 14:05"]
+    assert [d["datetime"] for d in dates[:2] if d is not None] == [
+        "2024-12-20T14:59:40+08:00",
+        "2024-12-20T14:57:00+08:00",
+    ]
+
+
+def test_redesign_is_a_full_page(portal: SamplePortal) -> None:
+    paths = [p + page for p in ("", "gbk/", "lying/", "relative/") for page in LISTING_PAGES]
+    classic = [len(get(portal.url(path)).content) for path in paths]
+    portal.redesign = True
+    for path, before in zip(paths, classic, strict=True):
+        size = len(get(portal.url(path)).content)  # as heavy as the classic page, give or take
+        assert 25_000 <= size <= 60_000 and abs(size - before) < before * 0.1, (path, size)
+    soup = soup_of(get(portal.url("news/")))
+    assert soup.title is not None and soup.title.get_text() == "资讯_企库往"
+    assert soup.select("header.site-header nav.main-nav li") and soup.select_one("nav.crumbs")
+    titles = [h.get_text(strip=True) for h in soup.select("aside section.widget h4")]
+    assert {"相关文章", "点击排行", "推荐图文", "推荐企业", "最新供应"} <= set(titles)
+    side_links = [str(a["href"]) for a in soup.select("aside a[href]")]
+    assert any(ARTICLE_ID.search(h) for h in side_links)
+    assert any("/sell/" in h for h in side_links) and any("/com/" in h for h in side_links)
+    assert soup.select_one("footer.site-footer") is not None
+    text = re.sub(r"\s+", " ", soup.get_text(" "))
+    assert "推广 热搜: page 关键词" in text and "鄂ICP备2020018471号" in text
+    mobile = soup_of(get(portal.url("mobile/news/")))
+    assert len(entries(mobile)) == portal.per_page and mobile.select_one("div.pages") is None
+    assert mobile.select_one(NEW_NEXT)["href"] == portal.url("mobile/news/list-2.html")  # type: ignore[index]
+
+
+def test_redesign_flips_while_running(portal: SamplePortal) -> None:
+    def listing() -> BeautifulSoup:
+        return soup_of(get(portal.url("news/")))
+
+    classic = listing()
+    assert len(items(classic)) == portal.per_page and not entries(classic)
+    portal.redesign = True
+    redesigned = listing()
+    assert not items(redesigned) and len(entries(redesigned)) == portal.per_page
+    assert new_links(redesigned) == classic_links(classic)
+    article = soup_of(get(portal.url("news/6894.html")))  # article pages keep their template
+    assert article.select_one("h1#title") and article.select_one("div#content")
+    portal.redesign = False
+    back = listing()
+    assert not entries(back) and classic_links(back) == classic_links(classic)
+    assert back.select_one("div.pages a.next") is not None and back.select("div.side")
+    added = portal.add_article("OpenAI 发布新一代大模型")
+    portal.redesign = True
+    top = new_links(listing())[0]
+    assert top == (portal.url(f"news/{added.id}.html"), added.title)
 
 
 # --- the API --------------------------------------------------------------------------------

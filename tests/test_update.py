@@ -310,3 +310,34 @@ def test_discover_finds_the_article_list_and_prints_a_source_block(portal, tmp_p
     assert source.listing.item == "div.catlist li"
     text = feeds("discover", portal.url("news/")).out
     assert "article list: 10 items" in text and "[[source]]" in text
+
+
+def test_a_redesign_heals_with_detection_keeps_ids_and_says_so(portal, tmp_path):
+    config = write_config(tmp_path, destoon_source(portal.url("news/"), include="[]"))
+    assert feeds("update", config=config).code == 0
+    before = read_feeds(tmp_path / "public", "sample")["json"]["items"]
+    portal.redesign = True
+    new = portal.add_article("OpenAI 发布新一代大模型", summary="大模型。")
+    run = feeds("update", config=config)
+    assert run.code == 1, run.out  # degraded: the operator must update the config
+    assert "1 new" in run.out
+    assert "DEGRADED selectors no longer match; detected" in run.out
+    assert "update the config" in run.out
+    after = read_feeds(tmp_path / "public", "sample")["json"]["items"]
+    assert after[0]["url"] == portal.url(f"news/{new.id}.html")
+    assert after[1:] == before  # every id kept, nothing emptied
+    db = sqlite3.connect(tmp_path / "data" / "feeds.db")
+    (degraded,) = db.execute("SELECT degraded FROM sources WHERE id = 'sample'").fetchone()
+    assert degraded.startswith("selectors no longer match")
+    portal.redesign = False
+    assert feeds("update", config=config).code == 0
+    (degraded,) = db.execute("SELECT degraded FROM sources WHERE id = 'sample'").fetchone()
+    assert degraded is None
+
+
+def test_broken_selectors_without_known_items_fail_and_publish_nothing(portal, tmp_path):
+    portal.redesign = True
+    config = write_config(tmp_path, destoon_source(portal.url("news/")))
+    run = feeds("update", config=config)
+    assert run.code == 1 and "matched no article links" in run.out
+    assert not (tmp_path / "public" / "sample.rss").exists()
