@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
@@ -87,26 +87,30 @@ def extract_article(
     ld = list(_json_ld(soup))
     origins: dict[str, str] = {}
 
+    # Each fallback runs only when the ones before it found nothing: with selectors that
+    # match, a page costs one parse and a few selects (bench scenario 3).
     title = _pick(
         origins,
         "title",
-        ("selector", _selector_text(soup, rules.title)),
-        ("metadata", plain_text(metas.get("og:title") or _ld_value(ld, "headline"))),
-        ("page", text_of(select_one(soup, "h1"))),
-        ("page", _page_title(soup)),
+        ("selector", lambda: _selector_text(soup, rules.title)),
+        ("metadata", lambda: plain_text(metas.get("og:title") or _ld_value(ld, "headline"))),
+        ("page", lambda: text_of(select_one(soup, "h1"))),
+        ("page", lambda: _page_title(soup)),
     )
     date_raw = _selector_raw(soup, rules.date)
     date = parse_date(date_raw, now=now, tz=tz) if date_raw else None
     if date is not None:
         origins["date"] = "selector"
-    metadata_date = _metadata_date(soup, metas, ld, now=now, tz=tz)
-    if metadata_date is not None:
-        origins.setdefault("date", "metadata")
-    info_lines = list(_info_lines(soup))
-    if metadata_date is None:
+    metadata_date = None
+    if date is None or not date.has_time:  # a day-only date may take its time from here
+        metadata_date = _metadata_date(soup, metas, ld, now=now, tz=tz)
+        if metadata_date is not None:
+            origins.setdefault("date", "metadata")
+    info_lines = _lazy(lambda: list(_info_lines(soup)))
+    if date is None and metadata_date is None:
         # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
         metadata_date = next(
-            (d for line in info_lines if (d := parse_date(line, now=now, tz=tz))), None
+            (d for line in info_lines() if (d := parse_date(line, now=now, tz=tz))), None
         )
         if metadata_date is None:
             metadata_date = _url_date(url, tz)  # /2019/01/01/slug.html, the last resort
@@ -115,16 +119,16 @@ def extract_article(
     author = _pick(
         origins,
         "author",
-        ("selector", author_from(_selector_raw(soup, rules.author))),
-        ("metadata", _metadata_author(metas, ld)),
-        ("page", _markup_author(soup)),
-        ("page", next((a for line in info_lines if (a := labelled_author(line))), None)),
+        ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
+        ("metadata", lambda: _metadata_author(metas, ld)),
+        ("page", lambda: _markup_author(soup)),
+        ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
     )
     summary = _pick(
         origins,
         "summary",
-        ("selector", summary_from(_selector_raw(soup, rules.summary))),
-        ("metadata", plain_text(metas.get("description") or metas.get("og:description"))),
+        ("selector", lambda: summary_from(_selector_raw(soup, rules.summary))),
+        ("metadata", lambda: plain_text(metas.get("description") or metas.get("og:description"))),
     )
     content = _content(soup, text, rules, base, url, origins)
     canonical = absolute(_canonical_href(soup), base)
@@ -183,12 +187,28 @@ def _url_date(url: str, tz: tzinfo) -> ParsedDate | None:
     return ParsedDate(value=day, has_time=False)
 
 
-def _pick(origins: dict[str, str], name: str, *candidates: tuple[str, str | None]) -> str | None:
-    for origin, value in candidates:
+def _pick(
+    origins: dict[str, str], name: str, *candidates: tuple[str, Callable[[], str | None]]
+) -> str | None:
+    """The first candidate that finds a value, computed in order and no further."""
+    for origin, find in candidates:
+        value = find()
         if value:
             origins[name] = origin
             return value
     return None
+
+
+def _lazy(compute: Callable[[], list[str]]) -> Callable[[], list[str]]:
+    """``compute`` run once, on first use."""
+    cache: list[list[str]] = []
+
+    def get() -> list[str]:
+        if not cache:
+            cache.append(compute())
+        return cache[0]
+
+    return get
 
 
 def _selector_raw(soup: BeautifulSoup, selector: str | None) -> str | None:
