@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck venv clean browser bench
+.PHONY: run test lint typecheck venv clean browser bench bench-tools
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,7 +48,17 @@ $(PEERS_STAMP):
 
 # Scenarios 1-5 and the serving benchmark; tables on stdout and in bench/results/latest.md.
 # BENCH_ARGS="--only 1,3 --quick" runs a subset while developing.
-bench: $(STAMP) $(PEERS_STAMP)
+# wrk and nginx (the serving table) and GNU time (peak RSS) come from Debian's packages;
+# installed here when missing and root, else the rows that need them say so.
+bench-tools:
+	@missing=""; for tool in wrk nginx:/usr/sbin/nginx time:/usr/bin/time; do \
+	  name=$${tool%%:*}; path=$${tool#*:}; \
+	  command -v $$name >/dev/null 2>&1 || [ -x "$$path" ] || missing="$$missing $$name"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
+	    >/dev/null || echo "could not install$$missing: those rows will say so"; fi
+
+bench: $(STAMP) $(PEERS_STAMP) bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
