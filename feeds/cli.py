@@ -24,6 +24,7 @@ from feeds.config import (
     default,
     effective_toml,
     load_config,
+    toml_value,
 )
 from feeds.errors import ConfigError, FeedsError
 from feeds.extract.article import extract_article
@@ -362,11 +363,10 @@ def discovery_report(detection: Detection, url: str, zone: ZoneInfo) -> dict[str
 def _source_block(url: str, selectors: dict[str, str | None]) -> str:
     host = (urlsplit(url).hostname or "site").removeprefix("www.")
     source_id = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:40] or "site"
-    lines = ["[[source]]", f'id = "{source_id}"', f'url = "{url}"', "  [source.listing]"]
+    lines = ["[[source]]", f'id = "{source_id}"', f"url = {toml_value(url)}", "  [source.listing]"]
     for name in ("item", "link", "title", "date"):
         if selectors.get(name):
-            value = str(selectors[name]).replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'  {name} = "{value}"')
+            lines.append(f"  {name} = {toml_value(selectors[name])}")
     return "\n".join(lines) + "\n"
 
 

@@ -635,7 +635,7 @@ def effective_toml(config: Config) -> str:
     s = config.settings
     lines = ["[settings]"]
     for key in (k for k in KEYS if k.table == "settings"):
-        lines.append(f"{key.name} = {_toml(getattr(s, key.name))}")
+        lines.append(f"{key.name} = {toml_value(getattr(s, key.name))}")
     for source in config.sources:
         lines += ["", "[[source]]"]
         for key in (k for k in KEYS if k.table == "source"):
@@ -645,7 +645,7 @@ def effective_toml(config: Config) -> str:
             if key.name == "every":
                 value = format_duration(value)
             if value is not None:
-                lines.append(f"{key.name} = {_toml(value)}")
+                lines.append(f"{key.name} = {toml_value(value)}")
         for sub in ("listing", "article", "identity"):
             rules = getattr(source, sub)
             if rules is None:
@@ -655,11 +655,12 @@ def effective_toml(config: Config) -> str:
             for key in (k for k in KEYS if k.table == f"source.{sub}"):
                 value = getattr(rules, key.name)
                 if value is not None:
-                    lines.append(f"  {key.name} = {_toml(value)}")
+                    lines.append(f"  {key.name} = {toml_value(value)}")
     return "\n".join(lines) + "\n"
 
 
-def _toml(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """One value written as TOML (strings quoted and escaped, lists, numbers, booleans)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -670,5 +671,5 @@ def _toml(value: Any) -> str:
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}"'
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     raise TypeError(f"no TOML form for {value!r}")

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from feeds.config import default
 from feeds.encoding import charset_from_content_type, decode_html
 from feeds.errors import FetchError
 from feeds.models import Page
@@ -79,7 +80,9 @@ class Fetcher:
         # few seconds would hold a poll forever: the whole body has this long (httpx#1450).
         self.deadline = 2 * timeout
         self._on_fetch = on_fetch
-        self.limits = limits or HostLimits(concurrency=4)
+        self.limits = limits or HostLimits(
+            default("settings.host_concurrency"), default("settings.host_interval")
+        )
         self._client = httpx.Client(
             headers={
                 "User-Agent": user_agent,

@@ -342,14 +342,7 @@ def build_item(
     aliases: set[str] = set()
     article: Article | None = None
     if page is not None:
-        article = extract_article(
-            page.text,
-            page.url,
-            source.article,
-            now=page.fetched_at or now,
-            tz=source.zone,
-            encoding=page.encoding,
-        )
+        article = extract_page(source, page, now=now)
         # rel=canonical is honoured on the article's own site only: a page must not be able
         # to claim another site's identity (or another source's item).
         for candidate in (article.url, article.canonical_url):
@@ -368,7 +361,12 @@ def read_article(
 ) -> tuple[Article, Page]:
     """Fetch one article page and extract it with the source's rules."""
     page = fetcher.get(url, encoding=source.encoding)
-    article = extract_article(
+    return extract_page(source, page, now=now), page
+
+
+def extract_page(source: Source, page: Page, *, now: datetime) -> Article:
+    """An article page read with the source's rules; relative dates count from its fetch."""
+    return extract_article(
         page.text,
         page.url,
         source.article,
@@ -376,7 +374,6 @@ def read_article(
         tz=source.zone,
         encoding=page.encoding,
     )
-    return article, page
 
 
 def make_item(
