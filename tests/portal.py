@@ -47,7 +47,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -1388,6 +1388,11 @@ class _Response:
     status: int
     body: bytes
     content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# A raw route answers (status, headers, body) from the request's headers; see SamplePortal.route.
+RouteHandler = Callable[[dict[str, str]], tuple[int, dict[str, str], bytes]]
 
 
 class _Server(ThreadingHTTPServer):
@@ -1419,11 +1424,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         portal = self.server.portal
-        portal._log(self.command, self.path)
+        portal._log(self.command, self.path, dict(self.headers.items()))
         if portal.delay:
             time.sleep(portal.delay)  # a far-away or slow site
         try:
-            response = portal._respond(self.path)
+            response = portal._routed(self.path, dict(self.headers.items()))
+            if response is None:
+                response = portal._respond(self.path)
         except Exception:  # a bug in the sample portal: show it as what it is
             response = _Response(500, render_error(500).encode(), "text/html")
         self._send(response, send_body)
@@ -1431,9 +1438,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: _Response, send_body: bool) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if "Content-Length" not in response.headers:
+            self.send_header("Content-Length", str(len(response.body)))
         if response.content_type.startswith("text/html"):
             self.send_header("X-Powered-By", "PHP/7.4.33")
+        for name, value in response.headers.items():
+            self.send_header(name, value)
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
@@ -1458,6 +1468,9 @@ class SamplePortal:
         self.clock: Callable[[], datetime] = lambda: datetime.now(CHINA_TZ)
         self._hits = {a.id: _seed_hits(a.id) for a in self._articles}
         self._statuses: dict[str, int] = {}
+        self._routes: dict[str, RouteHandler] = {}
+        # The headers of every request, in the order of ``requests``.
+        self.request_headers: list[dict[str, str]] = []
         self._lock = threading.RLock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -1585,13 +1598,50 @@ class SamplePortal:
 
     # ---------------------------------------------------------------- log and failures
 
-    def _log(self, method: str, path: str) -> None:
+    def _log(self, method: str, path: str, headers: dict[str, str] | None = None) -> None:
         with self._lock:
             self.requests.append((method, path))
+            self.request_headers.append(headers or {})
+
+    def route(
+        self,
+        path: str,
+        body: bytes | str | RouteHandler,
+        *,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> str:
+        """Serve ``body`` (or what a handler returns) at ``path`` before any page of the portal;
+        returns the full URL. Hostile pages, redirects and validators in tests come from here."""
+        if callable(body):
+            handler: RouteHandler = body
+        else:
+            data = body.encode() if isinstance(body, str) else body
+            fixed = {"Content-Type": content_type, **(headers or {})}
+
+            def handler(request: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+                return status, fixed, data
+
+        key = "/" + path.lstrip("/")
+        with self._lock:
+            self._routes[key] = handler
+        return self.url(key)
+
+    def _routed(self, raw_path: str, request: dict[str, str]) -> _Response | None:
+        with self._lock:
+            handler = self._routes.get(raw_path) or self._routes.get(urlsplit(raw_path).path)
+        if handler is None:
+            return None
+        status, headers, body = handler(request)
+        headers = dict(headers)
+        content_type = headers.pop("Content-Type", "text/html; charset=utf-8")
+        return _Response(status, body, content_type, headers)
 
     def clear_log(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.request_headers.clear()
 
     def count(self, prefix: str) -> int:
         """Requests whose path (query included) starts with ``prefix``."""
