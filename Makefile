@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck venv clean browser bench bench-tools
+.PHONY: run test test-slow lint typecheck venv clean browser bench bench-tools
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ browser:
 
 test: lint typecheck browser
 	$(BIN)/pytest -q
+
+# The long reliability runs (pytest marker `slow`): crash loop, soak, peak memory.
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow
 
 # The peers of the benchmark (issue 5) live in their own venv, never in the package's deps.
 PEERS := bench/.venv-peers

@@ -30,9 +30,18 @@ from feeds.errors import ConfigError, FeedsError
 from feeds.extract.article import extract_article
 from feeds.extract.dates import parse_date
 from feeds.extract.detect import Detection, detect_listing
-from feeds.fetch import Fetcher, HostLimits, read_file
+from feeds.fetch import Fetcher, read_file
+from feeds.guard import Scope
 from feeds.models import ListingEntry
-from feeds.pipeline import CheckReport, check_source, update_source
+from feeds.pipeline import (
+    CheckReport,
+    check_source,
+    database,
+    open_fetcher,
+    shared_politeness,
+    update_source,
+)
+from feeds.render import OutputClaim
 from feeds.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -130,26 +139,25 @@ def _optional_config(cli_value: str | None) -> Config | None:
     return load_config(path) if path.exists() else None
 
 
-def _fetcher(config: Config | None) -> Fetcher:
+def _fetcher(config: Config | None, *, persist: bool = False) -> Fetcher:
+    """``persist``: remember Retry-After holds and robots.txt answers in the store (only the
+    commands that write state do; `check`, `extract` and `discover` leave no trace)."""
     if config is None:  # `feeds extract` works without a config file, on the defaults
         return Fetcher(
             user_agent=default("settings.user_agent"), timeout=default("settings.timeout")
         )
-    settings = config.settings
-    return Fetcher(
-        user_agent=settings.user_agent,
-        timeout=settings.timeout,
-        limits=HostLimits(settings.host_concurrency, settings.host_interval),
-    )
+    return open_fetcher(config.settings, shared_politeness(config.settings, persist=persist))
 
 
 def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     sources = [config.source(s) for s in args.sources] if args.sources else list(config.sources)
-    store = Store(config.settings.data_dir / "feeds.db")
+    store = Store(database(config.settings))
     ok = True
     try:
-        with _fetcher(config) as fetcher:
+        # The claim removes temp files of writes a crash interrupted (none if `feeds run`
+        # is writing beside us); the polls then rewrite whatever feed is behind the store.
+        with _fetcher(config, persist=True) as fetcher, OutputClaim(config.settings.output_dir):
             for source in sources:
                 result = update_source(source, config.settings, store, fetcher)
                 # A degraded source worked around broken selectors: the operator must act.
@@ -160,12 +168,16 @@ def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
                         f"{result.listed} listed, {result.article_fetches} article pages fetched, "
                         f"{len(result.written)} files written"
                     )
+                    if result.edited:
+                        print(f"{source.id}:   {result.edited} edited")
                     if result.degraded:
                         print(f"{source.id}:   DEGRADED {result.degraded}")
                     for problem in result.problems:
                         print(f"{source.id}:   {problem}")
                 else:
                     print(f"{source.id}: FAILED {result.error}")
+                    if result.degraded:
+                        print(f"{source.id}:   {result.degraded}")
     finally:
         store.close()
     return EXIT_OK if ok else EXIT_FAILED
@@ -240,7 +252,10 @@ def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
         for target in args.targets:
             try:
                 if target.startswith(("http://", "https://")):
-                    page = fetcher.get(target, encoding=encoding)
+                    robots = source.robots if source else True
+                    page = fetcher.get(
+                        target, scope=Scope.of([target], robots=robots), encoding=encoding
+                    )
                 else:
                     path = Path(target)
                     url = args.base_url or path.resolve().as_uri()

@@ -10,6 +10,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from feeds import __version__
 from feeds.encoding import is_known_encoding
 from feeds.errors import ConfigError
 from feeds.extract.selectors import selector_problem
+from feeds.guard import Scope
 from feeds.scheduler import cron_problem
 
 DEFAULT_USER_AGENT = (
@@ -75,6 +77,13 @@ KEYS: tuple[Key, ...] = (
         0.0,
         "minimum seconds between the starts of two requests to one host",
     ),
+    Key(
+        "settings",
+        "allow_private_networks",
+        "bool",
+        False,
+        "let links on pages reach loopback and private addresses (configured URLs always may)",
+    ),
     Key("source", "id", "id", None, "[a-z0-9-]+; names the feed files", required=True),
     Key("source", "title", "str", None, "feed title (default: the id)"),
     Key("source", "url", "url", None, "the listing page to poll (or `urls`)"),
@@ -120,6 +129,20 @@ KEYS: tuple[Key, ...] = (
         "force the pages' character encoding when the site declares it wrong",
     ),
     Key("source", "language", "str", None, "language of the feed, e.g. zh-CN"),
+    Key(
+        "source",
+        "allow_hosts",
+        "hosts",
+        [],
+        "other hosts (and their subdomains) the source's links may be fetched from",
+    ),
+    Key(
+        "source",
+        "robots",
+        "bool",
+        True,
+        "obey the site's robots.txt; turn off only for a site you run",
+    ),
     Key(
         "source.listing",
         "item",
@@ -195,6 +218,7 @@ class Settings:
     timeout: float
     host_concurrency: int
     host_interval: float
+    allow_private_networks: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,10 +272,17 @@ class Source:
     listing: ListingRules | None  # None: detect the article list on each poll
     article: ArticleRules
     identity: IdentityRules = field(default_factory=IdentityRules)
+    allow_hosts: tuple[str, ...] = ()
+    robots: bool = True
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def scope(self) -> Scope:
+        """Where this source's requests may go (guard.Scope)."""
+        return Scope.of(self.urls, allow_hosts=self.allow_hosts, robots=self.robots)
 
 
 @dataclass(frozen=True)
@@ -323,6 +354,7 @@ def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) ->
         timeout=float(s["timeout"]),
         host_concurrency=s["host_concurrency"],
         host_interval=float(s["host_interval"]),
+        allow_private_networks=s["allow_private_networks"],
     )
     if s["host_concurrency"] is not None and s["host_concurrency"] < 1:
         problems.append(
@@ -411,6 +443,8 @@ def _source(
         full_text=v["full_text"],
         encoding=v["encoding"],
         language=v["language"],
+        allow_hosts=tuple(v["allow_hosts"]),
+        robots=v["robots"],
         listing=ListingRules(**listing) if listing is not None else None,
         article=ArticleRules(**{**article, "remove": tuple(article["remove"])}),
         identity=IdentityRules(**{k: tuple(x) for k, x in identity.items()}),
@@ -535,6 +569,16 @@ def _strlist(value: Any) -> tuple[Any, str | None]:
     return list(value), None
 
 
+def _hosts(value: Any) -> tuple[Any, str | None]:
+    hosts, problem = _strlist(value)
+    if problem:
+        return None, problem
+    for host in hosts:
+        if not re.fullmatch(r"[A-Za-z0-9.-]+", host.strip()):
+            return None, f"{host!r} is not a host name (write just the name, e.g. img.example.com)"
+    return [h.strip() for h in hosts], None
+
+
 def _terms(value: Any) -> tuple[Any, str | None]:
     terms, problem = _strlist(value)
     if problem:
@@ -620,6 +664,7 @@ _CHECKS: dict[str, Check] = {
     "interval": _interval,
     "bool": _bool,
     "strlist": _strlist,
+    "hosts": _hosts,
     "terms": _terms,
     "selector": _selector,
     "selectors": _selectors,

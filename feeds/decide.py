@@ -1,14 +1,16 @@
-"""Pure decisions of a poll: which items are new, which pass the filters.
+"""Pure decisions: which items are new, which pass the filters, when a source polls next.
 
 Functions of data in, data out, so the rules are tested without a store or a server.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 
@@ -78,16 +80,45 @@ def unseen(keys: Iterable[str], known: set[str]) -> list[str]:
 
 # However many failures, a source is retried at least this often (it is never given up).
 MAX_BACKOFF = 6 * 3600
+# Backoff delays are shortened by up to this fraction at random, so sources that failed
+# together (one host down) do not all retry in the same second when it comes back.
+BACKOFF_JITTER = 0.25
 
 
-def backoff_delay(every: int, failures: int) -> int:
+def backoff_delay(every: int, failures: int, jitter: float = 0.0) -> int:
     """Seconds until the next poll after ``failures`` consecutive failures (0: just ``every``).
 
-    Doubles with each failure, capped at six hours (or ``every`` when that is longer).
+    Doubles with each failure, capped at six hours (or ``every`` when that is longer), then
+    shortened by ``jitter`` (a random number in [0, 1)) times ``BACKOFF_JITTER``; never
+    shorter than ``every``, so a failing source is not polled more often than a working one.
     """
     if failures <= 0:
         return every
-    return int(min(every * 2 ** min(failures, 20), max(every, MAX_BACKOFF)))
+    capped = min(every * 2.0 ** min(failures, 20), max(every, MAX_BACKOFF))
+    return max(every, round(capped * (1 - BACKOFF_JITTER * min(max(jitter, 0.0), 1.0))))
+
+
+def poll_phase(source_id: str, every: int) -> float:
+    """Where in each ``every``-second period a source polls: seconds in [0, every).
+
+    Derived from the id (a stable hash, not Python's per-process ``hash``), so sources with
+    the same interval are spread over it rather than all polling at :00, and a source keeps
+    its place across restarts (Prometheus spreads scrape targets the same way).
+    """
+    digest = hashlib.sha256(source_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % (every * 1000) / 1000
+
+
+def next_slot(earliest: datetime, every: int, phase: float) -> datetime:
+    """The first time at or after ``earliest`` that is ``phase`` seconds into a period of
+    ``every`` seconds (periods counted from the Unix epoch).
+
+    A millisecond of slack: a slot plus ``every`` is the next slot, never the one after it
+    because float arithmetic landed a hair past it.
+    """
+    stamp = earliest.timestamp()
+    slots = math.ceil((stamp - phase - 0.001) / every)
+    return datetime.fromtimestamp(slots * every + phase, tz=earliest.tzinfo or UTC)
 
 
 def first_runs(

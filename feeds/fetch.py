@@ -1,29 +1,47 @@
-"""The only egress: every request of the project goes through ``Fetcher.get`` (httpx only here).
+"""The only egress: every request of the project goes through ``Fetcher.get`` (httpx and
+httpcore are used only here).
 
-One shared client per run, an honest User-Agent, timeouts, a cap on decoded bytes, conditional
-GET that echoes the site's validators byte for byte, and errors that say what to try.
+On every hop of every request: the scheme allowlist and the source's scope (``guard``), the
+host's Retry-After hold, robots.txt, and the per-host concurrency and spacing; on every
+connection, the address actually connected to (``_GuardedBackend``). Then an overall deadline
+besides httpx's timeouts, a cap on decoded bytes enforced while inflating, redirects followed
+by hand (at most ``max_redirects``), and conditional GET that echoes the site's validators
+byte for byte. Errors say what to try.
 """
 
 from __future__ import annotations
 
+import email.utils
+import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from feeds.config import default
 from feeds.encoding import charset_from_content_type, decode_html
 from feeds.errors import FetchError
+from feeds.guard import Origin, Scope, address_problem
 from feeds.models import Page
+from feeds.robots import MAX_BYTES as ROBOTS_MAX_BYTES
+from feeds.robots import RobotsAnswer, RobotsCache, agent_token
 
 MAX_BYTES = 10 * 1024 * 1024  # decoded; real article pages are 50-500 KB
 MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = timedelta(hours=24)  # "Retry-After: 99999999" is a bug, not a plan
+MAX_CRAWL_DELAY = 60.0
+_REDIRECTS = (301, 302, 303, 307, 308)
+_PERMANENT = (301, 308)
 
 _STATUS_FIXES = {
     401: "the page needs a login; feeds only reads public pages",
@@ -33,36 +51,209 @@ _STATUS_FIXES = {
     429: "the site asks us to slow down; raise the source's `every`",
 }
 
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (IPv4-mapped IPv6 included, as the OS gives it)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class TooManyRedirects(FetchError):
+    """More hops than ``max_redirects``: a loop or a chain no browser would follow either."""
+
+
+class AddressRefused(Exception):
+    """Raised inside httpcore when a connection would reach a refused address."""
+
+
+class AddressBlocked(FetchError):
+    """The request would have reached a loopback, private or otherwise internal address."""
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Resolves the host once, checks every address, then connects to a checked address, so
+    the address judged is the address used (no DNS rebinding between check and connect)."""
+
+    def __init__(self, resolver: Resolver, allow_private: bool) -> None:
+        self._resolver = resolver
+        self._allow_private = allow_private
+        self._inner = httpcore.SyncBackend()
+        self.trusted: set[Origin] = set()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = self._resolver(host, port)
+        except OSError as e:  # fail closed: an unresolvable host is not fetched
+            raise httpcore.ConnectError(f"cannot resolve {host}: {e}") from e
+        trusted = (host.lower().rstrip("."), port) in self.trusted
+        if not self._allow_private and not trusted:
+            for address in addresses:
+                problem = address_problem(address)
+                if problem is not None:
+                    raise AddressRefused(f"{host} resolves to {problem}")
+        error: Exception = httpcore.ConnectError(f"{host} has no address")
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as e:
+                error = e
+        raise error
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise AddressRefused("unix sockets are never connected to")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, backend: _GuardedBackend) -> None:
+        # trust_env off: a proxy would make the connected address the proxy's, not the site's.
+        super().__init__(trust_env=False)
+        # httpx has no parameter for httpcore's network backend, so the pool is rebuilt with it.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=backend,
+        )
+
 
 class HostLimits:
-    """Per-host politeness shared by every fetcher of the process, so that all the sources
-    on one host together keep to ``concurrency`` requests in flight and start requests at
-    least ``interval`` seconds apart (miniflux's POLLING_LIMIT_PER_HOST)."""
+    """Per-host politeness shared by every fetcher of the process: all the sources on one
+    host together keep to ``concurrency`` requests in flight and start requests at least
+    ``interval`` seconds apart (miniflux's POLLING_LIMIT_PER_HOST), or the host's robots.txt
+    Crawl-delay when longer; and no request goes to a host before its Retry-After time.
 
-    def __init__(self, concurrency: int, interval: float = 0.0) -> None:
+    ``on_hold(host, until)`` persists a new Retry-After hold so a restart keeps to it.
+    """
+
+    def __init__(
+        self,
+        concurrency: int,
+        interval: float = 0.0,
+        *,
+        holds: dict[str, datetime] | None = None,
+        on_hold: Callable[[str, datetime], None] | None = None,
+    ) -> None:
         self.concurrency = concurrency
         self.interval = interval
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = {}
+        self._intervals: dict[str, float] = {}
+        self._holds: dict[str, datetime] = dict(holds or {})
+        self._on_hold = on_hold
 
     @contextmanager
     def slot(self, url: str) -> Iterator[None]:
-        host = (urlsplit(url).hostname or "").lower()
+        host = _host(url)
         with self._lock:
             slots = self._slots.setdefault(host, threading.BoundedSemaphore(self.concurrency))
         with slots:
-            if self.interval:
+            interval = max(self.interval, self._intervals.get(host, 0.0))
+            if interval:
                 with self._lock:
                     now = time.monotonic()
                     start = max(now, self._next_start.get(host, 0.0))
-                    self._next_start[host] = start + self.interval
+                    self._next_start[host] = start + interval
                 time.sleep(max(0.0, start - now))
             yield
 
+    def crawl_delay(self, url: str, seconds: float) -> None:
+        with self._lock:
+            self._intervals[_host(url)] = min(seconds, MAX_CRAWL_DELAY)
+
+    def hold(self, url: str, until: datetime) -> None:
+        host = _host(url)
+        with self._lock:
+            if until <= self._holds.get(host, until - timedelta(seconds=1)):
+                return
+            self._holds[host] = until
+        if self._on_hold is not None:
+            self._on_hold(host, until)
+
+    def held_until(self, url: str, now: datetime) -> datetime | None:
+        with self._lock:
+            until = self._holds.get(_host(url))
+        return until if until is not None and until > now else None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def retry_after(value: str | None, now: datetime) -> datetime | None:
+    """The time a ``Retry-After`` header (seconds or HTTP-date) names, capped at 24 hours."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        delay = timedelta(seconds=min(int(value), int(MAX_RETRY_AFTER.total_seconds())))
+        return now + delay
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return min(max(when, now), now + MAX_RETRY_AFTER)
+
+
+class _Inflater:
+    """Decodes one Content-Encoding layer (gzip or deflate) without ever producing more than
+    the cap: zlib's ``max_length`` stops a 10 GB bomb after the first cap+1 bytes."""
+
+    def __init__(self, coding: str) -> None:
+        self._coding = coding
+        self._zlib = zlib.decompressobj(31 if coding == "gzip" else 15)
+        self._started = False
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        if not self._started and self._coding == "deflate" and data[:1] and data[0] & 0x0F != 8:
+            self._zlib = zlib.decompressobj(-15)  # raw deflate, as some servers send it
+        self._started = True
+        out: list[bytes] = []
+        produced = 0
+        while data and produced <= limit:
+            piece = self._zlib.decompress(data, limit + 1 - produced)
+            out.append(piece)
+            produced += len(piece)
+            data = self._zlib.unconsumed_tail
+        return b"".join(out)
+
+
+def _inflaters(header: str | None) -> list[_Inflater]:
+    codings = [c.strip().lower() for c in (header or "").split(",")]
+    codings = ["gzip" if c == "x-gzip" else c for c in codings if c and c != "identity"]
+    if len(codings) > 2:  # urllib3 CVE-2025-66418: unbounded decoder chains
+        raise ValueError(f"{len(codings)} content encodings stacked")
+    unknown = [c for c in codings if c not in ("gzip", "deflate")]
+    if unknown:  # br and zstd are not advertised, so a site sending them is broken
+        raise ValueError(f"unsupported content encoding {unknown[0]}")
+    return [_Inflater(c) for c in reversed(codings)]
+
 
 class Fetcher:
-    """A shared HTTP client. Use as a context manager so connections are closed."""
+    """A shared HTTP client. Use as a context manager so connections are closed.
+
+    ``transport`` replaces the network (httpx.MockTransport in unit tests); the address check
+    lives in the network layer, so it applies only without one.
+    """
 
     def __init__(
         self,
@@ -73,26 +264,41 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         on_fetch: Callable[[str, int, float, int], None] | None = None,
         limits: HostLimits | None = None,
+        robots: RobotsCache | None = None,
+        allow_private_networks: bool = False,
+        resolver: Resolver = system_resolver,
+        max_redirects: int = MAX_REDIRECTS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """``on_fetch(url, status, seconds, size)`` is called after every answered request."""
         self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
         # httpx's read timeout restarts with every byte, so a server trickling a byte every
         # few seconds would hold a poll forever: the whole body has this long (httpx#1450).
         self.deadline = 2 * timeout
         self._on_fetch = on_fetch
+        self._agent = agent_token(user_agent)
+        self._clock = clock
         self.limits = limits or HostLimits(
             default("settings.host_concurrency"), default("settings.host_interval")
         )
+        self.robots = robots or RobotsCache()
+        self._backend: _GuardedBackend | None = None
+        if transport is None:
+            self._backend = _GuardedBackend(resolver, allow_private_networks)
+            transport = _GuardedTransport(self._backend)
         self._client = httpx.Client(
             headers={
                 "User-Agent": user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
                 "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+                # Only codings we inflate ourselves under the cap (see _Inflater).
+                "Accept-Encoding": "gzip, deflate",
             },
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
+            follow_redirects=False,
             transport=transport,
+            trust_env=False,
         )
 
     def __enter__(self) -> Fetcher:
@@ -113,58 +319,153 @@ class Fetcher:
         self,
         url: str,
         *,
+        scope: Scope | None = None,
         encoding: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> Page:
-        """Fetch and decode one page; a 304 to a conditional request gives ``not_modified``."""
+        """Fetch and decode one page; a 304 to a conditional request gives ``not_modified``.
+
+        ``scope`` is the source's: a URL outside it is refused before any I/O. Without one,
+        ``url`` itself is the operator's (``feeds extract URL``) and sets the scope.
+        """
+        scope = scope or Scope.of([url])
+        if self._backend is not None:
+            self._backend.trusted |= scope.origins  # the operator's hosts, as written
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        with self.limits.slot(url):
-            return self._get(url, headers, encoding, etag, last_modified)
+        page, _ = self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
+        return page
 
-    def _get(
+    def _follow(
+        self,
+        url: str,
+        scope: Scope,
+        headers: dict[str, str],
+        encoding: str | None,
+        limit: int,
+        *,
+        robots: bool,
+        truncate: bool = False,
+    ) -> tuple[Page, int]:
+        current = url.strip()
+        moved: str | None = None
+        for hop in range(self.max_redirects + 1):
+            self._admit(current, scope, robots=robots)
+            with self.limits.slot(current):
+                result = self._request(current, headers, encoding, limit, truncate)
+            if isinstance(result, Page):
+                if moved is not None:
+                    result = replace(result, moved_to=moved)
+                return result, hop
+            status, location = result
+            target = urljoin(current, location.strip())
+            if hop == 0 and status in _PERMANENT:
+                moved = target  # reported to the operator, never rewritten silently (F10)
+            current = target
+        raise TooManyRedirects(
+            f"more than {self.max_redirects} redirects",
+            url=url,
+            fix="the site redirects in a loop or too far; open the URL in a browser",
+        )
+
+    def _admit(self, url: str, scope: Scope, *, robots: bool) -> None:
+        """Everything decided before a request leaves: scope, Retry-After hold, robots.txt."""
+        problem = scope.problem(url)
+        if problem is not None:
+            raise FetchError(
+                f"refused: {problem}",
+                url=url,
+                fix="links are only followed on the source's own hosts; see allow_hosts",
+            )
+        until = self.limits.held_until(url, self._clock())
+        if until is not None:
+            raise FetchError(
+                f"the site asked us to wait until {until.isoformat(timespec='seconds')}",
+                url=url,
+                fix="nothing to do: requests to this host resume after that time",
+            )
+        if robots and scope.robots:
+            refusal, delay = self.robots.verdict(url, self._agent, self._robots_txt)
+            if delay:
+                self.limits.crawl_delay(url, delay)
+            if refusal is not None:
+                raise FetchError(
+                    refusal,
+                    url=url,
+                    fix="feeds keeps to robots.txt; set `robots = false` only for a site you run",
+                )
+
+    def _robots_txt(self, url: str) -> RobotsAnswer:
+        now = self._clock()
+        try:
+            page, _ = self._follow(
+                url,
+                Scope.of([url], robots=False),
+                {},
+                "utf-8",
+                ROBOTS_MAX_BYTES,
+                robots=False,
+                truncate=True,
+            )
+        except AddressBlocked:
+            raise  # the page itself is refused for the same reason: say that one
+        except TooManyRedirects:
+            return RobotsAnswer(404, "", now)  # unavailable, which allows (RFC 9309 2.3.1.2)
+        except FetchError as e:
+            return RobotsAnswer(e.status or 0, "", now, error=e.message)
+        return RobotsAnswer(page.status, page.text, now)
+
+    def _request(
         self,
         url: str,
         headers: dict[str, str],
         encoding: str | None,
-        etag: str | None,
-        last_modified: str | None,
-    ) -> Page:
+        limit: int,
+        truncate: bool,
+    ) -> Page | tuple[int, str]:
+        """One request: a Page, or (status, Location) of a redirect to follow."""
         started = time.monotonic()
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 body = b""
                 try:
+                    location = response.headers.get("Location")
+                    if response.status_code in _REDIRECTS and location:
+                        return response.status_code, location
                     if response.status_code == 304:
                         return Page(
-                            url=str(response.url),
+                            url=url,
                             text="",
                             encoding="",
                             status=304,
-                            etag=response.headers.get("ETag") or etag,
-                            last_modified=response.headers.get("Last-Modified") or last_modified,
+                            etag=response.headers.get("ETag") or headers.get("If-None-Match"),
+                            last_modified=response.headers.get("Last-Modified")
+                            or headers.get("If-Modified-Since"),
                             fetched_at=datetime.now(UTC),
                             not_modified=True,
                         )
-                    _check_status(response, url)
-                    body = self._read_capped(response, url, started)
+                    self._check_status(response, url)
+                    body = self._read_capped(response, url, started, limit, truncate)
                 finally:
                     if self._on_fetch is not None:
                         elapsed = time.monotonic() - started
                         self._on_fetch(url, response.status_code, elapsed, len(body))
-        except httpx.TooManyRedirects as e:
-            raise FetchError(
-                f"more than {MAX_REDIRECTS} redirects", url=url, fix="open the URL in a browser"
+        except AddressRefused as e:
+            raise AddressBlocked(
+                f"refused: {e}",
+                url=url,
+                fix="pages may not reach private networks; if the site is yours, set "
+                "settings.allow_private_networks = true",
             ) from e
         except httpx.TimeoutException as e:
             raise FetchError(
                 "timed out", url=url, fix="the site is slow or down; raise settings.timeout"
             ) from e
-        except httpx.HTTPError as e:
+        except (httpx.HTTPError, httpx.InvalidURL) as e:
             raise FetchError(
                 f"{type(e).__name__}: {e}", url=url, fix="check the URL and the network"
             ) from e
@@ -174,7 +475,7 @@ class Fetcher:
             override=encoding,
         )
         return Page(
-            url=str(response.url),
+            url=url,
             text=text,
             encoding=used,
             status=response.status_code,
@@ -184,41 +485,67 @@ class Fetcher:
             content=body,
         )
 
-    def _read_capped(self, response: httpx.Response, url: str, started: float) -> bytes:
+    def _check_status(self, response: httpx.Response, url: str) -> None:
+        status = response.status_code
+        if status < 400:
+            content_type = response.headers.get("Content-Type", "text/html")
+            if not any(t in content_type for t in ("html", "xml", "text/plain")):
+                raise FetchError(
+                    f"not an HTML page ({content_type})",
+                    url=url,
+                    fix="point the URL at a web page",
+                )
+            return
+        reason = response.reason_phrase or "error"
+        fix = _STATUS_FIXES.get(status)
+        if status in (429, 503):
+            until = retry_after(response.headers.get("Retry-After"), self._clock())
+            if until is not None:
+                self.limits.hold(url, until)
+                fix = f"the site asks us to wait until {until.isoformat(timespec='seconds')}"
+        if fix is None:
+            fix = "the site has a problem; it will be retried" if status >= 500 else "check the URL"
+        raise FetchError(f"{status} {reason}", url=url, fix=fix, status=status)
+
+    def _read_capped(
+        self, response: httpx.Response, url: str, started: float, limit: int, truncate: bool
+    ) -> bytes:
+        try:
+            inflaters = _inflaters(response.headers.get("Content-Encoding"))
+        except ValueError as e:
+            raise FetchError(str(e), url=url, fix="the site sends a broken response") from e
+        stream: Iterable[bytes] = response.iter_raw()
+        if response.is_stream_consumed:  # an in-memory response (MockTransport), decoded
+            stream, inflaters = [response.content], []
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
-            if time.monotonic() - started > self.deadline:
-                raise FetchError(
-                    f"page not received within {self.deadline:.0f} s",
-                    url=url,
-                    fix="the site sends too slowly; raise settings.timeout if it is just slow",
-                )
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise FetchError(
-                    f"page larger than {self.max_bytes // (1024 * 1024)} MB",
-                    url=url,
-                    fix="this is not an HTML page of a normal size; check the URL",
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-
-def _check_status(response: httpx.Response, url: str) -> None:
-    status = response.status_code
-    if status < 400:
-        content_type = response.headers.get("Content-Type", "text/html")
-        if not any(t in content_type for t in ("html", "xml", "text/plain")):
+        try:
+            for raw in stream:
+                if time.monotonic() - started > self.deadline:
+                    raise FetchError(
+                        f"page not received within {self.deadline:.0f} s",
+                        url=url,
+                        fix="the site sends too slowly; raise settings.timeout if it is just slow",
+                    )
+                chunk = raw
+                for inflater in inflaters:
+                    chunk = inflater.feed(chunk, limit - size)
+                size += len(chunk)
+                if size > limit:
+                    if truncate:
+                        chunks.append(chunk[: len(chunk) - (size - limit)])
+                        break
+                    raise FetchError(
+                        f"page larger than {limit // (1024 * 1024)} MB",
+                        url=url,
+                        fix="this is not an HTML page of a normal size; check the URL",
+                    )
+                chunks.append(chunk)
+        except zlib.error as e:
             raise FetchError(
-                f"not an HTML page ({content_type})", url=url, fix="point the URL at a web page"
-            )
-        return
-    reason = response.reason_phrase or "error"
-    fix = _STATUS_FIXES.get(status)
-    if fix is None:
-        fix = "the site has a problem; it will be retried" if status >= 500 else "check the URL"
-    raise FetchError(f"{status} {reason}", url=url, fix=fix, status=status)
+                f"broken compressed body: {e}", url=url, fix="the site sends a broken response"
+            ) from e
+        return b"".join(chunks)
 
 
 def read_file(path: Path, *, url: str, encoding: str | None = None) -> Page:

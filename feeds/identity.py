@@ -1,8 +1,8 @@
 """Canonical article URLs and keys: one article, one identity, however it was linked (pure).
 
 The key is what decides "seen before"; it ignores the scheme, fragments, tracking parameters,
-``www.`` and mobile variants (``m.host``, ``/mobile/news/1.html``), so an article reached twice
-in one listing, on two listing pages or on two polls is one item.
+a trailing slash, ``www.`` and mobile variants (``m.host``, ``/mobile/news/1.html``), so an
+article reached twice in one listing, on two listing pages or on two polls is one item.
 """
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ TRACKING_PARAMS = frozenset(
         "isappinstalled",
         "from_source",
         "wechat_redirect",
+        # "?ref=rss", "?ref_src=twsrc": where the click came from (feedhq PR#107)
+        "ref",
+        "ref_src",
+        "ref_url",
+        "mkt_tok",
+        "_hsenc",
+        "_hsmi",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
@@ -57,9 +64,13 @@ def canonical_url(url: str, rules: IdentityRules) -> str:
 
 
 def article_key(url: str, rules: IdentityRules) -> str:
-    """The identity of an article: the canonical URL without its scheme."""
+    """The identity of an article: the canonical URL without its scheme, and without a
+    trailing slash (``/post/1/`` and ``/post/1`` are one page on every site we read)."""
     canonical = canonical_url(url, rules)
-    return canonical.split("://", 1)[1] if "://" in canonical else canonical
+    key = canonical.split("://", 1)[1] if "://" in canonical else canonical
+    address, mark, query = key.partition("?")
+    host, _, path = address.partition("/")
+    return f"{host}/{path.rstrip('/')}{mark}{query}"
 
 
 def _host(host: str, rules: IdentityRules) -> str:

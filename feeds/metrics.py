@@ -29,6 +29,10 @@ class Metrics:
             self._counters[("feeds_items_new_total", source_id, "")] += new
             self._gauges[("feeds_last_poll_duration_seconds", source_id)] = seconds
 
+    def skipped(self, source_id: str) -> None:
+        with self._lock:
+            self._counters[("feeds_polls_skipped_total", source_id, "")] += 1
+
     def fetch(self, source_id: str, *, status: int, seconds: float, size: int) -> None:
         with self._lock:
             self._counters[("feeds_fetches_total", source_id, str(status))] += 1
@@ -49,6 +53,10 @@ class Metrics:
         help_text = {
             "feeds_polls_total": ("counter", "Polls run, per source."),
             "feeds_poll_failures_total": ("counter", "Polls that failed, per source."),
+            "feeds_polls_skipped_total": (
+                "counter",
+                "Polls not started because the source's previous poll was still running.",
+            ),
             "feeds_items_new_total": ("counter", "New items published, per source."),
             "feeds_fetches_total": ("counter", "HTTP requests made, per source and status."),
             "feeds_fetched_bytes_total": ("counter", "Body bytes fetched, per source."),

@@ -28,6 +28,7 @@ class Page:
     fetched_at: datetime | None = None
     not_modified: bool = False  # a 304 answer to a conditional request: text is empty
     content: bytes = b""  # the raw body, kept for hashing and saving
+    moved_to: str | None = None  # the requested URL answered a permanent redirect to this
 
 
 @dataclass(frozen=True)

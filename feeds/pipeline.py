@@ -6,12 +6,13 @@ listing pages -> entries -> identity and newness -> article pages -> filters
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,20 +21,26 @@ from feeds import __version__
 from feeds.clean import html_text, plain_text
 from feeds.config import Settings, Source
 from feeds.decide import Verdict, judge, needs_article, unseen
-from feeds.errors import ExtractError, FeedsError
+from feeds.errors import ExtractError, FeedsError, FetchError
 from feeds.extract.article import article_matches, extract_article
 from feeds.extract.dates import parse_date, resolve_published
 from feeds.extract.detect import detect_listing
 from feeds.extract.listing import extract_listing
-from feeds.fetch import Fetcher
+from feeds.fetch import Fetcher, HostLimits
 from feeds.identity import article_key, canonical_url
 from feeds.models import Article, FeedMeta, ListingEntry, ListingPage, Page, StoredItem
 from feeds.render import FORMATS, publish, render
+from feeds.robots import RobotsAnswer, RobotsCache
 from feeds.store import Store
 
 # After this many failed attempts an article is published with what its listing shows,
 # so one broken page neither blocks its item forever nor costs a request on every poll.
 MAX_ARTICLE_ATTEMPTS = 3
+# Known items whose listing title changed are read again to see whether the article was
+# edited; a few per poll, so a listing that rewrites every title costs little (B14).
+MAX_EDIT_CHECKS = 5
+# A listing that answers 410 Gone is asked again only after this long (or a config change).
+GONE_PAUSE = 7 * 86400
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,8 @@ class PollResult:
     problems: tuple[str, ...] = ()
     error: str | None = None
     written: tuple[Path, ...] = ()
+    edited: int = 0  # known items whose title or content changed, updated in place
+    gone: bool = False  # the listing answered 410: polling pauses (GONE_PAUSE)
     abandoned: bool = False  # stopped by should_stop: nothing was stored
     degraded: str | None = None  # worked, but around a problem the operator must fix
 
@@ -95,6 +104,15 @@ def update_source(
     except Exception as e:  # one source's failure, whatever it is, stays its own
         error = str(_as_feeds_error(e, "listing", source.urls[0]))
         store.record_failure(source.id, now, error)
+        repair_feeds(source, settings, store)
+        if isinstance(e, FetchError) and e.status == 410:
+            # Gone for good: not a bad hour of the site. Stop asking, and say so (F9).
+            message = (
+                f"the listing answered 410 Gone: the site removed it; polling paused for "
+                f"{GONE_PAUSE // 86400} days; update or remove the source's URL"
+            )
+            store.set_degraded(source.id, message)
+            return PollResult(source.id, ok=False, error=error, degraded=message, gone=True)
         return PollResult(source.id, ok=False, error=error)
 
     # 2. Newness: only keys never seen before, as items or aliases, go further.
@@ -103,14 +121,27 @@ def update_source(
     for listed in listing.entries:
         by_key.setdefault(listed.key, listed)
     new_keys = unseen((listed.key for listed in listing.entries), known)
+    signatures = {
+        listed.key: listing_signature(listed.entry)
+        for listed in listing.entries
+        if listed.key in known and listed.entry.title
+    }
+    stored_signatures = store.listing_sigs(source.id, signatures)
+    changed = [
+        by_key[key]
+        for key, signature in signatures.items()
+        if stored_signatures.get(key, signature) != signature
+    ][:MAX_EDIT_CHECKS]
 
     # 3. Article pages of new items, a few at once (the host limits of the fetcher keep it
     # polite); results are taken oldest first so insertion order follows publication.
     problems = list(listing.problems)
     built: list[tuple[StoredItem, set[str]]] = []
+    built_listed: list[Listed] = []
     fetches = 0
     order = [by_key[key] for key in reversed(new_keys)]
     outcomes = build_items(source, order, fetcher, now=now, should_stop=should_stop)
+    rereads = build_items(source, changed, fetcher, now=now, should_stop=should_stop)
     if should_stop():
         return PollResult(
             source.id, ok=False, error="poll abandoned: the service is stopping", abandoned=True
@@ -124,10 +155,12 @@ def update_source(
             if attempts < MAX_ARTICLE_ATTEMPTS:
                 continue
             built.append((listing_only_item(source, listed, now=now), set()))
+            built_listed.append(listed)
             continue
         item, aliases, fetched = outcome
         fetches += fetched
         built.append((item, aliases))
+        built_listed.append(listed)
 
     # 4. Store the poll in one transaction: items, aliases, validators and the status.
     added = filtered = 0
@@ -137,11 +170,29 @@ def update_source(
                 for alias in aliases | {item.key}:
                     store.add_alias(source.id, alias, item.key)
                 continue  # reached under another URL earlier in this poll: one item
+            twin = store.twin(item)
+            if twin is not None:
+                # The same words under a new URL (a redesign changed the path scheme): an
+                # alias of the stored item, not a second copy in every reader (F11).
+                for alias in aliases | {item.key}:
+                    store.add_alias(source.id, alias, twin)
+                continue
             store.add_item(item)
             for alias in aliases:
                 store.add_alias(source.id, alias, item.key)
             added += item.status == "published"
             filtered += item.status == "filtered"
+        for listed, item in zip(built_listed, (item for item, _ in built), strict=True):
+            if listed.entry.title:
+                store.set_listing_sig(source.id, item.key, listing_signature(listed.entry))
+        edited = 0
+        for listed, outcome in zip(changed, rereads, strict=True):
+            if not isinstance(outcome, BaseException):
+                edited += apply_edit(store, source.id, listed.key, outcome[0], now)
+            store.set_listing_sig(source.id, listed.key, signatures[listed.key])
+        for key, signature in signatures.items():
+            if key not in stored_signatures:  # items stored before signatures were kept
+                store.set_listing_sig(source.id, key, signature)
         for url, (etag, last_modified) in listing.validators.items():
             store.save_validators(url, etag, last_modified)
         summary = f"{len(problems)} problem(s); latest: {problems[-1]}" if problems else None
@@ -160,11 +211,46 @@ def update_source(
         new=added,
         filtered=filtered,
         listed=len(by_key),
-        article_fetches=fetches,
+        article_fetches=fetches
+        + sum(outcome[2] for outcome in rereads if not isinstance(outcome, BaseException)),
+        edited=edited,
         problems=tuple(problems),
         written=tuple(written),
         degraded=listing.degraded,
     )
+
+
+def listing_signature(entry: ListingEntry) -> str:
+    """What the listing shows of a known item, whitespace aside: when it changes, the
+    article may have been edited."""
+    return hashlib.sha256(" ".join((entry.title or "").split()).encode("utf-8")).hexdigest()[:16]
+
+
+def content_digest(title: str, summary: str | None, content_html: str | None) -> str:
+    """The substance of an item: its words, not its markup or spacing, so that a template
+    change or reflowed whitespace is not an edit."""
+    words = [" ".join(part.split()) for part in (title, summary or "", html_text(content_html))]
+    return hashlib.sha256("\x1f".join(words).encode("utf-8")).hexdigest()
+
+
+def apply_edit(store: Store, source_id: str, key: str, fresh: StoredItem, now: datetime) -> int:
+    """Update a stored item from a fresh read when its substance changed (B14): same key,
+    id, link, published date and first-seen time; ``updated`` moves to now. 1 if edited."""
+    stored = store.item(source_id, key)
+    if stored is None or stored.content_hash == fresh.content_hash:
+        return 0
+    store.update_item(
+        replace(
+            stored,
+            title=fresh.title,
+            author=fresh.author,
+            summary=fresh.summary,
+            content_html=fresh.content_html,
+            content_hash=fresh.content_hash,
+            updated=max(now, stored.published),
+        )
+    )
+    return 1
 
 
 def collect_listing(
@@ -180,7 +266,11 @@ def collect_listing(
             etag, last_modified = store.validators(url) if store and number == 0 else (None, None)
             try:
                 page = fetcher.get(
-                    url, encoding=source.encoding, etag=etag, last_modified=last_modified
+                    url,
+                    scope=source.scope,
+                    encoding=source.encoding,
+                    etag=etag,
+                    last_modified=last_modified,
                 )
             except FeedsError:
                 if number == 0:
@@ -188,6 +278,11 @@ def collect_listing(
                 listing.problems.append(f"fetch: listing page {number + 1} failed for {url}")
                 break
             listing.pages.append(url)
+            if page.moved_to is not None and number == 0:
+                # Followed for this poll but never rewritten behind the operator's back (F10).
+                listing.problems.append(
+                    f"fetch: {url} moved permanently to {page.moved_to}; update the config"
+                )
             if page.not_modified:
                 listing.unchanged += 1
                 break  # the site says page one is as before, so the next pages are too
@@ -206,6 +301,8 @@ def collect_listing(
                 Listed(article_key(e.url, source.identity), e, fetched_at)
                 for e in extracted.entries
             )
+            if number == 0 and listing.degraded is None:
+                listing.degraded = missing_fields(source, extracted)
             if number == 0 and not extracted.entries and source.listing is not None:
                 raise ExtractError(
                     f"listing.item {source.listing.item!r} matched no article links",
@@ -214,6 +311,26 @@ def collect_listing(
                 )
             url = extracted.next_url
     return listing
+
+
+def missing_fields(source: Source, page: ListingPage) -> str | None:
+    """Health instead of silence: when most entries lose the title or date that a configured
+    selector used to give, the site changed under the selector; say which one to check."""
+    rules = source.listing
+    entries = page.entries
+    if rules is None or len(entries) < 3:
+        return None
+    for name, selector, values in (
+        ("title", rules.title, [e.title for e in entries]),
+        ("date", rules.date, [e.date_text for e in entries]),
+    ):
+        missing = sum(1 for value in values if not value)
+        if selector and missing * 2 > len(entries):
+            return (
+                f"listing.{name} {selector!r} found no {name} on {missing} of {len(entries)} "
+                f"items; check it with `feeds check {source.id}`"
+            )
+    return None
 
 
 def heal_listing(
@@ -287,7 +404,7 @@ def build_items(
         if should_stop():
             return ExtractError("skipped: the service is stopping", url=url)
         try:
-            return fetcher.get(url, encoding=source.encoding)
+            return fetcher.get(url, scope=source.scope, encoding=source.encoding)
         except Exception as e:  # recorded by the caller, like any other article error
             return e
 
@@ -326,7 +443,10 @@ def article_url(source: Source, listed: Listed) -> str | None:
         source.include, source.exclude, [entry.title, entry.summary]
     ):
         return None
-    return canonical_url(entry.url, source.identity)
+    url = canonical_url(entry.url, source.identity)
+    if source.scope.problem(url) is not None:
+        return None  # a link off the source's hosts is kept as a link, never fetched (S5)
+    return url
 
 
 def build_item(
@@ -360,7 +480,7 @@ def read_article(
     source: Source, url: str, fetcher: Fetcher, *, now: datetime
 ) -> tuple[Article, Page]:
     """Fetch one article page and extract it with the source's rules."""
-    page = fetcher.get(url, encoding=source.encoding)
+    page = fetcher.get(url, scope=source.scope, encoding=source.encoding)
     return extract_page(source, page, now=now), page
 
 
@@ -408,9 +528,7 @@ def make_item(
         or a.summary
     )
     verdict = item_verdict(source, title, summary, a.content_html)
-    digest = hashlib.sha256(
-        "\x1f".join([title, summary or "", a.content_html or ""]).encode("utf-8")
-    ).hexdigest()
+    digest = content_digest(title, summary, a.content_html)
     return StoredItem(
         source_id=source.id,
         key=key,
@@ -516,6 +634,71 @@ def check_source(source: Source, fetcher: Fetcher, *, limit: int) -> CheckReport
         article_matches=article_counts,
         articles_fetched=fetched,
         problems=listing.problems,
+    )
+
+
+def repair_feeds(source: Source, settings: Settings, store: Store) -> None:
+    """While the site is down the feeds still follow the store: a crash between a commit and
+    the feed write (F4) is repaired without waiting for the site. Unchanged bytes are not
+    rewritten; a source with nothing stored yet gets no (empty) feed."""
+    if not store.has_items(source.id):
+        return
+    # The failure already recorded is the one the operator needs to see.
+    with contextlib.suppress(FeedsError):
+        publish_source(source, settings, store)
+
+
+def database(settings: Settings) -> Path:
+    return settings.data_dir / "feeds.db"
+
+
+def shared_politeness(
+    settings: Settings, *, persist: bool = True
+) -> tuple[HostLimits, RobotsCache]:
+    """The host limits and robots.txt answers every fetcher of the process shares, loaded
+    from the store and saved back as they change, so a restart (or the next `feeds update`
+    from cron) keeps to a Retry-After and does not fetch robots.txt again. The saves come
+    from fetch threads, so each opens its own short connection. ``persist=False`` (for
+    `feeds check`, which writes nothing) reads what is stored and keeps the rest in memory."""
+    path = database(settings)
+    holds: dict[str, datetime] = {}
+    answers: dict[str, RobotsAnswer] = {}
+    if persist or path.exists():
+        with Store(path) as store:
+            holds = store.host_holds(datetime.now(UTC))
+            answers = store.robots_answers()
+
+    def save_hold(host: str, until: datetime) -> None:
+        with Store(path) as store:
+            store.save_host_hold(host, until)
+
+    def save_robots(url: str, answer: RobotsAnswer) -> None:
+        with Store(path) as store:
+            store.save_robots(url, answer)
+
+    limits = HostLimits(
+        settings.host_concurrency,
+        settings.host_interval,
+        holds=holds,
+        on_hold=save_hold if persist else None,
+    )
+    return limits, RobotsCache(answers, on_answer=save_robots if persist else None)
+
+
+def open_fetcher(
+    settings: Settings,
+    politeness: tuple[HostLimits, RobotsCache] | None = None,
+    on_fetch: Callable[[str, int, float, int], None] | None = None,
+) -> Fetcher:
+    """The fetcher of a run, with the settings' identity, timeouts and address policy."""
+    limits, robots = politeness or shared_politeness(settings)
+    return Fetcher(
+        user_agent=settings.user_agent,
+        timeout=settings.timeout,
+        limits=limits,
+        robots=robots,
+        allow_private_networks=settings.allow_private_networks,
+        on_fetch=on_fetch,
     )
 
 

@@ -25,6 +25,7 @@ import lxml.html
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from feeds.clean import absolute_url, repair_surrogates, strip_bidi
 from feeds.errors import RenderError
 from feeds.models import FeedMeta, StoredItem
 
@@ -55,14 +56,17 @@ _BLOCK_TAGS = frozenset(
 
 
 def clean_text(value: str) -> str:
-    """``value`` without the characters XML 1.0 cannot carry."""
-    return _XML_UNSAFE.sub("", value)
+    """``value`` without the characters XML 1.0 cannot carry (a surrogate pair becomes the
+    character it encodes, a lone surrogate goes)."""
+    return _XML_UNSAFE.sub("", repair_surrogates(value, lone=""))
 
 
 def _one_line(value: str) -> str:
-    # Titles and names are single-line plain text; stray newlines from page markup
-    # would otherwise show up in readers (and break the one-line RSS escaping below).
-    return _SPACES.sub(" ", clean_text(value)).strip()
+    # Titles, names and summaries are single-line plain text; stray newlines from page
+    # markup would otherwise show up in readers (and break the one-line RSS escaping
+    # below). Readers show them inline, where an open bidi override would reverse the
+    # reader's own text after it, so those go too (the stages before strip them as well).
+    return _SPACES.sub(" ", strip_bidi(clean_text(value))).strip()
 
 
 def _excerpt(content_html: str) -> str:
@@ -138,14 +142,18 @@ def _entries(items: Sequence[StoredItem]) -> list[_Entry]:
         # Duplicate ids make Atom invalid and make readers drop or merge entries.
         if not item_id or item_id in seen:
             continue
+        # A link readers would open must be a web address: never javascript: or data:
+        # (changedetection#1358), and an item without one is not worth publishing.
+        url = absolute_url(clean_text(item.url), "")
+        if url is None:
+            continue
         seen.add(item_id)
-        url = clean_text(item.url).strip()
         content = clean_text(item.content_html) if item.content_html else None
         if content is not None and not content.strip():
             content = None
-        summary = _SPACES.sub(" ", clean_text(item.summary or "")).strip()
+        summary = _one_line(item.summary or "")
         if not summary and content:
-            summary = _excerpt(content)
+            summary = strip_bidi(_excerpt(content))
         author = _one_line(item.author) if item.author else ""
         published = _timestamp(item.published, f"item {item_id} published")
         updated = max(_timestamp(item.updated, f"item {item_id} updated"), published)
@@ -192,7 +200,7 @@ def _channel(meta: FeedMeta) -> _Channel:
     return _Channel(
         title=title,
         home_url=home_url,
-        description=_SPACES.sub(" ", clean_text(meta.description)).strip(),
+        description=_one_line(meta.description),
         self_urls=self_urls,
         updated=_timestamp(meta.updated, f"feed {meta.id} updated"),
         language=_one_line(meta.language) if meta.language else None,
@@ -368,6 +376,46 @@ def render(meta: FeedMeta, items: Sequence[StoredItem]) -> dict[str, bytes]:
         ) from exc
 
 
+_ROOTS = {"rss": "rss", "atom": "{http://www.w3.org/2005/Atom}feed"}
+
+
+def check_parses(feed_id: str, rendered: dict[str, bytes]) -> None:
+    """Read every rendered file back with a strict parser, as the pickiest reader would.
+
+    One bad character or an escaping bug would make the whole feed unreadable, and readers
+    keep no old copy: a file that fails here is not published, the previous one stays
+    served, and the error names the feed. XML is parsed with no DTD, entities or network,
+    and without lxml's size limits (those guard against hostile input, not our own).
+    """
+    for fmt, data in rendered.items():
+        try:
+            if fmt == "json":
+                doc = json.loads(data.decode("utf-8"))
+                if not isinstance(doc, dict) or doc.get("version") != JSON_FEED_VERSION:
+                    raise ValueError("not a JSON Feed 1.1 document")
+                items = doc.get("items")
+                if not isinstance(items, list):
+                    raise ValueError("no items list")
+                if not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
+                    raise ValueError("an item has no string id")
+            else:
+                # We never write a DOCTYPE (text escapes "<"): one could only come from
+                # injected markup, and its entities are not for a parser to look at.
+                if b"<!DOCTYPE" in data:
+                    raise ValueError("the file has a DOCTYPE")
+                parser = etree.XMLParser(
+                    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
+                )
+                root = etree.fromstring(data, parser)
+                if root.tag != _ROOTS.get(fmt):
+                    raise ValueError(f"root element is {root.tag}")
+        except (ValueError, etree.XMLSyntaxError) as exc:  # JSONDecodeError is a ValueError
+            raise RenderError(
+                f"feed {feed_id}: the {fmt} file does not parse ({exc}); the previous file is kept",
+                fix="this is a bug in rendering; report it with the feed's latest items",
+            ) from exc
+
+
 def _fsync_dir(directory: Path) -> None:
     # Makes the rename itself durable; without it a crash can bring back the old file.
     fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -412,7 +460,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[Path]:
-    """Write ``<output_dir>/<feed_id>.<fmt>`` for each rendered format.
+    """Write ``<output_dir>/<feed_id>.<fmt>`` for each rendered format, once all of them
+    parse (``check_parses``).
 
     Returns the paths whose content changed (and so were rewritten), in ``FORMATS`` order.
     """
@@ -424,6 +473,8 @@ def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[
     unknown = sorted(set(rendered) - set(FORMATS))
     if unknown:
         raise RenderError(f"unknown feed format(s) {', '.join(unknown)} for feed {feed_id}")
+    # All formats are checked before any is written, so the three files never disagree.
+    check_parses(feed_id, rendered)
     written: list[Path] = []
     for fmt in FORMATS:
         if fmt not in rendered:
@@ -438,3 +489,54 @@ def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[
                 fix=f"check that {output_dir} is a writable directory with free space",
             ) from exc
     return written
+
+
+# write_atomic's temp names: "." + the feed file's name + "." + mkstemp's 8 characters + ".tmp".
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+class OutputClaim:
+    """``with OutputClaim(output_dir) as removed:`` write feeds as one of the directory's
+    writers, after removing the temp files that dead writers left.
+
+    A writer killed between mkstemp and rename (kill -9, power loss) leaves its temp file.
+    Nothing serves it (feeds are looked up by name), but it would pile up, so it is removed at
+    startup; only when no other writer is alive, though: a running ``feeds run`` beside a
+    ``feeds update`` may be between its own mkstemp and rename. Each writer holds a shared
+    flock on the directory inside the block; the cleanup takes the exclusive one, which the
+    kernel frees when a writer dies. ``removed`` lists the files deleted; when the directory
+    cannot be created or locked nothing is removed (the writes themselves report why).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._fd: int | None = None
+
+    def __enter__(self) -> list[Path]:
+        import fcntl  # POSIX only, like the rename guarantees write_atomic relies on
+
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return []
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another writer is alive (or the file system has no flock)
+            with suppress(OSError):
+                fcntl.flock(self._fd, fcntl.LOCK_SH)
+            return []
+        removed: list[Path] = []
+        with os.scandir(self.directory) as entries:
+            for entry in entries:
+                if _TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed.append(Path(entry.path))
+        fcntl.flock(self._fd, fcntl.LOCK_SH)  # the cleanup is done: others may start
+        return removed
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -2,6 +2,12 @@
 
 The scheduler only decides *when*; what a poll does is the service's callback. Next run times
 are read back after every poll so the service can persist them and survive restarts.
+
+A source polled every N seconds polls at its own phase of each N-second period
+(``decide.poll_phase``), so many sources with one interval are spread over it instead of
+polling together. A poll still running when the next one is due is not doubled: that run is
+skipped, reported to ``on_skip``, and the source polls again at its next slot (APScheduler
+#423: ``max_instances=1`` with ``coalesce``).
 """
 
 from __future__ import annotations
@@ -9,16 +15,18 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
-# 100 sources with one interval must not fire in the same second: each run moves by up to
+from feeds.decide import next_slot, poll_phase
+
+# Sources on one crontab schedule must not fire in the same second: each run moves by up to
 # a tenth of the interval, at most five minutes.
 MAX_JITTER = 300
 
@@ -32,19 +40,51 @@ def cron_problem(expression: str) -> str | None:
     return None
 
 
-def make_trigger(every: int, cron: str | None, zone: tzinfo) -> BaseTrigger:
-    jitter = min(MAX_JITTER, max(1, every // 10))
+class SpreadTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler has no type hints
+    """Every ``every`` seconds, ``phase`` seconds into each period.
+
+    The next run is the first slot at least ``every`` after the previous one, so a run moved
+    off its slot (a first poll soon after start, a backoff) is never followed by one sooner
+    than ``every``, and the source is back on its slot from then on.
+    """
+
+    def __init__(self, every: int, phase: float) -> None:
+        self.every = every
+        self.phase = phase
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        if previous_fire_time is None:
+            return next_slot(now, self.every, self.phase)
+        return next_slot(previous_fire_time + timedelta(seconds=self.every), self.every, self.phase)
+
+    def __str__(self) -> str:
+        return f"every {self.every}s at +{self.phase:.3f}s"
+
+    def __repr__(self) -> str:
+        return f"<SpreadTrigger every={self.every} phase={self.phase:.3f}>"
+
+
+def make_trigger(source_id: str, every: int, cron: str | None, zone: tzinfo) -> BaseTrigger:
     if cron:
         trigger: BaseTrigger = CronTrigger.from_crontab(cron, timezone=zone)
-        trigger.jitter = jitter
+        trigger.jitter = min(MAX_JITTER, max(1, every // 10))
         return trigger
-    return IntervalTrigger(seconds=every, jitter=jitter, timezone=zone)
+    return SpreadTrigger(every, poll_phase(source_id, every))
 
 
 class Scheduler:
-    """A background scheduler whose jobs call ``on_due(source_id)`` on a worker thread."""
+    """A background scheduler whose jobs call ``on_due(source_id)`` on a worker thread, and
+    ``on_skip(source_id)`` when a run is dropped because the previous one is still going."""
 
-    def __init__(self, on_due: Callable[[str], None], *, workers: int = 4) -> None:
+    def __init__(
+        self,
+        on_due: Callable[[str], None],
+        *,
+        on_skip: Callable[[str], None] | None = None,
+        workers: int = 4,
+    ) -> None:
         self._on_due = on_due
         self._scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(workers)},
@@ -57,6 +97,15 @@ class Scheduler:
             },
             timezone="UTC",
         )
+        if on_skip is not None:
+
+            def skipped(event: JobSubmissionEvent) -> None:
+                on_skip(event.job_id)
+
+            self._scheduler.add_listener(skipped, EVENT_JOB_MAX_INSTANCES)
+            # on_skip logs the skip with the source's name; APScheduler's own line would
+            # repeat it. Its errors (a failing executor) still show.
+            logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     def start(self) -> None:

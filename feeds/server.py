@@ -10,11 +10,13 @@ are plain ``def``: Starlette runs them on its thread pool, where reading the sto
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import html
 import logging
 import os
 import re
+import stat
 import threading
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
@@ -55,10 +57,19 @@ BROWSER_TYPES = {"rss": "application/xml", "atom": "application/xml", "json": "a
 MIN_MAX_AGE, MAX_MAX_AGE = 60, 3600
 FILE_CACHE_ENTRIES = 256  # three per source; far more than any config holds
 
+# The index page: nothing but its own style sheet, and sandboxed (no scripts, forms or
+# plugins, an opaque origin) so that a title from a remote site that ever slipped through
+# escaping could still not run (Miniflux CVE-2023-27592).
 PAGE_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 )
+# Every other answer that does not set its own (error bodies, status, OPML, metrics), except
+# feeds: a browser turns those into a page with feeds.xsl, which a sandbox (an opaque origin:
+# the style sheet becomes cross-origin) or any script-src (XSLT counts as script, and
+# Chromium's own notice on XSLT pages runs inline handlers) would break. Feeds carry only
+# escaped text, served with nosniff.
+DEFAULT_CSP = b"default-src 'none'; frame-ancestors 'none'; sandbox"
 # Applied to every answer by _Guard.
 ALWAYS_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -453,6 +464,10 @@ class FileCache:
     read goes through one open file (fstat + read), so the bytes and their stamp always
     belong together even when a rename happens in between. Keeping one entry per path bounds
     the cache by the number of feeds.
+
+    Only regular files are served, never through a symlink: ``publish`` always writes real
+    files, so a link in the output folder was put there by someone else and may point
+    anywhere (aiohttp CVE-2024-23334 served files outside the root through one).
     """
 
     def __init__(self, max_entries: int = FILE_CACHE_ENTRIES) -> None:
@@ -462,26 +477,45 @@ class FileCache:
         self.reads = 0  # files actually read, for tests
 
     def get(self, path: Path) -> FeedFile:
-        """The file's bytes; FileNotFoundError when it does not exist."""
-        stat = os.stat(path)
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        """The file's bytes; FileNotFoundError when it does not exist or is not a regular
+        file (a symlink, a folder)."""
+        found = _regular(os.lstat(path), path)
+        stamp = (found.st_mtime_ns, found.st_size)
         with self._lock:
             hit = self._entries.get(path)
             if hit is not None and hit[0] == stamp:
                 self._entries.move_to_end(path)
                 return hit[1]
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
+        try:
+            # O_NOFOLLOW: a link swapped in after the lstat fails here (ELOOP) rather than
+            # being read.
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as e:
+            if e.errno != errno.ELOOP:
+                raise  # gone (FileNotFoundError) or unreadable: not our call to hide
+            raise NotAFile(f"{path}: a symlink") from e
+        with os.fdopen(fd, "rb") as handle:
+            opened = _regular(os.fstat(handle.fileno()), path)
             data = handle.read()
         digest = hashlib.sha256(data).hexdigest()[:32]
-        feed = FeedFile(data, f'"{digest}"', stat.st_mtime_ns // 1_000_000_000)
+        feed = FeedFile(data, f'"{digest}"', opened.st_mtime_ns // 1_000_000_000)
         with self._lock:
             self.reads += 1
-            self._entries[path] = ((stat.st_mtime_ns, stat.st_size), feed)
+            self._entries[path] = ((opened.st_mtime_ns, opened.st_size), feed)
             self._entries.move_to_end(path)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
         return feed
+
+
+class NotAFile(FileNotFoundError):
+    """The feed's name is taken by a symlink or a folder: answered as a missing feed."""
+
+
+def _regular(found: os.stat_result, path: Path) -> os.stat_result:
+    if not stat.S_ISREG(found.st_mode):
+        raise NotAFile(f"{path}: not a regular file")
+    return found
 
 
 def max_age(every: int) -> int:
@@ -561,9 +595,16 @@ def feed_response(request: Request, state: ServiceState, files: FileCache) -> Re
     if found is None:
         raise HTTPException(404)
     source_id, fmt, every = found
+    path = state.output_dir() / f"{source_id}.{fmt}"
     try:
-        feed = files.get(state.output_dir() / f"{source_id}.{fmt}")
-    except FileNotFoundError:
+        feed = files.get(path)
+    except FileNotFoundError as e:
+        if isinstance(e, NotAFile):
+            log.warning(
+                "server: %s is not a regular file (a symlink?), not served "
+                "(remove it: feeds writes its feeds as plain files)",
+                path,
+            )
         return PlainTextResponse("not generated yet: this feed has not been polled\n", 404)
     headers = {
         "ETag": feed.etag,  # the same for both types: the bytes are the same
@@ -594,12 +635,19 @@ class _Guard:
             return
         started = False
         head = scope["method"] == "HEAD"
+        feed_path = scope["path"].startswith("/feeds/")
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": [*message.get("headers", []), *ALWAYS_HEADERS]}
+                headers = [*message.get("headers", []), *ALWAYS_HEADERS]
+                # A 304 counts too: a cache copies its headers onto the stored feed.
+                is_feed = feed_path and message["status"] in (200, 304)
+                has_csp = any(name.lower() == b"content-security-policy" for name, _ in headers)
+                if not (is_feed or has_csp):
+                    headers.append((b"content-security-policy", DEFAULT_CSP))
+                message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and head:
                 # Content-Length still tells the size; some servers would send the body.
                 message = {**message, "body": b""}
@@ -660,6 +708,7 @@ def create_app(state: ServiceState) -> Starlette:
         Route("/metrics", metrics),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(_Guard)])
+    app.state.files = files  # for tests: how often feed files were actually read
     # A redirect from /feeds/x.rss/ would answer a path we do not serve; 404 is plainer.
     app.router.redirect_slashes = False
     return app

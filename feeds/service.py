@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import random
 import signal
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -22,9 +24,15 @@ import uvicorn
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
 from feeds.errors import FeedsError
-from feeds.fetch import Fetcher, HostLimits
 from feeds.metrics import Metrics
-from feeds.pipeline import update_source
+from feeds.pipeline import (
+    GONE_PAUSE,
+    open_fetcher,
+    publish_source,
+    shared_politeness,
+    update_source,
+)
+from feeds.render import OutputClaim
 from feeds.scheduler import Scheduler, make_trigger
 from feeds.server import create_app
 from feeds.status import SourceView, source_views
@@ -59,10 +67,11 @@ class Service:
         self._lock = threading.Lock()
         self._idle = threading.Condition()
         self._active = 0  # polls running now
-        self._scheduler = Scheduler(self._poll)
+        self._scheduler = Scheduler(self._poll, on_skip=self._on_skip)
         # One set of per-host limits for every poll: sources sharing a host share them.
-        self._limits = _host_limits(config)
+        self._limits, self._robots = shared_politeness(config.settings)
         self._config_mtime = _mtime(config.path)
+        self._exits = ExitStack()  # what start() holds until stop(): the output dir claim
 
     # -- ServiceState ------------------------------------------------------------
 
@@ -90,6 +99,7 @@ class Service:
     # -- lifecycle ---------------------------------------------------------------
 
     def start(self) -> None:
+        self._restore_output()
         self._schedule(self.config.sources)
         self._scheduler.start()
         threading.Thread(target=self._watch_config, name="config-watch", daemon=True).start()
@@ -107,7 +117,36 @@ class Service:
         with self._idle:
             self._idle.wait_for(lambda: self._active == 0)
         self._scheduler.shutdown(wait=True)
+        self._exits.close()
         log.info("scheduler stopped")
+
+    def _restore_output(self) -> None:
+        """Bring the feed files in line with the store before any poll: the DB is the truth.
+
+        A process killed between a poll's commit and its renames left feeds that miss items
+        (or no feeds at all), one killed mid-write left a temp file; a poll repairs the former
+        only once the site answers again. Rendering is deterministic and identical files are
+        not rewritten, so after a clean stop this writes nothing. It runs before the scheduler
+        starts because a poll that finished first must not be overwritten with older bytes.
+        """
+        settings = self.config.settings
+        removed = self._exits.enter_context(OutputClaim(settings.output_dir))
+        if removed:
+            log.warning("removed %d temp file(s) of interrupted feed writes", len(removed))
+        with Store(self._db_path(self.config)) as store:
+            polled = store.polled_sources()
+            for source in self.config.sources:
+                if source.id not in polled:
+                    continue  # nothing stored yet: its first poll writes its feeds
+                extra = {"source": source.id}
+                try:
+                    written = publish_source(source, settings, store)
+                except FeedsError as e:
+                    log.error("feeds not restored from the store: %s", e, extra=extra)
+                    continue
+                if written:
+                    names = ", ".join(path.name for path in written)
+                    log.warning("feeds differed from the store, rewritten: %s", names, extra=extra)
 
     def request_reload(self) -> None:
         self._reload_requested.set()
@@ -156,7 +195,7 @@ class Service:
         due: dict[str, datetime | None] = {s.id: persisted.get(s.id) for s in sources}
         starts = first_runs(due, now)
         for source in sources:
-            trigger = make_trigger(source.every, source.cron, source.zone)
+            trigger = make_trigger(source.id, source.every, source.cron, source.zone)
             self._scheduler.set_source(source.id, trigger, starts[source.id])
 
     def _poll(self, source_id: str) -> None:
@@ -185,12 +224,7 @@ class Service:
         try:
             with (
                 Store(self._db_path(config)) as store,
-                Fetcher(
-                    user_agent=config.settings.user_agent,
-                    timeout=config.settings.timeout,
-                    on_fetch=on_fetch,
-                    limits=self._limits,
-                ) as fetcher,
+                open_fetcher(config.settings, (self._limits, self._robots), on_fetch) as fetcher,
             ):
                 result = update_source(
                     source, config.settings, store, fetcher, should_stop=self._stopping.is_set
@@ -204,7 +238,8 @@ class Service:
                 if status is not None:
                     self.metrics.gauge("feeds_items_published", source.id, status.items_published)
                     self.metrics.gauge("feeds_degraded", source.id, float(bool(status.degraded)))
-                next_run = self._next_run(source, failures)
+                    self.metrics.gauge("feeds_consecutive_failures", source.id, failures)
+                next_run = self._next_run(source, failures, gone=result.gone)
                 if next_run is not None:
                     store.save_next_run(source.id, next_run)
         except Exception:  # a bug must not kill the worker thread or the other sources
@@ -235,13 +270,29 @@ class Service:
                 extra={**extra, "error": result.error},
             )
 
-    def _next_run(self, source: Source, failures: int) -> datetime | None:
-        """After a poll: the trigger's next time, or later when backing off from failures."""
+    def _next_run(self, source: Source, failures: int, *, gone: bool = False) -> datetime | None:
+        """After a poll: the trigger's next time, or later when backing off from failures
+        (much later when the listing is gone for good: a reload with a new URL resumes it)."""
+        if gone:
+            when = datetime.now(UTC) + timedelta(seconds=GONE_PAUSE)
+            self._scheduler.postpone(source.id, when)
+            return when
         if failures:
-            when = datetime.now(UTC) + timedelta(seconds=backoff_delay(source.every, failures))
+            # Jittered, so sources of one host that went down together retry apart.
+            delay = backoff_delay(source.every, failures, random.random())
+            when = datetime.now(UTC) + timedelta(seconds=delay)
             self._scheduler.postpone(source.id, when)
             return when
         return self._scheduler.next_run(source.id)
+
+    def _on_skip(self, source_id: str) -> None:
+        """A run came due while the source's previous poll was still going: dropped, not
+        stacked (the next slot polls again), and counted so a too-short interval shows."""
+        self.metrics.skipped(source_id)
+        log.warning(
+            "poll skipped: the previous poll is still running (poll less often: raise every)",
+            extra={"source": source_id},
+        )
 
     def _on_fetch(self, source_id: str, url: str, status: int, seconds: float, size: int) -> None:
         self.metrics.fetch(source_id, status=status, seconds=seconds, size=size)
@@ -271,7 +322,7 @@ class Service:
                 self._limits.concurrency,
                 self._limits.interval,
             ):
-                self._limits = _host_limits(new)
+                self._limits, self._robots = shared_politeness(new.settings)
             for source_id in old.keys() - fresh.keys():
                 self._scheduler.remove_source(source_id)
             changed = [
@@ -289,10 +340,6 @@ class Service:
             len(old.keys() - fresh.keys()),
             len(changed),
         )
-
-
-def _host_limits(config: Config) -> HostLimits:
-    return HostLimits(config.settings.host_concurrency, config.settings.host_interval)
 
 
 def _mtime(path: Path) -> float:

@@ -8,6 +8,7 @@ leaves either all of a poll or none of it.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from feeds.errors import StoreError
 from feeds.models import StoredItem
+from feeds.robots import RobotsAnswer
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -79,6 +81,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sources ADD COLUMN degraded TEXT;
     """,
+    """
+    CREATE TABLE host_holds (
+        host TEXT PRIMARY KEY,
+        until TEXT NOT NULL
+    );
+    CREATE TABLE robots (
+        url TEXT PRIMARY KEY,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    ALTER TABLE items ADD COLUMN listing_sig TEXT;
+    CREATE INDEX items_digest ON items (source_id, content_hash);
+    """,
 )
 
 
@@ -113,6 +129,11 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+# Seconds a statement waits for another connection's write lock before "database is locked":
+# writes are serialized, and a poll's one transaction lasts milliseconds (F7; xorcise#107).
+BUSY_TIMEOUT = 30
+
+
 class Store:
     """One connection to ``<data_dir>/feeds.db``."""
 
@@ -121,11 +142,11 @@ class Store:
         try:
             if isinstance(path, Path):
                 path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self._db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
             self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._enable_wal()
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except (sqlite3.Error, OSError) as e:
@@ -143,19 +164,45 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+    def _enable_wal(self) -> None:
+        """WAL, so readers never wait for the poll that writes (and the other way round).
+
+        Turning a new database to WAL needs it alone, and SQLite then answers "database is
+        locked" at once instead of calling the busy handler: the first opens of a service's
+        threads, or a ``feeds update`` started beside it, would fail without this wait.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.01)
+
+    def _version(self) -> int:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"database {self.path} is from a newer feeds (schema {version})",
                 fix="upgrade feeds or point settings.data_dir elsewhere",
             )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        return version
+
+    def _migrate(self) -> None:
+        # The version is read again inside each transaction: another process (or thread)
+        # opening the same new database may have applied the migration since, and running
+        # it twice fails ("table sources already exists").
+        while self._version() < len(MIGRATIONS):
             with self.transaction():
-                for statement in script.split(";"):
+                version = self._version()
+                if version == len(MIGRATIONS):
+                    break
+                for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
                         self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {number}")
+                self._db.execute(f"PRAGMA user_version = {version + 1}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -221,6 +268,11 @@ class Store:
                WHERE id = ?""",
             (_ts(now), error, source_id),
         )
+
+    def polled_sources(self) -> set[str]:
+        """Sources with a completed poll: the ones whose feeds the store can (re)build."""
+        rows = self._db.execute("SELECT id FROM sources WHERE last_success IS NOT NULL")
+        return {row[0] for row in rows}
 
     # -- items -------------------------------------------------------------------
 
@@ -355,6 +407,88 @@ class Store:
         self._db.execute(
             "INSERT OR REPLACE INTO validators (url, etag, last_modified) VALUES (?, ?, ?)",
             (url, etag, last_modified),
+        )
+
+    # -- politeness: Retry-After holds and robots.txt answers ------------------------
+
+    def host_holds(self, now: datetime) -> dict[str, datetime]:
+        """Hosts that asked us to wait, with the time they named (expired ones dropped)."""
+        self._db.execute("DELETE FROM host_holds WHERE until <= ?", (_ts(now),))
+        rows = self._db.execute("SELECT host, until FROM host_holds")
+        return {row[0]: datetime.fromisoformat(row[1]) for row in rows}
+
+    def save_host_hold(self, host: str, until: datetime) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO host_holds (host, until) VALUES (?, ?)", (host, _ts(until))
+        )
+
+    def robots_answers(self) -> dict[str, RobotsAnswer]:
+        # The body column holds the rules of a 2xx answer, else why there are none.
+        answers = {}
+        for url, status, body, fetched_at in self._db.execute(
+            "SELECT url, status, body, fetched_at FROM robots"
+        ):
+            ok = 200 <= status < 300
+            answers[url] = RobotsAnswer(
+                status, body if ok else "", datetime.fromisoformat(fetched_at), "" if ok else body
+            )
+        return answers
+
+    def save_robots(self, url: str, answer: RobotsAnswer) -> None:
+        body = answer.text if 200 <= answer.status < 300 else answer.error
+        self._db.execute(
+            "INSERT OR REPLACE INTO robots (url, status, body, fetched_at) VALUES (?, ?, ?, ?)",
+            (url, answer.status, body, _ts(answer.fetched_at)),
+        )
+
+    # -- edits ---------------------------------------------------------------------
+
+    def listing_sigs(self, source_id: str, keys: Iterable[str]) -> dict[str, str]:
+        """The listing signature recorded for each of ``keys`` that has one."""
+        found: dict[str, str] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._db.execute(
+                f"""SELECT key, listing_sig FROM items WHERE source_id = ?
+                    AND listing_sig IS NOT NULL AND key IN ({",".join("?" * len(chunk))})""",
+                (source_id, *chunk),
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
+    def set_listing_sig(self, source_id: str, key: str, sig: str) -> None:
+        self._db.execute(
+            "UPDATE items SET listing_sig = ? WHERE source_id = ? AND key = ?",
+            (sig, source_id, key),
+        )
+
+    def twin(self, item: StoredItem) -> str | None:
+        """The key of a stored item with the same words on the same day, if any: the same
+        article under a URL it did not have before (a site moved to a new path scheme, F11).
+        The day keeps apart daily posts that share a title ("今日钢材价格")."""
+        row = self._db.execute(
+            """SELECT key FROM items WHERE source_id = ? AND content_hash = ?
+               AND substr(published, 1, 10) = ? LIMIT 1""",
+            (item.source_id, item.content_hash, _ts(item.published)[:10]),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def update_item(self, item: StoredItem) -> None:
+        """An edit of a stored item: same key and id, first-seen and published kept."""
+        self._db.execute(
+            """UPDATE items SET title = ?, author = ?, summary = ?, content_html = ?,
+                 updated = ?, content_hash = ? WHERE source_id = ? AND key = ?""",
+            (
+                item.title,
+                item.author,
+                item.summary,
+                item.content_html,
+                _ts(item.updated),
+                item.content_hash,
+                item.source_id,
+                item.key,
+            ),
         )
 
 

@@ -57,10 +57,11 @@ def destoon_source(
     )
 
 
-def write_config(tmp_path: Path, *sources: str) -> Path:
+def write_config(tmp_path: Path, *sources: str, settings: str = "") -> Path:
+    """A config of these [[source]] blocks; ``settings`` adds lines to [settings]."""
     path = tmp_path / "config.toml"
-    settings = '[settings]\nbase_url = "http://feeds.example/"\ntimezone = "Asia/Shanghai"\n'
-    path.write_text(settings + "\n".join(sources), encoding="utf-8")
+    head = '[settings]\nbase_url = "http://feeds.example/"\ntimezone = "Asia/Shanghai"\n'
+    path.write_text(head + settings + "\n" + "\n".join(sources), encoding="utf-8")
     return path
 
 

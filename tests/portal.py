@@ -1425,14 +1425,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         portal = self.server.portal
         portal._log(self.command, self.path, dict(self.headers.items()))
-        if portal.delay:
-            time.sleep(portal.delay)  # a far-away or slow site
+        with portal._lock:
+            portal.in_flight += 1
+            portal.max_in_flight = max(portal.max_in_flight, portal.in_flight)
         try:
-            response = portal._routed(self.path, dict(self.headers.items()))
-            if response is None:
-                response = portal._respond(self.path)
-        except Exception:  # a bug in the sample portal: show it as what it is
-            response = _Response(500, render_error(500).encode(), "text/html")
+            if portal.delay:
+                time.sleep(portal.delay)  # a far-away or slow site
+            try:
+                response = portal._routed(self.path, dict(self.headers.items()))
+                if response is None:
+                    response = portal._respond(self.path)
+            except Exception:  # a bug in the sample portal: show it as what it is
+                response = _Response(500, render_error(500).encode(), "text/html")
+        finally:
+            # Counted out before the answer leaves: once the client has it, it may rightly
+            # start its next request, which must not overlap this one in the count.
+            with portal._lock:
+                portal.in_flight -= 1
         self._send(response, send_body)
 
     def _send(self, response: _Response, send_body: bool) -> None:
@@ -1469,6 +1478,8 @@ class SamplePortal:
         self._hits = {a.id: _seed_hits(a.id) for a in self._articles}
         self._statuses: dict[str, int] = {}
         self._routes: dict[str, RouteHandler] = {}
+        self.in_flight = 0  # requests being answered now, and the most there ever were
+        self.max_in_flight = 0
         # The headers of every request, in the order of ``requests``.
         self.request_headers: list[dict[str, str]] = []
         self._lock = threading.RLock()
@@ -1596,6 +1607,15 @@ class SamplePortal:
             self._hits[article.id] = 0
         return article
 
+    def edit_article(self, article_id: int, **changes: object) -> Article:
+        """Change a published article in place (its title, paragraphs, ...), as an editor would."""
+        with self._lock:
+            for index, article in enumerate(self._articles):
+                if article.id == article_id:
+                    self._articles[index] = replace(article, **changes)  # type: ignore[arg-type]
+                    return self._articles[index]
+        raise KeyError(article_id)
+
     # ---------------------------------------------------------------- log and failures
 
     def _log(self, method: str, path: str, headers: dict[str, str] | None = None) -> None:
@@ -1627,6 +1647,10 @@ class SamplePortal:
         with self._lock:
             self._routes[key] = handler
         return self.url(key)
+
+    def unroute(self, path: str) -> None:
+        with self._lock:
+            self._routes.pop("/" + path.lstrip("/"), None)
 
     def _routed(self, raw_path: str, request: dict[str, str]) -> _Response | None:
         with self._lock:

@@ -9,11 +9,19 @@ import pytest
 
 from feeds.errors import FetchError
 from feeds.fetch import Fetcher
+from feeds.guard import Scope
 
 
 def fetcher(handler, **kwargs):
+    """A fetcher on ``handler``; robots.txt is absent (404) unless the handler is asked."""
+
+    def site(request):
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return handler(request)
+
     return Fetcher(
-        user_agent="feeds-test/1", timeout=10, transport=httpx.MockTransport(handler), **kwargs
+        user_agent="feeds-test/1", timeout=10, transport=httpx.MockTransport(site), **kwargs
     )
 
 
@@ -115,7 +123,8 @@ def test_a_trickling_server_is_cut_off_at_the_deadline():
     started = time.monotonic()
     try:
         with Fetcher(user_agent="t", timeout=1) as f, pytest.raises(FetchError, match="within 2 s"):
-            f.get(f"http://127.0.0.1:{port}/")
+            url = f"http://127.0.0.1:{port}/"
+            f.get(url, scope=Scope.of([url], robots=False))
     finally:
         stop.set()
         server.close()

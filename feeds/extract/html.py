@@ -2,49 +2,77 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+import re
 
 from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 
-from feeds.clean import plain_text
+from feeds.clean import absolute_srcset, absolute_url, plain_text, repair_surrogates
 from feeds.extract.selectors import compiled
 
 # Attributes where lazy-loading scripts keep the real image address.
 LAZY_SRC_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-url", "data-echo")
-_LINK_SCHEMES = ("http", "https")
+# Deeper elements are folded into their text. Real pages nest a few dozen levels; 100k nested
+# <div>s (bs4's fuzz corpus) would make every later tree walk, and nh3, take seconds or more.
+MAX_DEPTH = 256
+# A numeric reference to a UTF-16 surrogate (decimal 55296-57343, hex D800-DFFF), ";" optional.
+_SURROGATE_REF = re.compile(
+    r"&#(?:[xX]0*([dD][89a-fA-F][0-9a-fA-F]{2})(?![0-9a-fA-F])|0*(5[5-7]\d{3})(?!\d));?"
+)
+
+# The extractors' name for clean.absolute_url: an absolute http(s) URL or None.
+absolute = absolute_url
 
 
 def parse(text: str) -> BeautifulSoup:
-    """Parse once with lxml: fast, and lenient with the broken markup real portals serve."""
-    return BeautifulSoup(text, "lxml")
+    """Parse once with lxml: fast, and lenient with the broken markup real portals serve.
+
+    Pages that spell an emoji as two surrogate references (``&#55357;&#56832;``) get the
+    emoji, not two U+FFFD as HTML parsers give (html2text#310); nesting is bounded.
+    """
+    if "&#" in text:
+        text = _SURROGATE_REF.sub(_surrogate_character, text)
+    soup = BeautifulSoup(repair_surrogates(text), "lxml")
+    _flatten_deep(soup)
+    return soup
+
+
+def _surrogate_character(match: re.Match[str]) -> str:
+    hex_digits, decimal = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(decimal)
+    # repair_surrogates then joins a pair and turns a lone half into U+FFFD.
+    return chr(code) if 0xD800 <= code <= 0xDFFF else match.group(0)
+
+
+def _flatten_deep(soup: BeautifulSoup) -> None:
+    """Replace what lies below ``MAX_DEPTH`` with its text; iterative, so no RecursionError."""
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.contents:
+            if not isinstance(child, Tag):
+                continue
+            if depth + 1 < MAX_DEPTH:
+                stack.append((child, depth + 1))
+            elif child.find(True) is not None:
+                text = child.get_text()
+                child.clear(decompose=True)
+                child.append(NavigableString(text))
 
 
 def base_url(soup: BeautifulSoup, page_url: str) -> str:
-    """The URL relative links resolve against: <base href> when the page sets one."""
-    base = soup.find("base", href=True)
+    """The URL relative links resolve against: <base href> when the page's head sets one.
+
+    A <base> in the body is ignored: there it comes from text the site did not write (a
+    comment, a pasted article) and would send every relative link elsewhere.
+    """
+    head = soup.head
+    base = head.find("base", href=True) if head is not None else None
     if isinstance(base, Tag):
         href = str(base.get("href") or "").strip()
         if href:
-            return urljoin(page_url, href)
+            return absolute_url(href, page_url) or page_url
     return page_url
-
-
-def absolute(href: str | None, base: str) -> str | None:
-    """An absolute http(s) URL, or None for javascript:, mailto:, '#' and empty links."""
-    if not href:
-        return None
-    href = href.strip()
-    if not href or href.startswith("#"):
-        return None
-    try:
-        url = urljoin(base, href)
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  raises on a port that isn't a number
-    except ValueError:  # "http://bad]test/", "http://[x]/": a broken link, not a broken page
-        return None
-    if parts.scheme not in _LINK_SCHEMES or not parts.netloc:
-        return None
-    return url
 
 
 def select(scope: Tag, selector: str) -> list[Tag]:
@@ -90,12 +118,8 @@ def absolutize(node: Tag, base: str) -> None:
                 el[name] = url
         srcset = attr(el, "srcset")
         if srcset:
-            el["srcset"] = ", ".join(
-                _srcset_entry(entry, base) for entry in srcset.split(",") if entry.strip()
-            )
-
-
-def _srcset_entry(entry: str, base: str) -> str:
-    url, _, descriptor = entry.strip().partition(" ")
-    resolved = absolute(url, base) or ""
-    return f"{resolved} {descriptor}".strip()
+            resolved = absolute_srcset(srcset, base)
+            if resolved is None:
+                del el["srcset"]
+            else:
+                el["srcset"] = resolved
