@@ -370,3 +370,47 @@ def test_corpus_meta_dates() -> None:
                 days.add(parsed.value.date().isoformat())
         found += record["date"] in days
     print(f"corpus dates: expected day among meta content dates on {found}/{pages} pages")
+
+
+# --- other languages and numeric forms (issue 6) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "has_time"),
+    [
+        ("19. Juli 2014", sh(2014, 7, 19), False),
+        ("Samstag, 19. Juli 2014", sh(2014, 7, 19), False),
+        ("Di, 21. April 2020 - 16:40", sh(2020, 4, 21, 16, 40), True),
+        ("26. Mai 2008 um 21:07", sh(2008, 5, 26, 21, 7), True),
+        ("jeudi 13 juin 2019", sh(2019, 6, 13), False),
+        ("le 1er mai 2020", sh(2020, 5, 1), False),
+        ("30 juil. 2019", sh(2019, 7, 30), False),
+        ("7 de mayo de 2020", sh(2020, 5, 7), False),
+        ("3 maggio 2020", sh(2020, 5, 3), False),
+        ("27.06.2018 09:54", sh(2018, 6, 27, 9, 54), True),
+        ("Handball Schweiz • 02.02.2022", sh(2022, 2, 2), False),
+        ("23.09.22", sh(2022, 9, 23), False),
+        ("27/06/2019", sh(2019, 6, 27), False),
+        ("06/27/2019", sh(2019, 6, 27), False),
+        ("2分鐘前", sh(2024, 12, 8, 15, 28), True),
+        ("3個小時前", sh(2024, 12, 8, 12, 30), True),
+        ("昨日 09:27", sh(2024, 12, 7, 9, 27), True),
+        ("今日 09:27", sh(2024, 12, 8, 9, 27), True),
+    ],
+)
+def test_more_languages_and_numeric_forms(text: str, expected: datetime, has_time: bool) -> None:
+    assert parse(text) == ParsedDate(expected, has_time)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["05/06/2019", "v10.11.12", "1.2.3", "今日头条", "今日推荐", "Okt 2018", "ID 1733640000"],
+)
+def test_ambiguous_or_not_dates(text: str) -> None:
+    assert parse(text) is None
+
+
+def test_epoch_only_as_a_whole_value() -> None:
+    instant = datetime(2024, 12, 8, 7, 0, tzinfo=UTC)
+    assert parse(str(int(instant.timestamp()))) == ParsedDate(instant, True)
+    assert parse(str(int(instant.timestamp() * 1000))) == ParsedDate(instant, True)

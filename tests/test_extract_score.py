@@ -31,29 +31,27 @@ SUBSET: dict[str, int | None] = {
     "dates": 20,
 }
 
-# Our scores on SUBSET when this test was written; a drop of more than TOLERANCE fails.
+# Our scores on SUBSET when this test was last updated; a drop of more than TOLERANCE fails.
 RECORDED: dict[tuple[str, str], float] = {
-    ("zh-articles", "date"): 0.652,
-    ("zh-articles", "author"): 0.261,
+    ("zh-articles", "date"): 0.913,
+    ("zh-articles", "author"): 0.391,
     ("zh-articles", "body"): 0.843,
-    ("articles", "title"): 0.900,
-    ("articles", "date"): 0.824,
-    ("articles", "author"): 0.667,
+    ("articles", "title"): 0.950,
+    ("articles", "date"): 1.000,
+    ("articles", "author"): 1.000,
     ("articles", "body"): 0.891,
-    ("readability", "title"): 0.600,
+    ("readability", "title"): 1.000,
     ("readability", "date"): 1.000,
-    ("readability", "author"): 0.929,
-    ("dates", "date"): 0.500,
+    ("readability", "author"): 1.000,
+    ("dates", "date"): 1.000,
 }
 TOLERANCE = 0.01
 
-# Where ours >= trafilatura already holds on SUBSET: asserted. Every other field is a soft check.
-AT_LEAST_TRAFILATURA = {
-    ("zh-articles", "date"),
-    ("zh-articles", "author"),
-    ("zh-articles", "body"),
-    ("readability", "date"),
-}
+# Where ours >= trafilatura holds on SUBSET: asserted. Every other field is a soft check.
+# articles/body is trafilatura's (favor_precision) on these pages: content.py takes the densest
+# block instead only on old table layouts; ahead on the whole set (0.919 / 0.911), behind on
+# these first 20 pages.
+AT_LEAST_TRAFILATURA = {key for key in RECORDED if key != ("articles", "body")}
 
 # Issue 6 wants ours "clearly better" on the Chinese pages: this margin, per field (soft).
 CLEARLY_BETTER = 0.05

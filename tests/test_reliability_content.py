@@ -476,18 +476,6 @@ def test_B7_fuzz_corpus_extracts_without_exceptions(markup):
     assert all(e.url.startswith("https://") for e in page.entries)
 
 
-# A known bug outside this file's reach: article.py passes raw hrefs to urlsplit, which raises
-# on "http://bad]test/", so one broken link anywhere on a page fails its whole extraction (the
-# pipeline records it and, after 3 polls, publishes the item from its listing only). When
-# these XPASS, drop the marker and put the link back into the fuzz's _ATTRIBUTES.
-BROKEN_HREF_BUG = pytest.mark.xfail(
-    reason="feeds/extract/article.py _site_heading/_self_link_date: urlsplit on a raw href",
-    raises=ValueError,
-    strict=False,
-)
-
-
-@BROKEN_HREF_BUG
 def test_B7_broken_link_in_a_heading_does_not_fail_the_article():
     text = (
         '<html><body><h1><a href="http://bad]test/">Headline</a></h1>'
@@ -596,7 +584,6 @@ def test_B11_article_links_and_images_resolved_per_base_rules():
     )
 
 
-@BROKEN_HREF_BUG
 def test_B11_corrupt_link_in_an_article_is_dropped_not_an_error():
     text = (
         '<html><body><h1>t</h1><div id="c"><a href="http://bad]test/">bad</a></div></body></html>'
@@ -1038,7 +1025,7 @@ _ATTRIBUTES = st.sampled_from(
         "",
         ' href="javascript:alert(1)"',
         ' href="/rel/x.html"',
-        ' href="http://bad%5Dtest/"',  # "http://bad]test/" once BROKEN_HREF_BUG is fixed
+        ' href="http://bad]test/"',
         " src=x onerror=alert(1)",
         ' srcset="javascript:x 1x, /a.png 2x"',
         ' style="position:fixed"',

@@ -19,11 +19,71 @@ _FOLD |= {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff"}
 _FOLD |= {ord(a): b for a, b in zip("：／－．，", ":/-.,", strict=True)}
 _FOLD |= {0xFF10 + i: str(i) for i in range(10)}
 
-_MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTHS = {name: i + 1 for i, name in enumerate(_MONTH_ABBR)}
+# Month names of the languages the corpus and our users' portals are written in: English,
+# German, French, Spanish, Italian, Portuguese, Dutch. Abbreviations only where they cannot be
+# a common word ("mar" is also Spanish for sea, but needs a day and a year beside it to count).
+_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: (
+        "january",
+        "jan",
+        "januar",
+        "jänner",
+        "janvier",
+        "janv",
+        "enero",
+        "gennaio",
+        "janeiro",
+        "januari",
+    ),
+    2: (
+        "february",
+        "feb",
+        "februar",
+        "février",
+        "fevrier",
+        "févr",
+        "fevr",
+        "febrero",
+        "febbraio",
+        "fevereiro",
+        "februari",
+    ),
+    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "marco", "maart"),
+    4: ("april", "apr", "avril", "avr", "abril", "aprile"),
+    5: ("may", "mai", "mayo", "maggio", "maio", "mei"),
+    6: ("june", "jun", "juni", "juin", "junio", "giugno", "junho"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho"),
+    8: ("august", "aug", "août", "aout", "agosto", "augustus"),
+    9: (
+        "september",
+        "sep",
+        "sept",
+        "septembre",
+        "septiembre",
+        "setiembre",
+        "settembre",
+        "setembro",
+    ),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro"),
+    12: (
+        "december",
+        "dec",
+        "dezember",
+        "dez",
+        "décembre",
+        "decembre",
+        "déc",
+        "diciembre",
+        "dicembre",
+        "dezembro",
+    ),
+}
+_MONTHS = {name: month for month, names in _MONTH_NAMES.items() for name in names}
 _MONTH = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?"
+    "(?P<mon>"
+    + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+    + r")(?![^\W\d_])\.?"
 )
 _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?(?!\d)"
 _AMPM = r"(?:\s{0,3}(?P<ap>[ap])\.?m\b\.?)?"
@@ -35,7 +95,10 @@ _ZONE = (
     r"|(?:Z|UTC|UT|GMT|EST|EDT|MST|MDT|PST|PDT)(?![a-z]))"
 )
 _ZONE_OPT = rf"(?:\s?{_ZONE})?"
-_EN_TIME = rf"(?:,?\s{{1,3}}(?:at\s{{1,3}})?{_TIME}{_AMPM}{_ZONE_OPT})?"
+# "at", "um", "à", "alle" and a dash sit between the day and the clock in the languages above.
+_EN_TIME = (
+    rf"(?:,?\s{{1,3}}(?:(?:at|um|à|alle|-)\s{{1,3}})?{_TIME}(?:\s{{1,3}}uhr)?{_AMPM}{_ZONE_OPT})?"
+)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -58,30 +121,52 @@ _CN_MD = _compile(
 )
 # Two digits each: single-digit ``3-1`` is far more often a score or a range than a date.
 _MD = _compile(rf"(?<![\d\-/.:])(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d\-/.:])(?:\s{{1,3}}{_TIME})?")
+# "6 Dec 2024", "19. Juli 2014", "1er mai 2020", "7 de mayo de 2020", "26 Mai, 2008".
 _DMY = _compile(
-    rf"(?<![\d:])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s{{1,3}}|-){_MONTH}(?:\s{{1,3}}|-|,\s?)"
-    rf"(?P<y>\d{{4}})(?!\d){_EN_TIME}"
+    rf"(?<![\d:.])(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?(?:\s{{1,3}}(?:de\s{{1,3}})?|-)"
+    rf"{_MONTH}(?:\s{{1,3}}(?:de\s{{1,3}})?|-|,\s?)(?P<y>\d{{4}})(?!\d){_EN_TIME}"
 )
 _MDY = _compile(
-    rf"(?<![a-z]){_MONTH}\s{{1,3}}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<y>\d{{4}})(?!\d)"
+    rf"(?<![^\W\d_]){_MONTH}\s{{1,3}}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<y>\d{{4}})"
+    rf"(?!\d){_EN_TIME}"
+)
+# Day first with dots is the European numeric form: "27.06.2018", "23.09.22 09:54".
+# A two-digit year needs two-digit day and month, so "1.2.3" stays a version number.
+_DMY_DOTS = _compile(
+    r"(?<![\w.])(?:(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4})"
+    r"|(?P<d2>\d{2})\.(?P<m2>\d{2})\.(?P<y2>\d{2}))(?!\d|\.\d)"
     rf"{_EN_TIME}"
 )
+# "06/27/2019" or "27/06/2019": read only when one of the two can't be a month.
+_SLASHED = _compile(
+    r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/-])"
+    rf"{_EN_TIME}"
+)
+# A Unix timestamp in seconds or milliseconds, when it is the whole value (data attributes,
+# JSON): inside running text a long number is far more often an id.
+_EPOCH = re.compile(r"^\s{0,8}(?P<n>\d{10}|\d{13})\s{0,8}$")
 _JUST_NOW = _compile(r"刚刚|(?<![a-z])just\s{1,3}now(?![a-z])")
+# Simplified and traditional forms: 分钟/分鐘, 小时/小時, 钟头/鐘頭, 周/週.
 _AGO_CN = _compile(
     r"(?<!\d)(?P<n>\d{1,6}|半)\s{0,3}"
-    r"(?P<unit>秒钟?|分钟|分|个?小时|个?钟头|天|日|周|星期)\s{0,3}前"
+    r"(?P<unit>秒[钟鐘]?|分[钟鐘]|分|[个個]?小[时時]|[个個]?[钟鐘][头頭]|天|日|[周週]|星期|[礼禮]拜)"
+    r"\s{0,3}前"
 )
 _AGO_EN = _compile(
     r"(?<![a-z\d])(?P<n>\d{1,6}|an?|one)\s{1,3}"
     r"(?P<unit>sec(?:ond)?|min(?:ute)?|hour|hr|day|week)s?\s{1,3}ago(?![a-z])"
 )
 _DAY_WORD = _compile(
-    r"(?P<w>大前天|前天|昨天|今天|(?<![a-z])(?:today|yesterday)(?![a-z]))"
+    # 今日 only with a clock: alone it is mostly a name (今日头条, 今日推荐), not a date.
+    r"(?P<w>大前天|前天|昨天|今天|前日|昨日|今日(?=\s{0,3}\d{1,2}:\d\d)"
+    r"|(?<![a-z])(?:today|yesterday)(?![a-z]))"
     rf"(?:\s{{0,3}}(?:at\s{{1,3}})?{_TIME}{_AMPM})?"
 )
 _DAY_WORDS = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0, "today": 0, "yesterday": 1}
-_UNIT_SECONDS = {"秒": 1, "分": 60, "小": 3600, "钟": 3600, "天": 86400, "日": 86400}
-_UNIT_SECONDS |= {"周": 604800, "星": 604800, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_DAY_WORDS |= {"前日": 2, "昨日": 1, "今日": 0}
+_UNIT_SECONDS = {"秒": 1, "分": 60, "小": 3600, "钟": 3600, "鐘": 3600, "天": 86400, "日": 86400}
+_UNIT_SECONDS |= {"周": 604800, "週": 604800, "星": 604800, "礼": 604800, "禮": 604800}
+_UNIT_SECONDS |= {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _UNIT_SECONDS |= {"w": 604800}
 
 
@@ -117,13 +202,50 @@ def _zone(text: str | None) -> tzinfo | None:
 
 def _absolute(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
     g = m.groupdict()
-    month = int(g["m"]) if g.get("m") else _MONTHS[(g["mon"] or "")[:3].lower()]
-    day = int(g["d"] or 0)
+    if g.get("mon"):
+        month = _MONTHS[(g["mon"] or "").lower().rstrip(".")]
+    else:
+        month = int(g.get("m") or g.get("m2") or 0)
+    day = int(g.get("d") or g.get("d2") or 0)
+    year_text = g.get("y")
+    if g.get("y2"):
+        year_text = str(2000 + int(g["y2"] or 0))  # "23.09.22": this century
+    return _make(year_text, month, day, g, now, tz)
+
+
+def _slashed(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
+    """'27/06/2019' or '06/27/2019': only when one number can't be a month (no guessing
+    between the American and the European order)."""
+    a, b = int(m["a"]), int(m["b"])
+    if a > 12 >= b:
+        return _make(m["y"], b, a, m.groupdict(), now, tz)
+    if b > 12 >= a:
+        return _make(m["y"], a, b, m.groupdict(), now, tz)
+    return None
+
+
+def _epoch(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
+    digits = m["n"]
+    seconds = int(digits) / 1000 if len(digits) == 13 else int(digits)
+    value = datetime.fromtimestamp(seconds, UTC)
+    if not 1990 <= value.year <= now.year + 1:
+        return None
+    return ParsedDate(value.astimezone(tz), True)
+
+
+def _make(
+    year_text: str | None,
+    month: int,
+    day: int,
+    g: dict[str, str | None],
+    now: datetime,
+    tz: tzinfo,
+) -> ParsedDate | None:
     clock = _clock(g)
     zone = (_zone(g.get("tz")) or tz) if clock else tz
     h, mi, s, us = clock or (0, 0, 0, 0)
-    if g.get("y"):
-        year = int(g["y"] or 0)
+    if year_text:
+        year = int(year_text)
         if not 1990 <= year <= now.year + 1:
             return None
         return ParsedDate(datetime(year, month, day, h, mi, s, us, tzinfo=zone), clock is not None)
@@ -150,11 +272,11 @@ def _just_now(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate:
 def _ago(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
     n_text, unit = m["n"].lower(), m["unit"].lower()
     if n_text == "半":
-        if unit[-1] not in "时头":
+        if unit[-1] not in "时時头頭":
             return None
         n_text, unit = "30", "m"
     n = int(n_text) if n_text.isdigit() else 1
-    seconds = _UNIT_SECONDS[unit[1] if unit[0] == "个" else unit[0]] * n
+    seconds = _UNIT_SECONDS[unit[1] if unit[0] in "个個" else unit[0]] * n
     if seconds >= 86400:
         # A day count says nothing about the clock: keep only the calendar day.
         return ParsedDate(_midnight(now.date() - timedelta(days=seconds // 86400), tz), False)
@@ -170,6 +292,8 @@ def _day_word(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
     return ParsedDate(datetime(day.year, day.month, day.day, *clock, tzinfo=tz), True)
 
 
+MAX_DATE_TEXT = 2000
+
 _Builder = Callable[[re.Match[str], datetime, tzinfo], ParsedDate | None]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_ISO, _absolute),
@@ -178,6 +302,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_MD, _absolute),
     (_DMY, _absolute),
     (_MDY, _absolute),
+    (_DMY_DOTS, _absolute),
+    (_SLASHED, _slashed),
+    (_EPOCH, _epoch),
     (_JUST_NOW, _just_now),
     (_AGO_CN, _ago),
     (_AGO_EN, _ago),
@@ -194,7 +321,9 @@ def parse_date(text: str, *, now: datetime, tz: tzinfo) -> ParsedDate | None:
     """
     if not text:
         return None
-    folded = text.translate(_FOLD)
+    # A date sits near the start of what we are given (an info line, a meta value, a cell):
+    # bounding the input before any pattern runs keeps hostile 32 KB strings cheap (B15).
+    folded = text[:MAX_DATE_TEXT].translate(_FOLD)
     local_now = now.astimezone(tz)
     best: tuple[int, int, ParsedDate] | None = None
     for pattern, build in _PATTERNS:
@@ -221,16 +350,29 @@ def resolve_published(
 
     precision is "time" (a real clock time), "day" (the day is known, the clock is the time we
     first saw the item, so feed readers never show a false midnight) or "none" (first seen).
+
+    Nothing is published after we first saw it: a candidate more than ``FUTURE_SKEW`` ahead of
+    ``first_seen`` is an event date, a typo or a wrong zone, and is passed over; one within the
+    skew (a clock or zone a few hours off) is clamped to ``first_seen``.
     """
-    present = [c for c in candidates if c is not None]
+    seen = first_seen.astimezone(tz)  # shown in the source's offset, like every other date
+    present = [c for c in candidates if c is not None and not _in_future(c, first_seen, tz)]
     if not present:
-        return first_seen, "none"
+        return seen, "none"
     head = present[0]
     if head.has_time:
-        return head.value, "time"
+        return min(head.value, seen), "time"
     day = head.value.date()  # day-only values are midnight in their own zone: its date is the day
     for later in present[1:]:
         if later.has_time and later.value.astimezone(tz).date() == day:
-            return later.value, "time"
-    clock = first_seen.astimezone(tz).time()
-    return datetime.combine(day, clock, tzinfo=tz), "day"
+            return min(later.value, seen), "time"
+    return min(datetime.combine(day, seen.time(), tzinfo=tz), seen), "day"
+
+
+FUTURE_SKEW = timedelta(days=1)
+
+
+def _in_future(candidate: ParsedDate, first_seen: datetime, tz: tzinfo) -> bool:
+    if candidate.has_time:
+        return candidate.value > first_seen + FUTURE_SKEW
+    return candidate.value.date() > (first_seen + FUTURE_SKEW).astimezone(tz).date()

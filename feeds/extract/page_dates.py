@@ -1,0 +1,276 @@
+"""An article's date from the page when no selector gives one: metadata, the date printed
+nearest the headline, the URL, and weaker hints (the page's own entry in a list, a labelled
+date anywhere). Parsing a date's text is ``dates.py``'s; this module finds where it is."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone, tzinfo
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from feeds.extract.dates import parse_date
+from feeds.extract.html import attr, select
+from feeds.extract.page import (
+    INVISIBLE,
+    NEAR_HEADLINE,
+    elsewhere,
+    ld_value,
+    short_match,
+    split_url,
+)
+from feeds.models import ParsedDate
+
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "article.published",
+    "published_time",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "published-date",
+    "publication_date",
+    "citation_publication_date",
+    "citation_date",
+    "bepress_citation_date",
+    "date",
+    "dc.date",
+    "dc:date",
+    "dc.date.issued",
+    "dc.date.created",
+    "dcterms.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "datepublished",
+    "datecreated",
+    "weibo:article:create_at",
+)
+# Any other meta name that says "publication date" (CMS-prefixed: sw-pubdate, cXenseParse:…).
+_DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
+# Class or id words of an element that holds the publication date, in English, German
+# (datum, zeit), Spanish (fecha), Italian/Portuguese (data) and the usual CMS names.
+_DATE_CUE = re.compile(
+    r"date|datum|fecha|\bdata\b|time|zeit|publi|posted|created|submitted|dateline|meta|info",
+    re.IGNORECASE,
+)
+# How far from the headline (in characters of visible text) a date may stand: dates marked
+# up as such (class "date", <time>) may sit further away than dates in plain text.
+_NEAR_MARKED = NEAR_HEADLINE
+_NEAR_PLAIN = 700
+_DATE_TEXT_MAX = 200  # longer text is a paragraph that mentions a date, not a dateline
+# A date in the path: /2019/01/01/, /2019-01-01/, /20190101_ (year 1990-2099 first).
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
+)
+_LINKS_MAX = 2000
+# Words that say a date is the page's: published, posted, last edited/updated, in the languages
+# of dates.py's month names and Chinese.
+_DATE_WORDS = re.compile(
+    r"published|posted|last\s+(?:edited|updated|modified)|updated|veröffentlicht|erstellt"
+    r"|aktualisiert|\bstand\b|publié|mis à jour|publicado|actualizado|pubblicato"
+    r"|aggiornato|gepubliceerd|发布|发表|更新",
+    re.IGNORECASE,
+)
+
+
+def metadata_date(
+    soup: BeautifulSoup,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    *,
+    now: datetime,
+    tz: tzinfo,
+) -> ParsedDate | None:
+    candidates = [metas.get(name) for name in _DATE_META]
+    candidates += [v for k, v in metas.items() if _DATE_META_LIKE.search(k)]
+    candidates += [ld_value(ld, "datePublished"), ld_value(ld, "dateCreated")]
+    published = '[itemprop="datePublished"], abbr.published, .published[title]'
+    for node in select(soup, published):
+        # microdata and hAtom put the machine-readable date in datetime, content or title
+        candidates.append(attr(node, "datetime") or attr(node, "content") or attr(node, "title"))
+    candidates.append(ld_value(ld, "uploadDate"))
+    # A <time> elsewhere may date a teaser or a comment: visible_date weighs its place.
+    for value in candidates:
+        if value:
+            parsed = parse_date(value, now=now, tz=tz)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def visible_date(
+    soup: BeautifulSoup, headline: list[Tag], *, now: datetime, tz: tzinfo
+) -> ParsedDate | None:
+    """The date printed nearest the headline: in a <time>, an element classed as a date
+    ('date', 'datum', 'fecha', 'published', 'meta'…) or plain text, not in comments or
+    teasers. Marked dates may stand up to ``_NEAR_MARKED`` characters of text from the
+    headline, plain ones ``_NEAR_PLAIN``; text above the headline counts double, since the
+    dateline mostly follows it. Without a headline only marked dates count."""
+    body = soup.body or soup
+    anchor = headline[0] if headline else None
+    found: list[tuple[int, NavigableString | Tag]] = []
+    offset, start, end = 0, 0, 0
+    inside = False
+    for node in body.descendants:
+        if isinstance(node, Tag):
+            if node is anchor:
+                start, inside = offset, True
+            elif node.name == "time" and node.has_attr("datetime"):
+                found.append((offset, node))
+            continue
+        if type(node) is not NavigableString or node.parent is None:
+            continue  # comments, CDATA, doctype
+        if node.parent.name in INVISIBLE:
+            continue
+        text = node.strip()
+        if not text:
+            continue
+        if inside and not any(p is anchor for p in node.parents):
+            end, inside = offset, False
+        if len(text) <= _DATE_TEXT_MAX and any(c.isdigit() for c in text):
+            found.append((offset, node))
+        offset += len(text)
+    if inside:
+        end = offset
+    best: tuple[int, ParsedDate] | None = None
+    for position, node in found:
+        if start <= position < end and any(p is anchor for p in node.parents):
+            continue  # a date in the headline itself names an event, not the publication
+        distance = position - end if position >= end else 2 * (start - position)
+        marked = _marked(node)
+        if (not marked and anchor is None) or distance > (_NEAR_MARKED if marked else _NEAR_PLAIN):
+            continue
+        score = distance if marked else 3 * distance
+        if (best is not None and score >= best[0]) or elsewhere(node):
+            continue
+        parsed = _node_date(node, marked, now=now, tz=tz)
+        if parsed is not None:
+            best = (score, parsed)
+    if best is not None:
+        return best[1]
+    # A <time> far from the headline (an author box at the end); without a headline, the
+    # first date with its clock time (a forum post's header: '2005-06-14 03:25:55').
+    for _, node in found:
+        if isinstance(node, Tag) or anchor is None:
+            parsed = _node_date(node, isinstance(node, Tag), now=now, tz=tz)
+            if parsed is not None and parsed.has_time and not elsewhere(node):
+                return parsed
+    return None
+
+
+def _node_date(
+    node: NavigableString | Tag, marked: bool, *, now: datetime, tz: tzinfo
+) -> ParsedDate | None:
+    if isinstance(node, Tag):  # <time datetime>: the machine-readable value, else its text
+        return parse_date(attr(node, "datetime") or "", now=now, tz=tz) or parse_date(
+            node.get_text(" "), now=now, tz=tz
+        )
+    parsed = parse_date(str(node), now=now, tz=tz)
+    if parsed is None and marked:
+        # '<div class="date"><span>26</span> Okt 2018</div>': the date spans several strings
+        for element in list(node.parents)[:3]:
+            text = " ".join(element.get_text(" ").split())
+            if len(text) > _DATE_TEXT_MAX:
+                break
+            if parsed := parse_date(text, now=now, tz=tz):
+                break
+    return parsed
+
+
+def _marked(node: NavigableString | Tag) -> bool:
+    """Whether the node or one of its three nearest ancestors says it holds a date."""
+    element = node if isinstance(node, Tag) else node.parent
+    for _ in range(4):
+        if element is None or element.name in ("body", "html"):
+            return False
+        if element.name == "time" or "date" in (attr(element, "itemprop") or "").lower():
+            return True
+        if _DATE_CUE.search(f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}"):
+            return True
+        element = element.parent
+    return False
+
+
+def self_link_date(
+    soup: BeautifulSoup, url: str, *, now: datetime, tz: tzinfo
+) -> ParsedDate | None:
+    """The date beside a link to this very page: the page's own entry in a 'latest' list
+    or a teaser strip, where a page without a dateline still shows its date."""
+    page = split_url(url)
+    path = page.path.rstrip("/") if page is not None else ""
+    if page is None or not path:
+        return None
+    for link in soup.find_all("a", href=True, limit=_LINKS_MAX):
+        href = split_url(attr(link, "href") or "")
+        if href is None or href.path.rstrip("/") != path:
+            continue
+        if href.netloc and href.netloc != page.netloc:
+            continue
+        for block in (link, *list(link.parents)[:2]):
+            text = " ".join(block.get_text(" ").split())
+            if len(text) > _DATE_TEXT_MAX * 2:
+                break
+            if found := parse_date(text, now=now, tz=tz):
+                return found
+    return None
+
+
+def labelled_date(soup: BeautifulSoup, *, now: datetime, tz: tzinfo) -> ParsedDate | None:
+    """A short text anywhere that says what its date is ('last edited 2019-11-10', 'Stand:
+    04.05.2021', 'Publié le …'): on pages with no dateline near the headline."""
+    body = soup.body or soup
+    for string in body.find_all(string=short_match(_DATE_WORDS, _DATE_TEXT_MAX), limit=_LINKS_MAX):
+        parent = string.parent
+        if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
+            continue
+        text = " ".join(parent.get_text(" ").split())
+        if (
+            len(text) <= _DATE_TEXT_MAX
+            and not elsewhere(parent)
+            and (found := parse_date(text, now=now, tz=tz))
+        ):
+            return found
+    return None
+
+
+def url_date(url: str, tz: tzinfo) -> ParsedDate | None:
+    split = split_url(url)
+    match = _URL_DATE.search(split.path) if split is not None else None
+    if match is None:
+        return None
+    try:
+        day = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz)
+    except ValueError:
+        return None
+    return ParsedDate(value=day, has_time=False)
+
+
+def is_utc(found: ParsedDate) -> bool:
+    return found.has_time and found.value.utcoffset() == timedelta(0)
+
+
+def publisher_day(found: ParsedDate, url_day: ParsedDate | None) -> ParsedDate:
+    """A UTC timestamp re-expressed on the day the publisher's URL names.
+
+    '2023-11-09T03:28Z' on '/2023/11/08/…' is the evening of the 8th where it was published:
+    a UTC stamp says nothing about the publisher's day, the URL does. The instant is kept; it
+    only gets the offset nearest UTC that puts it on the URL's day, within -9..+9 h: further
+    off, the URL names the day the story was created, not published."""
+    value = found.value
+    if url_day is None or not is_utc(found):
+        return found
+    day = url_day.value.date()
+    if value.date() == day:
+        return found
+    for hours in sorted(range(-9, 10), key=abs):
+        shifted = value.astimezone(timezone(timedelta(hours=hours)))
+        if shifted.date() == day:
+            return ParsedDate(shifted, True)
+    return found

@@ -1,0 +1,133 @@
+"""An article's title, from the sources a page offers (metadata, <h1>, <title>), and the
+element that shows it: the headline, near which the date and the byline stand."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from feeds.clean import plain_text
+from feeds.extract.html import attr, text_of
+from feeds.extract.page import INVISIBLE, ld_value, norm, split_url
+
+_TITLE_MAX = 300
+_HEADINGS_MAX = 20
+_SITE_HEADING = re.compile(r"site|logo|brand|masthead", re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2,})\s*")
+
+
+def page_title(soup: BeautifulSoup) -> str | None:
+    """<title> minus the site name: '全球最大超算…_企库往' -> '全球最大超算…'."""
+    title = text_of(soup.title) if soup.title else None
+    if not title:
+        return None
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    return max(parts, key=len) if parts else title
+
+
+def agreed_title(
+    soup: BeautifulSoup, metas: dict[str, str], ld: list[dict[str, Any]]
+) -> tuple[str, str] | None:
+    """The headline most of the page's sources agree on, and its origin ("metadata" or "page"
+    for an <h1>).
+
+    og:title, twitter:title, JSON-LD headline, other title metas, the <h1>s and <title> each
+    get a vote from every other kind of source that agrees with them; the best supported wins,
+    in that order on a tie. A headline that nothing else confirms is a site's slogan, a
+    "Navigation" heading or a description that a CMS put in ``headline``: without support,
+    metadata still wins (it names the page), else <title> (``page_title``).
+    """
+    sources: list[tuple[str, str]] = []
+    for kind, value in (
+        ("og", metas.get("og:title")),
+        ("twitter", metas.get("twitter:title")),
+        ("ld", ld_value(ld, "headline")),
+        ("meta", metas.get("parsely-title") or metas.get("dc.title") or metas.get("title")),
+    ):
+        text = plain_text(value)
+        if text and len(text) <= _TITLE_MAX:
+            sources.append((kind, text))
+    for h1 in soup.find_all("h1", limit=_HEADINGS_MAX):
+        text = text_of(h1)
+        if text and len(text) <= _TITLE_MAX and not _site_heading(h1):
+            sources.append(("h1", text))
+    page = text_of(soup.title) if soup.title else None
+    page_texts = [page, *_TITLE_SEPARATORS.split(page)] if page else []
+
+    def support(kind: str, text: str) -> int:
+        kinds = {k for k, other in sources if k != kind and _agree(text, other)}
+        return len(kinds) + any(_agree(text, t) for t in page_texts if t)
+
+    def origin(kind: str) -> str:
+        return "page" if kind == "h1" else "metadata"
+
+    if not sources:
+        return None
+    scored = [(support(kind, text), -i) for i, (kind, text) in enumerate(sources)]
+    best, index = max(scored)
+    kind, title = sources[-index]
+    if best == 0:
+        metadata = [text for kind, text in sources if kind != "h1"]
+        if metadata:
+            return metadata[0], "metadata"
+        return None if page else (sources[0][1], "page")
+    # 'Headline | Site' from og:title, confirmed by an <h1> 'Headline': the part that is the
+    # headline, without the site's name.
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    if len(parts) > 1:
+        for other_kind, other in sources:
+            if any(norm(other) == norm(part) for part in parts):
+                return other, origin(other_kind)
+    return title, origin(kind)
+
+
+def _agree(a: str | None, b: str | None, ratio: float = 0.5) -> bool:
+    """Two texts say the same thing: equal once normalised, or one holds the other and is at
+    least ``ratio`` of its length (so a bare site name does not agree with a headline)."""
+    x, y = norm(a or ""), norm(b or "")
+    if not x or not y:
+        return False
+    short, long = sorted((x, y), key=len)
+    return short == long or (short in long and len(short) >= ratio * len(long))
+
+
+def _site_heading(h1: Tag) -> bool:
+    """An <h1> that is the site's name or logo (a link home, or classed so), not a headline."""
+    if any(
+        _SITE_HEADING.search(attr(node, "class") or "")
+        or _SITE_HEADING.search(attr(node, "id") or "")
+        for node in (h1, *h1.find_all(True, limit=3))
+    ):
+        return True
+    link = h1.find("a", href=True)
+    if isinstance(link, Tag) and text_of(link) == text_of(h1):
+        href = split_url(attr(link, "href") or "")
+        return href is not None and href.path in ("", "/", "/index.html", "/index.php")
+    return False
+
+
+def headline(soup: BeautifulSoup, title: str | None) -> Tag | None:
+    """The element that shows the article's headline: where its date and byline are near.
+    An <h1>/<h2> that agrees with the title, else any short text that does (portals without
+    headings: <div class="tit2">, <td class="post-title">), else the first <h1>."""
+    first = soup.find("h1")
+    if not title:
+        return first if isinstance(first, Tag) else None
+    # The title may still carry the site's name ('Headline | Section | Site').
+    titles = [title, *(p for p in _TITLE_SEPARATORS.split(title) if len(p) >= len(title) // 3)]
+    for heading in soup.find_all(["h1", "h2"], limit=_HEADINGS_MAX):
+        if any(_agree(text_of(heading), t, 0.6) for t in titles):
+            return heading
+    body = soup.body or soup
+    low, high = min(map(len, titles)) // 2, 2 * len(title)
+    for string in body.find_all(string=True):
+        parent = string.parent
+        if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
+            continue
+        text = string.strip()
+        if low <= len(text) <= high and any(_agree(text, t, 0.6) for t in titles):
+            return parent
+    return first if isinstance(first, Tag) else None

@@ -1,0 +1,65 @@
+"""Main content without a selector: the densest block of prose beside trafilatura (issue 6)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from feeds.config import ArticleRules
+from feeds.extract.article import extract_article
+from feeds.extract.content import block_is_better
+from feeds.extract.density import densest_block, weight
+from feeds.extract.html import parse
+
+NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
+SENTENCE = "记者今日从市政府获悉，本市将继续推进老旧小区改造工程，预计年内完成改造面积超过一百万。"
+NAV = "".join(f'<a href="/c{i}.html">栏目{i}</a> | ' for i in range(30))
+RELATED = "".join(f'<li><a href="/n/{i}.html">相关新闻第{i}条的标题</a></li>' for i in range(12))
+PARAGRAPHS = "".join(f"<br>　　第{i}段：{SENTENCE}" for i in range(6))
+# An old portal laid out in tables: trafilatura keeps the navigation bar around the story.
+PORTAL = f"""<html><head><title>本市推进老旧小区改造_新闻中心</title></head><body>
+<table><tr><td>{NAV}</td></tr></table>
+<table><tr><td width="600"><b>本市推进老旧小区改造</b><br>2024-05-01 来源：本站
+<div>{PARAGRAPHS}</div></td><td><ul>{RELATED}</ul></td></tr></table>
+<table><tr><td>{NAV}</td></tr></table>
+<div>Copyright 2004-2024 新闻中心 版权所有</div></body></html>"""
+
+
+def test_a_table_layout_portal_keeps_the_story_and_drops_its_chrome():
+    article = extract_article(PORTAL, "https://e.cn/a.html", ArticleRules(), now=NOW, tz=UTC)
+    content = article.content_html or ""
+    assert all(f"第{i}段" in content for i in range(6))
+    assert "栏目" not in content and "相关新闻" not in content and "Copyright" not in content
+    assert article.origins["content"] == "extractor"
+
+
+def test_prose_counts_by_characters_and_chrome_against():
+    assert weight(SENTENCE, in_link=False) == len(SENTENCE)
+    assert weight("Officials said on Monday that the bridge would reopen.", False) > 0
+    assert weight(SENTENCE, in_link=True) < 0  # a teaser headline, however long
+    assert weight("来源：本站", False) < 0  # a label, not a sentence
+    assert weight("3.5 10:30", False) < 0  # '.' and ':' inside numbers are no punctuation
+
+
+def test_the_densest_block_is_the_story_not_the_page_around_it():
+    block = densest_block(parse(PORTAL))
+    assert block is not None and block.node.name == "td"
+    assert SENTENCE in block.text and "栏目" not in block.text
+
+
+def test_a_footer_or_a_cookie_notice_is_never_the_block():
+    links = "".join(f'<p><a href="/{i}">Story {i}: a headline</a></p>' for i in range(20))
+    notice = f"<p>{SENTENCE * 3}</p>"
+    for chrome in (f'<div class="cookie-consent">{notice}</div>', f"<footer>{notice}</footer>"):
+        assert densest_block(parse(f"<html><body>{links}{chrome}</body></html>")) is None
+
+
+def test_trafilatura_is_kept_when_it_has_prose_beyond_the_block():
+    block = densest_block(parse(f"<html><body><div>{PARAGRAPHS}</div></body></html>"))
+    assert block is not None
+    with_nav = f"<div>{NAV}</div><div>{PARAGRAPHS}</div>"
+    assert block_is_better(block, with_nav)
+    lead = "<p>The council voted on Monday to rebuild the old estates, officials said.</p>" * 8
+    assert not block_is_better(block, f"{lead}<div>{PARAGRAPHS}</div>")
+    assert not block_is_better(block, f"<div>{PARAGRAPHS}</div>")  # nothing beyond it
+    # trafilatura's text is mostly something else: the block is not "its article plus chrome"
+    assert not block_is_better(block, f"<div>{PARAGRAPHS}</div><div>{NAV * 10}</div>")
