@@ -60,6 +60,7 @@ class Listing:
     problems: list[str] = field(default_factory=list)
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     unchanged: int = 0  # listing URLs answered 304
+    first_page: int | None = None  # entries on page one (single-URL sources), for far_fewer
     degraded: str | None = None  # set when detection stood in for broken selectors
 
 
@@ -198,6 +199,8 @@ def update_source(
         summary = f"{len(problems)} problem(s); latest: {problems[-1]}" if problems else None
         store.record_success(source.id, now, added, summary)
         store.set_degraded(source.id, listing.degraded)
+        if listing.first_page and listing.degraded is None:
+            store.set_last_listed(source.id, listing.first_page)
 
     # 5. Render from the store, the truth, and publish; unchanged files are not rewritten.
     try:
@@ -289,10 +292,21 @@ def collect_listing(
             if number == 0:
                 listing.validators[url] = (page.etag, page.last_modified)
             extracted = read_listing(source, page.text, page.url)
-            if number == 0 and not extracted.entries and store is not None:
-                healed = heal_listing(source, page.text, page.url, store)
+            if number == 0 and len(source.urls) == 1:
+                listing.first_page = len(extracted.entries)
+            shrunk = (
+                far_fewer(source, len(extracted.entries), store.last_listed(source.id))
+                if number == 0 and store is not None and len(source.urls) == 1
+                else None
+            )
+            if number == 0 and store is not None and (not extracted.entries or shrunk):
+                healed = heal_listing(
+                    source, page.text, page.url, store, at_least=len(extracted.entries) + 1
+                )
                 if healed is not None:
                     extracted, listing.degraded = healed
+                elif shrunk:
+                    listing.degraded = shrunk
             for label, count in extracted.matches.items():
                 listing.matches[label] = listing.matches.get(label, 0) + count
             listing.problems.extend(extracted.problems)
@@ -333,15 +347,27 @@ def missing_fields(source: Source, page: ListingPage) -> str | None:
     return None
 
 
+def far_fewer(source: Source, found: int, usual: int | None) -> str | None:
+    """Configured selectors that suddenly find a third or less of the usual items (some
+    matched, most did not): the site changed under them (issue 6). Pure."""
+    if source.listing is None or usual is None or usual < 4 or found == 0 or found * 3 > usual:
+        return None
+    return (
+        f"listing.item {source.listing.item!r} found {found} items where there are usually "
+        f"{usual}; check it with `feeds check {source.id}`"
+    )
+
+
 def heal_listing(
-    source: Source, text: str, url: str, store: Store
+    source: Source, text: str, url: str, store: Store, *, at_least: int = 1
 ) -> tuple[ListingPage, str] | None:
-    """When the configured selectors match nothing, the detected article list stands in for
-    this poll, but only if it holds articles already stored: proof that it is the same list
-    (issue 6; RSSHub#23297). Ids come from canonical URLs, so no item changes identity."""
+    """When the configured selectors match nothing (or far fewer than usual), the detected
+    article list stands in for this poll, but only if it has at least ``at_least`` entries
+    and holds articles already stored: proof that it is the same list (issue 6;
+    RSSHub#23297). Ids come from canonical URLs, so no item changes identity."""
     detection = detect_listing(text, url)
     chosen = detection.chosen
-    if chosen is None:
+    if chosen is None or len(chosen.entries) < at_least:
         return None
     keys = [article_key(e.url, source.identity) for e in chosen.entries]
     if not store.known_keys(source.id, keys):

@@ -95,6 +95,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE items ADD COLUMN listing_sig TEXT;
     CREATE INDEX items_digest ON items (source_id, content_hash);
     """,
+    """
+    ALTER TABLE sources ADD COLUMN last_listed INTEGER;
+    """,
 )
 
 
@@ -257,6 +260,16 @@ class Store:
                  consecutive_failures = 0, polls = polls + 1, last_new = ? WHERE id = ?""",
             (_ts(now), _ts(now), error, new, source_id),
         )
+
+    def last_listed(self, source_id: str) -> int | None:
+        """How many items page one of the listing gave at the last successful poll."""
+        row = self._db.execute(
+            "SELECT last_listed FROM sources WHERE id = ?", (source_id,)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def set_last_listed(self, source_id: str, count: int) -> None:
+        self._db.execute("UPDATE sources SET last_listed = ? WHERE id = ?", (count, source_id))
 
     def set_degraded(self, source_id: str, message: str | None) -> None:
         self._db.execute("UPDATE sources SET degraded = ? WHERE id = ?", (message, source_id))

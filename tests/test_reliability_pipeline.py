@@ -121,3 +121,44 @@ def test_F11_a_new_path_scheme_does_not_flood_the_feed(portal, tmp_path):
     assert [e.id for e in feed_entries(tmp_path)["atom"].entries] == before
     again = feeds("update", config=config)  # the new URLs are aliases now: nothing fetched
     assert "0 new" in again.out and "0 article pages" in again.out
+
+
+def keep_items(page: str, keep: int) -> tuple[str, str]:
+    """The listing with only its first ``keep`` items left, and the removed items' markup."""
+    items = re.findall(r"<li><i>.*?</li>", page, re.S)
+    assert len(items) >= 8
+    for item in items[keep:]:
+        page = page.replace(item, "", 1)
+    return page, "".join(items[keep:])
+
+
+def split_listing(page: str, keep: int) -> str:
+    """The listing with only ``keep`` items left where the selectors look (div.catlist) and
+    the others moved into a new block of another class: a half-done redesign."""
+    page, moved = keep_items(page, keep)
+    block = f'<div class="newlist"><ul>{moved}</ul></div><div class="catlist">'
+    return page.replace('<div class="catlist">', block, 1)
+
+
+def test_far_fewer_items_than_usual_heals_from_detection(portal, tmp_path):
+    listing = portal.url("news/")
+    config = write_config(tmp_path, destoon_source(listing))
+    assert feeds("update", config=config).code == 0
+    before = [e.id for e in feed_entries(tmp_path)["atom"].entries]
+    page = httpx.get(listing).content.decode("utf-8", "replace")
+    portal.route("news/", split_listing(page, keep=2).encode())
+    run = feeds("update", config=config)
+    assert run.code == 1 and "DEGRADED selectors no longer match; detected" in run.out, run.out
+    assert "0 new" in run.out
+    assert [e.id for e in feed_entries(tmp_path)["atom"].entries] == before
+
+
+def test_far_fewer_items_without_a_stand_in_says_which_selector(portal, tmp_path):
+    listing = portal.url("news/")
+    config = write_config(tmp_path, destoon_source(listing))
+    assert feeds("update", config=config).code == 0
+    page = httpx.get(listing).content.decode("utf-8", "replace")
+    portal.route("news/", keep_items(page, 2)[0].encode())
+    run = feeds("update", config=config)
+    assert run.code == 1, run.out
+    assert "listing.item 'div.catlist li' found 2 items where there are usually 10" in run.out
