@@ -354,8 +354,11 @@ def discovery_report(detection: Detection, url: str, zone: ZoneInfo) -> dict[str
 
     chosen = detection.chosen
     selectors = dataclasses.asdict(chosen.selectors) if chosen else None
+    if selectors is not None:
+        selectors["next"] = detection.next
     return {
         "url": url,
+        "next_url": detection.next_url,
         "items": items(chosen.entries) if chosen else [],
         "selectors": selectors,
         "reasons": list(chosen.reasons) if chosen else [],
@@ -379,7 +382,7 @@ def _source_block(url: str, selectors: dict[str, str | None]) -> str:
     host = (urlsplit(url).hostname or "site").removeprefix("www.")
     source_id = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:40] or "site"
     lines = ["[[source]]", f'id = "{source_id}"', f"url = {toml_value(url)}", "  [source.listing]"]
-    for name in ("item", "link", "title", "date"):
+    for name in ("item", "link", "title", "date", "next"):
         if selectors.get(name):
             lines.append(f"  {name} = {toml_value(selectors[name])}")
     return "\n".join(lines) + "\n"
@@ -393,7 +396,7 @@ def _print_discovery(report: dict[str, Any]) -> None:
     else:
         selectors = report["selectors"]
         print(f"article list: {len(report['items'])} items, item = {selectors['item']!r}")
-        for name in ("link", "title", "date"):
+        for name in ("link", "title", "date", "next"):
             print(f"  {name:5} = {selectors[name]!r}")
         print(f"\n{'#':>3}  {'date':<25}  {'title':<40}  link")
         for n, item in enumerate(report["items"][:15], start=1):

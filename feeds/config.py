@@ -98,7 +98,13 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("source", "timezone", "zone", None, "time zone of the site's dates (default: settings)"),
     Key("source", "keep", "int", 50, "how many items the published feed carries"),
-    Key("source", "max_pages", "int", 1, "listing pages followed via listing.next on each poll"),
+    Key(
+        "source",
+        "max_pages",
+        "int",
+        1,
+        "listing pages followed on each poll (listing.next, or the detected pager)",
+    ),
     Key(
         "source",
         "backfill_pages",

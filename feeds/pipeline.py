@@ -398,7 +398,7 @@ def read_listing(source: Source, text: str, url: str) -> ListingPage:
     chosen = detection.chosen
     return ListingPage(
         entries=chosen.entries,
-        next_url=None,  # pagination is not detected: a zero-config source reads page one
+        next_url=detection.next_url,  # the page's own pager, on its own site
         matches={f"item {chosen.selectors.item} (detected)": len(chosen.entries)},
     )
 

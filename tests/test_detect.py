@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -82,6 +83,31 @@ def test_portal_sidebars_lose_and_say_why(portal):
     assert chosen is not None
     assert all(chosen.score > c.score for c in detection.candidates)
     assert detection.problem is None and detection.feeds == ()
+
+
+@pytest.mark.parametrize("redesign", [False, True])
+@pytest.mark.parametrize("listing", ["news/", "gbk/news/", "mobile/news/"])
+def test_portal_pager_is_followed_to_the_last_page(portal, listing, redesign):
+    """From page one, next_url walks every listing page once and stops on the last; the
+    selector, given to extract_listing as listing.next, reads the same URL."""
+    portal.redesign = redesign
+    pages = [portal.url(listing + suffix) for suffix in ("", "list-2.html", "list-3.html")]
+    pager = "nav.pager a.pager-next" if redesign else "div.pages a.next"
+    walked: list[str] = []
+    url: str | None = pages[0]
+    while url is not None and len(walked) < 5:
+        walked.append(url)
+        text = fetch(url)
+        detection = detect_listing(text, url)
+        assert detection.chosen is not None
+        if url == pages[-1]:
+            assert (detection.next_url, detection.next) == (None, None)
+        else:
+            assert detection.next == pager
+            rules = dataclasses.replace(detection.chosen.selectors.rules(), next=detection.next)
+            assert extract_listing(text, url, rules).next_url == detection.next_url
+        url = detection.next_url
+    assert walked == pages
 
 
 # --------------------------------------------------------------------------- synthetic pages
@@ -250,6 +276,122 @@ def test_detection_is_deterministic():
     assert len(results) == 1
 
 
+# --------------------------------------------------------------------------- pagination
+
+
+def pager_page(pager: str) -> str:
+    """A listing with a pager under it (and a menu above, whose links must never count)."""
+    return page(nav_html() + list_html() + pager + footer_html())
+
+
+@pytest.mark.parametrize(
+    ("pager", "selector"),
+    [
+        # The words, not the position: on page two the pager's first link is "上一页".
+        (
+            '<div class="pages"><a href="/latest/list-2.html">下一页</a></div>',
+            'div.pages a:-soup-contains-own("下一页")',
+        ),
+        (
+            '<div class="pagenav"><strong>1</strong> <a href="list-2.html">2</a> '
+            '<a href="list-2.html">下页</a></div>',
+            'div.pagenav a:-soup-contains-own("下页")',
+        ),
+        (
+            '<ul class="pagination"><li><a href="?page=2">2</a></li>'
+            '<li><a href="?page=2" aria-label="Next">›</a></li></ul>',
+            'ul.pagination a:-soup-contains-own("›")',
+        ),
+        (
+            '<div class="nav-links"><a class="next page-numbers" href="/latest/page/2/">'
+            "Next »</a></div>",
+            "div.nav-links a.next",
+        ),
+        ('<div class="nav-previous"><a href="/latest/page/2/">« Older posts</a></div>', None),
+        ('<p><a rel="next" href="/latest/list-2.html">Weiter</a></p>', "a[rel~=next]"),
+    ],
+)
+def test_next_page_from_words_rel_and_arrows(pager, selector):
+    text = pager_page(pager)
+    detection = detect_listing(text, URL)
+    assert detection.next_url is not None
+    assert re.search(r"(?:list-2\.html|page/2/|\?page=2)$", detection.next_url)
+    if selector is not None:
+        assert detection.next == selector
+    assert detection.next is not None
+    rules = dataclasses.replace(detection.chosen.selectors.rules(), next=detection.next)
+    assert extract_listing(text, URL, rules).next_url == detection.next_url
+
+
+def test_link_rel_next_in_the_head():
+    head = '<link rel="next" href="https://news.example.com/latest/list-2.html">'
+    detection = detect_listing(page(nav_html() + list_html(), head), URL)
+    assert detection.next_url == "https://news.example.com/latest/list-2.html"
+    assert detection.next == "link[rel~=next]"
+
+
+def test_single_arrow_beats_double_arrow_to_the_last_page():
+    pager = (
+        '<div class="pages"><span>1</span> <a href="list-2.html">2</a> '
+        '<a href="list-9.html">»</a> <a href="list-2.html">›</a></div>'
+    )
+    detection = detect_listing(pager_page(pager), URL)
+    assert detection.next_url == urljoin(URL, "list-2.html")
+
+
+@pytest.mark.parametrize(
+    ("here", "pager", "following"),
+    [
+        (URL, '<span class="cur">1</span><a href="list-2.html">2</a>', "list-2.html"),
+        (URL + "index.html", '<b>1</b><a href="index_1.html">2</a>', "index_1.html"),
+        (
+            URL + "list-2.html",
+            '<a href="list-1.html">1</a><span class="cur">2</span><a href="list-3.html">3</a>',
+            "list-3.html",
+        ),
+        (URL + "?page=4", '<a href="?page=3">3</a><em>4</em><a href="?page=5">5</a>', "?page=5"),
+    ],
+)
+def test_numbered_pager_without_words_follows_the_current_url(here, pager, following):
+    text = pager_page(f'<div class="paging">{pager}<a href="list-7.html">7</a></div>')
+    detection = detect_listing(text, here)
+    assert detection.next_url == urljoin(here, following)
+    assert detection.next is not None and "+" in detection.next
+    rules = dataclasses.replace(detection.chosen.selectors.rules(), next=detection.next)
+    assert extract_listing(text, here, rules).next_url == detection.next_url
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [
+        # Off the listing's site: an ad, a partner, a hostile page.
+        '<div class="pages"><a rel="next" href="https://ads.example.org/list-2.html">下一页</a>'
+        "</div>",
+        '<div class="pages"><a href="https://news.example.net/latest/list-2.html">Next</a></div>',
+        # Links that go nowhere: script pagers, fragments, the last page's "next" to itself.
+        '<div class="pages"><a href="javascript:void(0)" onclick="toPage(2)">下一页</a></div>',
+        '<div class="pages"><a href="#page=2">2</a> <a href="#page=2">下一页</a></div>',
+        '<div class="pages"><a href="/latest/">下一页</a></div>',
+        # Not a pager: a carousel arrow to an article, a number in a headline list.
+        '<div class="slider"><a href="/2024/04/20/gallery.html">›</a></div>',
+        '<div class="pages"><span>1</span> <a href="/2024/05/07/photos.html">2</a></div>',
+    ],
+)
+def test_no_next_page_is_guessed(pager):
+    detection = detect_listing(pager_page(pager), URL)
+    assert (detection.next_url, detection.next) == (None, None)
+    assert detection.chosen is not None  # the list is still found
+
+
+def test_the_pager_under_the_list_wins_over_one_above_it():
+    above = '<div class="topnav"><a href="/archive/list-2.html">Next</a></div>'
+    below = '<div class="pages"><a href="/latest/list-2.html">Next</a></div>'
+    text = page(nav_html() + above + list_html() + below + footer_html())
+    detection = detect_listing(text, URL)
+    assert detection.next_url == urljoin(URL, "/latest/list-2.html")
+    assert detection.next == 'div.pages a:-soup-contains-own("Next")'
+
+
 # --------------------------------------------------------------------------- real pages
 
 
@@ -281,24 +423,67 @@ def _page_url(entry: dict[str, object], text: str) -> str:
     return f"https://{hosts.most_common(1)[0][0]}/" if hosts else "https://localhost/"
 
 
-def test_corpus_listings_item_counts():
+# What each corpus listing really lists, read by hand from the page: a selector for its headline
+# links, what an article URL of that site looks like, and the next page its pager links to
+# (None where the pager is script or "#page=2"). The manifest's counts are what
+# GerapyAutoExtractor returns on these pages (its own tests assert its output; version 0.2.1
+# gives exactly 7 and 56), not the pages' lists: on 0006 its 7 links are the "今日推荐" box
+# beside the 140-item news list of 国际新闻, on 0008 the 56 column-article cards among the 100
+# search results (answers and questions are results of the same list).
+NETEASE = (  # news, channel (game/) and dy.163.com articles, photo galleries, videos
+    r"163\.com/(?:(?:\w+/)?\d{2}/\d{4}/\d{2}/\w+|(?:v2/)?article/(?:detail/)?\w+"
+    r"|photo(?:view|new)/\w+/\d+|(?:paike|video)/\w+/\w+)\.html$"
+)
+ZHIHU = r"zhihu\.com/(?:question/\d+(?:/answer/\d+)?|p/\d+)$"
+CORPUS_TRUTH = {
+    "0001.html": ("ul.glist li > a[title]", r"/contents/[\d/]+-\w{32}\.html$", "index2.html"),
+    "0002.html": ("div.infor-con h2 a", r"/Upload/File/\d{6}/\d+_\d+\.pdf$", "information_3.html"),
+    "0003.html": ("div.list-all > a", r"/upload/user/\d+/[\d-]+/\d+\.pdf$", None),
+    "0004.html": ("div#expertList1 li > a", r"/main/a/\d{8}/\d+\.shtml$", None),
+    "0005.html": ("div.tabContents td > a", NETEASE, None),
+    "0006.html": ("ul.newsdata_list div.data_row h3 > a", NETEASE, None),
+    "0007.html": ("ul.list_txt li > a:not(.cBlue)", NETEASE, None),
+    "0008.html": ("div.SearchResult-Card div.ContentItem h2 a", ZHIHU, None),
+}
+
+
+def test_corpus_listings_against_their_real_lists():
+    """Per page: the manifest's count, the real list's, what detection found, the share of
+    article links among them, precision, recall and F1 against the real list, the next page."""
     folder = CORPUS / "listings"
     if not (folder / "manifest.jsonl").exists():
         pytest.skip(f"no corpus at {folder}")
-    rows, close = [], 0
+    rows, failures, near_manifest = [], [], 0
     for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
-        text = decode_html((folder / entry["file"]).read_bytes())[0]
+        name = entry["file"]
+        text = decode_html((folder / name).read_bytes())[0]
         url = _page_url(entry, text)
         detection = detect_listing(text, url)
-        expected = entry["expected_items"]
-        found = len(detection.chosen.entries) if detection.chosen else 0
-        ok = abs(found - expected) <= 0.3 * expected
-        close += ok
-        item = detection.chosen.selectors.item if detection.chosen else detection.problem
-        mark = "ok" if ok else "--"
-        rows.append(f"{entry['file']} {entry['key']:<28} {expected:>8} {found:>5} {mark} {item}")
         assert_round_trip(detection, text, url)
-    print(f"\n{'page':<9} {'key':<28} expected found    chosen item selector")
+        selector, article, next_page = CORPUS_TRUTH[name]
+        soup = BeautifulSoup(text, "lxml")
+        truth = [urljoin(url, str(a["href"])) for a in soup.select(selector)]
+        found = [e.url for e in detection.chosen.entries] if detection.chosen else []
+        hits = len(set(found) & set(truth))
+        precision = hits / len(set(found)) if found else 0.0
+        recall = hits / len(set(truth))
+        f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+        articles = sum(re.search(article, u) is not None for u in found) / max(1, len(found))
+        expected = entry["expected_items"]
+        near_manifest += abs(len(found) - expected) <= 0.3 * expected
+        wanted_next = urljoin(url, next_page) if next_page else None
+        rows.append(
+            f"{name:<9} {expected:>8} {len(truth):>5} {len(found):>5} {articles:>8.0%} "
+            f"{precision:>5.2f} {recall:>5.2f} {f1:>5.2f}  {detection.next or '-'}"
+        )
+        if abs(len(found) - len(truth)) > 0.3 * len(truth) or f1 < 0.85 or articles < 0.9:
+            failures.append(f"{name}: {detection.chosen or detection.problem}")
+        if detection.next_url != wanted_next:
+            failures.append(f"{name}: next page {detection.next_url}, not {wanted_next}")
+    print(f"\n{'page':<9} manifest  real found articles    P     R    F1  next selector")
     print("\n".join(rows))
-    assert close >= 6, rows
+    print(f"within ±30% of the manifest's count: {near_manifest} of {len(rows)}")
+    assert not failures, failures
+    # The two others are the pages where the manifest counts another block (see CORPUS_TRUTH).
+    assert near_manifest >= 6, rows

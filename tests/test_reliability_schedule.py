@@ -452,8 +452,11 @@ def check_soak(run: dict, *, rss_growth: float) -> None:
     early_rss = max(s[0] for s in early)
     late_rss = max(s[0] for s in late)
     assert late_rss <= early_rss * (1 + rss_growth) + 8 * 1024, (early_rss, late_rss)
-    # Descriptors: polls open and close a few; nothing accumulates.
-    assert max(s[1] for s in late) <= max(s[1] for s in early) + 4, samples
+    # Descriptors: polls in flight hold a few at any moment (sockets, the store), so single
+    # samples jump; a leak would climb with every one of the hundreds of polls instead.
+    fds_early, fds_late = sorted(s[1] for s in early), sorted(s[1] for s in late)
+    assert fds_late[len(fds_late) // 2] <= fds_early[len(fds_early) // 2] + 4, samples
+    assert fds_late[-1] <= fds_early[-1] + 12, samples
     # The WAL stays bounded (SQLite's auto-checkpoint at 1000 pages, about 4 MiB) because
     # checkpoints happen: the database file itself was written during the run.
     assert max(s[2] for s in samples) < 16 * 1024 * 1024

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+import pytest
 from helpers import destoon_source, feeds, read_feeds, snapshot, write_config
 
 
@@ -293,6 +294,21 @@ def test_a_source_with_only_id_and_url_gives_a_correct_feed(portal, tmp_path):
         assert item.get("authors") == authors, item["title"]
 
 
+@pytest.mark.parametrize("redesign", [False, True])
+def test_a_zero_config_source_follows_the_detected_pager(portal, tmp_path, redesign):
+    portal.redesign = redesign
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[[source]]\nid = "bare"\nurl = "{portal.url("news/")}"\nmax_pages = 3\n'
+        'timezone = "Asia/Shanghai"\nfull_text = false\n',
+        encoding="utf-8",
+    )
+    run = feeds("update", config=config)
+    assert run.code == 0 and f"{len(portal.articles)} listed" in run.out, run.out
+    items = read_feeds(tmp_path / "public", "bare")["json"]["items"]
+    assert {i["url"] for i in items} == {portal.url(f"news/{a.id}.html") for a in portal.articles}
+
+
 def test_discover_finds_the_article_list_and_prints_a_source_block(portal, tmp_path):
     import json
     import tomllib
@@ -308,6 +324,8 @@ def test_discover_finds_the_article_list_and_prints_a_source_block(portal, tmp_p
     assert any("点击排行" in " ".join(c["reasons"]) for c in report["candidates"])
     source = parse_config(tomllib.loads(report["config"])).sources[0]
     assert source.listing.item == "div.catlist li"
+    assert source.listing.next == "div.pages a.next"
+    assert report["next_url"] == portal.url("news/list-2.html")
     text = feeds("discover", portal.url("news/")).out
     assert "article list: 10 items" in text and "[[source]]" in text
 
