@@ -12,6 +12,7 @@ import pytest
 from feeds.config import ArticleRules, ListingRules
 from feeds.encoding import decode_html
 from feeds.extract.article import extract_article
+from feeds.extract.html import parse, text_of
 from feeds.extract.listing import extract_listing
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
@@ -159,3 +160,11 @@ def test_more_date_and_author_fallbacks():
     assert article(unlabelled).metadata_date.value.isoformat() == "2005-09-15T11:46:00+08:00"
     byline = '<h1>T</h1><p class="byline">By <a rel="author" href="/a">Ann Lee</a></p>'
     assert article(byline).author == "Ann Lee"
+
+
+def test_text_of_joins_inline_markup_and_spaces_blocks():
+    soup = parse(
+        "<div><a>简历<em>智能</em>解析？</a><p>第一段</p>第二段<br>第三段<!-- x -->"
+        "<script>var a = 1;</script><b>Big</b>ger <i>ideas</i></div>"
+    )
+    assert text_of(soup.div) == "简历智能解析？ 第一段 第二段 第三段 Bigger ideas"

@@ -16,10 +16,11 @@ article links. Detection, precision first:
    :func:`feeds.extract.listing.extract_listing` and keep a candidate only when that reproduces
    the group exactly: what is detected is what a poll with those selectors will read.
 4. Choose the best candidate only when it is convincing; otherwise say why and ask for selectors.
-5. Find the link to the next listing page, on the listing's site only: ``rel=next``, then a pager
-   link named "下一页"/"Next"/"Older", then a pager arrow ("›", "»"), then the numbered link whose
-   URL follows the current one (``news/`` -> ``news/list-2.html``, ``list-2`` -> ``list-3``);
-   with a selector that reads it back, for ``[source.listing] next``.
+5. Find the link to the next listing page, on the listing's site only, and a selector that
+   reads it back, for ``[source.listing] next`` (:mod:`feeds.extract.pagination`).
+
+The words, classes and simple selectors of elements, and a URL's site, are read by
+:mod:`feeds.extract.names`, which both share.
 
 Everything is a pure function of the page text and URL, so two polls of the same page give the
 same result; ties are broken by position in the page.
@@ -45,6 +46,17 @@ from feeds.config import ListingRules
 from feeds.extract.dates import parse_date
 from feeds.extract.html import absolute, attr, base_url, parse, select_one, text_of
 from feeds.extract.listing import DEFAULT_LINK, extract_listing
+from feeds.extract.names import (
+    STATE_CLASSES,
+    ancestor_at,
+    class_names,
+    is_utility,
+    name_words,
+    nth_ancestors,
+    selector_forms,
+    site_of,
+)
+from feeds.extract.pagination import next_page
 from feeds.extract.selectors import compiled
 from feeds.models import ListingEntry
 
@@ -122,7 +134,6 @@ _AFFIXED = frozenset(
     | {"pagination", "toolbar", "topbar", "rank", "paihang", "remen", "redian", "xiangguan"}
     | {"tuijian"}
 )
-_LAYOUT_PREFIXES = frozenset({"has", "with", "without", "no", "show", "hide", "toggle", "open"})
 _REGION_TAGS = {"nav": "navigation", "header": "navigation", "footer": "footer", "aside": "sidebar"}
 _PENALTY = {
     "navigation": 0.25,
@@ -142,11 +153,6 @@ _LABEL_WORDS = {
     "footer": ("友情链接", "合作伙伴", "links"),
     "tags": ("标签", "tags"),
 }
-# Classes that say how an element looks right now or where it sits, not what it is.
-_STATE_CLASSES = frozenset(
-    {"active", "current", "cur", "on", "selected", "sel", "hover", "first", "last", "odd"}
-    | {"even", "hot", "new", "top", "show", "hide", "hidden", "open", "visible", "disblock"}
-)
 _BAD_PATH = re.compile(
     r"/(?:tags?|category|categories|topics?|login|logon|signin|signup|register|about|contact"
     r"|search|help|privacy|terms|member|user|author|feed|rss|sitemap)(?:[/._?-]|$)",
@@ -158,15 +164,9 @@ _FILE = re.compile(r"\.(?:s?html?|php|aspx?|jsp|pdf|docx?)$", re.IGNORECASE)
 _ID_QUERY = re.compile(r"(?:^|&)(?:\w*id|p|aid|article)=\d+", re.IGNORECASE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPLIT = re.compile(r"[^a-z0-9]+")
-# Generated ids and class names: digit runs, CSS-in-JS hashes (css-1dbjc4n, sc-bdVaJa).
-_UNSTABLE = re.compile(r"\d{3,}|^(?:css|sc|jsx|emotion)-|^[a-z]{1,2}\d")
-_UTILITY = frozenset({"clearfix", "clear", "cf", "fix", "fl", "fr", "f_l", "f_r", "left", "right"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _ITEM_TYPES = re.compile(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
-_SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "co", "or", "ne", "go"})
 
 
 # --------------------------------------------------------------------------- public API
@@ -200,7 +200,7 @@ def detect_listing(text: str, page_url: str) -> Detection:
         problem = _unconvincing(candidates[0] if candidates else None)
     runner_ups = [c for c in candidates if chosen is None or c.selectors != chosen.selectors]
     listed = frozenset(e.url for e in chosen.entries) if chosen else frozenset()
-    next_url, next_selector = _next_page(page, list_start, listed)
+    next_url, next_selector = next_page(page, list_start, listed)
     return Detection(
         chosen=chosen,
         candidates=tuple(runner_ups[:_KEPT]),
@@ -235,7 +235,7 @@ class _Page:
             soup=soup,
             url=page_url,
             base=base,
-            site=_site(page_url),
+            site=site_of(page_url),
             order={id(el): i for i, el in enumerate(soup.find_all(True))},
             feeds=_advertised_feeds(soup, base),
             ld_urls=frozenset(_item_list_urls(soup, base)),
@@ -282,16 +282,6 @@ class _Page:
                 units = 0.0  # "#comments", "#top": a place on this page, never an article
             self.links[key] = (url, title, units)
         return self.links[key]
-
-
-def _site(url: str) -> str:
-    """The registrable domain, roughly: 'news.163.com' -> '163.com', 'a.b.com.cn' -> 'b.com.cn'."""
-    host = (urlsplit(url).hostname or "").lower()
-    labels = host.split(".")
-    if len(labels) <= 2 or host.replace(".", "").isdigit():
-        return host
-    keep = 3 if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
 
 
 def _advertised_feeds(soup: BeautifulSoup, base: str) -> tuple[str, ...]:
@@ -349,32 +339,11 @@ def _units(text: str) -> float:
     return cjk / 2 + sum(not w.isdigit() for w in _WORD.findall(_CJK.sub(" ", text)))
 
 
-def _words(el: Tag) -> list[str]:
-    """The words of an element's id and classes: 'SearchSideBar side_body' -> search side bar…
-
-    Names that describe the layout around a region rather than the region itself
-    (``has-sidebar``, ``no-nav``, ``with-menu``) are left out.
-    """
-    words = []
-    for name in [attr(el, "id") or "", *_classes(el)]:
-        parts = [w for w in _SPLIT.split(_CAMEL.sub("-", name).lower()) if w]
-        if parts and parts[0] not in _LAYOUT_PREFIXES:
-            words.extend(parts)
-    return words
-
-
-def _classes(el: Tag) -> list[str]:
-    value = el.get("class")
-    if isinstance(value, str):
-        return value.split()
-    return [str(c) for c in value or []]
-
-
 def _region_of(el: Tag) -> str | None:
     """The kind of chrome an element's tag, id or classes name, if any."""
     if el.name in _REGION_TAGS:
         return _REGION_TAGS[el.name]
-    for word in _words(el):
+    for word in name_words(el):
         for kind, names in _REGION_WORDS.items():
             for name in names:
                 if word == name or (
@@ -382,7 +351,7 @@ def _region_of(el: Tag) -> str | None:
                 ):
                     return kind
     # Ids and classes in Chinese (id="点击排行") name their block like a heading does.
-    raw = " ".join([attr(el, "id") or "", *_classes(el)])
+    raw = " ".join([attr(el, "id") or "", *class_names(el)])
     return _label_kind(raw) if not raw.isascii() else None
 
 
@@ -448,7 +417,7 @@ def _signature(el: Tag) -> tuple[str, str]:
     Only the first class: items often carry extras (``news_first``, ``item featured``) that
     must not split them from their list; the trailing number of ``rank3`` is dropped too.
     """
-    classes = [c for c in _classes(el) if c not in _STATE_CLASSES]
+    classes = [c for c in class_names(el) if c not in STATE_CLASSES]
     return el.name or "", classes[0].rstrip("0123456789-_") if classes else ""
 
 
@@ -525,7 +494,7 @@ def _main_link(
     def key(pair: tuple[Tag, tuple[str | None, str, float]]) -> tuple[bool, bool, bool, float]:
         a, (url, _, units) = pair
         heading = any(p.name in _HEADINGS for p in a.parents)
-        return units >= _HEADLINE_UNITS, heading, _site(url or "") == page.site, units
+        return units >= _HEADLINE_UNITS, heading, site_of(url or "") == page.site, units
 
     return max(usable, key=key)  # max() keeps the first of equals
 
@@ -576,7 +545,7 @@ def _score(group: _Group, page: _Page) -> _Group:
         "headline": sum(item.units >= _HEADLINE_UNITS for item in items) / n,
         "article": sum(_article_like(url) for url in urls) / n,
         "dated": sum(item.dated for item in items) / n,
-        "same-site": sum(_site(url) == page.site for url in urls) / n,
+        "same-site": sum(site_of(url) == page.site for url in urls) / n,
         "distinct": len(set(urls)) / n,
     }
     quality = (
@@ -664,7 +633,7 @@ def _chrome_penalty(group: _Group, page: _Page, median: float, reasons: list[str
 
 def _describe(el: Tag) -> str:
     ident = attr(el, "id")
-    return f"{el.name}#{ident}" if ident else ".".join([el.name or "", *_classes(el)])
+    return f"{el.name}#{ident}" if ident else ".".join([el.name or "", *class_names(el)])
 
 
 def _repeats_menu(group: _Group, page: _Page) -> bool:
@@ -790,11 +759,12 @@ def _excluding(selector: str, items: list[_Item], extra: list[Tag]) -> str | Non
     element that every item holds and they lack (``div.card:has(div.ContentItem)``)."""
     options = [
         f"{selector}:not(.{soupsieve.escape(c)})"
-        for c in _classes(extra[0])
-        if all(c in _classes(el) for el in extra) and not any(c in _classes(i.node) for i in items)
+        for c in class_names(extra[0])
+        if all(c in class_names(el) for el in extra)
+        and not any(c in class_names(i.node) for i in items)
     ]
     markers = dict.fromkeys(
-        form for el in items[0].node.find_all(True, limit=40) for form in _forms([el])[:-1]
+        form for el in items[0].node.find_all(True, limit=40) for form in selector_forms([el])[:-1]
     )
     options.extend(f"{selector}:has({marker})" for marker in markers)
     for option in options:
@@ -807,17 +777,17 @@ def _excluding(selector: str, items: list[_Item], extra: list[Tag]) -> str | Non
 def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
     """Item selectors, most readable and stable first: the item's own class, one named
     ancestor (div.catlist li), layout classes, bare tag paths, then two ancestors."""
-    *specific, tag = _forms(nodes)
-    named = [c for c in specific if not _is_utility(c)]
+    *specific, tag = selector_forms(nodes)
+    named = [c for c in specific if not is_utility(c)]
     own = [tag, *named]
-    ancestors = [_forms(_nth_ancestors(nodes, depth)) for depth in range(1, 7)]
+    ancestors = [selector_forms(nth_ancestors(nodes, depth)) for depth in range(1, 7)]
     yield from named
     for forms in ancestors:
-        for qualifier in (f for f in forms[:-1] if not _is_utility(f)):  # no bare tags yet
+        for qualifier in (f for f in forms[:-1] if not is_utility(f)):  # no bare tags yet
             for mine in own:
                 yield f"{qualifier} {mine}"
                 yield f"{qualifier} > {mine}"
-    yield from (c for c in specific if _is_utility(c))
+    yield from (c for c in specific if is_utility(c))
     for forms in ancestors:
         for qualifier in forms:
             yield f"{qualifier} {tag}"
@@ -830,49 +800,6 @@ def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
                     yield f"{outer} {inner} > {tag}"
 
 
-def _is_utility(form: str) -> bool:
-    """tag.clearfix, tag.fl: layout helpers, shared by unrelated elements."""
-    return "." in form and form.rsplit(".", 1)[1] in _UTILITY
-
-
-def _ancestor(el: Tag, depth: int) -> Tag | None:
-    for _ in range(depth):
-        parent = el.parent
-        if not isinstance(parent, Tag):
-            return None
-        el = parent
-    return el
-
-
-def _nth_ancestors(nodes: Sequence[Tag], depth: int) -> list[Tag]:
-    """The ancestor at ``depth`` of each node; [] when one has none below <html>."""
-    found = [_ancestor(node, depth) for node in nodes]
-    if any(el is None or el.name in ("html", "[document]") for el in found):
-        return []
-    return [el for el in found if el is not None]
-
-
-def _forms(els: Sequence[Tag]) -> list[str]:
-    """Simple selectors true of every element given: tag#id, tag.class…, then the bare tag.
-
-    Ids and classes that look generated (long digit runs, hashes) or describe state or layout
-    are left out or tried last: the next redesign, or the next page, changes them.
-    """
-    if not els or len({el.name for el in els}) != 1:
-        return []
-    tag = els[0].name or ""
-    forms: list[str] = []
-    ids = {attr(el, "id") for el in els}
-    ident = ids.pop() if len(ids) == 1 else None
-    if ident and not _UNSTABLE.search(ident) and len({id(el) for el in els}) == 1:
-        forms.append(f"{tag}#{soupsieve.escape(ident)}")
-    common = [c for c in _classes(els[0]) if all(c in _classes(el) for el in els[1:])]
-    stable = [c for c in common if c not in _STATE_CLASSES and not _UNSTABLE.search(c)]
-    stable.sort(key=lambda c: (c in _UTILITY, any(ch.isdigit() for ch in c)))
-    forms.extend(f"{tag}.{soupsieve.escape(c)}" for c in stable[:3])
-    return [*forms, tag]
-
-
 def _relative_selector(scopes: Sequence[Tag], targets: Sequence[Tag]) -> str | None:
     """A selector that, from each scope, finds its target first (as select_one does)."""
     return next((s for s in _relative_options(scopes, targets) if _finds(scopes, targets, s)), None)
@@ -883,7 +810,7 @@ def _finds(scopes: Sequence[Tag], targets: Sequence[Tag], selector: str) -> bool
 
 
 def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator[str]:
-    *specific, tag = _forms(targets)
+    *specific, tag = selector_forms(targets)
     own = [tag, *specific]
     yield from specific
     yield tag
@@ -896,7 +823,7 @@ def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator
     # Last resorts: what the earlier siblings have and the target lacks, then position.
     before = [_earlier_classes(t) for t in targets]
     for cls in sorted(set.intersection(*before)) if before else []:
-        if not any(cls in _classes(t) for t in targets):
+        if not any(cls in class_names(t) for t in targets):
             yield f"{tag}:not(.{soupsieve.escape(cls)})"
     if all(attr(t, "title") for t in targets):
         yield f"{tag}[title]"
@@ -907,11 +834,11 @@ def _inner_ancestors(scopes: Sequence[Tag], targets: Sequence[Tag], depth: int) 
     """Forms of the targets' ancestors at ``depth``, when those are still inside the scopes."""
     found = []
     for scope, target in zip(scopes, targets, strict=True):
-        el = _ancestor(target, depth)
+        el = ancestor_at(target, depth)
         if el is None or el is scope or not _inside(el, scope):
             return []
         found.append(el)
-    return _forms(found)
+    return selector_forms(found)
 
 
 def _earlier_classes(target: Tag) -> set[str]:
@@ -919,159 +846,4 @@ def _earlier_classes(target: Tag) -> set[str]:
     earlier = [s for s in target.find_previous_siblings(target.name) if isinstance(s, Tag)]
     if not earlier:
         return set()
-    return set.intersection(*(set(_classes(s)) for s in earlier))
-
-
-# --------------------------------------------------------------------------- pagination
-
-# Link texts that name the next page of a list, lowercased, with arrows and brackets stripped
-# ("下一页 >", "Next »" and "Older posts" all count).
-_NEXT_WORDS = frozenset(
-    {"下一页", "下页", "下一頁", "下頁", "后页", "後頁", "后一页", "次へ", "次のページ", "다음"}
-    | {"next", "next page", "nextpage", "older", "older posts", "older entries", "older articles"}
-    | {"suivant", "page suivante", "weiter", "nächste", "nächste seite", "siguiente", "volgende"}
-    | {"следующая", "próxima", "successiva"}
-)
-_DECORATION = re.compile(r"[\s\u00a0<>«»‹›→〈〉《》\[\]【】()（）.…·|:：]+")
-# An arrow alone, in a pager. "»" and ">>" name the last page in some pagers, so they rank after
-# the single arrows.
-_NEXT_ARROWS = ("›", "→", ">", "〉", "＞")
-_FAR_ARROWS = ("»", ">>", "》")
-_PAGE_NUMBER = re.compile(r"\d{1,4}")
-# Class words of pagers: page, pages, pager, pagination, paging, pagenavi, pagelist…
-_PAGER_WORD = re.compile(r"^pag(?:e|es|er|ing|ination|enav|enavi|elist|ebar)?\d*$")
-_NEXT_CLASS = frozenset({"next", "nextpage", "pagenext", "nextlink", "nextpostslink"})
-# The part of a page-one URL that names page two: list-2.html, index_1.html, page/2/, ?page=2.
-_PAGE_TWO_TAIL = re.compile(r"[^\d/]{0,12}/?([12])[^\d]{0,8}")
-_PAGER_LINKS = 40  # an ancestor holding more links than this is the page, not its pager
-# Evidence that a link leads to the next page, strongest first.
-_REL_NEXT, _NEXT_WORD, _NEXT_CLASSED, _ARROW, _FAR_ARROW, _NUMBERED = range(6)
-
-
-def _next_page(
-    page: _Page, list_start: int, listed: frozenset[str]
-) -> tuple[str | None, str | None]:
-    """The URL of the next listing page and a selector that reads it back, or (None, None).
-
-    Only links on the listing's own site count: a "next" that leaves the site is an ad or a
-    partner, and a poll must never be walked off the source. Among equally strong links the
-    first after the start of the article list wins: pagers sit under their list.
-    """
-    here = urldefrag(page.url).url
-    best: tuple[tuple[int, bool, int], Tag, str] | None = None
-    for el in page.soup.find_all(["a", "link"], href=True):
-        url = absolute(attr(el, "href"), page.base)
-        if url is None or urldefrag(url).url == here or url in listed:
-            continue  # "#page=2" and a last page's "next" to itself go nowhere
-        if _site(url) != page.site:
-            continue
-        rank = _next_rank(el, url, page)
-        if rank is not None:
-            position = page.order[id(el)]
-            key = (rank, position < list_start, position)
-            if best is None or key < best[0]:
-                best = (key, el, url)
-    if best is None:
-        return None, None
-    (rank, _, _), el, url = best
-    return url, _next_selector(el, url, rank, page)
-
-
-def _next_rank(el: Tag, url: str, page: _Page) -> int | None:
-    """How strongly a link says it leads to the next page; None when it doesn't."""
-    if "next" in (attr(el, "rel") or "").lower().split():
-        return _REL_NEXT
-    if el.name != "a":
-        return None
-    shown = text_of(el) or ""
-    named = (shown, attr(el, "title") or "", attr(el, "aria-label") or "")
-    if any(_DECORATION.sub(" ", text).strip().lower() in _NEXT_WORDS for text in named if text):
-        return _NEXT_WORD
-    # Weaker evidence only counts inside a pager: a carousel's "›" or a "next" button of a
-    # slideshow must not send the poll to an article.
-    shown = "".join(shown.split())
-    classed = any(word in _NEXT_CLASS for word in _words(el))
-    numbered = _PAGE_NUMBER.fullmatch(shown) is not None
-    if not (classed or shown in _NEXT_ARROWS or shown in _FAR_ARROWS or numbered):
-        return None
-    if not _in_pager(el, page):
-        return None
-    if classed:
-        return _NEXT_CLASSED
-    if shown in _NEXT_ARROWS:
-        return _ARROW
-    if shown in _FAR_ARROWS:
-        return _FAR_ARROW
-    return _NUMBERED if shown in _next_labels(page.url, url) else None
-
-
-def _in_pager(el: Tag, page: _Page) -> bool:
-    """Is the link in a pager: a small block named page/pager/pagination or holding numbers?"""
-    scope = el
-    for _ in range(3):
-        parent = scope.parent
-        if not isinstance(parent, Tag) or page.link_count(parent) > _PAGER_LINKS:
-            return False
-        scope = parent
-        if any(_PAGER_WORD.match(word) for word in _words(scope)):
-            return True
-        numbers = (s for s in scope.find_all(string=True) if _PAGE_NUMBER.fullmatch(s.strip()))
-        if next(numbers, None) is not None and next(numbers, None) is not None:
-            return True
-    return False
-
-
-def _next_labels(current: str, url: str) -> frozenset[str]:
-    """The page numbers a link to ``url`` may show when ``url`` follows ``current`` in a
-    numbered sequence ({} when it doesn't): list-2.html -> list-3.html shows 3; on page one,
-    news/ -> news/list-2.html, index.html -> index_1.html (page one unnumbered) show 2."""
-    here, there = urlsplit(current), urlsplit(url)
-    if here.hostname != there.hostname:
-        return frozenset()
-    mine = here.path + (f"?{here.query}" if here.query else "")
-    theirs = there.path + (f"?{there.query}" if there.query else "")
-    old, new = re.split(r"(\d+)", mine), re.split(r"(\d+)", theirs)
-    if len(old) == len(new) and old[::2] == new[::2]:
-        changed = [(int(a), int(b)) for a, b in zip(old[1::2], new[1::2], strict=True) if a != b]
-        if len(changed) == 1 and changed[0][1] == changed[0][0] + 1:
-            number = changed[0][1]
-            return frozenset({str(number), str(number + 1)})
-        return frozenset()
-    stems = {mine}
-    if not here.query:  # news/index.html is page one of news/ and of news/index
-        stems |= {here.path.rsplit("/", 1)[0] + "/", re.sub(r"\.\w+$", "", here.path)}
-    for stem in stems:
-        if theirs.startswith(stem) and _PAGE_TWO_TAIL.fullmatch(theirs[len(stem) :]):
-            return frozenset({"2"})
-    return frozenset()
-
-
-def _next_selector(el: Tag, url: str, rank: int, page: _Page) -> str | None:
-    """A selector whose first match on the page is a link to ``url`` (as extract_listing reads
-    ``listing.next``): the pager's class and the link's, its rel, its words, or its place
-    after the current page's number; None when none reads it back."""
-    tag = el.name or "a"
-    own = [form for form in _forms([el])[:-1] if not _is_utility(form)]
-    if rank == _REL_NEXT:
-        own.append(f"{tag}[rel~=next]")
-    words = " ".join(s.strip() for s in el.find_all(string=True, recursive=False) if s.strip())
-    if rank == _NEXT_WORD and words and not any(c in words for c in '"\\\n'):
-        own.append(f'{tag}:-soup-contains-own("{words}")')
-    previous = el.find_previous_sibling(True)
-    if rank == _NUMBERED and isinstance(previous, Tag):
-        own.extend(f"{form} + {tag}" for form in _forms([previous]))
-    qualifiers = [
-        form
-        for depth in (1, 2, 3)
-        for form in _forms(_nth_ancestors([el], depth))[:-1]
-        if not _is_utility(form)
-    ]
-    options = [f"{q} {o}" for q in qualifiers for o in (*own, tag)] + own
-    for option in options:
-        try:
-            found = select_one(page.soup, option)
-        except (soupsieve.SelectorSyntaxError, ValueError):
-            continue
-        if found is not None and absolute(attr(found, "href"), page.base) == url:
-            return option
-    return None
+    return set.intersection(*(set(class_names(s)) for s in earlier))

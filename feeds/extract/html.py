@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
+from bs4.element import CData, NavigableString
 
 from feeds.clean import absolute_srcset, absolute_url, plain_text, repair_surrogates
 from feeds.extract.selectors import compiled
@@ -84,11 +84,32 @@ def select_one(scope: Tag, selector: str) -> Tag | None:
     return result if isinstance(result, Tag) else None
 
 
+# Elements that run inside a line: their text joins its neighbours' without a space, so
+# "简历<em>智能</em>解析" stays one word (get_text(" ") would make it "简历 智能 解析").
+_INLINE = frozenset(
+    "a abbr b bdi bdo big cite code data dfn em font i ins del kbd label mark nobr q s samp "  # noqa: SIM905
+    "small span strike strong sub sup time tt u var wbr".split()
+)
+
+
 def text_of(node: Tag | None) -> str | None:
     """Visible text of a node as one line, with <br> and blocks as spaces."""
     if node is None:
         return None
-    return plain_text(node.get_text(" "))
+    parts: list[str] = []
+    _visible_text(node, parts)
+    return plain_text("".join(parts))
+
+
+def _visible_text(node: Tag, parts: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, Tag):
+            gap = " " if child.name not in _INLINE else ""
+            parts.append(gap)
+            _visible_text(child, parts)
+            parts.append(gap)
+        elif type(child) in (NavigableString, CData):  # not comments, scripts or styles
+            parts.append(str(child))
 
 
 def attr(node: Tag, name: str) -> str | None:
