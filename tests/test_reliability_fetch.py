@@ -143,31 +143,6 @@ def test_L3_thirty_sources_on_one_host_keep_to_the_host_limit(portal, tmp_path):
     assert time.monotonic() - started >= 30 * 0.02
 
 
-def test_L3_host_limits_hold_across_threads():
-    limits = HostLimits(2, 0.01)
-    in_flight = peak = 0
-    import threading
-
-    lock = threading.Lock()
-
-    def work() -> None:
-        nonlocal in_flight, peak
-        with limits.slot("http://a.example/x"):
-            with lock:
-                in_flight += 1
-                peak = max(peak, in_flight)
-            time.sleep(0.02)
-            with lock:
-                in_flight -= 1
-
-    threads = [threading.Thread(target=work) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert peak <= 2
-
-
 @pytest.mark.parametrize(
     ("value", "seconds"),
     [
