@@ -468,16 +468,22 @@ def test_F9_a_410_listing_stops_polling_and_alerts(portal, tmp_path):
     config = write_config(tmp_path, destoon_source(portal.url("news/")))
     run = feeds("update", config=config)
     assert run.code == 1 and "410" in run.out and "polling paused for 7 days" in run.out
+
+
+def test_F9_a_410_listing_pauses_the_source_in_the_service(portal, tmp_path):
+    portal.set_status("news/", 410)
+    config = write_config(tmp_path, destoon_source(portal.url("news/")))
+
+    def paused() -> dict | None:
+        view = get_json(running.base + "status.json")["sources"][0]
+        if not view["next_poll"] or not view["degraded"]:
+            return None
+        ahead = datetime.fromisoformat(view["next_poll"]) - datetime.now(UTC)
+        return view if ahead > timedelta(days=6) else None
+
     with service(config) as running:
-        view = wait_for(
-            lambda: next(
-                (s for s in get_json(running.base + "status.json")["sources"] if s["last_error"]),
-                None,
-            )
-        )
-        assert "410 Gone" in view["degraded"]
-        next_poll = datetime.fromisoformat(view["next_poll"])
-        assert next_poll - datetime.now(UTC) > timedelta(days=6)
+        view = wait_for(paused, timeout=120)
+    assert "410 Gone" in view["degraded"] and view["state"] in ("failing", "degraded")
 
 
 def test_F10_a_redirect_loop_stops_at_the_cap(portal):
