@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
-from helpers import destoon_source, feeds, write_config
+from helpers import destoon_source, feeds, free_port, write_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -65,12 +64,6 @@ def test_the_image_config_is_valid_and_keeps_its_state_under_data():
         assert settings[key].startswith("/data/"), f"settings.{key} is not under /data"
     run = feeds("config", config=IMAGE_CONFIG)
     assert run.code == 0, run.err
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def check(

@@ -9,7 +9,6 @@ import asyncio
 import os
 import resource
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +19,8 @@ from pathlib import Path
 import httpx
 import lxml.html
 import pytest
-import uvicorn
-from helpers import free_port
 from starlette.applications import Starlette
-from test_server import ITEMS, SECRET, FakeState, publish_alpha, view
+from test_server import ITEMS, SECRET, FakeState, publish_alpha, serve, view
 
 from feeds.server import create_app
 
@@ -55,34 +52,6 @@ def hostile_state(tmp_path: Path) -> FakeState:
     (output / "alpha.atom.gz").symlink_to("/etc/passwd")
     (output / "root").symlink_to("/")
     return FakeState(output, [view("alpha"), view("gamma")])
-
-
-@contextmanager
-def serve(app: Starlette) -> Iterator[int]:
-    """``app`` on 127.0.0.1 as ``feeds run`` serves it (uvicorn, no server header); its port."""
-    port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        lifespan="off",
-        backlog=2048,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @dataclass

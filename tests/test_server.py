@@ -12,12 +12,12 @@ import hashlib
 import json
 import logging
 import re
-import socket
 import threading
 import time
 import urllib.request
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import formatdate
 from pathlib import Path
@@ -28,6 +28,7 @@ import feedparser
 import lxml.html
 import pytest
 import uvicorn
+from helpers import free_port
 from lxml import etree
 from starlette.applications import Starlette
 from starlette.exceptions import StarletteDeprecationWarning
@@ -604,16 +605,20 @@ def test_an_exception_is_a_static_500_and_logged(
 # --- a real server --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def test_a_reader_gets_the_feed_then_304_from_a_real_server(app: Starlette) -> None:
+@contextmanager
+def serve(app: Starlette) -> Iterator[int]:
+    """``app`` on 127.0.0.1 as ``feeds run`` serves it (uvicorn, no server header); its port."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        lifespan="off",
+        backlog=2048,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -622,6 +627,15 @@ def test_a_reader_gets_the_feed_then_304_from_a_real_server(app: Starlette) -> N
         while not server.started:
             assert time.monotonic() < deadline, "uvicorn did not start"
             time.sleep(0.02)
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "uvicorn did not stop"
+
+
+def test_a_reader_gets_the_feed_then_304_from_a_real_server(app: Starlette) -> None:
+    with serve(app) as port:
         url = f"http://127.0.0.1:{port}/feeds/alpha.rss"
         direct = [urllib.request.ProxyHandler({})]  # never through a proxy from the environment
         first = feedparser.parse(url, handlers=direct)
@@ -630,10 +644,6 @@ def test_a_reader_gets_the_feed_then_304_from_a_real_server(app: Starlette) -> N
         assert first.headers["content-type"] == CONTENT_TYPES["rss"]
         again = feedparser.parse(url, etag=first.etag, handlers=direct)
         assert again.status == 304 and again.entries == []
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-    assert not thread.is_alive()
 
 
 def test_a_degraded_source_says_what_to_fix(state: FakeState, client: TestClient) -> None:
