@@ -31,7 +31,7 @@ import httpx
 from feeds.config import default
 from feeds.encoding import charset_from_content_type, decode_html
 from feeds.errors import FetchError
-from feeds.guard import Origin, Scope, address_problem
+from feeds.guard import Origin, Scope, address_problem, host_origin
 from feeds.models import Page
 from feeds.robots import MAX_BYTES as ROBOTS_MAX_BYTES
 from feeds.robots import RobotsAnswer, RobotsCache, agent_token
@@ -94,7 +94,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
             addresses = self._resolver(host, port)
         except OSError as e:  # fail closed: an unresolvable host is not fetched
             raise httpcore.ConnectError(f"cannot resolve {host}: {e}") from e
-        trusted = (host.lower().rstrip("."), port) in self.trusted
+        trusted = host_origin(host, port) in self.trusted
         if not self._allow_private and not trusted:
             for address in addresses:
                 problem = address_problem(address)
@@ -337,8 +337,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        page, _ = self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
-        return page
+        return self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
 
     def _follow(
         self,
@@ -350,7 +349,7 @@ class Fetcher:
         *,
         robots: bool,
         truncate: bool = False,
-    ) -> tuple[Page, int]:
+    ) -> Page:
         current = url.strip()
         moved: str | None = None
         for hop in range(self.max_redirects + 1):
@@ -360,7 +359,7 @@ class Fetcher:
             if isinstance(result, Page):
                 if moved is not None:
                     result = replace(result, moved_to=moved)
-                return result, hop
+                return result
             status, location = result
             target = urljoin(current, location.strip())
             if hop == 0 and status in _PERMANENT:
@@ -402,7 +401,7 @@ class Fetcher:
     def _robots_txt(self, url: str) -> RobotsAnswer:
         now = self._clock()
         try:
-            page, _ = self._follow(
+            page = self._follow(
                 url,
                 Scope.of([url], robots=False),
                 {},

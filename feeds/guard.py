@@ -36,6 +36,12 @@ def _suffixes() -> PublicSuffixList:
     return PublicSuffixList()  # parsing the bundled list takes ~50 ms: only when needed
 
 
+def host_origin(host: str, port: int) -> Origin:
+    """The one spelling of a host and port that origins are compared in: lower case, no
+    brackets, no trailing dot (``[::1]``, ``Example.COM.`` as URLs and sockets name them)."""
+    return host.lower().strip("[]").rstrip("."), port
+
+
 def origin(url: str) -> Origin | None:
     """``(host, port)`` of an http(s) URL; None when the URL has no usable host or port."""
     try:
@@ -43,10 +49,9 @@ def origin(url: str) -> Origin | None:
         port = parts.port
     except ValueError:  # "http://bad]test/", ports out of range
         return None
-    host = (parts.hostname or "").rstrip(".")
-    if parts.scheme not in SCHEMES or not host:
+    if parts.scheme not in SCHEMES or not (parts.hostname or "").rstrip("."):
         return None
-    return host, port or _DEFAULT_PORTS[parts.scheme]
+    return host_origin(parts.hostname or "", port or _DEFAULT_PORTS[parts.scheme])
 
 
 def scheme_problem(url: str) -> str | None:
@@ -132,7 +137,3 @@ class Scope:
         if any(host == name or host.endswith("." + name) for name in self.extra):
             return None
         return f"{host} is not one of the source's hosts (add it to the source's allow_hosts)"
-
-    def trusts(self, host: str, port: int) -> bool:
-        """Whether ``host:port`` was configured by the operator (its address is not checked)."""
-        return (host.lower().rstrip(".").strip("[]"), port) in self.origins
