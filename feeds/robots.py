@@ -31,8 +31,14 @@ class RobotsAnswer:
     error: str = ""  # why it could not be fetched (status 0), for the operator
 
     @property
+    def ok(self) -> bool:
+        """A 2xx: ``text`` holds the rules."""
+        return 200 <= self.status < 300
+
+    @property
     def usable(self) -> bool:
-        return 200 <= self.status < 300 or (400 <= self.status < 500 and self.status != 429)
+        """Rules to go by: a 2xx, or a 4xx other than 429 (no rules: all allowed)."""
+        return self.ok or (400 <= self.status < 500 and self.status != 429)
 
     @property
     def expires(self) -> datetime:
@@ -83,7 +89,7 @@ class RobotsCache:
                 answer = self._fresh(key)
                 if answer is None:
                     answer = self._refresh(key, fetch)
-        if not 200 <= answer.status < 300:
+        if not answer.ok:
             if answer.usable:
                 return None, None  # 4xx: there are no rules
             # 5xx, 429 or unreachable: RFC 9309 2.3.1.3/2.3.1.4, complete disallow for now.

@@ -291,18 +291,22 @@ class Store:
 
     def known_keys(self, source_id: str, keys: Iterable[str]) -> set[str]:
         """Which of these keys the store has seen, as an item or as an alias of one."""
-        wanted = list(dict.fromkeys(keys))
+        wanted = list(keys)  # read twice, once per table
         found: set[str] = set()
+        for table in ("items", "aliases"):
+            query = f"SELECT key FROM {table} WHERE source_id = ? AND key IN ({{marks}})"
+            found.update(row[0] for row in self._keyed_rows(query, source_id, wanted))
+        return found
+
+    def _keyed_rows(self, query: str, source_id: str, keys: Iterable[str]) -> Iterator[sqlite3.Row]:
+        """Rows of ``query`` (with ``{marks}`` where the key list goes) for these keys, in
+        chunks below SQLite's limit on bound parameters."""
+        wanted = list(dict.fromkeys(keys))
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for table in ("items", "aliases"):
-                rows = self._db.execute(
-                    f"SELECT key FROM {table} WHERE source_id = ? AND key IN ({marks})",
-                    (source_id, *chunk),
-                )
-                found.update(row[0] for row in rows)
-        return found
+            yield from self._db.execute(
+                query.format(marks=",".join("?" * len(chunk))), (source_id, *chunk)
+            )
 
     def has_items(self, source_id: str) -> bool:
         row = self._db.execute("SELECT 1 FROM items WHERE source_id = ? LIMIT 1", (source_id,))
@@ -441,14 +445,13 @@ class Store:
         for url, status, body, fetched_at in self._db.execute(
             "SELECT url, status, body, fetched_at FROM robots"
         ):
-            ok = 200 <= status < 300
-            answers[url] = RobotsAnswer(
-                status, body if ok else "", datetime.fromisoformat(fetched_at), "" if ok else body
-            )
+            when = datetime.fromisoformat(fetched_at)
+            answer = RobotsAnswer(status, body, when)
+            answers[url] = answer if answer.ok else RobotsAnswer(status, "", when, body)
         return answers
 
     def save_robots(self, url: str, answer: RobotsAnswer) -> None:
-        body = answer.text if 200 <= answer.status < 300 else answer.error
+        body = answer.text if answer.ok else answer.error
         self._db.execute(
             "INSERT OR REPLACE INTO robots (url, status, body, fetched_at) VALUES (?, ?, ?, ?)",
             (url, answer.status, body, _ts(answer.fetched_at)),
@@ -458,17 +461,9 @@ class Store:
 
     def listing_sigs(self, source_id: str, keys: Iterable[str]) -> dict[str, str]:
         """The listing signature recorded for each of ``keys`` that has one."""
-        found: dict[str, str] = {}
-        keys = list(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            rows = self._db.execute(
-                f"""SELECT key, listing_sig FROM items WHERE source_id = ?
-                    AND listing_sig IS NOT NULL AND key IN ({",".join("?" * len(chunk))})""",
-                (source_id, *chunk),
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        query = """SELECT key, listing_sig FROM items WHERE source_id = ?
+                   AND listing_sig IS NOT NULL AND key IN ({marks})"""
+        return {row[0]: row[1] for row in self._keyed_rows(query, source_id, keys)}
 
     def set_listing_sig(self, source_id: str, key: str, sig: str) -> None:
         self._db.execute(
