@@ -122,10 +122,12 @@ class _GuardedBackend(httpcore.NetworkBackend):
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, backend: _GuardedBackend) -> None:
         # trust_env off: a proxy would make the connected address the proxy's, not the site's.
-        super().__init__(trust_env=False)
+        # The TLS context (certifi's roots, ~15 ms to load) is built once and used by both pools.
+        context = httpx.create_ssl_context(trust_env=False)
+        super().__init__(verify=context, trust_env=False)
         # httpx has no parameter for httpcore's network backend, so the pool is rebuilt with it.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=context,
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,
