@@ -6,6 +6,8 @@ the sample portal.
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 from helpers import destoon_source, feeds, read_feeds, write_config
@@ -15,6 +17,25 @@ from feeds.pipeline import content_digest
 
 def feed_entries(tmp_path):
     return read_feeds(tmp_path / "public", "sample")
+
+
+def feed_ids(tmp_path) -> list[str]:
+    return [e.id for e in feed_entries(tmp_path)["atom"].entries]
+
+
+class Polled(NamedTuple):
+    config: Path
+    page: str  # the listing page as the first poll read it
+    ids: list[str]  # the feed's ids after it
+
+
+def first_poll(portal, tmp_path) -> Polled:
+    """The sample source polled once, with what a later change of the listing starts from."""
+    listing = portal.url("news/")
+    config = write_config(tmp_path, destoon_source(listing))
+    assert feeds("update", config=config).code == 0
+    page = httpx.get(listing).content.decode("utf-8", "replace")
+    return Polled(config, page, feed_ids(tmp_path))
 
 
 def article_id(link: str) -> int:
@@ -78,38 +99,26 @@ def test_F11_a_redesign_keeps_the_feed_and_says_so(portal, tmp_path):
 
 
 def test_F11_links_switching_to_https_keep_their_ids(portal, tmp_path):
-    listing = portal.url("news/")
-    config = write_config(tmp_path, destoon_source(listing))
-    assert feeds("update", config=config).code == 0
-    before = [e.id for e in feed_entries(tmp_path)["atom"].entries]
-    page = httpx.get(listing).content.decode("utf-8", "replace")
+    config, page, before = first_poll(portal, tmp_path)
     portal.route("news/", page.replace("http://127.0.0.1", "https://127.0.0.1").encode())
     run = feeds("update", config=config)
     assert run.code == 0 and "0 new" in run.out and "0 article pages" in run.out, run.out
-    assert [e.id for e in feed_entries(tmp_path)["atom"].entries] == before
+    assert feed_ids(tmp_path) == before
 
 
 def test_F11_titles_gone_from_the_listing_mark_the_source_degraded(portal, tmp_path):
-    listing = portal.url("news/")
-    config = write_config(tmp_path, destoon_source(listing))
-    assert feeds("update", config=config).code == 0
-    before = [e.id for e in feed_entries(tmp_path)["atom"].entries]
-    page = httpx.get(listing).content.decode("utf-8", "replace")
+    config, page, before = first_poll(portal, tmp_path)
     # The anchors lose their text (titles moved into an attribute the selector doesn't read).
     stripped = re.sub(r'(<li><i>[^<]*</i><a href="[^"]+")[^>]*>[^<]+(</a>)', r"\1>\2", page)
     assert stripped != page
     portal.route("news/", stripped.encode())
     run = feeds("update", config=config)
     assert run.code == 1 and "DEGRADED listing.title 'a' found no title" in run.out, run.out
-    assert [e.id for e in feed_entries(tmp_path)["atom"].entries] == before
+    assert feed_ids(tmp_path) == before
 
 
 def test_F11_a_new_path_scheme_does_not_flood_the_feed(portal, tmp_path):
-    listing = portal.url("news/")
-    config = write_config(tmp_path, destoon_source(listing))
-    assert feeds("update", config=config).code == 0
-    before = [e.id for e in feed_entries(tmp_path)["atom"].entries]
-    page = httpx.get(listing).content.decode("utf-8", "replace")
+    config, page, before = first_poll(portal, tmp_path)
     # The redesign moves articles from /news/123.html to /news/show-123/ (both served).
     moved = re.sub(r"/news/(\d+)\.html", r"/news/show-\1/", page)
     for number in set(re.findall(r"/news/(\d+)\.html", page)):
@@ -118,7 +127,7 @@ def test_F11_a_new_path_scheme_does_not_flood_the_feed(portal, tmp_path):
     portal.route("news/", moved.encode())
     run = feeds("update", config=config)
     assert run.code == 0 and "0 new" in run.out, run.out
-    assert [e.id for e in feed_entries(tmp_path)["atom"].entries] == before
+    assert feed_ids(tmp_path) == before
     again = feeds("update", config=config)  # the new URLs are aliases now: nothing fetched
     assert "0 new" in again.out and "0 article pages" in again.out
 
@@ -141,23 +150,16 @@ def split_listing(page: str, keep: int) -> str:
 
 
 def test_far_fewer_items_than_usual_heals_from_detection(portal, tmp_path):
-    listing = portal.url("news/")
-    config = write_config(tmp_path, destoon_source(listing))
-    assert feeds("update", config=config).code == 0
-    before = [e.id for e in feed_entries(tmp_path)["atom"].entries]
-    page = httpx.get(listing).content.decode("utf-8", "replace")
+    config, page, before = first_poll(portal, tmp_path)
     portal.route("news/", split_listing(page, keep=2).encode())
     run = feeds("update", config=config)
     assert run.code == 1 and "DEGRADED selectors no longer match; detected" in run.out, run.out
     assert "0 new" in run.out
-    assert [e.id for e in feed_entries(tmp_path)["atom"].entries] == before
+    assert feed_ids(tmp_path) == before
 
 
 def test_far_fewer_items_without_a_stand_in_says_which_selector(portal, tmp_path):
-    listing = portal.url("news/")
-    config = write_config(tmp_path, destoon_source(listing))
-    assert feeds("update", config=config).code == 0
-    page = httpx.get(listing).content.decode("utf-8", "replace")
+    config, page, _ = first_poll(portal, tmp_path)
     portal.route("news/", keep_items(page, 2)[0].encode())
     run = feeds("update", config=config)
     assert run.code == 1, run.out
