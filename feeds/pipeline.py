@@ -131,7 +131,7 @@ def update_source(
     changed = [
         by_key[key]
         for key, signature in signatures.items()
-        if stored_signatures.get(key, signature) != signature
+        if stored_signatures.get(key) not in (None, signature)
     ][:MAX_EDIT_CHECKS]
 
     # 3. Article pages of new items, a few at once (the host limits of the fetcher keep it
@@ -192,7 +192,8 @@ def update_source(
                 edited += apply_edit(store, source.id, listed.key, outcome[0], now)
             store.set_listing_sig(source.id, listed.key, signatures[listed.key])
         for key, signature in signatures.items():
-            if key not in stored_signatures:  # items stored before signatures were kept
+            if key in stored_signatures and stored_signatures[key] is None:
+                # an item stored before signatures were kept (an alias key has no row: skipped)
                 store.set_listing_sig(source.id, key, signature)
         for url, (etag, last_modified) in listing.validators.items():
             store.save_validators(url, etag, last_modified)

@@ -459,10 +459,10 @@ class Store:
 
     # -- edits ---------------------------------------------------------------------
 
-    def listing_sigs(self, source_id: str, keys: Iterable[str]) -> dict[str, str]:
-        """The listing signature recorded for each of ``keys`` that has one."""
-        query = """SELECT key, listing_sig FROM items WHERE source_id = ?
-                   AND listing_sig IS NOT NULL AND key IN ({marks})"""
+    def listing_sigs(self, source_id: str, keys: Iterable[str]) -> dict[str, str | None]:
+        """The listing signature of each of ``keys`` that is an item (None: not recorded yet);
+        alias keys are not in the result."""
+        query = "SELECT key, listing_sig FROM items WHERE source_id = ? AND key IN ({marks})"
         return {row[0]: row[1] for row in self._keyed_rows(query, source_id, keys)}
 
     def set_listing_sig(self, source_id: str, key: str, sig: str) -> None:
