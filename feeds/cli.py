@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import os
 import re
 import sys
@@ -302,6 +303,12 @@ def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
     service = Service(config)
     service.start()
     service.run_server(listen)
+    if service.abandoned:
+        # Polls hung on a site still hold their (non-daemon) threads, which the interpreter
+        # would join forever at exit. Their writes are transactions: nothing half-done stays.
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(EXIT_OK)
     return EXIT_OK
 
 

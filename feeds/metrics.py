@@ -33,6 +33,10 @@ class Metrics:
         with self._lock:
             self._counters[("feeds_polls_skipped_total", source_id, "")] += 1
 
+    def deferred(self, source_id: str) -> None:
+        with self._lock:
+            self._counters[("feeds_polls_deferred_total", source_id, "")] += 1
+
     def fetch(self, source_id: str, *, status: int, seconds: float, size: int) -> None:
         with self._lock:
             self._counters[("feeds_fetches_total", source_id, str(status))] += 1
@@ -56,6 +60,10 @@ class Metrics:
             "feeds_polls_skipped_total": (
                 "counter",
                 "Polls not started because the source's previous poll was still running.",
+            ),
+            "feeds_polls_deferred_total": (
+                "counter",
+                "Polls put off a few seconds: the source's host had its share of polls running.",
             ),
             "feeds_items_new_total": ("counter", "New items published, per source."),
             "feeds_fetches_total": ("counter", "HTTP requests made, per source and status."),

@@ -26,6 +26,12 @@ from apscheduler.triggers.cron import CronTrigger
 
 from feeds.decide import next_slot, poll_phase
 
+# Poll threads mostly wait on the network, and concurrent.futures starts them only when no
+# idle one is free, so a high cap costs nothing until polls overlap. It must stay well above
+# what a few hanging hosts can hold (the service admits ``host_concurrency`` polls per host),
+# so that tarpits never leave the other sources without a thread (issue 13).
+POLL_WORKERS = 32
+
 # Sources on one crontab schedule must not fire in the same second: each run moves by up to
 # a tenth of the interval, at most five minutes.
 MAX_JITTER = 300
@@ -83,7 +89,7 @@ class Scheduler:
         on_due: Callable[[str], None],
         *,
         on_skip: Callable[[str], None] | None = None,
-        workers: int = 4,
+        workers: int = POLL_WORKERS,
     ) -> None:
         self._on_due = on_due
         self._scheduler = BackgroundScheduler(

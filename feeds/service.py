@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 import uvicorn
 
@@ -41,6 +42,39 @@ from feeds.store import Store
 log = logging.getLogger("feeds")
 
 CONFIG_CHECK_SECONDS = 2.0
+# On SIGTERM, polls in flight get this long to reach a point where they can stop (they check
+# before each article page); a poll still waiting on a hung site is then abandoned. Nothing
+# half-done can be stored: a poll's writes are transactions, rolled back if cut.
+STOP_GRACE = 5.0
+# A poll whose host already has its share of polls running is put off by this much (plus
+# jitter) instead of holding a poll thread while it waits for the host.
+DEFER_SECONDS = 5.0
+
+
+class HostGate:
+    """At most ``limit`` polls per host at once, without waiting: ``enter`` says no instead,
+    so a host that hangs holds at most ``limit`` poll threads (issue 13: four tarpits once
+    held all four and starved a healthy source)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._running: dict[str, int] = {}
+
+    def enter(self, host: str) -> bool:
+        with self._lock:
+            if self._running.get(host, 0) >= self.limit:
+                return False
+            self._running[host] = self._running.get(host, 0) + 1
+            return True
+
+    def leave(self, host: str) -> None:
+        with self._lock:
+            left = self._running.get(host, 1) - 1
+            if left:
+                self._running[host] = left
+            else:
+                self._running.pop(host, None)
 
 
 @dataclass(frozen=True)
@@ -72,6 +106,8 @@ class Service:
         self._limits, self._robots = shared_politeness(config.settings)
         self._config_mtime = _mtime(config.path)
         self._exits = ExitStack()  # what start() holds until stop(): the output dir claim
+        self._gate = HostGate(config.settings.host_concurrency)
+        self.abandoned = 0  # polls still hanging when stop() gave up waiting for them
 
     # -- ServiceState ------------------------------------------------------------
 
@@ -109,15 +145,22 @@ class Service:
             self.config.path,
         )
 
-    def stop(self) -> None:
-        """No new polls; in-flight polls abandon at their next article and store nothing."""
+    def stop(self, grace: float = STOP_GRACE) -> None:
+        """No new polls; in-flight polls abandon at their next article and store nothing.
+
+        A poll blocked on a hung site cannot be asked: after ``grace`` seconds it is left
+        behind (``abandoned``), and the caller ends the process without joining its thread.
+        """
         self._stopping.set()
         # Wait for running polls here, not in APScheduler's shutdown: that holds the job
         # store lock while it waits, and a finishing poll reads its next run time under it.
         with self._idle:
-            self._idle.wait_for(lambda: self._active == 0)
-        self._scheduler.shutdown(wait=True)
+            self._idle.wait_for(lambda: self._active == 0, timeout=grace)
+            self.abandoned = self._active
+        self._scheduler.shutdown(wait=not self.abandoned)
         self._exits.close()
+        if self.abandoned:
+            log.warning("stopped with %d poll(s) abandoned in flight", self.abandoned)
         log.info("scheduler stopped")
 
     def _restore_output(self) -> None:
@@ -199,19 +242,38 @@ class Service:
             self._scheduler.set_source(source.id, trigger, starts[source.id])
 
     def _poll(self, source_id: str) -> None:
-        with self._idle:
-            if self._stopping.is_set():
-                return
-            self._active += 1
+        host = self._host_of(source_id)
+        if not self._gate.enter(host):
+            self._defer(source_id)
+            return
         try:
-            self._poll_once(source_id)
-        finally:
             with self._idle:
-                self._active -= 1
-                self._idle.notify_all()
+                if self._stopping.is_set():
+                    return
+                self._active += 1
+            try:
+                self._poll_once(source_id)
+            finally:
+                with self._idle:
+                    self._active -= 1
+                    self._idle.notify_all()
+        finally:
+            self._gate.leave(host)
             # What a poll leaves in reference cycles (parsed pages, responses) would wait for
             # the cyclic GC's own schedule: collect now, between polls (bench scenario 4).
             gc.collect()
+
+    def _host_of(self, source_id: str) -> str:
+        try:
+            return urlsplit(self.config.source(source_id).urls[0]).hostname or ""
+        except FeedsError:
+            return ""  # removed by a reload while queued: _poll_once returns at once
+
+    def _defer(self, source_id: str) -> None:
+        when = datetime.now(UTC) + timedelta(seconds=DEFER_SECONDS * (1 + random.random()))
+        self._scheduler.postpone(source_id, when)
+        self.metrics.deferred(source_id)
+        log.debug("poll deferred: its host is busy", extra={"source": source_id})
 
     def _poll_once(self, source_id: str) -> None:
         config = self.config
@@ -323,6 +385,7 @@ class Service:
                 self._limits.interval,
             ):
                 self._limits, self._robots = shared_politeness(new.settings)
+                self._gate.limit = new.settings.host_concurrency
             for source_id in old.keys() - fresh.keys():
                 self._scheduler.remove_source(source_id)
             changed = [
