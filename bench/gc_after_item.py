@@ -14,10 +14,10 @@ import gc
 import sys
 from typing import Any
 
-import feeds.pipeline as pipeline
+import feeds.articles as articles
 from feeds.cli import main
 
-_build_item = pipeline.build_item
+_build_item = articles.build_item
 
 
 def build_item_then_collect(*args: Any, **kwargs: Any) -> Any:
@@ -27,7 +27,7 @@ def build_item_then_collect(*args: Any, **kwargs: Any) -> Any:
         gc.collect()
 
 
-pipeline.build_item = build_item_then_collect
+articles.build_item = build_item_then_collect
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

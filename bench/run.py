@@ -42,8 +42,9 @@ from seed import grow_history, seed_sources  # noqa: E402
 from feeds.config import load_config  # noqa: E402
 from feeds.fetch import Fetcher  # noqa: E402
 from feeds.identity import article_key  # noqa: E402
-from feeds.pipeline import publish_source, update_source  # noqa: E402
-from feeds.store import Store  # noqa: E402
+from feeds.pipeline import update_source  # noqa: E402
+from feeds.publish import publish_source  # noqa: E402
+from feeds.store import open_store  # noqa: E402
 
 FEEDS = ROOT / ".venv/bin/feeds"
 PEERS = BENCH / ".venv-peers/bin"
@@ -395,7 +396,7 @@ def _poll_in_process(config_path: Path, profile: cProfile.Profile | None) -> tup
     config = load_config(config_path)
     source = config.sources[0]
     with (
-        Store(config.settings.data_dir / "feeds.db") as store,
+        open_store(config.settings.data_dir / "feeds.db") as store,
         Fetcher(user_agent=config.settings.user_agent, timeout=30) as fetcher,
     ):
         cpu, wall = time.process_time(), time.perf_counter()
@@ -418,9 +419,9 @@ STAGES = (
     ("  CSS selects (soupsieve)", "html.py", "select"),
     ("  CSS select_one (soupsieve)", "html.py", "select_one"),
     ("  sanitise (nh3)", "clean.py", "sanitize_html"),
-    ("filters (html_text)", "pipeline.py", "item_verdict"),
-    ("store (sqlite)", "store.py", "add_item"),
-    ("render + publish", "pipeline.py", "publish_source"),
+    ("filters (html_text)", "articles.py", "item_verdict"),
+    ("store (sqlite)", "sqlite.py", "apply"),
+    ("render + publish", "publish.py", "publish_source"),
 )
 
 
@@ -616,7 +617,7 @@ def scenario_scale(work: Path, sources: int, stored: int, history: Sequence[int]
         ],
     ]
     table.notes.append(
-        f"{r['count']:,.0f} items seeded with Store.add_item in {r['seeding']:.1f} s, 29 of each "
+        f"{r['count']:,.0f} items seeded with Store.apply in {r['seeding']:.1f} s, 29 of each "
         "source's 30 listed articles among them (one new article per source per round). Every "
         "source's next poll is persisted 8 s ahead, as after a restart: a cold start of "
         f"never-polled sources staggers them by 2 s each ({sources} sources → {2 * sources} s "
@@ -646,7 +647,7 @@ def scenario_scale(work: Path, sources: int, stored: int, history: Sequence[int]
         grow_history(db, source.id, have, size)
         grown = time.perf_counter() - started
         have = size
-        with Store(db) as store:
+        with open_store(db) as store:
             publish_source(source, settings, store)  # warm the page cache, write the files once
             renders, queries, statuses = [], [], []
             for _ in range(5):

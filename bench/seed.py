@@ -10,8 +10,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from feeds.models import StoredItem
-from feeds.store import Store
+from feeds.models import NewItem, PollPlan, StoredItem
+from feeds.store import open_store
 
 # History items carry a realistic article body (the median sanitised content of the bench
 # portal's pages is about 2 KB); the million-row render test uses a shorter one to stay fast.
@@ -55,17 +55,18 @@ def seed_sources(
     in all, via ``Store.add_item``; every source's next poll persisted at ``first_run``."""
     now = datetime.now(UTC)
     count = 0
-    with Store(db) as store, store.transaction():
+    with open_store(db) as store:
         for source_id, urls in listed.items():
             store.ensure_source(source_id, now - timedelta(days=400))
+            items = []
             for number in range(per_source - len(urls)):
                 when = now - timedelta(days=30, minutes=37 * (number + 1))
-                store.add_item(history_item(source_id, number, when))
-                count += 1
+                items.append(NewItem(history_item(source_id, number, when)))
             for offset, url in enumerate(urls):
                 when = now - timedelta(days=1, minutes=37 * offset)
-                store.add_item(history_item(source_id, 10**6 + offset, when, url=url))
-                count += 1
+                items.append(NewItem(history_item(source_id, 10**6 + offset, when, url=url)))
+            store.apply(PollPlan(source_id, now, new_items=tuple(items)))
+            count += len(items)
             store.save_next_run(source_id, first_run)
     return count
 
@@ -98,7 +99,7 @@ def _rows(source_id: str, start: int, stop: int, newest: datetime) -> Iterator[t
 
 def grow_history(db: Path, source_id: str, start: int, stop: int) -> None:
     """Append items ``start`` .. ``stop`` of one source's history, fast (executemany)."""
-    with Store(db) as store:
+    with open_store(db) as store:
         store.ensure_source(source_id, datetime(2020, 1, 1, tzinfo=UTC))
     connection = sqlite3.connect(db)
     try:

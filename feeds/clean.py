@@ -308,3 +308,67 @@ def html_text(html: str | None, *, without_links: bool = False) -> str:
     if without_links:
         html = _LINK.sub(" ", html)
     return _SPACE.sub(" ", html_module.unescape(_TAG.sub(" ", html))).strip()
+
+
+# --- bounds: what one page can put in a feed (issue 13: a 2 MB h1 became a 95 MB feed) ------
+
+MAX_TITLE = 500  # characters
+MAX_AUTHOR = 200
+MAX_SUMMARY = 2000
+_VOID = frozenset({"br", "hr", "img", "wbr", "source", "track", "area", "col", "embed", "input"})
+_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def bound_text(text: str | None, limit: int) -> str | None:
+    """At most ``limit`` characters, cut at a space when there is one near the end, with an
+    ellipsis to show the cut."""
+    if text is None or len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def bound_html(html: str | None, limit: int, *, more: str) -> tuple[str | None, bool]:
+    """Sanitised HTML of at most ``limit`` UTF-8 bytes (and a short notice), cut after the
+    last whole element that fits and with every open element closed, so the result is as
+    well-formed as the input; a notice with a link to ``more`` says that it was cut.
+    Returns the HTML and whether it was cut."""
+    if html is None or len(html.encode("utf-8")) <= limit:
+        return html, False
+    stack: list[str] = []
+    size, end, closing, tail = 0, 0, "", ""
+    for match in re.finditer(r"<[^>]*>|[^<]+", html):
+        token = match.group()
+        size += len(token.encode("utf-8"))
+        if size + len(closing) > limit:
+            if not token.startswith("<"):  # one long text: keep what fits of it
+                room = limit - (size - len(token.encode("utf-8"))) - len(closing)
+                tail = _text_prefix(token, room)
+                end, closing = match.start(), "".join(f"</{n}>" for n in reversed(stack))
+            break
+        name_match = _TAG_NAME.match(token)
+        if name_match is not None:
+            name = name_match.group(1).lower()
+            if token.startswith("</"):
+                if name in stack:
+                    del stack[len(stack) - 1 - stack[::-1].index(name) :]
+            elif name not in _VOID and not token.endswith("/>"):
+                stack.append(name)
+                continue  # an element is whole only once it closes
+        end, closing = match.end(), "".join(f"</{name}>" for name in reversed(stack))
+    href = html_module.escape(more, quote=True)
+    words = f"The article is longer than {limit // 1024} KB: read on."
+    notice = f'<p>[…] <a href="{href}">{words}</a></p>'
+    return html[:end] + tail + closing + notice, True
+
+
+def _text_prefix(text: str, room: int) -> str:
+    """The start of an HTML text node in at most ``room`` bytes, never splitting an entity."""
+    prefix = text.encode("utf-8")[: max(room, 0)].decode("utf-8", "ignore")
+    amp = prefix.rfind("&")
+    if amp != -1 and ";" not in prefix[amp:]:
+        prefix = prefix[:amp]
+    return prefix

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feeds import __version__
+from feeds.app import open_fetcher, open_state, shared_politeness
+from feeds.check import CheckReport, check_source
 from feeds.config import (
     ArticleRules,
     Config,
@@ -34,16 +36,8 @@ from feeds.extract.detect import Detection, detect_listing
 from feeds.fetch import Fetcher, read_file
 from feeds.guard import Scope
 from feeds.models import ListingEntry
-from feeds.pipeline import (
-    CheckReport,
-    check_source,
-    database,
-    open_fetcher,
-    shared_politeness,
-    update_source,
-)
+from feeds.pipeline import update_source
 from feeds.render import OutputClaim
-from feeds.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -153,7 +147,7 @@ def _fetcher(config: Config | None, *, persist: bool = False) -> Fetcher:
 def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     sources = [config.source(s) for s in args.sources] if args.sources else list(config.sources)
-    store = Store(database(config.settings))
+    store = open_state(config.settings)
     ok = True
     try:
         # The claim removes temp files of writes a crash interrupted (none if `feeds run`

@@ -74,8 +74,8 @@ KEYS: tuple[Key, ...] = (
         "settings",
         "host_interval",
         "interval",
-        0.0,
-        "minimum seconds between the starts of two requests to one host",
+        0.5,
+        "minimum seconds between the starts of two requests to one host (0 for none)",
     ),
     Key(
         "settings",
@@ -111,6 +111,20 @@ KEYS: tuple[Key, ...] = (
         "int",
         None,
         "listing pages followed on the first poll (default: max_pages)",
+    ),
+    Key(
+        "source",
+        "max_articles",
+        "int",
+        50,
+        "new article pages read per poll, newest first; the rest on the next polls",
+    ),
+    Key(
+        "source",
+        "max_content_kb",
+        "int",
+        256,
+        "an item's content is cut (after a whole element, with a link to the page) above this",
     ),
     Key(
         "source",
@@ -270,6 +284,8 @@ class Source:
     keep: int
     max_pages: int
     backfill_pages: int
+    max_articles: int
+    max_content_kb: int
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     full_text: bool
@@ -429,6 +445,8 @@ def _source(
         ("keep", keep),
         ("max_pages", max_pages),
         ("backfill_pages", v["backfill_pages"]),
+        ("max_articles", v["max_articles"]),
+        ("max_content_kb", v["max_content_kb"]),
     ):
         if value is not None and value < 1:
             problems.append(f"{where}.{name}: must be at least 1 (got {value}; raise it)")
@@ -444,6 +462,8 @@ def _source(
         keep=keep,
         max_pages=max_pages,
         backfill_pages=v["backfill_pages"] or max_pages,
+        max_articles=v["max_articles"],
+        max_content_kb=v["max_content_kb"],
         include=tuple(v["include"]),
         exclude=tuple(v["exclude"]),
         full_text=v["full_text"],

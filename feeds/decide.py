@@ -8,10 +8,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+
+from feeds.models import Built, Facts, Failed, ItemFailure, Listed, NewItem, PollPlan, StoredItem
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,155 @@ def first_runs(
     for index, sid in enumerate(late):
         out[sid] = now + timedelta(seconds=index * step)
     return out
+
+
+# --- what a poll reads and what it stores (reader's Decider: data in, intents out) ---------
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a poll reads after its listing: new entries (newest first) and known items whose
+    listing title changed (possible edits)."""
+
+    new: tuple[Listed, ...]
+    reread: tuple[Listed, ...]
+    deferred: int  # new entries left for the next polls (the per-poll cap)
+    signatures: dict[str, str]  # listing signature of every key with a title
+    backfill: tuple[str, ...]  # known items stored before signatures were kept
+    skipped_edits: int = 0  # changed titles beyond the per-poll edit checks
+
+    @property
+    def complete(self) -> bool:
+        """Whether this poll reads everything the listing asks for."""
+        return not self.deferred and not self.skipped_edits
+
+
+def listing_signature(title: str | None) -> str:
+    """What the listing shows of a known item, whitespace aside: when it changes, the
+    article may have been edited."""
+    return hashlib.sha256(" ".join((title or "").split()).encode("utf-8")).hexdigest()[:16]
+
+
+def key_signatures(entries: Sequence[Listed]) -> dict[str, str]:
+    """The listing signature of each key: of its title, or of all its titles when one link
+    is listed under several (B13), in any order, so that a reordered listing is no edit."""
+    titles: dict[str, set[str]] = {}
+    for listed in entries:
+        if listed.entry.title:
+            titles.setdefault(listed.key, set()).add(" ".join(listed.entry.title.split()))
+    return {key: listing_signature("\x1f".join(sorted(found))) for key, found in titles.items()}
+
+
+def select_work(
+    entries: Sequence[Listed],
+    known: set[str],
+    stored_signatures: Mapping[str, str | None],
+    *,
+    cap: int,
+    max_edits: int,
+) -> Work:
+    """New entries (each key once, at most ``cap``: a 20,000-item listing must not become
+    one poll of 20,000 requests, issue 13) and known ones whose title changed (B14)."""
+    first: dict[str, Listed] = {}
+    for listed in entries:
+        first.setdefault(listed.key, listed)
+    new = [first[key] for key in unseen((listed.key for listed in entries), known)]
+    signatures = key_signatures(entries)
+    changed = [
+        first[key]
+        for key, signature in signatures.items()
+        if key in known and stored_signatures.get(key) not in (None, signature)
+    ]
+    backfill = tuple(
+        key
+        for key in signatures
+        if key in known and key in stored_signatures and stored_signatures[key] is None
+    )
+    return Work(
+        new=tuple(new[:cap]),
+        reread=tuple(changed[:max_edits]),
+        deferred=max(0, len(new) - cap),
+        signatures=signatures,
+        backfill=backfill,
+        skipped_edits=max(0, len(changed) - max_edits),
+    )
+
+
+def _day_words(item: StoredItem) -> tuple[str, str]:
+    return item.content_hash, item.published.isoformat()[:10]
+
+
+def plan_batch(
+    source_id: str,
+    now: datetime,
+    outcomes: Sequence[Built | Failed],
+    facts: Facts,
+    *,
+    signatures: Mapping[str, str],
+    max_attempts: int,
+) -> PollPlan:
+    """What to store of a batch of new entries: each becomes a new item, an alias of an item
+    it turned out to be (its canonical key is known, or its words are a stored item's: F11),
+    or a counted failure; after ``max_attempts`` failures its listing text is published."""
+    new_items: list[NewItem] = []
+    aliases: list[tuple[str, str]] = []
+    stored_signatures: list[tuple[str, str]] = []
+    failures: list[ItemFailure] = []
+    taken: set[str] = set(facts.known)
+    words: dict[tuple[str, str], str] = {}
+    for outcome in outcomes:
+        if isinstance(outcome, Failed):
+            key = outcome.listed.key
+            failures.append(ItemFailure(key, outcome.listed.entry.url, outcome.error))
+            if outcome.fallback is None or facts.attempts.get(key, 0) + 1 < max_attempts:
+                continue
+            outcome = Built(outcome.listed, outcome.fallback)
+        item, others = outcome.item, outcome.aliases | {outcome.item.key}
+        twin = facts.twins.get(item.key) or words.get(_day_words(item))
+        if item.key in taken:  # reached under another URL earlier: one item
+            aliases += [(alias, item.key) for alias in sorted(others)]
+        elif twin is not None:
+            aliases += [(alias, twin) for alias in sorted(others)]
+        else:
+            new_items.append(NewItem(item, frozenset(outcome.aliases)))
+            taken |= others
+            words[_day_words(item)] = item.key
+        if outcome.listed.key in signatures:
+            stored_signatures.append((item.key, signatures[outcome.listed.key]))
+    return PollPlan(
+        source_id,
+        now,
+        new_items=tuple(new_items),
+        aliases=tuple(aliases),
+        signatures=tuple(stored_signatures),
+        failures=tuple(failures),
+    )
+
+
+def plan_edits(
+    source_id: str, now: datetime, work: Work, rereads: Sequence[Built | Failed], facts: Facts
+) -> PollPlan:
+    """Known items read again: a change of their words updates them in place (same key,
+    id, link, published date and first-seen time; ``updated`` moves to now), and every
+    known title's signature is kept for the next poll's comparison."""
+    edits: list[StoredItem] = []
+    for outcome in rereads:
+        if isinstance(outcome, Failed):
+            continue
+        stored, fresh = facts.stored.get(outcome.listed.key), outcome.item
+        if stored is None or stored.content_hash == fresh.content_hash:
+            continue
+        edits.append(
+            replace(
+                stored,
+                title=fresh.title,
+                author=fresh.author,
+                summary=fresh.summary,
+                content_html=fresh.content_html,
+                content_hash=fresh.content_hash,
+                updated=max(now, stored.published),
+            )
+        )
+    keys = [listed.key for listed in work.reread] + list(work.backfill)
+    signatures = tuple((key, work.signatures[key]) for key in keys)
+    return PollPlan(source_id, now, edits=tuple(edits), signatures=signatures)

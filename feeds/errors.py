@@ -63,6 +63,12 @@ class ExtractError(FeedsError):
     stage = "extract"
 
 
+class UnexpectedError(ExtractError):
+    """Something no stage expected (a parser bug, a RecursionError on absurd markup), caught
+    at the stage boundary so that it fails one item or source like any other error; the
+    original is chained and its traceback logged once."""
+
+
 class StoreError(FeedsError):
     """The SQLite state could not be read or written."""
 

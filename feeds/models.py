@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from feeds.robots import RobotsAnswer
 
 
 @dataclass(frozen=True)
@@ -102,3 +107,167 @@ class FeedMeta:
     updated: datetime  # newest item's updated time (or the source's creation time)
     language: str | None = None
     generator: str = "feeds"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A listing entry with its identity and the time its page was fetched."""
+
+    key: str
+    entry: ListingEntry
+    fetched_at: datetime
+
+
+# --- a poll's plan: what the pure decisions (decide.py) hand to the store ------------------
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An item to insert, with the other keys it is known by (mobile URL, listing URL that
+    differs from its rel=canonical)."""
+
+    item: StoredItem
+    aliases: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ItemFailure:
+    """An article page that failed this poll; the store counts its attempts."""
+
+    key: str
+    url: str
+    error: str
+
+
+@dataclass(frozen=True)
+class PollEnd:
+    """How a poll ended: the source's status row. On failure nothing else changes."""
+
+    ok: bool
+    error: str | None = None  # the failure, or a summary of per-item problems on success
+    added: int = 0
+    degraded: str | None = None
+    last_listed: int | None = None  # items on page one, kept when the poll was healthy
+    # listing URL -> its validators, or None to forget them (the listing must be read again)
+    validators: dict[str, tuple[str | None, str | None] | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PollPlan:
+    """One transaction of a poll. A poll is one plan, or a few batches of new items and
+    then the plan that ends it, so that progress survives a restart (issue 13)."""
+
+    source_id: str
+    now: datetime
+    new_items: tuple[NewItem, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (key, key of the item it stands for)
+    edits: tuple[StoredItem, ...] = ()  # stored items updated in place (same key and id)
+    signatures: tuple[tuple[str, str], ...] = ()  # (item key, listing signature)
+    failures: tuple[ItemFailure, ...] = ()
+    end: PollEnd | None = None
+
+    @property
+    def added(self) -> int:
+        return sum(new.item.status == "published" for new in self.new_items)
+
+    @property
+    def filtered(self) -> int:
+        return sum(new.item.status == "filtered" for new in self.new_items)
+
+
+# --- what the store tells about a source ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    id: str
+    created: datetime
+    last_attempt: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    polls: int
+    last_new: int
+    items_seen: int
+    items_published: int
+    degraded: str | None = None  # the poll worked around a problem the operator must fix
+
+
+@dataclass(frozen=True)
+class ItemError:
+    key: str
+    url: str
+    attempts: int
+    last_error: str
+
+
+class Store(Protocol):
+    """The state every stage reads and the one writer of it (``apply``): SQLite today
+    (``feeds.store``), any backend that keeps these promises tomorrow. Every method raises
+    only ``StoreError`` for problems of the backend (a lock, a full disk, a lost server)."""
+
+    # -- reads of a poll
+    def has_items(self, source_id: str) -> bool: ...
+    def known_keys(self, source_id: str, keys: Iterable[str]) -> set[str]: ...
+    def listing_sigs(self, source_id: str, keys: Iterable[str]) -> dict[str, str | None]: ...
+    def items(self, source_id: str, keys: Iterable[str]) -> dict[str, StoredItem]: ...
+    def twins(self, source_id: str, items: Iterable[StoredItem]) -> dict[str, str]: ...
+    def item_attempts(self, source_id: str, keys: Iterable[str]) -> dict[str, int]: ...
+    def validators(self, source_id: str, url: str) -> tuple[str | None, str | None]: ...
+    def last_listed(self, source_id: str) -> int | None: ...
+
+    # -- the one write of a poll: a plan, in one transaction
+    def ensure_source(self, source_id: str, now: datetime) -> None: ...
+    def apply(self, plan: PollPlan) -> None: ...
+
+    # -- what feeds and status pages are built from
+    def feed_items(self, source_id: str, limit: int) -> list[StoredItem]: ...
+    def item(self, source_id: str, key: str) -> StoredItem | None: ...
+    def source_created(self, source_id: str) -> datetime | None: ...
+    def source_status(self, source_id: str) -> SourceStatus | None: ...
+    def statuses(self) -> dict[str, SourceStatus]: ...
+    def polled_sources(self) -> set[str]: ...
+    def item_errors(self, source_id: str) -> list[ItemError]: ...
+
+    # -- schedule and politeness, shared by the polls of a process (and across restarts)
+    def next_runs(self) -> dict[str, datetime]: ...
+    def save_next_run(self, source_id: str, when: datetime) -> None: ...
+    def host_holds(self, now: datetime) -> dict[str, datetime]: ...
+    def save_host_hold(self, host: str, until: datetime) -> None: ...
+    def robots_answers(self) -> dict[str, RobotsAnswer]: ...
+    def save_robots(self, url: str, answer: RobotsAnswer) -> None: ...
+
+    def close(self) -> None: ...
+
+
+# --- what reading one new article gave ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Built:
+    """A listing entry made into an item (with its article page when one was read)."""
+
+    listed: Listed
+    item: StoredItem
+    aliases: frozenset[str] = frozenset()  # other keys of the same article
+    fetched: int = 0  # article pages fetched for it
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A listing entry whose article could not be read this time."""
+
+    listed: Listed
+    error: str
+    fallback: StoredItem | None  # what its listing shows, published after enough failures
+    fetched: int = 1
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the store knows about a batch of outcomes, read just before it is planned."""
+
+    known: frozenset[str] = frozenset()  # final keys already stored, as items or aliases
+    twins: dict[str, str] = field(default_factory=dict)  # key -> stored item, same words
+    attempts: dict[str, int] = field(default_factory=dict)  # failed key -> failures so far
+    stored: dict[str, StoredItem] = field(default_factory=dict)  # reread key -> stored item

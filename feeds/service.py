@@ -12,7 +12,7 @@ import random
 import signal
 import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -22,22 +22,17 @@ from urllib.parse import urlsplit
 
 import uvicorn
 
+from feeds.app import open_fetcher, open_state, shared_politeness
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
 from feeds.errors import FeedsError
 from feeds.metrics import Metrics
-from feeds.pipeline import (
-    GONE_PAUSE,
-    open_fetcher,
-    publish_source,
-    shared_politeness,
-    update_source,
-)
+from feeds.pipeline import GONE_PAUSE, update_source
+from feeds.publish import publish_source
 from feeds.render import OutputClaim
 from feeds.scheduler import Scheduler, make_trigger
 from feeds.server import create_app
 from feeds.status import SourceView, source_views
-from feeds.store import Store
 
 log = logging.getLogger("feeds")
 
@@ -113,7 +108,7 @@ class Service:
 
     def views(self) -> list[SourceView]:
         config = self.config
-        with Store(self._db_path(config)) as store:
+        with closing(open_state(config.settings)) as store:
             statuses = store.statuses()
         return source_views(config, statuses, self._scheduler.next_runs())
 
@@ -176,7 +171,7 @@ class Service:
         removed = self._exits.enter_context(OutputClaim(settings.output_dir))
         if removed:
             log.warning("removed %d temp file(s) of interrupted feed writes", len(removed))
-        with Store(self._db_path(self.config)) as store:
+        with closing(open_state(self.config.settings)) as store:
             polled = store.polled_sources()
             for source in self.config.sources:
                 if source.id not in polled:
@@ -228,12 +223,9 @@ class Service:
 
     # -- polls -------------------------------------------------------------------
 
-    def _db_path(self, config: Config) -> Path:
-        return config.settings.data_dir / "feeds.db"
-
     def _schedule(self, sources: tuple[Source, ...] | list[Source]) -> None:
         now = datetime.now(UTC)
-        with Store(self._db_path(self.config)) as store:
+        with closing(open_state(self.config.settings)) as store:
             persisted = store.next_runs()
         due: dict[str, datetime | None] = {s.id: persisted.get(s.id) for s in sources}
         starts = first_runs(due, now)
@@ -285,7 +277,7 @@ class Service:
         on_fetch = partial(self._on_fetch, source.id)
         try:
             with (
-                Store(self._db_path(config)) as store,
+                closing(open_state(config.settings)) as store,
                 open_fetcher(config.settings, (self._limits, self._robots), on_fetch) as fetcher,
             ):
                 result = update_source(

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Protocol
 
 from feeds.config import Config, Source
+from feeds.models import SourceStatus
 from feeds.render import FORMATS
-from feeds.store import SourceStatus
 
 
 @dataclass(frozen=True)

@@ -129,14 +129,14 @@ def trace_phases(fd: int) -> None:
     """In a child: write the phase markers (see the module docstring) to ``fd``."""
     from feeds import render
     from feeds.fetch import Fetcher
-    from feeds.store import Store
+    from feeds.store import SQLiteStore
 
-    transaction = Store.transaction
+    transaction = SQLiteStore.transaction
     write_atomic = render.write_atomic
     get = Fetcher.get
 
     @contextlib.contextmanager
-    def traced_transaction(self: Store) -> Iterator[None]:
+    def traced_transaction(self: SQLiteStore) -> Iterator[None]:
         with transaction(self):
             os.write(fd, b"T")
             yield
@@ -155,7 +155,7 @@ def trace_phases(fd: int) -> None:
         os.write(fd, b"F")
         return get(self, *args, **kwargs)
 
-    Store.transaction = traced_transaction
+    SQLiteStore.transaction = traced_transaction
     render.write_atomic = traced_write
     Fetcher.get = traced_get
 

@@ -40,6 +40,7 @@ well; article pages and the home page keep the classic template.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import struct
@@ -109,7 +110,9 @@ def relative_label(when: datetime, now: datetime) -> str:
         return "刚刚"
     if seconds < 3600:
         return f"{int(seconds // 60)}分钟前"
-    if when.date() == now.date():
+    # Hours for the last few, even across midnight as real sites do: every form then shows
+    # whatever the time of day (at 00:50 "2小时前" would otherwise become "昨天 22:50").
+    if when.date() == now.date() or seconds < 3 * 3600:
         return f"{int(seconds // 3600)}小时前"
     if when.date() == now.date() - timedelta(days=1):
         return f"昨天 {when:%H:%M}"
@@ -1402,6 +1405,15 @@ class _Server(ThreadingHTTPServer):
     portal: SamplePortal
 
 
+def _conditional(response: _Response, if_none_match: str | None) -> _Response:
+    if response.status != 200:
+        return response
+    etag = '"' + hashlib.sha256(response.body).hexdigest()[:16] + '"'
+    if if_none_match == etag:
+        return _Response(304, b"", response.content_type, {"ETag": etag})
+    return replace(response, headers={**response.headers, "ETag": etag})
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -1435,6 +1447,8 @@ class _Handler(BaseHTTPRequestHandler):
                 response = portal._routed(self.path, dict(self.headers.items()))
                 if response is None:
                     response = portal._respond(self.path)
+                    if portal.etags:
+                        response = _conditional(response, self.headers.get("If-None-Match"))
             except Exception:  # a bug in the sample portal: show it as what it is
                 response = _Response(500, render_error(500).encode(), "text/html")
         finally:
@@ -1473,6 +1487,9 @@ class SamplePortal:
         # True: listing pages come in a new template (see "the redesign"); flip at any time.
         self.redesign: bool = False
         self.delay: float = 0.0  # seconds every answer waits, to stand for a slow site
+        # True: pages carry an ETag of their bytes and a matching If-None-Match gets a 304,
+        # as a site behind a caching proxy answers.
+        self.etags: bool = False
         # The /relative/ variant's clock (aware datetime); tests may replace it.
         self.clock: Callable[[], datetime] = lambda: datetime.now(CHINA_TZ)
         self._hits = {a.id: _seed_hits(a.id) for a in self._articles}

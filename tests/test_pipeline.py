@@ -9,7 +9,7 @@ import httpx
 from feeds.config import parse_config
 from feeds.fetch import Fetcher
 from feeds.pipeline import MAX_ARTICLE_ATTEMPTS, update_source
-from feeds.store import Store
+from feeds.store import open_store
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
 
@@ -64,7 +64,7 @@ def without_robots(transport: httpx.MockTransport) -> httpx.MockTransport:
 
 
 def poll(config, transport, tmp_path, now=NOW):
-    store = Store(tmp_path / "feeds.db")
+    store = open_store(tmp_path / "feeds.db")
     with Fetcher(user_agent="t", timeout=10, transport=without_robots(transport)) as fetcher:
         return update_source(config.sources[0], config.settings, store, fetcher, now=now), store
 
@@ -182,7 +182,7 @@ def test_listing_304_costs_one_request_and_changes_nothing(tmp_path):
 
 
 def test_an_unexpected_error_in_one_article_is_recorded_and_the_rest_go_on(tmp_path, monkeypatch):
-    import feeds.pipeline
+    import feeds.articles
 
     pages = {
         "https://news.example.com/list/": (
@@ -191,14 +191,14 @@ def test_an_unexpected_error_in_one_article_is_recorded_and_the_rest_go_on(tmp_p
         "https://news.example.com/1.html": article("One"),
         "https://news.example.com/2.html": article("Two"),
     }
-    real = feeds.pipeline.extract_article
+    real = feeds.articles.extract_article
 
     def flaky(text, url, *args, **kwargs):
         if url.endswith("/2.html"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(text, url, *args, **kwargs)
 
-    monkeypatch.setattr(feeds.pipeline, "extract_article", flaky)
+    monkeypatch.setattr(feeds.articles, "extract_article", flaky)
     transport, _ = site(pages)
     result, store = poll(make_config(tmp_path), transport, tmp_path)
     assert result.ok and result.new == 1

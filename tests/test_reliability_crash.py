@@ -42,10 +42,10 @@ from helpers import ROOT, destoon_source, read_feeds, snapshot, wait_for, write_
 
 from feeds import cli
 from feeds.config import load_config
-from feeds.models import StoredItem
+from feeds.models import NewItem, PollEnd, PollPlan, StoredItem
 from feeds.render import OutputClaim, publish
 from feeds.service import Service
-from feeds.store import Store
+from feeds.store import open_store
 
 TOPICS = ("大模型推理成本下降", "国产 GPU 新品发布", "算力中心开工", "智能制造试点扩容")
 
@@ -90,13 +90,13 @@ def add_articles(portal, rng: random.Random, count: int) -> None:
 
 def kill_self_at_publish() -> None:
     """In a child: die by SIGKILL where the poll would start writing its feed files."""
-    import feeds.pipeline
+    import feeds.publish
 
     def die(*args: object, **kwargs: object) -> list[Path]:
         os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("unreachable")
 
-    feeds.pipeline.publish = die  # the pipeline calls publish by its module-level name
+    feeds.publish.publish = die  # publish_source calls publish by its module-level name
 
 
 def update_killed_after_commit(config: Path) -> None:
@@ -301,7 +301,7 @@ def test_F6_lost_commits_are_reingested_with_the_same_ids_and_no_duplicates(port
     out = config.parent / "public"
     db_path = config.parent / "data" / "feeds.db"
     assert update(config) == 0
-    with Store(db_path) as store:  # synchronous=NORMAL is what makes the last commits losable
+    with open_store(db_path) as store:  # synchronous=NORMAL is what makes the last commits losable
         assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1
     backup = tmp_path / "before-last-commits.db"
     source, target = sqlite3.connect(db_path), sqlite3.connect(backup)
@@ -335,7 +335,7 @@ def test_F6_lost_commits_are_reingested_with_the_same_ids_and_no_duplicates(port
 
 
 def test_F7_store_opens_in_wal_with_a_busy_timeout(tmp_path):
-    with Store(tmp_path / "feeds.db") as store:
+    with open_store(tmp_path / "feeds.db") as store:
         pragma = store._db.execute
         assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert pragma("PRAGMA busy_timeout").fetchone()[0] == 30000
@@ -354,7 +354,7 @@ def test_F7_concurrent_first_opens_of_a_new_database_all_succeed(tmp_path):
         def opener(fd: int, path: Path = path, gate: tuple[int, int] = (gate_read, gate_write)):
             os.close(gate[1])
             os.read(gate[0], 1)  # all four start together, when the test closes the gate
-            Store(path).close()
+            open_store(path).close()
             return 0
 
         children = [fork_child(opener) for _ in range(4)]
@@ -389,7 +389,7 @@ def test_F7_polls_an_admin_writer_another_process_and_a_reader_never_see_locked(
     config_path = portal_config(tmp_path, portal)
     config = load_config(config_path)
     db_path = config.settings.data_dir / "feeds.db"
-    Store(db_path).close()  # created once, as the service does before its threads start
+    open_store(db_path).close()  # created once, as the service does before its threads start
     errors: list[BaseException] = []
     done = threading.Event()
     counts: Counter[str] = Counter()
@@ -405,32 +405,32 @@ def test_F7_polls_an_admin_writer_another_process_and_a_reader_never_see_locked(
         return threading.Thread(target=run)
 
     def polls() -> None:  # the scheduler's worker: a poll, its transaction, its feeds
-        from feeds.pipeline import open_fetcher, update_source
+        from feeds.app import open_fetcher
+        from feeds.pipeline import update_source
 
         rng = random.Random(7)
         for _ in range(4):
             add_articles(portal, rng, 2)
-            with Store(db_path) as store, open_fetcher(config.settings) as fetcher:
+            with open_store(db_path) as store, open_fetcher(config.settings) as fetcher:
                 result = update_source(config.sources[0], config.settings, store, fetcher)
             assert result.ok, result.error
             counts["polls"] += 1
         done.set()
 
     def admin() -> None:  # an admin/API thread: big and small transactions, autocommits
-        with Store(db_path) as store:
+        with open_store(db_path) as store:
             number = 0
             while not done.is_set():
                 store.ensure_source("admin", datetime.now(UTC))
-                with store.transaction():
-                    for _ in range(50):
-                        store.add_item(admin_item("admin", number))
-                        number += 1
+                batch = tuple(NewItem(admin_item("admin", number + n)) for n in range(50))
+                number += 50
+                end = PollEnd(ok=True, added=50)
+                store.apply(PollPlan("admin", datetime.now(UTC), new_items=batch, end=end))
                 store.save_next_run("admin", datetime.now(UTC))
-                store.record_success("admin", datetime.now(UTC), 50, None)
                 counts["admin transactions"] += 1
 
     def reader() -> None:  # the status page and the feed renderer
-        with Store(db_path) as store:
+        with open_store(db_path) as store:
             while not done.is_set():
                 store.statuses()
                 store.feed_items("admin", 50)
@@ -442,13 +442,14 @@ def test_F7_polls_an_admin_writer_another_process_and_a_reader_never_see_locked(
         import sys, time
         from datetime import UTC, datetime
         sys.path.insert(0, {str(ROOT)!r})
-        from feeds.store import Store
-        with Store({str(db_path)!r}) as store:
+        from feeds.models import PollEnd, PollPlan
+        from feeds.store import open_store
+        with open_store({str(db_path)!r}) as store:
             store.ensure_source("process", datetime.now(UTC))
             for n in range(300):
-                with store.transaction():
-                    store.save_next_run("process", datetime.now(UTC))
-                    store.record_failure("process", datetime.now(UTC), f"error {{n}}")
+                store.save_next_run("process", datetime.now(UTC))
+                end = PollEnd(ok=False, error=f"error {{n}}")
+                store.apply(PollPlan("process", datetime.now(UTC), end=end))
         """
     )
     other = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
@@ -462,7 +463,7 @@ def test_F7_polls_an_admin_writer_another_process_and_a_reader_never_see_locked(
     assert other.returncode == 0, stderr
     assert counts["polls"] == 4 and counts["admin transactions"] > 0 and counts["reads"] > 0
     check_database(db_path)
-    with Store(db_path) as store:
+    with open_store(db_path) as store:
         statuses = store.statuses()
         assert statuses["process"].polls == 300  # every write of the other process landed
         assert statuses["admin"].items_seen == 50 * counts["admin transactions"]
@@ -506,7 +507,7 @@ def test_F8_disk_full_during_the_feed_write_keeps_the_old_feed_and_recovers(
     assert "sample: FAILED render: cannot write" in printed
     assert "No space left on device" in printed and "free space" in printed
     assert snapshot(out) == before  # the previous feeds, untouched, no temp file
-    with Store(config.parent / "data" / "feeds.db") as store:
+    with open_store(config.parent / "data" / "feeds.db") as store:
         status = store.source_status("sample")
     assert status is not None and "No space left on device" in (status.last_error or "")
     assert status.consecutive_failures == 1
@@ -517,7 +518,7 @@ def test_F8_disk_full_during_the_feed_write_keeps_the_old_feed_and_recovers(
     assert temp_files(out) == []
     for fmt, ids in check_output_dir(out, "sample").items():
         assert ids.count(url) == 1, fmt
-    with Store(config.parent / "data" / "feeds.db") as store:
+    with open_store(config.parent / "data" / "feeds.db") as store:
         status = store.source_status("sample")
     assert status is not None and status.last_error is None and status.consecutive_failures == 0
 

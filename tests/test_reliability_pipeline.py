@@ -12,7 +12,7 @@ from typing import NamedTuple
 import httpx
 from helpers import destoon_source, feeds, read_feeds, write_config
 
-from feeds.pipeline import content_digest
+from feeds.articles import content_digest
 
 
 def feed_entries(tmp_path):

@@ -19,7 +19,7 @@ from pathlib import Path
 from helpers import destoon_source, get_json, service, wait_for, write_config
 from portal import SamplePortal
 
-from feeds.store import Store
+from feeds.store import open_store
 
 
 @contextmanager
@@ -114,7 +114,7 @@ def test_sigterm_stops_promptly_while_a_fetch_hangs(portal, tmp_path: Path):
     assert "abandoned" in log
     # Nothing half-done: the healthy poll stays stored, the slow one left no success, and
     # the store opens cleanly for the next run.
-    with Store(db) as store:
+    with open_store(db) as store:
         healthy, slow = store.source_status("healthy"), store.source_status("slow")
     assert healthy is not None and healthy.last_success is not None
     assert slow is None or slow.last_success is None

@@ -16,7 +16,7 @@ import pytest
 from feeds.config import parse_config
 from feeds.fetch import Fetcher
 from feeds.pipeline import update_source
-from feeds.store import Store
+from feeds.store import open_store
 
 SITES = Path(__file__).parent / "sites"
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
@@ -91,7 +91,7 @@ def test_site(site, serve, tmp_path):
     raw = tomllib.loads((folder / "config.toml").read_text("utf-8").replace("__BASE__", base))
     config = parse_config(raw, path=tmp_path / "config.toml")
     (source,) = config.sources
-    store = Store(tmp_path / "feeds.db")
+    store = open_store(tmp_path / "feeds.db")
     with Fetcher(user_agent="feeds-tests", timeout=10) as fetcher:
         result = update_source(source, config.settings, store, fetcher, now=NOW)
     assert result.ok, result.error

@@ -1,0 +1,74 @@
+"""The wiring of a run, for the CLI and the service alike: where the store is, the fetcher
+with its settings, and the politeness state every fetcher of the process shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from feeds.config import Settings
+from feeds.fetch import Fetcher, HostLimits
+from feeds.models import Store
+from feeds.robots import RobotsAnswer, RobotsCache
+from feeds.store import open_store
+
+
+def database(settings: Settings) -> Path:
+    """The one place that says where the state lives."""
+    return settings.data_dir / "feeds.db"
+
+
+def open_state(settings: Settings) -> Store:
+    """A connection to the store of these settings (one per thread that uses it)."""
+    return open_store(database(settings))
+
+
+def shared_politeness(
+    settings: Settings, *, persist: bool = True
+) -> tuple[HostLimits, RobotsCache]:
+    """The host limits and robots.txt answers every fetcher of the process shares, loaded
+    from the store and saved back as they change, so a restart (or the next `feeds update`
+    from cron) keeps to a Retry-After and does not fetch robots.txt again. The saves come
+    from fetch threads, so each opens its own short connection. ``persist=False`` (for
+    `feeds check`, which writes nothing) reads what is stored and keeps the rest in memory."""
+    holds: dict[str, datetime] = {}
+    answers: dict[str, RobotsAnswer] = {}
+    if persist or database(settings).exists():
+        with closing(open_state(settings)) as store:
+            holds = store.host_holds(datetime.now(UTC))
+            answers = store.robots_answers()
+
+    def save_hold(host: str, until: datetime) -> None:
+        with closing(open_state(settings)) as store:
+            store.save_host_hold(host, until)
+
+    def save_robots(url: str, answer: RobotsAnswer) -> None:
+        with closing(open_state(settings)) as store:
+            store.save_robots(url, answer)
+
+    limits = HostLimits(
+        settings.host_concurrency,
+        settings.host_interval,
+        holds=holds,
+        on_hold=save_hold if persist else None,
+    )
+    return limits, RobotsCache(answers, on_answer=save_robots if persist else None)
+
+
+def open_fetcher(
+    settings: Settings,
+    politeness: tuple[HostLimits, RobotsCache] | None = None,
+    on_fetch: Callable[[str, int, float, int], None] | None = None,
+) -> Fetcher:
+    """The fetcher of a run, with the settings' identity, timeouts and address policy."""
+    limits, robots = politeness or shared_politeness(settings)
+    return Fetcher(
+        user_agent=settings.user_agent,
+        timeout=settings.timeout,
+        limits=limits,
+        robots=robots,
+        allow_private_networks=settings.allow_private_networks,
+        on_fetch=on_fetch,
+    )

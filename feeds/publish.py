@@ -1,0 +1,70 @@
+"""Stage 5 of a poll: the feeds rendered from the store, the truth, and published."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from feeds import __version__
+from feeds.config import Settings, Source
+from feeds.errors import FeedsError
+from feeds.models import FeedMeta, Store, StoredItem
+from feeds.render import FORMATS, publish, render
+
+log = logging.getLogger("feeds.publish")
+
+# What one feed file may weigh: readers download it whole on every change (and some give up
+# on large ones); 50 items of long articles stay far below it.
+MAX_FEED_BYTES = 16 * 1024 * 1024
+
+
+def feed_url(settings: Settings, source_id: str, fmt: str) -> str:
+    """The public address of one feed file: the one place it is built."""
+    return f"{settings.base_url}feeds/{source_id}.{fmt}"
+
+
+def publish_source(source: Source, settings: Settings, store: Store) -> list[Path]:
+    items = store.feed_items(source.id, source.keep)
+    # The source's creation time, not a status row: rendering must not grow with the
+    # history (bench scenario 4b).
+    created = store.source_created(source.id) or datetime.now(UTC)
+    meta = FeedMeta(
+        id=source.id,
+        title=source.title,
+        home_url=source.urls[0],
+        description=f"{source.title}: articles from {source.urls[0]}",
+        self_urls={fmt: feed_url(settings, source.id, fmt) for fmt in FORMATS},
+        updated=max((item.updated for item in items), default=created),
+        language=source.language,
+        generator=f"feeds {__version__}",
+    )
+    return publish(settings.output_dir, source.id, bounded_render(meta, items))
+
+
+def bounded_render(meta: FeedMeta, items: list[StoredItem]) -> dict[str, bytes]:
+    """Every format, each at most MAX_FEED_BYTES: when the newest ``keep`` items are more
+    than that (items are bounded, but ``keep`` is the user's), the oldest are left out."""
+    rendered = render(meta, items)
+    while len(items) > 1 and (largest := max(map(len, rendered.values()))) > MAX_FEED_BYTES:
+        fits = max(1, min(len(items) - 1, int(len(items) * MAX_FEED_BYTES / largest * 0.9)))
+        log.warning(
+            "feed %s: %d items make %d bytes; the newest %d are published",
+            meta.id,
+            len(items),
+            largest,
+            fits,
+        )
+        items = items[:fits]
+        rendered = render(meta, items)
+    return rendered
+
+
+def repair_feeds(source: Source, settings: Settings, store: Store) -> None:
+    """While the site is down the feeds still follow the store: a crash between a commit and
+    the feed write (F4) is repaired without waiting for the site. Unchanged bytes are not
+    rewritten; a source with nothing stored yet gets no (empty) feed."""
+    with contextlib.suppress(FeedsError):  # the failure recorded is the one to show
+        if store.has_items(source.id):
+            publish_source(source, settings, store)
