@@ -1,6 +1,6 @@
 """Listing detection and article extraction scored on tests/corpus, site by site (issue 15).
 
-    .venv/bin/python bench/corpus_score.py [--set listings|articles ...] [--misses] [--no-trafilatura]
+    .venv/bin/python bench/corpus_score.py [--set NAME ...] [--misses] [--no-trafilatura]
 
 Sets: ``listings`` and ``articles`` of tests/corpus (this repository), and, when /work/shared
 is present, ``shared-listings`` (/work/shared/corpus/listings, gold = expected item count only)
