@@ -128,6 +128,35 @@ def _tolerant(data: bytes, codec: str, nonascii: int, tolerance: int) -> tuple[i
     return (errors, text) if errors > 0 and errors * tolerance <= nonascii else None
 
 
+def _lone_byte_as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a lone invalid byte between ASCII bytes is read as windows-1252;
+    anything else (a run of bytes, as GBK or a cut character gives) stays an error."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    data, start, end = error.object, error.start, error.end
+    after_ascii = start == 0 or data[start - 1] < 0x80
+    before_ascii = end == len(data) or data[end] < 0x80
+    if end - start != 1 or not (after_ascii and before_ascii):
+        raise error
+    return _WINDOWS_1252[data[start]], end
+
+
+codecs.register_error("feeds-lone-windows-1252", _lone_byte_as_windows_1252)
+
+
+def _repaired_utf8(data: bytes) -> tuple[str, str] | None:
+    """A page declared UTF-8 whose only invalid bytes stand alone between ASCII bytes: a stray
+    windows-1252 quote ("It\x92s") in a template, or a Western page mislabelled as a whole.
+    Those bytes are read as windows-1252; with no valid multi-byte UTF-8 left, the page is
+    windows-1252. Detection would guess a rare code page from so little (cp775: "It\xc6s")."""
+    try:
+        text = data.decode("utf-8", "feeds-lone-windows-1252")
+    except UnicodeDecodeError:
+        return None
+    # Each valid multi-byte sequence gives one character for several bytes; a repaired byte one.
+    return text, "utf-8" if len(text) < len(data) else "windows-1252"
+
+
 def _detect(data: bytes) -> str | None:
     best = from_bytes(data).best()
     return _normalise(best.encoding) if best else None
@@ -167,6 +196,8 @@ def _sniff(data: bytes, http_charset: str | None) -> tuple[str, str]:
     for codec in declared:
         if (text := _strict(data, codec)) is not None:
             return text, codec
+    if "utf-8" in declared and (repaired := _repaired_utf8(data)) is not None:
+        return repaired
 
     # One byte-truncated character ("标题..." cut mid-character, common in listings) fails a
     # strict decode, and charset_normalizer then drops the codec altogether and picks a

@@ -3,26 +3,30 @@ httpcore are used only here).
 
 On every hop of every request: the scheme allowlist and the source's scope (``guard``), the
 host's Retry-After hold, robots.txt, and the per-host concurrency and spacing; on every
-connection, the address actually connected to (``_GuardedBackend``). Then an overall deadline
-besides httpx's timeouts, a cap on decoded bytes enforced while inflating, redirects followed
-by hand (at most ``max_redirects``), and conditional GET that echoes the site's validators
-byte for byte. Errors say what to try.
+connection, the address actually connected to (``_GuardedBackend``), checked again against
+the trust of each request a pooled connection carries. Then an overall deadline per request,
+from the name lookup to the last byte, enforced in every socket operation besides httpx's
+timeouts; a cap on decoded bytes enforced while inflating, redirects followed by hand (at
+most ``max_redirects``), and conditional GET that echoes the site's validators byte for
+byte. Errors say what to try, and a site that cannot be reached is named as such.
 """
 
 from __future__ import annotations
 
 import email.utils
+import errno
 import socket
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -46,12 +50,13 @@ _PERMANENT = (301, 308)
 _STATUS_FIXES = {
     401: "the page needs a login; feeds only reads public pages",
     403: "the site refuses our requests; check settings.user_agent or the site's robots rules",
-    404: "the page is gone; check the URL in the config",
+    404: "the page is gone; check the URL",
     410: "the page is gone for good; remove or update the URL",
     429: "the site asks us to slow down; raise the source's `every`",
 }
 
 Resolver = Callable[[str, int], list[str]]
+_T = TypeVar("_T")
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -72,15 +77,162 @@ class AddressBlocked(FetchError):
     """The request would have reached a loopback, private or otherwise internal address."""
 
 
+class NoAnswer(FetchError):
+    """The site could not be reached (name, connection, TLS) or did not answer in time. It is
+    the site's problem whichever request met it first, robots.txt included (RFC 9309 would
+    disallow everything anyway), so it is reported as such, never as a robots.txt rule."""
+
+
+class _Attempt:
+    """One request on the wire: its overall deadline, the origins its source trusts, and the
+    phase it is in (name lookup, connect, TLS handshake, request, status line, headers, body:
+    the words of the messages). httpcore calls the network layer without saying which request
+    a (pooled, reused) connection carries, so the attempt rides in a context variable set
+    around each request: the deadline and the trust belong to the request, never to the
+    connection."""
+
+    def __init__(self, seconds: float, trusted: frozenset[Origin], timeout: float) -> None:
+        self.seconds = seconds
+        self.trusted = trusted
+        self.ends = time.monotonic() + seconds
+        self.phase = "request"
+        self.waited = timeout  # the last timeout given to a socket operation, for messages
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self.ends
+
+    def timeout(self, timeout: float | None, phase: str) -> float:
+        """The timeout of the next socket operation: httpx's, but never past the deadline."""
+        self.phase = phase
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise _Expired(self)
+        self.waited = left if timeout is None else min(timeout, left)
+        return self.waited
+
+
+_ATTEMPT: ContextVar[_Attempt | None] = ContextVar("feeds_fetch_attempt", default=None)
+
+
+class _Expired(Exception):
+    """The request's overall deadline passed (raised inside httpcore, translated by Fetcher)."""
+
+    def __init__(self, attempt: _Attempt) -> None:
+        super().__init__(attempt.phase)
+        self.attempt = attempt
+
+
+class _NoConnection(Exception):
+    """No connection to the host: ``reason`` says why in a few words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _connect_reason(error: BaseException, seconds: float | None) -> str:
+    """Why a name lookup or a connect failed, in the words an operator searches for."""
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__  # httpx's error wraps httpcore's, which wraps the OSError
+    if isinstance(cause, socket.gaierror):
+        if cause.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+            return "no such host name"
+        return f"name lookup failed: {cause.strerror}"
+    if isinstance(cause, TimeoutError) or isinstance(
+        error, httpcore.TimeoutException | httpx.TimeoutException
+    ):
+        return f"timed out after {seconds or 0:g} s"
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(cause, OSError) and cause.errno == errno.ENETUNREACH:
+        return "network unreachable"
+    if isinstance(cause, OSError) and cause.errno == errno.EHOSTUNREACH:
+        return "host unreachable"
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror.lower()
+    return str(error)
+
+
+class _GuardedStream(httpcore.NetworkStream):
+    """A connection that gives every read and write the current request's time left, and
+    refuses to carry a request whose source does not trust the internal address it is
+    connected to: a pooled connection outlives the request, and the source, that opened it."""
+
+    def __init__(self, inner: httpcore.NetworkStream, origin: Origin, problem: str | None) -> None:
+        self._inner = inner
+        self._origin = origin
+        self._problem = problem  # why the address would be refused to an untrusting source
+
+    def _attempt(self) -> _Attempt | None:
+        attempt = _ATTEMPT.get()
+        if self._problem is not None and (attempt is None or self._origin not in attempt.trusted):
+            raise AddressRefused(self._problem)
+        return attempt
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        attempt = self._attempt()
+        if attempt is None:
+            return self._inner.read(max_bytes, timeout)
+        phase = attempt.phase if attempt.phase in ("headers", "body") else "status line"
+        data = _timed(attempt, phase, timeout, lambda t: self._inner.read(max_bytes, t))
+        if phase == "status line" and b"\n" in data:
+            attempt.phase = "headers"
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        attempt = self._attempt()
+        if attempt is None:
+            return self._inner.write(buffer, timeout)
+        return _timed(attempt, "request", timeout, lambda t: self._inner.write(buffer, t))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        attempt = self._attempt()
+
+        def handshake(seconds: float | None) -> httpcore.NetworkStream:
+            return self._inner.start_tls(ssl_context, server_hostname, seconds)
+
+        tls = (
+            handshake(timeout)
+            if attempt is None
+            else _timed(attempt, "TLS handshake", timeout, handshake)
+        )
+        return _GuardedStream(tls, self._origin, self._problem)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+def _timed(attempt: _Attempt, phase: str, timeout: float | None, op: Callable[[float], _T]) -> _T:
+    """``op`` with the time left; a timeout is the deadline's when the deadline ran out."""
+    seconds = attempt.timeout(timeout, phase)
+    try:
+        return op(seconds)
+    except httpcore.TimeoutException as e:
+        if attempt.expired:
+            raise _Expired(attempt) from e
+        raise
+
+
 class _GuardedBackend(httpcore.NetworkBackend):
     """Resolves the host once, checks every address, then connects to a checked address, so
-    the address judged is the address used (no DNS rebinding between check and connect)."""
+    the address judged is the address used (no DNS rebinding between check and connect).
+    An internal address is connected to only for a request whose source trusts the host and
+    port (the operator configured them); the connection remembers why, for its next requests."""
 
     def __init__(self, resolver: Resolver, allow_private: bool) -> None:
         self._resolver = resolver
         self._allow_private = allow_private
         self._inner = httpcore.SyncBackend()
-        self.trusted: set[Origin] = set()
 
     def connect_tcp(
         self,
@@ -90,25 +242,57 @@ class _GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        try:
-            addresses = self._resolver(host, port)
-        except OSError as e:  # fail closed: an unresolvable host is not fetched
-            raise httpcore.ConnectError(f"cannot resolve {host}: {e}") from e
-        trusted = host_origin(host, port) in self.trusted
-        if not self._allow_private and not trusted:
-            for address in addresses:
-                problem = address_problem(address)
-                if problem is not None:
-                    raise AddressRefused(f"{host} resolves to {problem}")
-        error: Exception = httpcore.ConnectError(f"{host} has no address")
-        for address in addresses:
+        attempt = _ATTEMPT.get()
+        at = host_origin(host, port)
+        addresses = self._resolve(host, port, attempt)
+        problems = [] if self._allow_private else [p for p in map(address_problem, addresses) if p]
+        problem = f"{host} resolves to {problems[0]}" if problems else None
+        if problem is not None and (attempt is None or at not in attempt.trusted):
+            raise AddressRefused(problem)
+        error: Exception = _NoConnection("the name has no address")
+        for address in addresses:  # the next address when one is down, as browsers do
+            seconds = timeout if attempt is None else attempt.timeout(timeout, "connect")
             try:
-                return self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
+                stream = self._inner.connect_tcp(
+                    address, port, seconds, local_address, socket_options
                 )
-            except httpcore.ConnectError as e:
-                error = e
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
+                error = _NoConnection(_connect_reason(e, seconds))
+                continue
+            return _GuardedStream(stream, at, problem)
+        if attempt is not None and attempt.expired:
+            raise _Expired(attempt)
         raise error
+
+    def _resolve(self, host: str, port: int, attempt: _Attempt | None) -> list[str]:
+        """Every address of ``host``; the lookup runs in a thread so that a resolver that
+        never answers (getaddrinfo has no timeout) is left behind at the deadline."""
+        if attempt is None:
+            return self._lookup(host, port)
+        seconds = attempt.timeout(None, "name lookup")  # httpx's connect timeout excludes it
+        outcome: list[list[str] | Exception] = []
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                outcome.append(self._lookup(host, port))
+            except Exception as e:  # handed to the requesting thread
+                outcome.append(e)
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name=f"resolve {host}", daemon=True).start()
+        if not done.wait(seconds):
+            raise _Expired(attempt)
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
+
+    def _lookup(self, host: str, port: int) -> list[str]:
+        try:
+            return self._resolver(host, port)
+        except OSError as e:  # fail closed: an unresolvable host is not fetched
+            raise _NoConnection(_connect_reason(e, None)) from e
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -218,7 +402,9 @@ def retry_after(value: str | None, now: datetime) -> datetime | None:
 
 class _Inflater:
     """Decodes one Content-Encoding layer (gzip or deflate) without ever producing more than
-    the cap: zlib's ``max_length`` stops a 10 GB bomb after the first cap+1 bytes."""
+    the cap: zlib's ``max_length`` stops a 10 GB bomb after the first cap+1 bytes. A gzip body
+    may hold several members one after the other (RFC 1952 2.2; gzip(1) reads them all, NUL
+    padding between them included): each is inflated in turn, under the same cap."""
 
     def __init__(self, coding: str) -> None:
         self._coding = coding
@@ -232,10 +418,17 @@ class _Inflater:
         out: list[bytes] = []
         produced = 0
         while data and produced <= limit:
+            if self._zlib.eof:
+                if self._coding != "gzip":
+                    break  # bytes after the end of a deflate stream: ignored, as browsers do
+                data = data.lstrip(b"\0")
+                if not data:
+                    break
+                self._zlib = zlib.decompressobj(31)  # the next member; not gzip: zlib.error
             piece = self._zlib.decompress(data, limit + 1 - produced)
             out.append(piece)
             produced += len(piece)
-            data = self._zlib.unconsumed_tail
+            data = self._zlib.unused_data if self._zlib.eof else self._zlib.unconsumed_tail
         return b"".join(out)
 
 
@@ -276,7 +469,9 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         # httpx's read timeout restarts with every byte, so a server trickling a byte every
-        # few seconds would hold a poll forever: the whole body has this long (httpx#1450).
+        # few seconds would hold a poll forever (httpx#1450), in the headers as in the body:
+        # each request, name lookup to last byte, has this long (see _Attempt).
+        self.timeout = timeout
         self.deadline = 2 * timeout
         self._on_fetch = on_fetch
         self._agent = agent_token(user_agent)
@@ -285,10 +480,8 @@ class Fetcher:
             default("settings.host_concurrency"), default("settings.host_interval")
         )
         self.robots = robots or RobotsCache()
-        self._backend: _GuardedBackend | None = None
         if transport is None:
-            self._backend = _GuardedBackend(resolver, allow_private_networks)
-            transport = _GuardedTransport(self._backend)
+            transport = _GuardedTransport(_GuardedBackend(resolver, allow_private_networks))
         self._client = httpx.Client(
             headers={
                 "User-Agent": user_agent,
@@ -328,12 +521,12 @@ class Fetcher:
     ) -> Page:
         """Fetch and decode one page; a 304 to a conditional request gives ``not_modified``.
 
-        ``scope`` is the source's: a URL outside it is refused before any I/O. Without one,
-        ``url`` itself is the operator's (``feeds extract URL``) and sets the scope.
+        ``scope`` is the source's: a URL outside it is refused before any I/O, and only its
+        configured origins may be internal addresses (trusted as written, for this request
+        only: the fetcher is shared by every source). Without one, ``url`` itself is the
+        operator's (``feeds extract URL``) and sets the scope.
         """
         scope = scope or Scope.of([url])
-        if self._backend is not None:
-            self._backend.trusted |= scope.origins  # the operator's hosts, as written
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -351,13 +544,17 @@ class Fetcher:
         *,
         robots: bool,
         truncate: bool = False,
+        trusted: frozenset[Origin] | None = None,
     ) -> Page:
+        """``trusted``: the origins that may be internal addresses, the scope's own unless
+        given (robots.txt is read with the trust of the source that asks for it)."""
+        trusted = scope.origins if trusted is None else trusted
         current = url.strip()
         moved: str | None = None
         for hop in range(self.max_redirects + 1):
-            self._admit(current, scope, robots=robots)
+            self._admit(current, scope, trusted, robots=robots)
             with self.limits.slot(current):
-                result = self._request(current, headers, encoding, limit, truncate)
+                result = self._request(current, headers, encoding, limit, truncate, trusted)
             if isinstance(result, Page):
                 if moved is not None:
                     result = replace(result, moved_to=moved)
@@ -373,7 +570,7 @@ class Fetcher:
             fix="the site redirects in a loop or too far; open the URL in a browser",
         )
 
-    def _admit(self, url: str, scope: Scope, *, robots: bool) -> None:
+    def _admit(self, url: str, scope: Scope, trusted: frozenset[Origin], *, robots: bool) -> None:
         """Everything decided before a request leaves: scope, Retry-After hold, robots.txt."""
         problem = scope.problem(url)
         if problem is not None:
@@ -390,7 +587,12 @@ class Fetcher:
                 fix="nothing to do: requests to this host resume after that time",
             )
         if robots and scope.robots:
-            refusal, delay = self.robots.verdict(url, self._agent, self._robots_txt)
+            try:
+                refusal, delay = self.robots.verdict(
+                    url, self._agent, lambda robots_url: self._robots_txt(robots_url, trusted)
+                )
+            except NoAnswer as e:  # the site's problem, met first by robots.txt: this page's
+                raise NoAnswer(e.message, url=url, fix=e.fix) from e
             if delay:
                 self.limits.crawl_delay(url, delay)
             if refusal is not None:
@@ -400,7 +602,7 @@ class Fetcher:
                     fix="feeds keeps to robots.txt; set `robots = false` only for a site you run",
                 )
 
-    def _robots_txt(self, url: str) -> RobotsAnswer:
+    def _robots_txt(self, url: str, trusted: frozenset[Origin]) -> RobotsAnswer:
         now = self._clock()
         try:
             page = self._follow(
@@ -411,9 +613,10 @@ class Fetcher:
                 ROBOTS_MAX_BYTES,
                 robots=False,
                 truncate=True,
+                trusted=trusted,
             )
-        except AddressBlocked:
-            raise  # the page itself is refused for the same reason: say that one
+        except (AddressBlocked, NoAnswer):
+            raise  # the page itself would fail for the same reason: say that one
         except TooManyRedirects:
             return RobotsAnswer(404, "", now)  # unavailable, which allows (RFC 9309 2.3.1.2)
         except FetchError as e:
@@ -427,49 +630,32 @@ class Fetcher:
         encoding: str | None,
         limit: int,
         truncate: bool,
+        trusted: frozenset[Origin],
     ) -> Page | tuple[int, str]:
         """One request: a Page, or (status, Location) of a redirect to follow."""
         started = time.monotonic()
+        attempt = _Attempt(self.deadline, trusted, self.timeout)
+        token = _ATTEMPT.set(attempt)
         try:
             with self._client.stream("GET", url, headers=headers) as response:
+                attempt.phase = "body"
                 body = b""
                 try:
                     location = response.headers.get("Location")
                     if response.status_code in _REDIRECTS and location:
                         return response.status_code, location
                     if response.status_code == 304:
-                        return Page(
-                            url=url,
-                            text="",
-                            encoding="",
-                            status=304,
-                            etag=response.headers.get("ETag") or headers.get("If-None-Match"),
-                            last_modified=response.headers.get("Last-Modified")
-                            or headers.get("If-Modified-Since"),
-                            fetched_at=datetime.now(UTC),
-                            not_modified=True,
-                        )
+                        return _not_modified(url, response, headers)
                     self._check_status(response, url)
-                    body = self._read_capped(response, url, started, limit, truncate)
+                    body = self._read_capped(response, url, attempt, limit, truncate)
                 finally:
                     if self._on_fetch is not None:
                         elapsed = time.monotonic() - started
                         self._on_fetch(url, response.status_code, elapsed, len(body))
-        except AddressRefused as e:
-            raise AddressBlocked(
-                f"refused: {e}",
-                url=url,
-                fix="pages may not reach private networks; if the site is yours, set "
-                "settings.allow_private_networks = true",
-            ) from e
-        except httpx.TimeoutException as e:
-            raise FetchError(
-                "timed out", url=url, fix="the site is slow or down; raise settings.timeout"
-            ) from e
-        except (httpx.HTTPError, httpx.InvalidURL) as e:
-            raise FetchError(
-                f"{type(e).__name__}: {e}", url=url, fix="check the URL and the network"
-            ) from e
+        except (AddressRefused, _Expired, _NoConnection, httpx.HTTPError, httpx.InvalidURL) as e:
+            raise _failure(e, url, attempt) from e
+        finally:
+            _ATTEMPT.reset(token)
         text, used = decode_html(
             body,
             http_charset=charset_from_content_type(response.headers.get("Content-Type")),
@@ -509,7 +695,7 @@ class Fetcher:
         raise FetchError(f"{status} {reason}", url=url, fix=fix, status=status)
 
     def _read_capped(
-        self, response: httpx.Response, url: str, started: float, limit: int, truncate: bool
+        self, response: httpx.Response, url: str, attempt: _Attempt, limit: int, truncate: bool
     ) -> bytes:
         try:
             inflaters = _inflaters(response.headers.get("Content-Encoding"))
@@ -522,12 +708,8 @@ class Fetcher:
         size = 0
         try:
             for raw in stream:
-                if time.monotonic() - started > self.deadline:
-                    raise FetchError(
-                        f"page not received within {self.deadline:.0f} s",
-                        url=url,
-                        fix="the site sends too slowly; raise settings.timeout if it is just slow",
-                    )
+                if attempt.expired:  # the network layer stops a real socket at the deadline
+                    raise _Expired(attempt)
                 chunk = raw
                 for inflater in inflaters:
                     chunk = inflater.feed(chunk, limit - size)
@@ -547,6 +729,75 @@ class Fetcher:
                 f"broken compressed body: {e}", url=url, fix="the site sends a broken response"
             ) from e
         return b"".join(chunks)
+
+
+def _not_modified(url: str, response: httpx.Response, sent: dict[str, str]) -> Page:
+    """The Page of a 304: the validators the site sends, or else the ones we sent."""
+    return Page(
+        url=url,
+        text="",
+        encoding="",
+        status=304,
+        etag=response.headers.get("ETag") or sent.get("If-None-Match"),
+        last_modified=response.headers.get("Last-Modified") or sent.get("If-Modified-Since"),
+        fetched_at=datetime.now(UTC),
+        not_modified=True,
+    )
+
+
+_WAITING = {
+    "status line": "waiting for the status line",
+    "headers": "reading the headers",
+    "body": "reading the body",
+}
+
+
+def _failure(error: Exception, url: str, attempt: _Attempt) -> FetchError:
+    """The FetchError of a request that failed below HTTP: what failed, in which phase."""
+    netloc = urlsplit(url).netloc.rpartition("@")[2]
+    down = "the site is down or unreachable; check the URL and the network"
+    if isinstance(error, AddressRefused):
+        return AddressBlocked(
+            f"refused: {error}",
+            url=url,
+            fix="pages may not reach private networks; if the site is yours, set "
+            "settings.allow_private_networks = true",
+        )
+    if isinstance(error, _Expired):
+        return NoAnswer(
+            f"answer not received within {attempt.seconds:g} s, the overall deadline of a "
+            f"request (stalled in the {attempt.phase})",
+            url=url,
+            fix="the site answers too slowly; if it is only slow, raise settings.timeout, "
+            "as a request may take twice it",
+        )
+    if isinstance(error, _NoConnection):
+        return NoAnswer(f"cannot connect to {netloc} ({error.reason})", url=url, fix=down)
+    if isinstance(error, httpx.ConnectTimeout | httpx.ConnectError):
+        if attempt.phase == "TLS handshake":
+            what = (
+                f"timed out after {attempt.waited:g} s"
+                if isinstance(error, httpx.ConnectTimeout)
+                else f"failed ({error})"
+            )
+            fix = "check whether the URL should be http or https, and the site's certificate"
+            return NoAnswer(f"TLS handshake with {netloc} {what}", url=url, fix=fix)
+        reason = _connect_reason(error, attempt.waited)
+        return NoAnswer(f"cannot connect to {netloc} ({reason})", url=url, fix=down)
+    if isinstance(error, httpx.TimeoutException):
+        if isinstance(error, httpx.WriteTimeout):
+            waiting = "sending the request"
+        elif isinstance(error, httpx.PoolTimeout):
+            waiting = "waiting for a free connection"
+        else:  # a read; a mock transport raises it before any phase is known
+            waiting = _WAITING.get(attempt.phase, _WAITING["status line"])
+        return NoAnswer(
+            f"timed out after {attempt.waited:g} s {waiting}",
+            url=url,
+            fix="the site is slow or down; raise settings.timeout",
+        )
+    fix = "check the URL and the network"
+    return FetchError(f"{type(error).__name__}: {error}", url=url, fix=fix)
 
 
 def read_file(path: Path, *, url: str, encoding: str | None = None) -> Page:

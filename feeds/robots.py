@@ -2,8 +2,10 @@
 
 The fetch itself goes through ``Fetcher`` like every request; this module only decides what
 an answer means: 2xx is parsed (its first 500 KiB), any other 4xx allows everything, and 5xx,
-429 or no answer disallow everything, reusing a stale copy when there is one. Answers are
-kept 24 hours; failures are retried sooner so that a site's bad hour costs an hour, not a day.
+429 or a broken answer disallow everything, reusing a stale copy when there is one. Answers
+are kept 24 hours; failures are retried sooner so that a site's bad hour costs an hour, not a
+day. A site that cannot be reached at all (RFC 9309 2.3.1.4: complete disallow) never gets
+here: ``Fetcher`` reports it as the site's problem and asks again on the next request.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ FAILURE_TTL = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class RobotsAnswer:
-    """What one fetch of robots.txt gave: the status (0 when unreachable) and the text."""
+    """What one fetch of robots.txt gave: the status (0 for a broken answer) and the text."""
 
     status: int
     text: str

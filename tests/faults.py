@@ -47,6 +47,29 @@ def trickle(every: float) -> Behaviour:
     return run
 
 
+def slow_status(every: float) -> Behaviour:
+    """A status line that never ends: its reason phrase comes a byte every ``every`` seconds."""
+
+    def run(conn: socket.socket, stop: threading.Event) -> None:
+        conn.sendall(b"HTTP/1.1 200 ")
+        while not stop.wait(every):
+            conn.sendall(b"O")
+
+    return run
+
+
+def slow_headers(every: float) -> Behaviour:
+    """A status line, then a header that never ends, a byte every ``every`` seconds (httpcore
+    takes up to 100 KiB of headers: hours at this pace)."""
+
+    def run(conn: socket.socket, stop: threading.Event) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Tarpit: ")
+        while not stop.wait(every):
+            conn.sendall(b"a")
+
+    return run
+
+
 def silent() -> Behaviour:
     """Accept the connection and never send a byte (Toxiproxy timeout=0)."""
 
@@ -107,6 +130,7 @@ class FaultServer:
         self.connections = 0
         self.paths: list[str] = []
         self._routes: dict[str, Behaviour] = {}
+        self._keep_alive: set[str] = set()
         self._stop = threading.Event()
         self._socket = socket.socket()
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -119,8 +143,12 @@ class FaultServer:
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
-    def on(self, path: str, behaviour: Behaviour) -> str:
+    def on(self, path: str, behaviour: Behaviour, *, keep_alive: bool = False) -> str:
+        """Serve ``path``; with ``keep_alive`` the connection then waits for the next request
+        (the behaviour must send a complete response with its length)."""
         self._routes["/" + path.lstrip("/")] = behaviour
+        if keep_alive:
+            self._keep_alive.add("/" + path.lstrip("/"))
         return self.url(path)
 
     def __enter__(self) -> FaultServer:
@@ -153,21 +181,28 @@ class FaultServer:
         with conn:
             try:
                 conn.settimeout(10)
-                request = b""
-                while b"\r\n\r\n" not in request and len(request) < 65536:
-                    data = conn.recv(4096)
-                    if not data:
-                        return
-                    request += data
-                path = request.split(b" ", 2)[1].decode("latin-1")
-                self.paths.append(path)
-                behaviour = self._routes.get(path.split("?")[0])
-                if behaviour is None:
-                    conn.sendall(head("404 Not Found", Content_Length="0"))
-                    return
-                behaviour(conn, self._stop)
+                while self._answer(conn):
+                    pass
             except OSError:
                 return  # the client gave up: that is what most faults are for
+
+    def _answer(self, conn: socket.socket) -> bool:
+        """Read one request and answer it; True when the connection stays open for another."""
+        request = b""
+        while b"\r\n\r\n" not in request and len(request) < 65536:
+            data = conn.recv(4096)
+            if not data:
+                return False
+            request += data
+        path = request.split(b" ", 2)[1].decode("latin-1")
+        self.paths.append(path)
+        path = path.split("?")[0]
+        behaviour = self._routes.get(path)
+        if behaviour is None:
+            conn.sendall(head("404 Not Found", Content_Length="0"))
+            return False
+        behaviour(conn, self._stop)
+        return path in self._keep_alive
 
 
 def full_backlog() -> Iterator[tuple[str, socket.socket]]:

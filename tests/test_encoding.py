@@ -177,6 +177,27 @@ def test_truncated_utf8_character_declared_gb2312() -> None:
     assert (codec, text.count("\ufffd")) == ("utf-8", 1)
 
 
+@pytest.mark.parametrize("where", ["meta", "header"])
+def test_declared_utf8_ascii_page_with_a_stray_windows_1252_quote(where: str) -> None:
+    # Was cp775 ("ItÆs") or big5hkscs: detection guesses wildly from one byte.
+    raw = b"<html><head>%s</head><body><p>It\x92s here</p></body></html>"
+    raw %= b'<meta charset="utf-8">' if where == "meta" else b""
+    text, codec = decode_html(raw, http_charset="utf-8" if where == "header" else None)
+    assert "<p>It\u2019s here</p>" in text
+    assert codec == "windows-1252"
+
+
+def test_declared_utf8_keeps_its_utf8_when_a_few_lone_bytes_are_not() -> None:
+    raw = '<meta charset="utf-8"><p>中文标题 It'.encode() + b"\x92s caf\xe9 ok</p>"
+    assert decode_html(raw) == ('<meta charset="utf-8"><p>中文标题 It’s café ok</p>', "utf-8")
+
+
+def test_declared_utf8_gbk_page_is_still_gbk() -> None:
+    # Runs of high bytes are no stray quotes: the GB rules still decide.
+    text = page(ARTICLE, '<meta charset="utf-8">')
+    assert decode_html(text.encode("gbk")) == (text, "gb18030")
+
+
 def test_garbage_never_raises() -> None:
     rng = random.Random(20240601)
     labels = [None, "utf-7", "base64", "idna", "undefined", "gb\x00", "utf-16", "big5", "hz"]

@@ -82,8 +82,16 @@ def test_timeouts_and_connection_errors_are_fetch_errors():
 
     with fetcher(slow) as f, pytest.raises(FetchError, match=r"timed out.*settings\.timeout"):
         f.get("https://e.com/")
-    with fetcher(down) as f, pytest.raises(FetchError, match="ConnectError"):
+    with fetcher(down) as f, pytest.raises(FetchError, match=r"cannot connect to e\.com \(refused"):
         f.get("https://e.com/")
+
+
+def test_a_404_fix_fits_a_url_given_on_the_command_line_too():
+    # `feeds extract URL` has no config: the fix must not send the user to one.
+    with fetcher(lambda r: httpx.Response(404)) as f, pytest.raises(FetchError) as info:
+        f.get("https://e.com/gone")
+    assert info.value.fix == "the page is gone; check the URL"
+    assert "config" not in str(info.value)
 
 
 def test_gbk_is_decoded_from_the_header():
