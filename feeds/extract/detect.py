@@ -777,7 +777,10 @@ def _excluding(selector: str, items: list[_Item], extra: list[Tag]) -> str | Non
 def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
     """Item selectors, most readable and stable first: the item's own class, one named
     ancestor (div.catlist li), layout classes, bare tag paths, then two ancestors."""
-    *specific, tag = selector_forms(nodes)
+    forms = selector_forms(nodes)
+    if not forms:
+        return  # elements of different tags: no simple selector names them all
+    *specific, tag = forms
     named = [c for c in specific if not is_utility(c)]
     own = [tag, *named]
     ancestors = [selector_forms(nth_ancestors(nodes, depth)) for depth in range(1, 7)]
@@ -810,7 +813,12 @@ def _finds(scopes: Sequence[Tag], targets: Sequence[Tag], selector: str) -> bool
 
 
 def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator[str]:
-    *specific, tag = selector_forms(targets)
+    forms = selector_forms(targets)
+    if not forms:
+        # Targets of different tags (Discuz: <span title=…>2 天前</span> for recent threads,
+        # a bare <em>2024-11-20</em> for older ones): no selector reads them all (issue 15).
+        return
+    *specific, tag = forms
     own = [tag, *specific]
     yield from specific
     yield tag
