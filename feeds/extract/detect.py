@@ -56,11 +56,12 @@ from feeds.extract.names import (
     selector_forms,
     site_of,
 )
+from feeds.extract.page import canonical_href, metas
 from feeds.extract.pagination import next_page
 from feeds.extract.selectors import compiled
 from feeds.models import ListingEntry
 
-__all__ = ["Candidate", "Detection", "ListingSelectors", "detect_listing"]
+__all__ = ["Candidate", "Detection", "ListingSelectors", "declared_address", "detect_listing"]
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,25 @@ def detect_listing(text: str, page_url: str) -> Detection:
         next_url=next_url,
         next=next_selector,
     )
+
+
+def declared_address(text: str) -> tuple[str, str] | None:
+    """The address a saved page gives itself, and where it says so: its
+    ``<link rel=canonical>``, its ``og:url``, else its ``<base href>``; absolute http(s) only.
+
+    ``feeds discover FILE`` reads the page as fetched from there, so relative links resolve
+    and "same-site" means the page's own site; None when the page names no address."""
+    soup = parse(text)
+    base = base_url(soup, "")  # "" unless the head has an absolute <base href>
+    for where, href in (
+        ("rel=canonical", canonical_href(soup)),
+        ("og:url", metas(soup).get("og:url")),
+        ("<base href>", base),
+    ):
+        url = absolute(href, base)
+        if url:
+            return url, where
+    return None
 
 
 # --------------------------------------------------------------------------- the page

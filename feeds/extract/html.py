@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString
 
 from feeds.clean import absolute_srcset, absolute_url, plain_text, repair_surrogates
 from feeds.extract.selectors import compiled
+
+# bs4's advice to the programmer, not to the user: an XHTML page served as HTML is parsed as
+# HTML on purpose (browsers do), and a page whose text looks like a file name is still a page.
+# Filtered here, where bs4 is owned, so they never reach the terminal of `feeds discover`.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 # Attributes where lazy-loading scripts keep the real image address.
 LAZY_SRC_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-url", "data-echo")
