@@ -187,12 +187,31 @@ def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     source = config.source(args.source)
     with _fetcher(config) as fetcher:
-        report = check_source(source, fetcher, limit=args.limit)
+        try:
+            report = check_source(source, fetcher, limit=args.limit)
+        except FeedsError as e:
+            _advise_for_check(e, source)
+            raise
     if args.json:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
         _print_check(report)
     return EXIT_OK if report.items else EXIT_FAILED
+
+
+_RUN_CHECK = re.compile(r"(?:run|check it with) `feeds check [^`]+`")
+
+
+def _advise_for_check(error: FeedsError, source: Source) -> None:
+    """The poll's errors advise running `feeds check SOURCE`; met by that very command, the
+    advice must point further: the page itself, and what detection finds on it."""
+    if error.fix and f"`feeds check {source.id}`" in error.fix:
+        url = error.url or source.urls[0]
+        error.fix = _RUN_CHECK.sub(
+            "compare the selectors with the page in the browser's devtools, or run "
+            f"`feeds discover {url}` to see the article list detection finds",
+            error.fix,
+        )
 
 
 def _print_check(report: CheckReport) -> None:
