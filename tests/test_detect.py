@@ -555,3 +555,18 @@ def test_detection_never_crashes_on_odd_names(item, wrapper, dates, names):
     text = page(f'<{wrapper} class="{cls}" id="{ident}">' + "".join(rows) + f"</{wrapper}>")
     detection = detect_listing(text, URL)
     assert_round_trip(detection, text, URL)
+
+
+@pytest.mark.parametrize("depth", [250, 300])
+def test_a_list_nested_too_deep_fails_and_says_why(depth):
+    """Parsing folds elements deeper than html.MAX_DEPTH into text (a bound against pages
+    built to exhaust every later tree walk); a list down there is lost, and the problem
+    must say so rather than only that no block was found (issue 13)."""
+    text = page("<div>" * depth + list_html() + "</div>" * depth)
+    detection = detect_listing(text, URL)
+    if depth == 250:
+        assert len(urls(detection)) == len(ARTICLES)
+        return
+    assert detection.chosen is None and detection.problem is not None
+    assert "nests elements more than 256 levels deep" in detection.problem
+    assert "add [source.listing] selectors" in detection.problem

@@ -44,7 +44,15 @@ from soupsieve import SoupSieve
 
 from feeds.config import ListingRules
 from feeds.extract.dates import parse_date
-from feeds.extract.html import absolute, attr, base_url, parse, select_one, text_of
+from feeds.extract.html import (
+    DEPTH_NOTE,
+    absolute,
+    attr,
+    base_url,
+    parse,
+    select_one,
+    text_of,
+)
 from feeds.extract.listing import DEFAULT_LINK, extract_listing
 from feeds.extract.names import (
     STATE_CLASSES,
@@ -199,6 +207,8 @@ def detect_listing(text: str, page_url: str) -> Detection:
             list_start = group.position
     if not decided:
         problem = _unconvincing(candidates[0] if candidates else None)
+    if problem and soup.flattened:
+        problem = f"{DEPTH_NOTE}; {problem}"  # the likely reason nothing was found
     runner_ups = [c for c in candidates if chosen is None or c.selectors != chosen.selectors]
     listed = frozenset(e.url for e in chosen.entries) if chosen else frozenset()
     next_url, next_selector = next_page(page, list_start, listed)

@@ -31,7 +31,21 @@ _SURROGATE_REF = re.compile(
 absolute = absolute_url
 
 
-def parse(text: str) -> BeautifulSoup:
+class Soup(BeautifulSoup):
+    """A parsed page that remembers whether its deepest elements were folded into text."""
+
+    flattened: bool = False
+
+
+# Why a page cut at MAX_DEPTH lost what lay deeper, for the error that would otherwise only
+# say that nothing was found.
+DEPTH_NOTE = (
+    f"the page nests elements more than {MAX_DEPTH} levels deep, and what lies deeper is read "
+    "as plain text (a bound against pages built to exhaust the parser), so its links are lost"
+)
+
+
+def parse(text: str) -> Soup:
     """Parse once with lxml: fast, and lenient with the broken markup real portals serve.
 
     Pages that spell an emoji as two surrogate references (``&#55357;&#56832;``) get the
@@ -39,8 +53,8 @@ def parse(text: str) -> BeautifulSoup:
     """
     if "&#" in text:
         text = _SURROGATE_REF.sub(_surrogate_character, text)
-    soup = BeautifulSoup(repair_surrogates(text), "lxml")
-    _flatten_deep(soup)
+    soup = Soup(repair_surrogates(text), "lxml")
+    soup.flattened = _flatten_deep(soup)
     return soup
 
 
@@ -51,8 +65,10 @@ def _surrogate_character(match: re.Match[str]) -> str:
     return chr(code) if 0xD800 <= code <= 0xDFFF else match.group(0)
 
 
-def _flatten_deep(soup: BeautifulSoup) -> None:
-    """Replace what lies below ``MAX_DEPTH`` with its text; iterative, so no RecursionError."""
+def _flatten_deep(soup: BeautifulSoup) -> bool:
+    """Replace what lies below ``MAX_DEPTH`` with its text; iterative, so no RecursionError.
+    True when something was replaced."""
+    flattened = False
     stack: list[tuple[Tag, int]] = [(soup, 0)]
     while stack:
         node, depth = stack.pop()
@@ -65,6 +81,8 @@ def _flatten_deep(soup: BeautifulSoup) -> None:
                 text = child.get_text()
                 child.clear(decompose=True)
                 child.append(NavigableString(text))
+                flattened = True
+    return flattened
 
 
 def base_url(soup: BeautifulSoup, page_url: str) -> str:
