@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from feeds.articles import item_verdict, listing_only_item
 from feeds.collect import collect_listing
 from feeds.config import Source
-from feeds.errors import ExtractError, FeedsError
+from feeds.errors import FeedsError
 from feeds.extract.article import article_matches
 from feeds.fetch import Fetcher
 from feeds.models import Built, Failed, Listed, Page, StoredItem
@@ -52,12 +52,7 @@ def check_source(source: Source, fetcher: Fetcher, *, limit: int) -> CheckReport
 
     with open_store(":memory:") as store:
         store.ensure_source(source.id, now)
-        try:
-            listing = collect_listing(source, fetcher, pages=source.max_pages, store=store)
-        except ExtractError as e:
-            if e.fix and "feeds check" in e.fix:  # advice for `feeds update`, not for us
-                e.fix = f"compare the selectors with the page, or run `feeds discover {e.url}`"
-            raise
+        listing = collect_listing(source, fetcher, pages=source.max_pages, store=store)
         tally = store_articles(
             source, listing, store, fetcher, now=now, cap=limit, on_page=count_matches
         )

@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,10 +32,10 @@ from feeds.config import (
 from feeds.errors import ConfigError, FeedsError
 from feeds.extract.article import extract_article
 from feeds.extract.dates import parse_date
-from feeds.extract.detect import Detection, detect_listing
+from feeds.extract.detect import Detection, declared_address, detect_listing
 from feeds.fetch import Fetcher, read_file
 from feeds.guard import Scope
-from feeds.models import ListingEntry
+from feeds.models import ParsedDate
 from feeds.pipeline import update_source
 from feeds.render import OutputClaim
 
@@ -182,12 +182,31 @@ def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     source = config.source(args.source)
     with _fetcher(config) as fetcher:
-        report = check_source(source, fetcher, limit=args.limit)
+        try:
+            report = check_source(source, fetcher, limit=args.limit)
+        except FeedsError as e:
+            _advise_for_check(e, source)
+            raise
     if args.json:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
         _print_check(report)
     return EXIT_OK if report.items else EXIT_FAILED
+
+
+_RUN_CHECK = re.compile(r"(?:run|check it with) `feeds check [^`]+`")
+
+
+def _advise_for_check(error: FeedsError, source: Source) -> None:
+    """The poll's errors advise running `feeds check SOURCE`; met by that very command, the
+    advice must point further: the page itself, and what detection finds on it."""
+    if error.fix and f"`feeds check {source.id}`" in error.fix:
+        url = error.url or source.urls[0]
+        error.fix = _RUN_CHECK.sub(
+            "compare the selectors with the page in the browser's devtools, or run "
+            f"`feeds discover {url}` to see the article list detection finds",
+            error.fix,
+        )
 
 
 def _print_check(report: CheckReport) -> None:
@@ -319,48 +338,73 @@ def cmd_healthcheck(url: str) -> int:
 
 def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
     target: str = args.target
+    address: str | None = "--base-url" if args.base_url else None
     try:
         if target.startswith(("http://", "https://")):
             with _fetcher(config) as fetcher:
                 page = fetcher.get(target)
+            address = "fetched"
         else:
             path = Path(target)
             page = read_file(path, url=args.base_url or path.resolve().as_uri())
+            declared = None if args.base_url else declared_address(page.text)
+            if declared is not None:
+                # A saved page read as if fetched from the address it gives itself: its
+                # relative links resolve and its own site is known (issue 12.9).
+                page = dataclasses.replace(page, url=declared[0])
+                address = declared[1]
     except (FeedsError, OSError) as e:
         print(f"discover: {e}", file=sys.stderr)
         return EXIT_FAILED
     detection = detect_listing(page.text, page.url)
-    zone = ZoneInfo(config.settings.timezone if config else default("settings.timezone"))
-    report = discovery_report(detection, page.url, zone)
+    report = discovery_report(detection, page.url, _page_zone(config, page.url))
+    report["address"] = address
+    if address is None:
+        report["config"] = None  # a file:// URL that `feeds config` would refuse
+        report["config_problem"] = (
+            f"{target} does not say its address (no <link rel=canonical>, og:url or "
+            "<base href>); pass --base-url URL, the address it was saved from, for a "
+            "[[source]] block and links that resolve"
+        )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         _print_discovery(report)
-    return EXIT_OK if detection.chosen is not None else EXIT_FAILED
+    return EXIT_OK if detection.chosen is not None and address is not None else EXIT_FAILED
 
 
-def discovery_report(detection: Detection, url: str, zone: ZoneInfo) -> dict[str, Any]:
+def _page_zone(config: Config | None, url: str) -> tzinfo:
+    """The zone of a configured source that reads this page, else the settings' zone."""
+    if config is None:
+        return ZoneInfo(default("settings.timezone"))
+    for source in config.sources:
+        if url in source.urls:
+            return source.zone
+    return ZoneInfo(config.settings.timezone)
+
+
+def discovery_report(detection: Detection, url: str, zone: tzinfo) -> dict[str, Any]:
     """What `feeds discover` shows, as plain data (the --json output)."""
     now = datetime.now(UTC)
-
-    def items(entries: Sequence[ListingEntry]) -> list[dict[str, str | None]]:
-        out: list[dict[str, str | None]] = []
-        for entry in entries:
-            date = parse_date(entry.date_text, now=now, tz=zone) if entry.date_text else None
-            shown = None
-            if date is not None:
-                shown = date.value.isoformat() if date.has_time else date.value.date().isoformat()
-            out.append({"title": entry.title, "url": entry.url, "date": shown})
-        return out
-
     chosen = detection.chosen
+    entries = chosen.entries if chosen else ()
+    dates = [
+        parse_date(entry.date_text, now=now, tz=zone) if entry.date_text else None
+        for entry in entries
+    ]
+    shown_zone = _shown_zone(dates, zone)
+    items = [
+        {"title": entry.title, "url": entry.url, "date": _shown_date(date, shown_zone)}
+        for entry, date in zip(entries, dates, strict=True)
+    ]
     selectors = dataclasses.asdict(chosen.selectors) if chosen else None
     if selectors is not None:
         selectors["next"] = detection.next
     return {
         "url": url,
         "next_url": detection.next_url,
-        "items": items(chosen.entries) if chosen else [],
+        "zone": _zone_name(shown_zone),
+        "items": items,
         "selectors": selectors,
         "reasons": list(chosen.reasons) if chosen else [],
         "problem": detection.problem,
@@ -377,6 +421,43 @@ def discovery_report(detection: Detection, url: str, zone: ZoneInfo) -> dict[str
         "feeds": list(detection.feeds),
         "config": _source_block(url, selectors) if selectors else None,
     }
+
+
+def _shown_zone(dates: Sequence[ParsedDate | None], zone: tzinfo) -> tzinfo:
+    """The page's own zone when its dates all state one offset (``+08:00``), else ``zone``.
+
+    Dates without an offset are read in ``zone`` itself, so any other zone is the page's."""
+    stated = {
+        d.value.utcoffset()
+        for d in dates
+        if d is not None and d.has_time and d.value.tzinfo is not zone
+    }
+    offset = stated.pop() if len(stated) == 1 else None
+    return timezone(offset) if offset is not None else zone
+
+
+def _shown_date(date: ParsedDate | None, zone: tzinfo) -> str | None:
+    """ISO 8601 to the second, in the zone shown; a day-only date stays a day."""
+    if date is None:
+        return None
+    if not date.has_time:
+        return date.value.date().isoformat()
+    return date.value.astimezone(zone).replace(microsecond=0).isoformat()
+
+
+def _zone_name(zone: tzinfo) -> str:
+    if isinstance(zone, ZoneInfo):
+        return zone.key
+    minutes = int((zone.utcoffset(None) or timedelta(0)).total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _minutes(date: str | None) -> str:
+    """A date of the report as the table shows it: '2024-12-13 16:45', or the day alone."""
+    if date is None:
+        return "-"
+    return date if "T" not in date else datetime.fromisoformat(date).strftime("%Y-%m-%d %H:%M")
 
 
 def _source_block(url: str, selectors: dict[str, str | None]) -> str:
@@ -399,10 +480,10 @@ def _print_discovery(report: dict[str, Any]) -> None:
         print(f"article list: {len(report['items'])} items, item = {selectors['item']!r}")
         for name in ("link", "title", "date", "next"):
             print(f"  {name:5} = {selectors[name]!r}")
-        print(f"\n{'#':>3}  {'date':<25}  {'title':<40}  link")
+        print(f"\n{'#':>3}  {'date (' + report['zone'] + ')':<16}  {'title':<40}  link")
         for n, item in enumerate(report["items"][:15], start=1):
             title = _clip(item["title"] or "", 40)
-            print(f"{n:>3}  {item['date'] or '-':<25}  {title}  {item['url']}")
+            print(f"{n:>3}  {_minutes(item['date']):<16}  {title}  {item['url']}")
         if len(report["items"]) > 15:
             print(f"     … {len(report['items']) - 15} more")
     if report["candidates"]:
@@ -410,6 +491,10 @@ def _print_discovery(report: dict[str, Any]) -> None:
         for candidate in report["candidates"]:
             reasons = "; ".join(candidate["reasons"]) or "lower score"
             print(f"  {candidate['count']:4d} × {candidate['selectors']['item']}: {reasons}")
+    if report["address"] not in (None, "fetched", "--base-url"):
+        print(f"\nread as {report['url']} (the page's {report['address']}; --base-url overrides)")
+    if report["address"] is None:
+        print(f"\nno [[source]] block: {report['config_problem']}")
     if report["config"]:
         print("\nready to paste into config.toml (without [source.listing], detection runs")
         print("on each poll instead):")

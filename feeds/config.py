@@ -6,6 +6,7 @@ validator, the defaults, ``feeds config`` and the README test all read that one 
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -38,6 +39,10 @@ class Key:
     default: Any
     doc: str
     required: bool = False
+    # Bounds of a number (of seconds for a duration): beyond them a value is refused with the
+    # bound and a fix, rather than overflow later in the scheduler, fetcher or store.
+    low: int | None = None
+    high: int | None = None
 
     @property
     def path(self) -> str:
@@ -57,18 +62,22 @@ KEYS: tuple[Key, ...] = (
     Key(
         "settings",
         "user_agent",
-        "str",
+        "agent",
         DEFAULT_USER_AGENT,
         "User-Agent sent with every request; keep it honest",
     ),
     Key("settings", "timezone", "zone", "UTC", "time zone of dates that carry none"),
-    Key("settings", "timeout", "seconds", 30.0, "seconds allowed for one request"),
+    # A request may take twice the timeout (fetch.py's deadline); an hour is already absurd,
+    # and 1e308 seconds overflow the socket timeouts.
+    Key("settings", "timeout", "seconds", 30.0, "seconds allowed for one request", high=3600),
     Key(
         "settings",
         "host_concurrency",
         "int",
         4,
         "requests in flight at once to one host, shared by every source on it",
+        low=1,
+        high=32,
     ),
     Key(
         "settings",
@@ -76,6 +85,7 @@ KEYS: tuple[Key, ...] = (
         "interval",
         0.5,
         "minimum seconds between the starts of two requests to one host (0 for none)",
+        high=3600,
     ),
     Key(
         "settings",
@@ -88,7 +98,16 @@ KEYS: tuple[Key, ...] = (
     Key("source", "title", "str", None, "feed title (default: the id)"),
     Key("source", "url", "url", None, "the listing page to poll (or `urls`)"),
     Key("source", "urls", "urls", None, "several listing pages merged into one feed"),
-    Key("source", "every", "duration", "30m", "poll interval: 90s, 30m, 2h, 1d, 1h30m"),
+    # Poll slots are datetimes: far beyond a year they leave datetime's range.
+    Key(
+        "source",
+        "every",
+        "duration",
+        "30m",
+        "poll interval: 90s, 30m, 2h, 1d, 1h30m",
+        low=1,
+        high=365 * 86400,
+    ),
     Key(
         "source",
         "cron",
@@ -97,13 +116,18 @@ KEYS: tuple[Key, ...] = (
         "crontab schedule instead of every, e.g. '*/30 * * * *' (in the source's time zone)",
     ),
     Key("source", "timezone", "zone", None, "time zone of the site's dates (default: settings)"),
-    Key("source", "keep", "int", 50, "how many items the published feed carries"),
+    # Every reader downloads the whole feed; SQLite integers end at 2**63.
+    Key(
+        "source", "keep", "int", 50, "how many items the published feed carries", low=1, high=10_000
+    ),
     Key(
         "source",
         "max_pages",
         "int",
         1,
         "listing pages followed on each poll (listing.next, or the detected pager)",
+        low=1,
+        high=1000,
     ),
     Key(
         "source",
@@ -111,6 +135,8 @@ KEYS: tuple[Key, ...] = (
         "int",
         None,
         "listing pages followed on the first poll (default: max_pages)",
+        low=1,
+        high=1000,
     ),
     Key(
         "source",
@@ -118,6 +144,8 @@ KEYS: tuple[Key, ...] = (
         "int",
         50,
         "new article pages read per poll, newest first; the rest on the next polls",
+        low=1,
+        high=10000,
     ),
     Key(
         "source",
@@ -125,6 +153,8 @@ KEYS: tuple[Key, ...] = (
         "int",
         256,
         "an item's content is cut (after a whole element, with a link to the page) above this",
+        low=1,
+        high=10240,
     ),
     Key(
         "source",
@@ -225,6 +255,10 @@ KEYS: tuple[Key, ...] = (
 
 TABLES = ("settings", "source", "source.listing", "source.article", "source.identity")
 _ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# Longer strings are refused before any check reads them: a 1 MB value is a mistake, and
+# int() of more than 4300 digits raises.
+MAX_TEXT = 4096
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
@@ -368,20 +402,16 @@ def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) ->
     settings_raw = _table(raw.get("settings", {}), "settings", problems)
     s = _values("settings", settings_raw, "settings", problems)
     settings = Settings(
-        output_dir=(base / s["output_dir"]) if s["output_dir"] else base / "public",
-        data_dir=(base / s["data_dir"]) if s["data_dir"] else base / "data",
+        output_dir=base / s["output_dir"],
+        data_dir=base / s["data_dir"],
         base_url=s["base_url"] if s["base_url"].endswith("/") else s["base_url"] + "/",
         user_agent=s["user_agent"],
         timezone=s["timezone"],
-        timeout=float(s["timeout"]),
+        timeout=s["timeout"],
         host_concurrency=s["host_concurrency"],
-        host_interval=float(s["host_interval"]),
+        host_interval=s["host_interval"],
         allow_private_networks=s["allow_private_networks"],
     )
-    if s["host_concurrency"] is not None and s["host_concurrency"] < 1:
-        problems.append(
-            f"settings.host_concurrency: must be at least 1 (got {s['host_concurrency']}; raise it)"
-        )
     sources_raw = raw.get("source", [])
     if not isinstance(sources_raw, list):
         problems.append("source: must be an array of tables (write [[source]], not [source])")
@@ -390,8 +420,9 @@ def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) ->
         problems.append("source: no sources (add a [[source]] table with id and url)")
     sources: list[Source] = []
     seen_ids: set[str] = set()
-    for index, entry in enumerate(sources_raw):
-        where = f"source[{index}]"
+    # Counted from 1, as a reader counts the [[source]] tables of the file.
+    for number, entry in enumerate(sources_raw, start=1):
+        where = f"source[{number}]"
         table = _table(entry, where, problems)
         source_id = table.get("id")
         if isinstance(source_id, str) and source_id in seen_ids:
@@ -440,18 +471,6 @@ def _source(
     )
     if len(problems) > before:
         return None
-    keep, max_pages = v["keep"], v["max_pages"]
-    for name, value in (
-        ("keep", keep),
-        ("max_pages", max_pages),
-        ("backfill_pages", v["backfill_pages"]),
-        ("max_articles", v["max_articles"]),
-        ("max_content_kb", v["max_content_kb"]),
-    ):
-        if value is not None and value < 1:
-            problems.append(f"{where}.{name}: must be at least 1 (got {value}; raise it)")
-    if len(problems) > before:
-        return None
     return Source(
         id=v["id"],
         title=v["title"] or v["id"],
@@ -459,9 +478,9 @@ def _source(
         every=v["every"],
         cron=v["cron"],
         timezone=v["timezone"] or settings.timezone,
-        keep=keep,
-        max_pages=max_pages,
-        backfill_pages=v["backfill_pages"] or max_pages,
+        keep=v["keep"],
+        max_pages=v["max_pages"],
+        backfill_pages=v["backfill_pages"] or v["max_pages"],
         max_articles=v["max_articles"],
         max_content_kb=v["max_content_kb"],
         include=tuple(v["include"]),
@@ -480,7 +499,9 @@ def _source(
 def _table(value: Any, where: str, problems: list[str]) -> Mapping[str, Any]:
     if isinstance(value, Mapping):
         return value
-    problems.append(f"{where}: must be a table (write [{where.split('[')[0]}])")
+    name = re.sub(r"\[\d+\]", "", where)  # source[2].listing -> source.listing
+    header = "[[source]]" if name == "source" else f"[{name}]"
+    problems.append(f"{where}: must be a table (write {header})")
     return {}
 
 
@@ -506,14 +527,63 @@ def _values(
         if name not in table:
             if key.required:
                 problems.append(f"{where}.{name}: missing ({key.doc})")
-            # Defaults go through the same check, so "30m" becomes seconds like a written value.
-            out[name] = _CHECKS[key.kind](key.default)[0] if key.default is not None else None
+            out[name] = _default_value(key)
             continue
-        value, problem = _CHECKS[key.kind](table[name])
+        value, problem = check_value(key, table[name])
         if problem:
             problems.append(f"{where}.{name}: {problem}")
+            # The default stands in, so the rest of the file is still checked and nothing
+            # after validation ever sees a refused value.
+            value = _default_value(key)
         out[name] = value
     return out
+
+
+def check_value(key: Key, value: Any) -> tuple[Any, str | None]:
+    """One written value of a key: (the value as used, None) or (None, what is wrong (fix)).
+
+    Every key goes through the same steps: the size and characters of its text, its kind,
+    then its bounds."""
+    problem = _text_problem(value)
+    if problem:
+        return None, problem
+    checked, problem = _CHECKS[key.kind](value)
+    if problem:
+        return None, problem
+    return checked, _bounds_problem(key, checked)
+
+
+def _default_value(key: Key) -> Any:
+    # Defaults go through the same check, so "30m" becomes seconds like a written value.
+    return _CHECKS[key.kind](key.default)[0] if key.default is not None else None
+
+
+def _text_problem(value: Any) -> str | None:
+    for text in value if isinstance(value, list) else [value]:
+        if not isinstance(text, str):
+            continue
+        if len(text) > MAX_TEXT:
+            return f"{len(text)} characters, more than {MAX_TEXT} (shorten it)"
+        control = _CONTROL.search(text)
+        if control:
+            code = f"U+{ord(control.group()):04X}"
+            return f"contains the control character {code} (remove it; write it on one line)"
+    return None
+
+
+def _bounds_problem(key: Key, value: Any) -> str | None:
+    if value is None or (key.low is None and key.high is None):
+        return None
+    shown = format_duration if key.kind == "duration" else str
+    if key.low is not None and value < key.low:
+        return f"must be at least {shown(key.low)} (got {_clip(shown(value))}; raise it)"
+    if key.high is not None and value > key.high:
+        return f"must be at most {shown(key.high)} (got {_clip(shown(value))}; lower it)"
+    return None
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 Check = Callable[[Any], tuple[Any, str | None]]
@@ -565,27 +635,53 @@ def _urls(value: Any) -> tuple[Any, str | None]:
     return out, None
 
 
+def _agent(value: Any) -> tuple[Any, str | None]:
+    text, problem = _nonempty(value)
+    if problem:
+        return None, problem
+    if not text.isascii():
+        # httpx sends header values as ASCII: anything else fails every request.
+        return None, "must be ASCII: HTTP headers carry no other characters (transliterate it)"
+    return text, None
+
+
 def _int(value: Any) -> tuple[Any, str | None]:
     if isinstance(value, bool) or not isinstance(value, int):
-        return None, f"must be a whole number (got {value!r}; write e.g. 50)"
+        return None, f"must be a whole number (got {_clip(repr(value))}; write e.g. 50)"
     return value, None
 
 
+def _number(value: Any) -> float | None:
+    """A finite int or float as float; None for anything else (TOML has inf and nan)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond 1e308
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _seconds(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        return None, f"must be a positive number of seconds (got {value!r}; write e.g. 30)"
-    return float(value), None
+    number = _number(value)
+    if number is None or number <= 0:
+        shown = _clip(repr(value))
+        return None, f"must be a positive number of seconds (got {shown}; write e.g. 30)"
+    return number, None
 
 
 def _interval(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        return None, f"must be zero or a positive number of seconds (got {value!r}; write e.g. 0.5)"
-    return float(value), None
+    number = _number(value)
+    if number is None or number < 0:
+        shown = _clip(repr(value))
+        return None, f"must be zero or a positive number of seconds (got {shown}; write e.g. 0.5)"
+    return number, None
 
 
 def _bool(value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, bool):
-        return None, f"must be true or false (got {value!r}; write true or false, unquoted)"
+        shown = _clip(repr(value))
+        return None, f"must be true or false (got {shown}; write true or false, unquoted)"
     return value, None
 
 
@@ -613,7 +709,8 @@ def _terms(value: Any) -> tuple[Any, str | None]:
         if term.startswith("re:"):
             try:
                 re.compile(term[3:])
-            except re.error as e:
+            # re raises OverflowError for a{99999999999} and RecursionError for deep nesting.
+            except (re.error, OverflowError, RecursionError) as e:
                 return None, f"{term!r} is not a valid regex: {e} (fix it or drop the 're:')"
         elif not term.strip():
             return None, "empty term (remove it from the list)"
@@ -665,7 +762,7 @@ def _zone(value: Any) -> tuple[Any, str | None]:
         return None, problem
     try:
         ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return None, f"{text!r} is not a time zone (use an IANA name such as Asia/Shanghai)"
     return text, None
 
@@ -681,6 +778,7 @@ def _encoding(value: Any) -> tuple[Any, str | None]:
 
 _CHECKS: dict[str, Check] = {
     "str": _nonempty,
+    "agent": _agent,
     "path": _nonempty,
     "url": _url,
     "urls": _urls,

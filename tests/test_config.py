@@ -1,6 +1,14 @@
+import math
+import socket
+import sqlite3
+import tomllib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import feeds
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feeds.config import (
     KEYS,
@@ -10,7 +18,9 @@ from feeds.config import (
     parse_config,
     parse_duration,
 )
+from feeds.decide import backoff_delay
 from feeds.errors import ConfigError
+from feeds.scheduler import make_trigger
 
 MINIMAL = {
     "source": [{"id": "news", "url": "https://example.com/news/", "listing": {"item": "ul li"}}]
@@ -36,6 +46,14 @@ def test_minimal_config_gets_every_default():
     assert "feeds/" in config.settings.user_agent
 
 
+def test_sources_are_counted_from_one_as_in_the_file():
+    raw = {"source": [{"id": "Bad"}]}
+    text = "\n".join(problems_of(raw))
+    assert "source[1].id: 'Bad' is not a valid id" in text
+    assert "source[1].url: missing" in text
+    assert "source[0]" not in text
+
+
 def test_every_problem_is_reported_at_once_with_its_path():
     raw = {
         "settings": {"timezone": "Mars/Base", "colour": "red"},
@@ -55,14 +73,14 @@ def test_every_problem_is_reported_at_once_with_its_path():
     text = "\n".join(problems)
     assert "settings.timezone: 'Mars/Base' is not a time zone" in text
     assert "settings.colour: unknown key" in text
-    assert "source[1].id:" in text
-    assert "source[1].url:" in text and "http(s) URL" in text
-    assert "source[1].every: 'soon' is not a duration" in text
-    assert "source[1].include:" in text and "regex" in text
-    assert "source[1].listing.item: empty selector" in text
-    assert "source[1].listing.date:" in text and "not a valid CSS selector" in text
-    assert "source[1].listing.nope: unknown key" in text
-    assert "source[1].article.remove: must be a list" in text
+    assert "source[2].id:" in text
+    assert "source[2].url:" in text and "http(s) URL" in text
+    assert "source[2].every: 'soon' is not a duration" in text
+    assert "source[2].include:" in text and "regex" in text
+    assert "source[2].listing.item: empty selector" in text
+    assert "source[2].listing.date:" in text and "not a valid CSS selector" in text
+    assert "source[2].listing.nope: unknown key" in text
+    assert "source[2].article.remove: must be a list" in text
     assert all("(" in p for p in problems), "every problem says how to fix it"
 
 
@@ -74,7 +92,7 @@ def test_duplicate_ids_and_missing_url():
         ]
     }
     text = "\n".join(problems_of(raw))
-    assert "source[1].url: missing" in text
+    assert "source[2].url: missing" in text
     assert "used twice" in text
 
 
@@ -116,8 +134,6 @@ def test_paths_are_relative_to_the_config_file(tmp_path: Path):
 
 
 def test_effective_config_round_trips():
-    import tomllib
-
     config = parse_config(MINIMAL)
     again = tomllib.loads(effective_toml(config))
     assert again["source"][0]["every"] == "30m"
@@ -130,3 +146,136 @@ def test_shipped_config_is_valid():
     source = config.source("kub2b-ai")
     assert source.urls == ("https://sicmodule.kub2b.com/news/",)
     assert "人工智能" in source.include
+
+
+# --------------------------------------------------------------------------- any value, any key
+
+
+def config_with(key, value):
+    """A valid one-source config with ``value`` written for ``key``, in the key's own table."""
+    source = {"id": "a", "url": "https://e.com/", "listing": {"item": "li"}}
+    raw = {"settings": {}, "source": [source]}
+    if key.table == "settings":
+        raw["settings"][key.name] = value
+    elif key.table == "source":
+        if key.name == "urls":
+            del source["url"]
+        source[key.name] = value
+    else:
+        source.setdefault(key.table.split(".")[1], {})[key.name] = value
+    return raw
+
+
+HOSTILE = st.one_of(
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, -1, -2, 10**18, 2**63, 10**30, -(10**30), 0.0, -0.5, 1e308, 5e-324]),
+    st.text(max_size=30),
+    st.sampled_from(["", " ", "x" * 1_000_000, "9" * 4000 + "d", "30", "-1", "1e308"]),
+    st.sampled_from(["99999999d", "re:(" * 900, "re:a{99999999999}", "a\x00b", "Ü" * 40, "\n"]),
+    st.lists(st.one_of(st.text(max_size=8), st.integers()), max_size=3),
+    st.sampled_from([[], [""], ["x" * 1_000_000], [" "], [None]]),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+    st.datetimes(),
+    st.dates(),
+    st.times(),
+)
+
+
+def assert_usable(config):
+    """What the scheduler, fetcher and store do with the numbers runs without overflowing."""
+    now = datetime.now(UTC)
+    settings_ = config.settings
+    now + timedelta(seconds=2 * settings_.timeout + settings_.host_interval)
+    with socket.socket() as sock:
+        sock.settimeout(settings_.timeout)
+    with sqlite3.connect(":memory:") as db:
+        for source in config.sources:
+            trigger = make_trigger(source.id, source.every, source.cron, source.zone)
+            trigger.get_next_fire_time(None, now)
+            now + timedelta(seconds=backoff_delay(source.every, 30))
+            db.execute("SELECT ?, ?, ?", (source.keep, source.max_pages, source.backfill_pages))
+    # What `feeds config` prints reads back as the same config.
+    assert parse_config(tomllib.loads(effective_toml(config))) == config
+
+
+@pytest.mark.parametrize("key", KEYS, ids=lambda k: k.path)
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(value=HOSTILE)
+def test_any_value_for_any_key_is_a_config_error_or_a_usable_config(key, value):
+    try:
+        config = parse_config(config_with(key, value))
+    except ConfigError as e:
+        assert e.problems
+        for problem in e.problems:
+            assert problem.startswith(f"{key.path.replace('source', 'source[1]', 1)}: "), problem
+            assert problem.rstrip().endswith(")"), f"no fix in {problem!r}"
+            assert len(problem) < 5000, "a message quotes at most a bounded value"
+        return
+    assert_usable(config)
+
+
+@pytest.mark.parametrize(
+    ("table", "name", "value", "expected"),
+    [
+        ("settings", "timeout", 0, "must be a positive number of seconds (got 0;"),
+        ("settings", "timeout", -1, "must be a positive number of seconds (got -1;"),
+        ("settings", "timeout", "30", "must be a positive number of seconds (got '30';"),
+        ("settings", "timeout", 1e308, "must be at most 3600 (got 1e+308; lower it)"),
+        ("settings", "timeout", math.inf, "must be a positive number of seconds (got inf;"),
+        ("settings", "timeout", math.nan, "must be a positive number of seconds (got nan;"),
+        ("settings", "host_interval", -2, "must be zero or a positive number of seconds"),
+        ("settings", "host_concurrency", 10**30, "must be at most 32 (got 1000000000000"),
+        ("settings", "user_agent", "feeds 中文", "must be ASCII"),
+        ("settings", "data_dir", "a\x00b", "contains the control character U+0000"),
+        ("source", "keep", 10**18, "must be at most 10000 (got 1000000000000000000; lower it)"),
+        ("source", "keep", 0, "must be at least 1 (got 0; raise it)"),
+        ("source", "every", "99999999d", "must be at most 365d (got 99999999d; lower it)"),
+        ("source", "every", "9" * 4000 + "d", "must be at most 365d (got 99999"),
+        ("source", "title", "x" * 1_000_000, "1000000 characters, more than 4096 (shorten it)"),
+        ("source", "include", ["re:" + "(" * 900], "is not a valid regex"),
+        ("source", "timezone", "Z" * 300, "is not a time zone"),
+        ("source.listing", "title", "a:contains(x)", "write :-soup-contains(…)"),
+    ],
+)
+def test_bad_numbers_and_strings_are_refused_with_the_bound_and_a_fix(table, name, value, expected):
+    key = next(k for k in KEYS if k.table == table and k.name == name)
+    (problem,) = problems_of(config_with(key, value))
+    assert problem.startswith(key.path.replace("source", "source[1]", 1) + ": "), problem
+    assert expected in problem, problem
+
+
+def test_large_values_inside_the_bounds_are_accepted():
+    raw = config_with(KEYS[0], "public")
+    raw["settings"].update(timeout=3600, host_interval=3600.0, host_concurrency=32)
+    raw["source"][0].update(every="365d", keep=10_000, max_pages=1000, backfill_pages=1000)
+    config = parse_config(raw)
+    assert config.settings.timeout == 3600.0 and config.sources[0].every == 365 * 86400
+    assert_usable(config)
+
+
+@pytest.mark.parametrize(
+    ("settings_lines", "expected"),
+    [
+        ("timeout = 0", "settings.timeout: must be a positive number of seconds (got 0;"),
+        ("timeout = -1", "settings.timeout: must be a positive number of seconds (got -1;"),
+        ('timeout = "30"', "settings.timeout: must be a positive number of seconds (got '30';"),
+        ("host_interval = -2", "settings.host_interval: must be zero or a positive number"),
+        ("timeout = 1e308", "settings.timeout: must be at most 3600 (got 1e+308; lower it)"),
+    ],
+)
+def test_the_cli_reports_bad_numbers_with_exit_2_and_no_traceback(
+    tmp_path, settings_lines, expected
+):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[settings]\n{settings_lines}\n[[source]]\nid = "a"\nurl = "https://e.com/"\n'
+        'every = "99999999d"\n',
+        encoding="utf-8",
+    )
+    run = feeds("config", config=config)
+    assert run.code == 2, run.err
+    assert "Traceback" not in run.err
+    assert expected in run.err
+    assert "source[1].every: must be at most 365d" in run.err

@@ -6,12 +6,15 @@ import dataclasses
 import json
 import re
 from collections import Counter
+from html import escape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feeds.encoding import charset_from_content_type, decode_html
 from feeds.extract.detect import Detection, detect_listing
@@ -487,3 +490,83 @@ def test_corpus_listings_against_their_real_lists():
     assert not failures, failures
     # The two others are the pages where the manifest counts another block (see CORPUS_TRUTH).
     assert near_manifest >= 6, rows
+
+
+# --------------------------------------------------------------------------- odd markup
+
+
+def discuz_page() -> str:
+    """A Discuz thread list: recent threads date as <span title=…>2 天前</span> inside the
+    <em>, older ones as the <em>'s own text, so the date elements differ in tag (issue 15)."""
+    rows = []
+    for i in range(8):
+        recent = f'<span title="2024-12-0{i + 1}">{i + 1} 天前</span>'
+        when = recent if i < 4 else f"2024-11-{i + 10}"
+        rows.append(
+            f'<tbody id="normalthread_{1000 + i}"><tr><th class="common">'
+            f'<a href="forum.php?mod=viewthread&amp;tid={1000 + i}" class="s xst">'
+            f"第{i}个帖子的标题比较长一些的内容</a></th>"
+            f'<td class="by"><cite><a href="home.php?uid=1">user</a></cite><em>{when}</em></td>'
+            "</tr></tbody>"
+        )
+    return page('<table id="threadlisttableid">' + "".join(rows) + "</table>")
+
+
+def test_a_discuz_thread_list_with_dates_in_different_tags_is_read():
+    text, url = discuz_page(), "https://bbs.example.com/forum-2-1.html"
+    detection = detect_listing(text, url)
+    assert len(urls(detection)) == 8
+    assert_round_trip(detection, text, url)
+
+
+def test_namespaced_tags_get_selectors_that_compile():
+    rows = "".join(
+        f'<o:p class="row"><a href="{href}">{title}</a></o:p>' for title, href in ARTICLES
+    )
+    text = page(f'<div class="list">{rows}</div>')
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, href) for _, href in ARTICLES]
+    assert_round_trip(detection, text, URL)
+
+
+_TAG = st.from_regex(r"[a-z][^\s/>=\x00]{0,6}", fullmatch=True)
+_NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=10)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    item=_TAG,
+    wrapper=_TAG,
+    dates=st.lists(_TAG, min_size=1, max_size=3),
+    names=st.lists(st.tuples(_NAME, _NAME), min_size=1, max_size=3),
+)
+def test_detection_never_crashes_on_odd_names(item, wrapper, dates, names):
+    """Any tag, class or id a page may carry (colons, quotes, digits first, control
+    characters, CJK, empty) gives a Detection, never an exception."""
+    rows = []
+    for i, (title, href) in enumerate(ARTICLES):
+        cls, ident = (escape(v) for v in names[i % len(names)])
+        date = dates[i % len(dates)]
+        rows.append(
+            f'<{item} class="{cls}" id="{ident}{i % 2}"><a class="{cls}" href="{href}">{title}</a>'
+            f' <{date} class="{cls}">{href[1:11]}</{date}></{item}>'
+        )
+    cls, ident = (escape(v) for v in names[0])
+    text = page(f'<{wrapper} class="{cls}" id="{ident}">' + "".join(rows) + f"</{wrapper}>")
+    detection = detect_listing(text, URL)
+    assert_round_trip(detection, text, URL)
+
+
+@pytest.mark.parametrize("depth", [250, 300])
+def test_a_list_nested_too_deep_fails_and_says_why(depth):
+    """Parsing folds elements deeper than html.MAX_DEPTH into text (a bound against pages
+    built to exhaust every later tree walk); a list down there is lost, and the problem
+    must say so rather than only that no block was found (issue 13)."""
+    text = page("<div>" * depth + list_html() + "</div>" * depth)
+    detection = detect_listing(text, URL)
+    if depth == 250:
+        assert len(urls(detection)) == len(ARTICLES)
+        return
+    assert detection.chosen is None and detection.problem is not None
+    assert "nests elements more than 256 levels deep" in detection.problem
+    assert "add [source.listing] selectors" in detection.problem

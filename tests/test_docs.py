@@ -1,5 +1,6 @@
 """The README documents every command and every config key (sqlite-utils' test_docs idea)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,19 @@ def test_every_config_key_is_documented(key):
     assert f"| `{key}` |" in README, f"README's config table lacks `{key}`"
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` names the module ``name`` as a whole word: 'dates.py' is not
+    mentioned by 'page_dates.py', and 'html.py' not by 'xhtml.pyi'."""
+    return re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+def test_mentions_matches_whole_names_only():
+    assert mentions("`dates.py` parses dates", "dates.py")
+    assert mentions("see extract/dates.py.", "dates.py")
+    assert not mentions("`page_dates.py` the date", "dates.py")
+    assert not mentions("`old-dates.py`, `dates.pyc`, `x.dates.py`", "dates.py")
+
+
 def test_architecture_names_every_module():
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     for path in sorted((ROOT / "feeds").rglob("*.py")):
@@ -34,7 +48,7 @@ def test_architecture_names_every_module():
             continue
         name = path.relative_to(ROOT / "feeds").as_posix()
         short = name.split("/")[-1]
-        assert short in text or name in text, f"ARCHITECTURE.md does not mention {name}"
+        assert mentions(text, short) or mentions(text, name), f"ARCHITECTURE.md lacks {name}"
 
 
 def test_every_dependency_is_explained():
@@ -43,4 +57,4 @@ def test_every_dependency_is_explained():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     for requirement in project["dependencies"]:
         name = requirement.split(">")[0].split("=")[0].strip()
-        assert name.lower() in README.lower(), f"README lacks {name}"
+        assert mentions(README.lower(), name.lower()), f"README lacks {name}"

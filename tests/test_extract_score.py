@@ -1,10 +1,10 @@
 """Article extraction vs trafilatura on the saved corpus (issue 6), on a bounded subset.
 
 The corpus is third-party (see /work/shared/corpus/README.md for sources and licences); the
-test skips when it is absent. It asserts what is true today: our figures do not fall below the
-ones recorded here, and ours >= trafilatura only where that already holds. Where ours is still
-behind, a soft "XFAIL" line is printed instead, so the suite stays green and the gap stays
-visible. ``bench/extract_score.py`` runs the whole corpus.
+test skips when it is absent. Asserted: every score stays above its floor in ``FLOORS`` (a
+little below what was measured when this file was last updated), and ours >= trafilatura
+where that holds today. Where ours is still behind, or not clearly ahead, an "info:" line is
+printed: it is reported, not asserted. ``bench/extract_score.py`` runs the whole corpus.
 """
 
 from __future__ import annotations
@@ -31,29 +31,28 @@ SUBSET: dict[str, int | None] = {
     "dates": 20,
 }
 
-# Our scores on SUBSET when this test was last updated; a drop of more than TOLERANCE fails.
-RECORDED: dict[tuple[str, str], float] = {
-    ("zh-articles", "date"): 0.913,
-    ("zh-articles", "author"): 0.391,
-    ("zh-articles", "body"): 0.843,
-    ("articles", "title"): 0.950,
-    ("articles", "date"): 1.000,
-    ("articles", "author"): 1.000,
-    ("articles", "body"): 0.891,
-    ("readability", "title"): 1.000,
-    ("readability", "date"): 1.000,
-    ("readability", "author"): 1.000,
-    ("dates", "date"): 1.000,
+# Floors on SUBSET, each a little below the score measured on it (the comment): one more
+# page lost on a field fails. Raise a floor when a change raises the score for good.
+FLOORS: dict[tuple[str, str], float] = {
+    ("zh-articles", "date"): 0.90,  # 0.913 (23 pages with a date)
+    ("zh-articles", "author"): 0.38,  # 0.391
+    ("zh-articles", "body"): 0.87,  # 0.886
+    ("articles", "title"): 0.94,  # 0.950
+    ("articles", "date"): 0.99,  # 1.000
+    ("articles", "author"): 0.99,  # 1.000
+    ("articles", "body"): 0.88,  # 0.891
+    ("readability", "title"): 0.99,  # 1.000
+    ("readability", "date"): 0.99,  # 1.000
+    ("readability", "author"): 0.99,  # 1.000
+    ("dates", "date"): 0.99,  # 1.000
 }
-TOLERANCE = 0.01
 
-# Where ours >= trafilatura holds on SUBSET: asserted. Every other field is a soft check.
-# articles/body is trafilatura's (favor_precision) on these pages: content.py takes the densest
-# block instead only on old table layouts; ahead on the whole set (0.919 / 0.911), behind on
-# these first 20 pages.
-AT_LEAST_TRAFILATURA = {key for key in RECORDED if key != ("articles", "body")}
+# Where ours >= trafilatura holds on SUBSET: asserted. articles/body is trafilatura's
+# (favor_precision) on these pages: content.py takes the densest block instead only on old
+# table layouts; ahead on the whole set (0.919 / 0.911), behind on these first 20 pages.
+AT_LEAST_TRAFILATURA = {key for key in FLOORS if key != ("articles", "body")}
 
-# Issue 6 wants ours "clearly better" on the Chinese pages: this margin, per field (soft).
+# Issue 6 wants ours "clearly better" on the Chinese pages: this margin, per field (info).
 CLEARLY_BETTER = 0.05
 
 
@@ -76,33 +75,40 @@ def _tables(results: dict[str, dict[str, Any]]) -> str:
 def test_scores_next_to_trafilatura(
     results: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    soft: list[str] = []
-    for (name, field), recorded in RECORDED.items():
+    info: list[str] = []
+    for (name, field), floor in FLOORS.items():
         row = results[name]["fields"][field]
         ours, theirs = row["ours"], row["trafilatura"]
-        assert ours >= recorded - TOLERANCE, f"{name}/{field}: {ours:.3f} < recorded {recorded}"
+        assert ours >= floor, f"{name}/{field}: {ours:.3f} fell below its floor {floor}"
         if (name, field) in AT_LEAST_TRAFILATURA:
             assert ours >= theirs, f"{name}/{field}: ours {ours:.3f} < trafilatura {theirs:.3f}"
         elif ours < theirs:
-            soft.append(f"XFAIL {name}/{field}: ours {ours:.3f} < trafilatura {theirs:.3f}")
-        else:
-            soft.append(f"XPASS {name}/{field}: ours {ours:.3f} >= trafilatura {theirs:.3f}")
+            info.append(f"info: {name}/{field}: ours {ours:.3f} < trafilatura {theirs:.3f}")
         if name == "zh-articles" and ours < theirs + CLEARLY_BETTER:
-            soft.append(
-                f"XFAIL {name}/{field}: not clearly better "
+            info.append(
+                f"info: {name}/{field}: not clearly better "
                 f"(ours {ours:.3f}, trafilatura {theirs:.3f}, margin {CLEARLY_BETTER})"
             )
     with capsys.disabled():
         print("\n" + _tables(results))
-        print("\n".join(["", "soft checks (issue 6: ours >= trafilatura everywhere):", *soft]))
+        print("\n".join(["", "reported, not asserted (issue 6: ours >= trafilatura):", *info]))
+
+
+def _manifest_pages(name: str) -> int:
+    """Pages listed by a set's manifest, counted here rather than by the code under test."""
+    lines = (CORPUS / name / "manifest.jsonl").read_text("utf-8").splitlines()
+    return sum(1 for line in lines if line.strip())
 
 
 def test_every_page_is_scored(results: dict[str, dict[str, Any]]) -> None:
     for name, limit in SUBSET.items():
         result = results[name]
+        expected = min(limit, _manifest_pages(name)) if limit else _manifest_pages(name)
+        assert expected > 0
+        assert result["pages"] == expected == len(result["records"]), name
         assert result["errors"]["ours"] == 0, result["errors"]
-        assert result["pages"] == (limit or result["pages"]) > 0
         assert all(row["n"] > 0 for row in result["fields"].values())
+        assert set(result["fields"]) == set(extract_score.FIELDS[name])
         assert all(ms > 0 for ms in result["ms_per_page"].values())
 
 

@@ -825,7 +825,7 @@ def test_S1_other_schemes_are_refused_before_any_io(url, tmp_path):
     assert requests == []
     config = write_config(tmp_path, plain_source("bad", url))
     run = feeds("config", config=config)
-    assert run.code == 2 and "source[0].url" in run.err and "http(s) URL" in run.err
+    assert run.code == 2 and "source[1].url" in run.err and "http(s) URL" in run.err
 
 
 BLOCKED_HOSTS = [

@@ -108,4 +108,4 @@ def test_config_reload_adds_sources_and_refuses_a_broken_config(portal, tmp_path
             timeout=15,
         )
     log = proc.log.read_text()
-    assert "config reload refused" in log and "source[1].id" in log
+    assert "config reload refused" in log and "source[2].id" in log

@@ -1,10 +1,16 @@
-"""Golden site examples: saved pages + config + expected items, field by field."""
+"""Golden site examples: saved pages + config + expected items, field by field.
+
+A site without ``expected.json`` fails: a test that wrote its own expected file would pass
+against whatever the code does today. ``FEEDS_UPDATE_GOLDEN=1`` writes the files; review the
+diff before committing them.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
+import sys
 import threading
 from datetime import UTC, datetime
 from functools import partial
@@ -97,12 +103,40 @@ def test_site(site, serve, tmp_path):
     assert result.ok, result.error
     keys = store._db.execute("SELECT key FROM items ORDER BY published_ts DESC, key").fetchall()
     got = [_record(store.item(source.id, key), base) for (key,) in keys]
-    expected_path = folder / "expected.json"
-    if UPDATE or not expected_path.exists():
-        expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    expected = json.loads(expected_path.read_text("utf-8"))
+    assert_golden(got, folder / "expected.json")
+    for fmt in ("rss", "atom", "json"):
+        assert (tmp_path / "public" / f"{source.id}.{fmt}").exists()
+
+
+def assert_golden(got: list[dict], path: Path) -> None:
+    """``got`` equals the reviewed items in ``path``, key order first, then field by field."""
+    if UPDATE:
+        path.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    if not path.exists():
+        pytest.fail(
+            f"{path} is missing: write it with FEEDS_UPDATE_GOLDEN=1 pytest tests/test_sites.py, "
+            "check every item against the saved pages, and commit it"
+        )
+    expected = json.loads(path.read_text("utf-8"))
     assert [i["key"] for i in got] == [i["key"] for i in expected]
     for mine, theirs in zip(got, expected, strict=True):
         assert mine == theirs, mine["key"]
-    for fmt in ("rss", "atom", "json"):
-        assert (tmp_path / "public" / f"{source.id}.{fmt}").exists()
+
+
+def test_a_missing_golden_file_fails_and_is_not_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "UPDATE", False)
+    path = tmp_path / "expected.json"
+    with pytest.raises(pytest.fail.Exception, match="missing: write it with FEEDS_UPDATE_GOLDEN=1"):
+        assert_golden([{"key": "a"}], path)
+    assert not path.exists()
+
+
+def test_a_golden_file_that_differs_fails(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "UPDATE", False)
+    path = tmp_path / "expected.json"
+    path.write_text(json.dumps([{"key": "a", "title": "old"}]), "utf-8")
+    assert_golden([{"key": "a", "title": "old"}], path)
+    with pytest.raises(AssertionError):
+        assert_golden([{"key": "a", "title": "new"}], path)
+    with pytest.raises(AssertionError):
+        assert_golden([{"key": "b", "title": "old"}], path)

@@ -184,8 +184,8 @@ def test_bad_config_exits_2_naming_every_problem(tmp_path):
     )
     run = feeds("config", config=config)
     assert run.code == 2
-    assert "source[0].keeep: unknown key" in run.err
-    assert "source[0].listing.item: empty selector" in run.err
+    assert "source[1].keeep: unknown key" in run.err
+    assert "source[1].listing.item: empty selector" in run.err
 
 
 def test_config_prints_the_effective_config(tmp_path, portal):

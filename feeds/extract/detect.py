@@ -44,7 +44,15 @@ from soupsieve import SoupSieve
 
 from feeds.config import ListingRules
 from feeds.extract.dates import parse_date
-from feeds.extract.html import absolute, attr, base_url, parse, select_one, text_of
+from feeds.extract.html import (
+    DEPTH_NOTE,
+    absolute,
+    attr,
+    base_url,
+    parse,
+    select_one,
+    text_of,
+)
 from feeds.extract.listing import DEFAULT_LINK, extract_listing
 from feeds.extract.names import (
     STATE_CLASSES,
@@ -56,11 +64,12 @@ from feeds.extract.names import (
     selector_forms,
     site_of,
 )
+from feeds.extract.page import canonical_href, metas
 from feeds.extract.pagination import next_page
 from feeds.extract.selectors import compiled
 from feeds.models import ListingEntry
 
-__all__ = ["Candidate", "Detection", "ListingSelectors", "detect_listing"]
+__all__ = ["Candidate", "Detection", "ListingSelectors", "declared_address", "detect_listing"]
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,8 @@ def detect_listing(text: str, page_url: str) -> Detection:
             list_start = group.position
     if not decided:
         problem = _unconvincing(candidates[0] if candidates else None)
+    if problem and soup.flattened:
+        problem = f"{DEPTH_NOTE}; {problem}"  # the likely reason nothing was found
     runner_ups = [c for c in candidates if chosen is None or c.selectors != chosen.selectors]
     listed = frozenset(e.url for e in chosen.entries) if chosen else frozenset()
     next_url, next_selector = next_page(page, list_start, listed)
@@ -209,6 +220,25 @@ def detect_listing(text: str, page_url: str) -> Detection:
         next_url=next_url,
         next=next_selector,
     )
+
+
+def declared_address(text: str) -> tuple[str, str] | None:
+    """The address a saved page gives itself, and where it says so: its
+    ``<link rel=canonical>``, its ``og:url``, else its ``<base href>``; absolute http(s) only.
+
+    ``feeds discover FILE`` reads the page as fetched from there, so relative links resolve
+    and "same-site" means the page's own site; None when the page names no address."""
+    soup = parse(text)
+    base = base_url(soup, "")  # "" unless the head has an absolute <base href>
+    for where, href in (
+        ("rel=canonical", canonical_href(soup)),
+        ("og:url", metas(soup).get("og:url")),
+        ("<base href>", base),
+    ):
+        url = absolute(href, base)
+        if url:
+            return url, where
+    return None
 
 
 # --------------------------------------------------------------------------- the page
@@ -777,7 +807,10 @@ def _excluding(selector: str, items: list[_Item], extra: list[Tag]) -> str | Non
 def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
     """Item selectors, most readable and stable first: the item's own class, one named
     ancestor (div.catlist li), layout classes, bare tag paths, then two ancestors."""
-    *specific, tag = selector_forms(nodes)
+    forms = selector_forms(nodes)
+    if not forms:
+        return  # elements of different tags: no simple selector names them all
+    *specific, tag = forms
     named = [c for c in specific if not is_utility(c)]
     own = [tag, *named]
     ancestors = [selector_forms(nth_ancestors(nodes, depth)) for depth in range(1, 7)]
@@ -810,7 +843,12 @@ def _finds(scopes: Sequence[Tag], targets: Sequence[Tag], selector: str) -> bool
 
 
 def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator[str]:
-    *specific, tag = selector_forms(targets)
+    forms = selector_forms(targets)
+    if not forms:
+        # Targets of different tags (Discuz: <span title=…>2 天前</span> for recent threads,
+        # a bare <em>2024-11-20</em> for older ones): no selector reads them all (issue 15).
+        return
+    *specific, tag = forms
     own = [tag, *specific]
     yield from specific
     yield tag

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString
 
 from feeds.clean import absolute_srcset, absolute_url, plain_text, repair_surrogates
 from feeds.extract.selectors import compiled
+
+# bs4's advice to the programmer, not to the user: an XHTML page served as HTML is parsed as
+# HTML on purpose (browsers do), and a page whose text looks like a file name is still a page.
+# Filtered here, where bs4 is owned, so they never reach the terminal of `feeds discover`.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 # Attributes where lazy-loading scripts keep the real image address.
 LAZY_SRC_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-url", "data-echo")
@@ -24,7 +31,21 @@ _SURROGATE_REF = re.compile(
 absolute = absolute_url
 
 
-def parse(text: str) -> BeautifulSoup:
+class Soup(BeautifulSoup):
+    """A parsed page that remembers whether its deepest elements were folded into text."""
+
+    flattened: bool = False
+
+
+# Why a page cut at MAX_DEPTH lost what lay deeper, for the error that would otherwise only
+# say that nothing was found.
+DEPTH_NOTE = (
+    f"the page nests elements more than {MAX_DEPTH} levels deep, and what lies deeper is read "
+    "as plain text (a bound against pages built to exhaust the parser), so its links are lost"
+)
+
+
+def parse(text: str) -> Soup:
     """Parse once with lxml: fast, and lenient with the broken markup real portals serve.
 
     Pages that spell an emoji as two surrogate references (``&#55357;&#56832;``) get the
@@ -32,8 +53,8 @@ def parse(text: str) -> BeautifulSoup:
     """
     if "&#" in text:
         text = _SURROGATE_REF.sub(_surrogate_character, text)
-    soup = BeautifulSoup(repair_surrogates(text), "lxml")
-    _flatten_deep(soup)
+    soup = Soup(repair_surrogates(text), "lxml")
+    soup.flattened = _flatten_deep(soup)
     return soup
 
 
@@ -44,8 +65,10 @@ def _surrogate_character(match: re.Match[str]) -> str:
     return chr(code) if 0xD800 <= code <= 0xDFFF else match.group(0)
 
 
-def _flatten_deep(soup: BeautifulSoup) -> None:
-    """Replace what lies below ``MAX_DEPTH`` with its text; iterative, so no RecursionError."""
+def _flatten_deep(soup: BeautifulSoup) -> bool:
+    """Replace what lies below ``MAX_DEPTH`` with its text; iterative, so no RecursionError.
+    True when something was replaced."""
+    flattened = False
     stack: list[tuple[Tag, int]] = [(soup, 0)]
     while stack:
         node, depth = stack.pop()
@@ -58,6 +81,8 @@ def _flatten_deep(soup: BeautifulSoup) -> None:
                 text = child.get_text()
                 child.clear(decompose=True)
                 child.append(NavigableString(text))
+                flattened = True
+    return flattened
 
 
 def base_url(soup: BeautifulSoup, page_url: str) -> str:

@@ -102,7 +102,9 @@ def selector_forms(els: Sequence[Tag]) -> list[str]:
     """
     if not els or len({el.name for el in els}) != 1:
         return []
-    tag = els[0].name or ""
+    # Tag names are the page's text too: <o:p>, <fb:like>, <wb:follow-button> must be escaped,
+    # or the selector reads ":p" as a pseudo-class and does not compile (issue 15).
+    tag = soupsieve.escape(els[0].name or "")
     forms: list[str] = []
     ids = {attr(el, "id") for el in els}
     ident = ids.pop() if len(ids) == 1 else None

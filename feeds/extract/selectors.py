@@ -16,6 +16,11 @@ def compiled(selector: str) -> SoupSieve:
 
 def selector_problem(selector: str) -> str | None:
     """None when the selector compiles, else what is wrong and how to fix it."""
+    if ":contains(" in selector:
+        # soupsieve still reads it, with a FutureWarning on the terminal on every start.
+        return (
+            f"{selector!r} uses :contains(…), which soupsieve deprecates (write :-soup-contains(…))"
+        )
     try:
         compiled(selector)
     except (soupsieve.SelectorSyntaxError, ValueError) as e:
