@@ -19,8 +19,7 @@ from functools import partial
 from pathlib import Path
 from types import FrameType
 
-import uvicorn
-
+from feeds import listener
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
 from feeds.errors import FeedsError
@@ -152,18 +151,18 @@ class Service:
         self._reload_requested.set()
 
     def run_server(self, listen: Listen) -> None:
-        """Serve until SIGTERM/SIGINT (uvicorn handles both), then stop the scheduler."""
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(self),
-                host=listen.host,
-                port=listen.port,
-                log_config=None,
-                access_log=False,
-                server_header=False,
-                lifespan="off",
-            )
-        )
+        """Serve until SIGTERM/SIGINT (uvicorn handles both), then stop the scheduler.
+
+        The port is bound before anything says "serving": a taken one stops the service
+        with a FeedsError that names it (cmd_run exits 1).
+        """
+        limits = listener.limits_for(listener.raise_open_files_limit())
+        try:
+            sock = listener.bind(listen.host, listen.port, limits)
+        except FeedsError:
+            self.stop()
+            raise
+        server = listener.server(create_app(self), limits)
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, self._on_sighup)
         # uvicorn handles SIGTERM/SIGINT while it serves, then re-raises the signal to the
@@ -171,9 +170,15 @@ class Service:
         # before the scheduler has stopped.
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._on_stop_signal)
-        log.info("serving on http://%s:%d/", listen.host, listen.port)
+        log.info(
+            "serving on http://%s:%d/ (at most %d connections)",
+            listen.host,
+            listen.port,
+            limits.max_connections,
+        )
         try:
-            server.run()
+            with sock:
+                server.run(sockets=[sock])
         finally:
             self.stop()
 
