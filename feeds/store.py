@@ -7,6 +7,8 @@ leaves either all of a poll or none of it.
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -137,6 +139,19 @@ def _dt(value: str | None) -> datetime | None:
 BUSY_TIMEOUT = 30
 
 
+def _out_of_descriptors(error: Exception) -> bool:
+    """Whether opening failed for want of file descriptors (EMFILE/ENFILE). sqlite3 says only
+    "unable to open database file", which reads like a permission problem (issue 13.5): so
+    try to open a descriptor ourselves."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.EMFILE, errno.ENFILE)
+    try:
+        os.close(os.open(os.devnull, os.O_RDONLY))
+    except OSError as e:
+        return e.errno in (errno.EMFILE, errno.ENFILE)
+    return False
+
+
 class Store:
     """One connection to ``<data_dir>/feeds.db``."""
 
@@ -153,6 +168,12 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except (sqlite3.Error, OSError) as e:
+            if _out_of_descriptors(e):
+                raise StoreError(
+                    f"cannot open the database {path}: too many open files",
+                    fix="the process has no file descriptors left: raise its open-files "
+                    "limit (ulimit -n, systemd LimitNOFILE=) or find what holds them",
+                ) from e
             raise StoreError(
                 f"cannot open the database {path}: {e}",
                 fix="check settings.data_dir is writable and the file is a feeds database",

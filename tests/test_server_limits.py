@@ -249,3 +249,26 @@ def test_a_taken_port_says_so_before_serving(tmp_path):
     assert "--listen HOST:PORT" in output, output
     assert "serving on" not in output, output
 
+
+def test_a_store_out_of_descriptors_says_too_many_open_files(tmp_path):
+    # Issue 13.5: "check settings.data_dir is writable" sent the operator the wrong way.
+    from feeds.errors import StoreError
+    from feeds.store import Store
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(
+        resource.RLIMIT_NOFILE, (max(map(int, os.listdir("/proc/self/fd"))) + 8, hard)
+    )
+    filler: list[int] = []
+    try:
+        with suppress(OSError):
+            while True:  # take every descriptor left under the limit
+                filler.append(os.open(os.devnull, os.O_RDONLY))
+        with pytest.raises(StoreError) as caught:
+            Store(tmp_path / "feeds.db")
+    finally:
+        for fd in filler:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert "too many open files" in str(caught.value)
+    assert "data_dir is writable" not in str(caught.value)
