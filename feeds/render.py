@@ -300,6 +300,9 @@ class _AtomEntryLinkRel:
 def _render_atom(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
     fg = _new_generator(channel)
     fg.id(channel.self_urls["atom"])
+    # Atom requires an author on every entry or on the feed (RFC 4287 §4.1.1): the site, on
+    # the feed. Put on each entry, it would show in readers as the writer of every article.
+    fg.author(name=channel.title)
     if channel.description:
         fg.subtitle(channel.description)
     fg.link(href=channel.self_urls["atom"], rel="self", type="application/atom+xml")
@@ -312,8 +315,8 @@ def _render_atom(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
         fe.updated(entry.updated)
         fe.published(entry.published)
         fe.link(href=entry.url, rel="alternate")
-        # Atom requires an author per entry (or on the feed); the site is the honest fallback.
-        fe.author(name=entry.author or channel.title)
+        if entry.author:
+            fe.author(name=entry.author)
         if entry.summary:
             fe.summary(entry.summary, type="text")
         if entry.content_html:
