@@ -22,7 +22,7 @@ from types import FrameType
 from feeds import listener
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
-from feeds.errors import FeedsError
+from feeds.errors import ConfigError, FeedsError
 from feeds.metrics import Metrics
 from feeds.pipeline import (
     GONE_PAUSE,
@@ -34,7 +34,7 @@ from feeds.pipeline import (
 from feeds.render import OutputClaim
 from feeds.scheduler import Scheduler, make_trigger
 from feeds.server import create_app
-from feeds.status import SourceView, source_views
+from feeds.status import RefusedConfig, SourceView, source_views
 from feeds.store import Store
 
 log = logging.getLogger("feeds")
@@ -312,13 +312,24 @@ class Service:
                 self._config_mtime = mtime
                 self.reload()
 
+    # Why the config file on disk is not the running config, until one loads (issue 12.8).
+    _refused: RefusedConfig | None = None
+
+    def refused_config(self) -> RefusedConfig | None:
+        return self._refused
+
     def reload(self) -> None:
-        """Apply a changed config; an invalid one is refused and the old one kept."""
+        """Apply a changed config; an invalid one is refused and the old one kept, and the
+        refusal shown on / and /status.json until a config loads."""
         try:
             new = load_config(self.config.path)
         except FeedsError as e:
+            problems = tuple(e.problems) if isinstance(e, ConfigError) else (str(e),)
+            since = self._refused.since if self._refused else datetime.now(UTC)
+            self._refused = RefusedConfig(since, problems)
             log.error("config reload refused, keeping the running config: %s", e)
             return
+        self._refused = None
         with self._lock:
             old = {s.id: s for s in self.config.sources}
             fresh = {s.id: s for s in new.sources}
