@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# `make run PORT=8081` when 8080 is taken; LISTEN=0.0.0.0:8080 to be reachable from elsewhere.
+PORT ?= 8080
+LISTEN ?= 127.0.0.1:$(PORT)
+
 run: $(STAMP)
-	$(BIN)/feeds run --config $${FEEDS_CONFIG:-config.toml}
+	$(BIN)/feeds run --config $${FEEDS_CONFIG:-config.toml} --listen $(LISTEN)
 
 lint: $(STAMP)
 	$(BIN)/ruff check feeds tests bench

@@ -34,10 +34,6 @@ FORMATS: tuple[str, ...] = ("rss", "atom", "json")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
 EXCERPT_CHARS = 300  # length of the plain-text summary made from content when none is stored
-# Browsers show a bare RSS or Atom file as an XML tree; with this instruction they show it
-# through the server's stylesheet (GET /feeds.xsl) instead, and readers ignore it. The href
-# is relative to /feeds/<id>.rss so it still resolves behind a proxy with a path prefix.
-XML_STYLESHEET = b'<?xml-stylesheet type="text/xsl" href="../feeds.xsl"?>'
 
 # Characters XML 1.0 forbids (C0 controls but \t \n \r, lone surrogates, U+FFFE/U+FFFF) and
 # the C1 controls it discourages: lxml refuses the former, and both only ever reach us
@@ -241,15 +237,6 @@ def _rss_profile_escapes(xml: bytes) -> bytes:
     return _RSS_PLAIN_ELEMENT.sub(hexify, xml)
 
 
-def _with_stylesheet(xml: bytes) -> bytes:
-    """``xml`` with ``XML_STYLESHEET`` on the line after its XML declaration."""
-    if not xml.startswith(b"<?xml "):
-        # The declaration must come first; ValueError becomes a RenderError in render().
-        raise ValueError("feedgen wrote no XML declaration")
-    end = xml.index(b"?>") + 2
-    return xml[:end] + b"\n" + XML_STYLESHEET + xml[end:]
-
-
 def _render_rss(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
     fg = _new_generator(channel)
     # Names go to dc:creator: RSS <author> must be an email address, which we never have.
@@ -273,7 +260,7 @@ def _render_rss(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
         if entry.author:
             fe.dc.dc_creator(entry.author)
     xml: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return _with_stylesheet(_rss_profile_escapes(xml))
+    return _rss_profile_escapes(xml)
 
 
 class _AtomEntryLinkRel:
@@ -300,6 +287,9 @@ class _AtomEntryLinkRel:
 def _render_atom(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
     fg = _new_generator(channel)
     fg.id(channel.self_urls["atom"])
+    # Atom requires an author on every entry or on the feed (RFC 4287 §4.1.1): the site, on
+    # the feed. Put on each entry, it would show in readers as the writer of every article.
+    fg.author(name=channel.title)
     if channel.description:
         fg.subtitle(channel.description)
     fg.link(href=channel.self_urls["atom"], rel="self", type="application/atom+xml")
@@ -312,14 +302,14 @@ def _render_atom(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
         fe.updated(entry.updated)
         fe.published(entry.published)
         fe.link(href=entry.url, rel="alternate")
-        # Atom requires an author per entry (or on the feed); the site is the honest fallback.
-        fe.author(name=entry.author or channel.title)
+        if entry.author:
+            fe.author(name=entry.author)
         if entry.summary:
             fe.summary(entry.summary, type="text")
         if entry.content_html:
             fe.content(entry.content_html, type="html")
     xml: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return _with_stylesheet(xml)
+    return xml
 
 
 def _render_json(channel: _Channel, entries: Sequence[_Entry]) -> bytes:

@@ -20,19 +20,18 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-import uvicorn
-
+from feeds import listener
 from feeds.app import open_fetcher, open_state, shared_politeness
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
-from feeds.errors import FeedsError
+from feeds.errors import ConfigError, FeedsError
 from feeds.metrics import Metrics
 from feeds.pipeline import GONE_PAUSE, update_source
 from feeds.publish import publish_source
 from feeds.render import OutputClaim
 from feeds.scheduler import Scheduler, make_trigger
 from feeds.server import create_app
-from feeds.status import SourceView, source_views
+from feeds.status import RefusedConfig, SourceView, source_views
 
 log = logging.getLogger("feeds")
 
@@ -190,18 +189,18 @@ class Service:
         self._reload_requested.set()
 
     def run_server(self, listen: Listen) -> None:
-        """Serve until SIGTERM/SIGINT (uvicorn handles both), then stop the scheduler."""
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(self),
-                host=listen.host,
-                port=listen.port,
-                log_config=None,
-                access_log=False,
-                server_header=False,
-                lifespan="off",
-            )
-        )
+        """Serve until SIGTERM/SIGINT (uvicorn handles both), then stop the scheduler.
+
+        The port is bound before anything says "serving": a taken one stops the service
+        with a FeedsError that names it (cmd_run exits 1).
+        """
+        limits = listener.limits_for(listener.raise_open_files_limit())
+        try:
+            sock = listener.bind(listen.host, listen.port, limits)
+        except FeedsError:
+            self.stop()
+            raise
+        server = listener.server(create_app(self), limits)
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, self._on_sighup)
         # uvicorn handles SIGTERM/SIGINT while it serves, then re-raises the signal to the
@@ -209,9 +208,15 @@ class Service:
         # before the scheduler has stopped.
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._on_stop_signal)
-        log.info("serving on http://%s:%d/", listen.host, listen.port)
+        log.info(
+            "serving on http://%s:%d/ (at most %d connections)",
+            listen.host,
+            listen.port,
+            limits.max_connections,
+        )
         try:
-            server.run()
+            with sock:
+                server.run(sockets=[sock])
         finally:
             self.stop()
 
@@ -361,13 +366,24 @@ class Service:
                 self._config_mtime = mtime
                 self.reload()
 
+    # Why the config file on disk is not the running config, until one loads (issue 12.8).
+    _refused: RefusedConfig | None = None
+
+    def refused_config(self) -> RefusedConfig | None:
+        return self._refused
+
     def reload(self) -> None:
-        """Apply a changed config; an invalid one is refused and the old one kept."""
+        """Apply a changed config; an invalid one is refused and the old one kept, and the
+        refusal shown on / and /status.json until a config loads."""
         try:
             new = load_config(self.config.path)
         except FeedsError as e:
+            problems = tuple(e.problems) if isinstance(e, ConfigError) else (str(e),)
+            since = self._refused.since if self._refused else datetime.now(UTC)
+            self._refused = RefusedConfig(since, problems)
             log.error("config reload refused, keeping the running config: %s", e)
             return
+        self._refused = None
         with self._lock:
             old = {s.id: s for s in self.config.sources}
             fresh = {s.id: s for s in new.sources}

@@ -77,6 +77,14 @@ def source_views(
     ]
 
 
+@dataclass(frozen=True)
+class RefusedConfig:
+    """A changed config file that the service refused to load: it runs the one it had."""
+
+    since: datetime  # the first refusal since the last config that loaded
+    problems: tuple[str, ...]  # every problem, as `feeds config` prints them
+
+
 class ServiceState(Protocol):
     """What the HTTP server reads from the running service; the scheduler implements it.
 
@@ -105,4 +113,8 @@ class ServiceState(Protocol):
 
     def healthy(self) -> bool:
         """False when the scheduler has stopped."""
+        ...
+
+    def refused_config(self) -> RefusedConfig | None:
+        """Why the config file on disk is not the running one; None when it is."""
         ...

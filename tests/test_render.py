@@ -206,9 +206,21 @@ def test_atom_entries(rendered: dict[str, bytes]) -> None:
         else:
             assert content is not None and content.get("type") == "html"
             assert content.text == item.content_html
-    # Atom requires an author: the feed title stands in when the item has none.
+    # An entry without an author has none of its own: the feed's author (the site) covers it.
     names = [e.findtext(f"{ATOM}author/{ATOM}name") for e in entries]
-    assert names == ["教务处", META.title, "Li Lei"]
+    assert names == ["教务处", None, "Li Lei"]
+
+
+def test_atom_author_is_on_the_feed_not_on_entries_without_one(rendered: dict[str, bytes]) -> None:
+    # Issue 12.10: newsboat showed the feed's title as the writer of every such article.
+    root = etree.fromstring(rendered["atom"], etree.XMLParser(recover=False))
+    assert [a.findtext(f"{ATOM}name") for a in root.findall(f"{ATOM}author")] == [META.title]
+    atom = _parsed(rendered["atom"])
+    assert atom.bozo == 0 and atom.feed.author == META.title
+    assert [e.get("author") for e in atom.entries] == ["教务处", None, "Li Lei"]
+    rss = _parsed(rendered["rss"])
+    assert [e.get("author") for e in rss.entries] == ["教务处", None, "Li Lei"]
+    assert "author" not in rss.feed  # RSS needs no feed author; an email it would want
 
 
 def test_json_feed(rendered: dict[str, bytes]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gzip
 import hashlib
 import json
 import logging
@@ -24,11 +25,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import brotli
 import feedparser
+import httpx
 import lxml.html
 import pytest
-import uvicorn
-from helpers import free_port
 from lxml import etree
 from starlette.applications import Starlette
 from starlette.exceptions import StarletteDeprecationWarning
@@ -38,7 +39,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
+from feeds import listener
 from feeds.models import FeedMeta, StoredItem
+from feeds.pages import feed_page, since_words, until_words
 from feeds.render import FORMATS, publish, render
 from feeds.server import (
     PAGE_CSP,
@@ -46,11 +49,10 @@ from feeds.server import (
     create_app,
     etag_matches,
     max_age,
+    pick_coding,
     prefers_html,
-    since_words,
-    until_words,
 )
-from feeds.status import SourceView
+from feeds.status import RefusedConfig, SourceView
 
 BASE_URL = "https://feeds.example.net/"
 CST = timezone(timedelta(hours=8))
@@ -149,6 +151,7 @@ class FakeState:
         self.source_views = views
         self.is_healthy = True
         self.error: Exception | None = None  # raised by views() when set
+        self.refused: RefusedConfig | None = None
 
     def views(self) -> list[SourceView]:
         if self.error is not None:
@@ -171,6 +174,9 @@ class FakeState:
 
     def healthy(self) -> bool:
         return self.is_healthy
+
+    def refused_config(self) -> RefusedConfig | None:
+        return self.refused
 
 
 @pytest.fixture
@@ -200,7 +206,9 @@ def app(state: FakeState) -> Starlette:
 
 @pytest.fixture
 def client(app: Starlette) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    # identity unless a test asks for more: the compressed forms have tags of their own
+    plain = {"Accept-Encoding": "identity"}
+    with TestClient(app, raise_server_exceptions=False, headers=plain) as test_client:
         yield test_client
 
 
@@ -256,24 +264,100 @@ def test_feed_is_served_with_type_and_validators(
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-@pytest.mark.parametrize(
-    ("fmt", "browser_type"),
-    [("rss", "application/xml"), ("atom", "application/xml"), ("json", "application/json")],
-)
-def test_a_browser_gets_a_type_it_displays_and_readers_the_feed_type(
-    client: TestClient, state: FakeState, fmt: str, browser_type: str
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_browser_gets_a_page_of_the_items_and_readers_the_feed(
+    client: TestClient, state: FakeState, fmt: str
 ) -> None:
-    # Chromium shows *+xml feed types as plain text and would never run feeds.xsl.
+    # Issue 12.6: no XSLT (Chromium is removing it); the server makes the page.
     response = client.get(f"/feeds/alpha.{fmt}", headers={"Accept": BROWSER_ACCEPT})
-    assert response.headers["content-type"] == f"{browser_type}; charset=utf-8"
-    assert response.content == feed_bytes(state, fmt)
-    assert response.headers["vary"] == "Accept"
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["vary"] == "Accept, Accept-Encoding"
+    assert response.headers["content-security-policy"] == PAGE_CSP
+    page = lxml.html.fromstring(response.text)
+    assert page.findtext(".//h1") == "Alpha 新闻" and page.get("lang") == "zh-CN"
+    assert page.xpath("//script") == [] and page.xpath("//@*[starts-with(name(), 'on')]") == []
+    assert page.xpath("//link[@rel='stylesheet']/@href") == ["../style.css"]
+    # How to subscribe: this format's public address to paste, and the other formats.
+    notice = page.xpath("//p[@class='notice']")[0]
+    assert "copy its address into your feed reader" in notice.text_content()
+    assert notice.findtext("code") == f"{BASE_URL}feeds/alpha.{fmt}"
+    formats = [(a.get("href"), a.get("type")) for a in page.xpath("//p[@class='subscribe']/a")]
+    assert formats == [(f"alpha.{f}", CONTENT_TYPES[f].split(";")[0]) for f in FORMATS]
+    assert page.xpath("//a[text()='Website']/@href") == ["https://alpha.example.org/news/"]
+    # The same items as the feed, in its order: title, link, date (the source's clock), summary.
+    entries = page.xpath("//ol[@class='items']/li")
+    assert [li.findtext("a") for li in entries] == [i.title for i in ITEMS]
+    assert [li.xpath("a/@href")[0] for li in entries] == [i.url for i in ITEMS]
+    assert [li.findtext("time") for li in entries] == ["2024-12-06 09:30", "2024-12-05 18:00"]
+    assert [li.findtext("p") for li in entries] == [i.summary for i in ITEMS]
+    assert all("编辑部" in li.text_content() for li in entries)
     for accept in READER_ACCEPTS:
         if fmt == "json" and "text/html" in accept:
             continue  # SimplePie reads no JSON Feed: HTML does outrank that type for it
         response = client.get(f"/feeds/alpha.{fmt}", headers={"Accept": accept})
         assert response.headers["content-type"] == CONTENT_TYPES[fmt], accept
-        assert response.headers["vary"] == "Accept"
+        assert response.content == feed_bytes(state, fmt)
+        assert response.headers["vary"] == "Accept, Accept-Encoding"
+
+
+def test_the_browser_page_has_its_own_validators_and_is_built_once_per_version(
+    app: Starlette, client: TestClient, state: FakeState
+) -> None:
+    url = "/feeds/alpha.atom"
+    browser = {"Accept": BROWSER_ACCEPT}
+    feed, page = client.get(url), client.get(url, headers=browser)
+    assert page.headers["etag"] != feed.headers["etag"]
+    again = client.get(url, headers={**browser, "If-None-Match": page.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == page.headers["etag"]
+    assert again.headers["vary"] == "Accept, Accept-Encoding"
+    assert again.headers["content-security-policy"] == PAGE_CSP
+    # Each tag matches its own variant only: a reader never gets a 304 for the page's tag.
+    crossed = client.get(url, headers={**browser, "If-None-Match": feed.headers["etag"]})
+    assert crossed.status_code == 200 and crossed.text == page.text
+    reader = client.get(url, headers={"If-None-Match": page.headers["etag"]})
+    assert reader.status_code == 200 and reader.content == feed.content
+    # Built once for as long as the JSON Feed file is the same; again when it changes.
+    builds = app.state.pages.builds
+    for _ in range(5):
+        client.get(url, headers=browser)
+    assert app.state.pages.builds == builds
+    publish_alpha(state.output, [item(3, datetime(2024, 12, 7, 8, 0, tzinfo=CST)), *ITEMS])
+    newer = client.get(url, headers={**browser, "If-None-Match": page.headers["etag"]})
+    assert newer.status_code == 200 and newer.headers["etag"] != page.headers["etag"]
+    assert len(lxml.html.fromstring(newer.text).xpath("//ol[@class='items']/li")) == 3
+    assert app.state.pages.builds == builds + 1
+
+
+def test_the_browser_page_escapes_everything_and_links_only_the_web() -> None:
+    evil = "<script>alert(1)</script>"
+    doc = {
+        "title": f"Feed {evil}",
+        "home_page_url": "javascript:alert('home')",
+        "description": '<img src=x onerror="alert(2)">',
+        "language": '"><script>alert(3)</script>',
+        "items": [
+            {
+                "title": f"Item {evil}",
+                "url": "javascript:alert(4)",
+                "summary": "<b>bold</b> & co",
+                "date_published": "not a date",
+                "authors": [{"name": "<i>Ed</i>"}],
+            },
+            {"title": ["not", "text"], "url": "https://example.org/2", "summary": 7},
+            "not an item",
+        ],
+    }
+    text = feed_page("alpha", "rss", doc, f"{BASE_URL}feeds/alpha.rss")
+    page = lxml.html.fromstring(text)
+    assert page.xpath("//script | //img | //b | //i") == []
+    assert not any(h.startswith("javascript:") for h in page.xpath("//@href"))
+    assert page.findtext(".//h1") == f"Feed {evil}"
+    first, second = page.xpath("//ol[@class='items']/li")
+    assert f"Item {evil}" in first.text_content() and "<i>Ed</i>" in first.text_content()
+    assert first.findtext("p") == "<b>bold</b> & co" and first.find("time") is None
+    assert second.xpath("a/@href") == ["https://example.org/2"]
 
 
 def test_prefers_html_weighs_the_most_specific_range() -> None:
@@ -289,13 +373,10 @@ def test_max_age_follows_the_poll_interval() -> None:
     assert [max_age(every) for every in (30, 300, 1800, 7200, 86400)] == [60, 150, 900, 3600, 3600]
 
 
-def test_xml_feeds_name_the_stylesheet_and_still_parse(client: TestClient) -> None:
+def test_xml_feeds_are_served_as_written_and_parse_strictly(client: TestClient) -> None:
     for fmt in ("rss", "atom"):
         data = client.get(f"/feeds/alpha.{fmt}").content
-        assert data.splitlines()[:2] == [
-            b"<?xml version='1.0' encoding='UTF-8'?>",
-            b'<?xml-stylesheet type="text/xsl" href="../feeds.xsl"?>',
-        ]
+        assert b"xml-stylesheet" not in data  # no XSLT: browsers get the server's page
         etree.fromstring(data, etree.XMLParser(recover=False, resolve_entities=False))
         parsed = feedparser.parse(data)
         assert parsed.bozo == 0 and len(parsed.entries) == 2
@@ -502,24 +583,6 @@ def test_relative_times_in_words() -> None:
     assert since_words(now - timedelta(days=9), now) == "9 days ago"
 
 
-def test_stylesheet_shows_rss_and_atom_feeds(client: TestClient) -> None:
-    response = client.get("/feeds.xsl")
-    assert response.headers["content-type"] == "text/xsl; charset=utf-8"
-    transform = etree.XSLT(etree.fromstring(response.content))  # libxslt, as in Chromium
-    for fmt in ("rss", "atom"):
-        feed = etree.fromstring(client.get(f"/feeds/alpha.{fmt}").content)
-        page = lxml.html.fromstring(str(transform(feed)))
-        assert page.findtext(".//h1") == "Alpha 新闻"
-        assert "copy its address into your reader" in page.text_content()
-        assert view("alpha").feed_urls[fmt] in page.text_content()
-        entries = page.xpath("//ol[@class='items']/li")
-        assert [li.findtext("a") for li in entries] == [i.title for i in ITEMS]
-        assert [li.xpath("a/@href")[0] for li in entries] == [i.url for i in ITEMS]
-        dates = [li.findtext("time") for li in entries]
-        assert dates[0] in ("06 Dec 2024 09:30", "2024-12-06 09:30"), dates
-        assert page.xpath("//link[@rel='stylesheet']/@href") == ["../style.css"]
-
-
 # --- OPML, status, health, metrics ----------------------------------------------------------
 
 
@@ -554,6 +617,7 @@ def test_status_json_has_every_view_field(client: TestClient, state: FakeState) 
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", alpha["next_poll"])
     assert beta["last_success"] is None and beta["next_poll"] is None
     assert beta["last_error"] == EVIL_ERROR and beta["consecutive_failures"] == 3
+    assert doc["config_refused"] is None
     json.dumps(doc)  # round-trips
 
 
@@ -606,31 +670,23 @@ def test_an_exception_is_a_static_500_and_logged(
 
 
 @contextmanager
-def serve(app: Starlette) -> Iterator[int]:
-    """``app`` on 127.0.0.1 as ``feeds run`` serves it (uvicorn, no server header); its port."""
-    port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        lifespan="off",
-        backlog=2048,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+def serve(app: Starlette, limits: listener.Limits | None = None) -> Iterator[int]:
+    """``app`` on 127.0.0.1 as ``feeds run`` serves it (feeds.listener); its port."""
+    limits = limits or listener.Limits(backlog=2048)
+    sock = listener.bind("127.0.0.1", 0, limits)
+    server = listener.server(app, limits)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
         deadline = time.monotonic() + 10
         while not server.started:
             assert time.monotonic() < deadline, "uvicorn did not start"
             time.sleep(0.02)
-        yield port
+        yield sock.getsockname()[1]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
         assert not thread.is_alive(), "uvicorn did not stop"
 
 
@@ -654,3 +710,101 @@ def test_a_degraded_source_says_what_to_fix(state: FakeState, client: TestClient
     assert '<span class="degraded">degraded</span>' in page
     status = client.get("/status.json").json()["sources"][0]
     assert status["state"] == "degraded" and status["degraded"] == message
+
+
+# --- compression (issue 12.7) ---------------------------------------------------------------
+
+
+def test_pick_coding_follows_the_clients_weights() -> None:
+    both = ("br", "gzip")
+    assert pick_coding("", both) is None  # no header: the bytes as they are
+    assert pick_coding("gzip, deflate, br, zstd", both) == "br"  # a tie: the smaller
+    assert pick_coding("gzip", both) == "gzip" and pick_coding("x-gzip", both) == "gzip"
+    assert pick_coding("br;q=0.5, gzip", both) == "gzip"
+    assert pick_coding("*", both) == "br" and pick_coding("*;q=0, gzip", both) == "gzip"
+    assert pick_coding("gzip;q=0, br;q=0", both) is None
+    assert pick_coding("gzip;q=0.5, identity", both) is None  # identity weighed higher
+    assert pick_coding("deflate, compress", both) is None
+    assert pick_coding("br, gzip", ("gzip",)) == "gzip"  # br not smaller: not offered
+
+
+DECODE = {"gzip": gzip.decompress, "br": brotli.decompress}
+
+
+def raw_get_over_http(
+    client: httpx.Client, url: str, **headers: str
+) -> tuple[httpx.Response, bytes]:
+    """A GET whose body is kept as sent (httpx would decode it)."""
+    with client.stream("GET", url, headers=headers) as response:
+        return response, b"".join(response.iter_raw())
+
+
+def test_feeds_are_compressed_once_per_version_with_a_tag_per_coding(
+    app: Starlette, state: FakeState
+) -> None:
+    with (
+        serve(app) as port,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False) as client,
+    ):
+        for fmt in FORMATS:
+            url, data = f"/feeds/alpha.{fmt}", feed_bytes(state, fmt)
+            plain, body = raw_get_over_http(client, url, **{"Accept-Encoding": "identity"})
+            assert "content-encoding" not in plain.headers and body == data
+            assert plain.headers["vary"] == "Accept, Accept-Encoding"
+            tags = {plain.headers["etag"]}
+            for coding, decode in DECODE.items():
+                packed, body = raw_get_over_http(client, url, **{"Accept-Encoding": coding})
+                assert packed.headers["content-encoding"] == coding
+                assert decode(body) == data and len(body) < len(data)
+                assert int(packed.headers["content-length"]) == len(body)
+                assert packed.headers["content-type"] == CONTENT_TYPES[fmt]
+                assert packed.headers["vary"] == "Accept, Accept-Encoding"
+                tag = packed.headers["etag"]
+                assert tag == plain.headers["etag"][:-1] + f'-{coding}"'  # RFC 9110 §8.8.3
+                tags.add(tag)
+                # Its tag gives a 304 for the same coding, and only for it.
+                same = client.get(url, headers={"Accept-Encoding": coding, "If-None-Match": tag})
+                assert same.status_code == 304 and same.headers["etag"] == tag
+                assert same.headers["vary"] == "Accept, Accept-Encoding"
+                other = "gzip" if coding == "br" else "br"
+                moved = client.get(url, headers={"Accept-Encoding": other, "If-None-Match": tag})
+                assert moved.status_code == 200 and moved.headers["content-encoding"] == other
+                head = client.head(url, headers={"Accept-Encoding": coding})
+                assert head.headers["content-length"] == str(len(body)) and head.content == b""
+            assert len(tags) == 3
+        # Read and compressed once per file, not per request.
+        assert app.state.files.reads == len(FORMATS)
+        page, body = raw_get_over_http(
+            client, "/feeds/alpha.rss", **{"Accept": BROWSER_ACCEPT, "Accept-Encoding": "gzip"}
+        )
+        assert page.headers["content-encoding"] == "gzip"
+        assert gzip.decompress(body).startswith(b"<!doctype html>")
+        assert page.headers["etag"].endswith('-gzip"')
+
+
+# --- a refused config (issue 12.8) ----------------------------------------------------------
+
+
+def test_a_refused_config_shows_on_the_index_and_in_status(
+    client: TestClient, state: FakeState
+) -> None:
+    since = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=7)
+    problems = (
+        "source[2].id: missing <script>alert(1)</script> (give every source an id)",
+        "settings.timeout: must be a number of seconds above 0, not -1 (e.g. timeout = 30)",
+    )
+    state.refused = RefusedConfig(since, problems)
+    doc = lxml.html.fromstring(client.get("/").text)
+    (notice,) = doc.xpath("//section[@id='config-refused']")
+    assert "still runs the config it had before" in notice.text_content()
+    assert "7 min ago" in notice.text_content()
+    assert notice.xpath(".//time/@datetime") == [since.isoformat()]
+    assert [li.text for li in notice.xpath(".//li")] == list(problems)
+    assert doc.xpath("//script") == []
+    assert client.get("/status.json").json()["config_refused"] == {
+        "since": since.isoformat(),
+        "problems": list(problems),
+    }
+    state.refused = None  # a good config loaded
+    assert 'id="config-refused"' not in client.get("/").text
+    assert client.get("/status.json").json()["config_refused"] is None

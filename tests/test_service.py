@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
+import subprocess
 import time
 import urllib.request
+from datetime import UTC, datetime
 
 import feedparser
-from helpers import destoon_source, get_json, read_feeds, service, wait_for, write_config
+from helpers import ROOT, destoon_source, get_json, read_feeds, service, wait_for, write_config
 
 
 def source_status(base: str, source_id: str = "sample") -> dict:
@@ -21,10 +24,23 @@ def fast_source(url: str, **kwargs) -> str:
     return destoon_source(url, **kwargs).replace("max_pages = 1", 'max_pages = 1\nevery = "3s"')
 
 
+def published(output_dir, source_id: str = "sample") -> int:
+    """Items in the feed files: the JSON Feed file is written last of the three, atomically."""
+    return len(json.loads((output_dir / f"{source_id}.json").read_text("utf-8"))["items"])
+
+
+def metrics_text(base: str) -> str:
+    with urllib.request.urlopen(base + "metrics", timeout=5) as response:
+        return response.read().decode()
+
+
 def test_a_reader_gets_200_then_304_then_exactly_the_new_items(portal, tmp_path):
     config = write_config(tmp_path, fast_source(portal.url("news/")))
+    public = tmp_path / "public"
     with service(config) as proc:
-        first = wait_for(lambda: source_status(proc.base)["last_success"])
+        # Wait for what the reader reads: the feed files. The store's status is committed
+        # before they are written, so waiting on /status.json raced with the write (issue 12).
+        wait_for(lambda: published(public) == 19)
         url = proc.base + "feeds/sample.rss"
         feed = feedparser.parse(url)
         assert feed.status == 200 and not feed.bozo
@@ -33,8 +49,7 @@ def test_a_reader_gets_200_then_304_then_exactly_the_new_items(portal, tmp_path)
         assert again.status == 304
         portal.add_article("OpenAI 发布新模型", summary="大模型。")
         portal.add_article("英伟达发布新 GPU", summary="算力。")
-        wait_for(lambda: source_status(proc.base)["last_success"] != first, timeout=30)
-        wait_for(lambda: source_status(proc.base)["items_published"] == 21, timeout=30)
+        wait_for(lambda: published(public) == 21, timeout=30)
         fresh = feedparser.parse(url, etag=feed.etag, modified=feed.modified)
         assert fresh.status == 200
         old_ids = [e.id for e in feed.entries]
@@ -44,9 +59,10 @@ def test_a_reader_gets_200_then_304_then_exactly_the_new_items(portal, tmp_path)
         for path in ("", "feeds.opml", "metrics"):
             with urllib.request.urlopen(proc.base + path, timeout=5) as response:
                 assert response.status == 200
-        metrics = urllib.request.urlopen(proc.base + "metrics", timeout=5).read().decode()
+        # The gauges are set after the poll has written its files.
+        line = 'feeds_items_published{source="sample"} 21'
+        metrics = wait_for(lambda: line in metrics_text(proc.base) and metrics_text(proc.base))
         assert 'feeds_polls_total{source="sample"}' in metrics
-        assert 'feeds_items_published{source="sample"} 21' in metrics
         assert 'feeds_fetch_duration_seconds_count{source="sample"}' in metrics
     assert proc.returncode == 0
     log = proc.log.read_text()
@@ -94,11 +110,19 @@ def test_config_reload_adds_sources_and_refuses_a_broken_config(portal, tmp_path
     config = write_config(tmp_path, destoon_source(portal.url("news/")))
     with service(config) as proc:
         wait_for(lambda: source_status(proc.base)["last_success"])
+        assert get_json(proc.base + "status.json")["config_refused"] is None
         text = config.read_text()
         config.write_text(text + destoon_source(portal.url("gbk/news/"), id="gbk", include="[]"))
         wait_for(lambda: source_status(proc.base, "gbk")["last_success"], timeout=30)
         config.write_text(text + "\n[[source]]\nid = 'Broken'\n")
-        time.sleep(4)
+        # Issue 12.8: the refusal shows on / and /status.json, not only in the log.
+        refused = wait_for(lambda: get_json(proc.base + "status.json")["config_refused"])
+        assert any("source[1].id" in problem for problem in refused["problems"])
+        assert any("url" in problem for problem in refused["problems"])  # every problem
+        assert datetime.fromisoformat(refused["since"]) <= datetime.now(UTC)
+        with urllib.request.urlopen(proc.base, timeout=5) as response:
+            page = response.read().decode()
+        assert 'id="config-refused"' in page and "source[1].id" in page
         ids = [s["id"] for s in get_json(proc.base + "status.json")["sources"]]
         assert ids == ["sample", "gbk"]
         config.write_text(text)
@@ -107,5 +131,18 @@ def test_config_reload_adds_sources_and_refuses_a_broken_config(portal, tmp_path
             lambda: [s["id"] for s in get_json(proc.base + "status.json")["sources"]] == ["sample"],
             timeout=15,
         )
+        assert get_json(proc.base + "status.json")["config_refused"] is None
     log = proc.log.read_text()
     assert "config reload refused" in log and "source[2].id" in log
+
+
+def test_make_run_takes_a_port():
+    # Issue 12.10: `make run PORT=8081` when 8080 is taken.
+    command = ["make", "--no-print-directory", "-n", "run"]
+    env = {k: v for k, v in os.environ.items() if k not in ("PORT", "LISTEN")}
+    for extra, listen in (([], "127.0.0.1:8080"), (["PORT=8081"], "127.0.0.1:8081")):
+        done = subprocess.run(
+            [*command, *extra], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60
+        )
+        run_line = done.stdout.strip().splitlines()[-1]
+        assert "feeds run" in run_line and f"--listen {listen}" in run_line, done.stdout
