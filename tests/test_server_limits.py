@@ -253,7 +253,7 @@ def test_a_taken_port_says_so_before_serving(tmp_path):
 def test_a_store_out_of_descriptors_says_too_many_open_files(tmp_path):
     # Issue 13.5: "check settings.data_dir is writable" sent the operator the wrong way.
     from feeds.errors import StoreError
-    from feeds.store import Store
+    from feeds.store import open_store
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(
@@ -265,7 +265,7 @@ def test_a_store_out_of_descriptors_says_too_many_open_files(tmp_path):
             while True:  # take every descriptor left under the limit
                 filler.append(os.open(os.devnull, os.O_RDONLY))
         with pytest.raises(StoreError) as caught:
-            Store(tmp_path / "feeds.db")
+            open_store(tmp_path / "feeds.db")
     finally:
         for fd in filler:
             os.close(fd)

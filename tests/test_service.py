@@ -117,12 +117,12 @@ def test_config_reload_adds_sources_and_refuses_a_broken_config(portal, tmp_path
         config.write_text(text + "\n[[source]]\nid = 'Broken'\n")
         # Issue 12.8: the refusal shows on / and /status.json, not only in the log.
         refused = wait_for(lambda: get_json(proc.base + "status.json")["config_refused"])
-        assert any("source[1].id" in problem for problem in refused["problems"])
+        assert any("source[2].id" in problem for problem in refused["problems"])
         assert any("url" in problem for problem in refused["problems"])  # every problem
         assert datetime.fromisoformat(refused["since"]) <= datetime.now(UTC)
         with urllib.request.urlopen(proc.base, timeout=5) as response:
             page = response.read().decode()
-        assert 'id="config-refused"' in page and "source[1].id" in page
+        assert 'id="config-refused"' in page and "source[2].id" in page
         ids = [s["id"] for s in get_json(proc.base + "status.json")["sources"]]
         assert ids == ["sample", "gbk"]
         config.write_text(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -35,11 +36,30 @@ BUSY_TIMEOUT = 30
 T = TypeVar("T")
 
 
+def out_of_descriptors(error: BaseException) -> bool:
+    """Whether a failure was for want of file descriptors (EMFILE/ENFILE). sqlite3 says only
+    "unable to open database file", which reads like a permission problem (issue 13.5): so
+    try to open a descriptor ourselves."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.EMFILE, errno.ENFILE)
+    if "unable to open" not in str(error):
+        return False
+    try:
+        os.close(os.open(os.devnull, os.O_RDONLY))
+    except OSError as e:
+        return e.errno in (errno.EMFILE, errno.ENFILE)
+    return False
+
+
 def store_error(e: BaseException, what: str) -> StoreError:
     """What went wrong with the database, and what to try."""
     text = str(e)
-    if (isinstance(e, OSError) and e.errno == errno.EMFILE) or "too many open files" in text:
-        fix = "the process ran out of file descriptors; raise `ulimit -n` or lower the load"
+    if out_of_descriptors(e):
+        text = "too many open files"
+        fix = (
+            "the process has no file descriptors left: raise its open-files limit "
+            "(ulimit -n, systemd LimitNOFILE=) or find what holds them"
+        )
     elif "locked" in text or "busy" in text:
         fix = "another process holds the database too long; it is retried on the next poll"
     elif "disk" in text or "full" in text or (isinstance(e, OSError) and e.errno == errno.ENOSPC):
@@ -81,8 +101,9 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries):
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except (sqlite3.Error, OSError) as e:
+            error = store_error(e, f"cannot open the database {path}")  # before close frees one
             self._db.close()
-            raise store_error(e, f"cannot open the database {path}") from e
+            raise error from e
 
     def close(self) -> None:
         self._db.close()
