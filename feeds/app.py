@@ -8,9 +8,8 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from feeds.config import Settings
 from feeds.fetch import Fetcher, HostLimits
-from feeds.models import Store
+from feeds.models import Settings, Store
 from feeds.robots import RobotsAnswer, RobotsCache
 from feeds.store import open_store
 

@@ -21,14 +21,13 @@ from feeds.clean import (
     html_text,
     plain_text,
 )
-from feeds.config import Source
 from feeds.decide import Verdict, judge, needs_article
 from feeds.errors import ExtractError, FeedsError, UnexpectedError
 from feeds.extract.article import extract_article
 from feeds.extract.dates import parse_date, resolve_published
 from feeds.fetch import Fetcher
 from feeds.identity import article_key, canonical_url
-from feeds.models import Article, Built, Failed, Listed, ListingEntry, Page, StoredItem
+from feeds.models import Article, Built, Failed, Listed, ListingEntry, Page, Source, StoredItem
 
 log = logging.getLogger("feeds.articles")
 

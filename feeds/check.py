@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 
 from feeds.articles import item_verdict, listing_only_item
 from feeds.collect import collect_listing
-from feeds.config import Source
 from feeds.errors import FeedsError
 from feeds.extract.article import article_matches
 from feeds.fetch import Fetcher
-from feeds.models import Built, Failed, Listed, Page, StoredItem
+from feeds.models import Built, Failed, Listed, Page, Source, StoredItem
 from feeds.pipeline import store_articles
 from feeds.store import open_store
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from feeds.config import Source
 from feeds.errors import ExtractError, FeedsError
 from feeds.extract.detect import detect_listing
 from feeds.extract.listing import extract_listing
 from feeds.fetch import Fetcher
 from feeds.identity import article_key
-from feeds.models import Listed, ListingPage, Page, Store
+from feeds.models import Listed, ListingPage, Page, Source, Store
 
 
 @dataclass

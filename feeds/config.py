@@ -10,19 +10,27 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feeds import __version__
-from feeds.encoding import is_known_encoding
 from feeds.errors import ConfigError
-from feeds.extract.selectors import selector_problem
-from feeds.guard import Scope
-from feeds.scheduler import cron_problem
+from feeds.models import (
+    HOST_CONCURRENCY,
+    HOST_INTERVAL,
+    MOBILE_HOSTS,
+    MOBILE_PATHS,
+    ArticleRules,
+    IdentityRules,
+    ListingRules,
+    Settings,
+    Source,
+)
+
+__all__ = ["ArticleRules", "IdentityRules", "ListingRules", "Settings", "Source"]
 
 DEFAULT_USER_AGENT = (
     f"feeds/{__version__} (self-hosted feed generator; polls listing pages on a schedule)"
@@ -74,7 +82,7 @@ KEYS: tuple[Key, ...] = (
         "settings",
         "host_concurrency",
         "int",
-        4,
+        HOST_CONCURRENCY,
         "requests in flight at once to one host, shared by every source on it",
         low=1,
         high=32,
@@ -83,7 +91,7 @@ KEYS: tuple[Key, ...] = (
         "settings",
         "host_interval",
         "interval",
-        0.5,
+        HOST_INTERVAL,
         "minimum seconds between the starts of two requests to one host (0 for none)",
         high=3600,
     ),
@@ -234,14 +242,14 @@ KEYS: tuple[Key, ...] = (
         "source.identity",
         "mobile_hosts",
         "strlist",
-        ["m", "wap", "mobile"],
+        list(MOBILE_HOSTS),
         "host prefixes of mobile variants, folded into the desktop host",
     ),
     Key(
         "source.identity",
         "mobile_paths",
         "strlist",
-        ["/mobile/", "/wap/"],
+        list(MOBILE_PATHS),
         "path prefixes of mobile variants, folded into the desktop path",
     ),
     Key(
@@ -262,83 +270,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
-@dataclass(frozen=True)
-class Settings:
-    output_dir: Path
-    data_dir: Path
-    base_url: str
-    user_agent: str
-    timezone: str
-    timeout: float
-    host_concurrency: int
-    host_interval: float
-    allow_private_networks: bool = False
-
-
-@dataclass(frozen=True)
-class ListingRules:
-    item: str
-    link: str | None = None
-    title: str | None = None
-    date: str | None = None
-    summary: str | None = None
-    next: str | None = None
-
-
-@dataclass(frozen=True)
-class ArticleRules:
-    title: str | None = None
-    date: str | None = None
-    author: str | None = None
-    summary: str | None = None
-    content: str | None = None
-    remove: tuple[str, ...] = ()
-
-
 def default(path: str) -> Any:
     """The default of a key, from KEYS: defaults live there and nowhere else."""
     return next(key.default for key in KEYS if key.path == path)
-
-
-@dataclass(frozen=True)
-class IdentityRules:
-    mobile_hosts: tuple[str, ...] = tuple(default("source.identity.mobile_hosts"))
-    mobile_paths: tuple[str, ...] = tuple(default("source.identity.mobile_paths"))
-    drop_params: tuple[str, ...] = tuple(default("source.identity.drop_params"))
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    title: str
-    urls: tuple[str, ...]
-    every: int  # seconds
-    cron: str | None
-    timezone: str
-    keep: int
-    max_pages: int
-    backfill_pages: int
-    max_articles: int
-    max_content_kb: int
-    include: tuple[str, ...]
-    exclude: tuple[str, ...]
-    full_text: bool
-    encoding: str | None
-    language: str | None
-    listing: ListingRules | None  # None: detect the article list on each poll
-    article: ArticleRules
-    identity: IdentityRules = field(default_factory=IdentityRules)
-    allow_hosts: tuple[str, ...] = ()
-    robots: bool = True
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @cached_property
-    def scope(self) -> Scope:
-        """Where this source's requests may go (guard.Scope)."""
-        return Scope.of(self.urls, allow_hosts=self.allow_hosts, robots=self.robots)
 
 
 @dataclass(frozen=True)
@@ -723,6 +657,8 @@ def _selector(value: Any) -> tuple[Any, str | None]:
         return None, problem
     if not text.strip():
         return None, "empty selector (give a CSS selector or remove the key)"
+    from feeds.extract.selectors import selector_problem  # only when a selector is given
+
     problem = selector_problem(text)
     return (None, problem) if problem else (text.strip(), None)
 
@@ -752,6 +688,8 @@ def _cron(value: Any) -> tuple[Any, str | None]:
     text, problem = _str(value)
     if problem:
         return None, problem
+    from feeds.scheduler import cron_problem  # APScheduler, only when a cron is given
+
     problem = cron_problem(text.strip())
     return (None, problem) if problem else (text.strip(), None)
 
@@ -771,6 +709,8 @@ def _encoding(value: Any) -> tuple[Any, str | None]:
     text, problem = _str(value)
     if problem:
         return None, problem
+    from feeds.encoding import is_known_encoding
+
     if not is_known_encoding(text):
         return None, f"{text!r} is not a known encoding (try gb18030, utf-8, big5)"
     return text, None

@@ -32,11 +32,10 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from feeds.config import default
 from feeds.encoding import charset_from_content_type, decode_html
 from feeds.errors import FetchError
 from feeds.guard import Origin, Scope, address_problem, host_origin
-from feeds.models import Page
+from feeds.models import HOST_CONCURRENCY, HOST_INTERVAL, Page
 from feeds.robots import MAX_BYTES as ROBOTS_MAX_BYTES
 from feeds.robots import RobotsAnswer, RobotsCache, agent_token
 
@@ -476,9 +475,7 @@ class Fetcher:
         self._on_fetch = on_fetch
         self._agent = agent_token(user_agent)
         self._clock = clock
-        self.limits = limits or HostLimits(
-            default("settings.host_concurrency"), default("settings.host_interval")
-        )
+        self.limits = limits or HostLimits(HOST_CONCURRENCY, HOST_INTERVAL)
         self.robots = robots or RobotsCache()
         if transport is None:
             transport = _GuardedTransport(_GuardedBackend(resolver, allow_private_networks))

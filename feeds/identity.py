@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from feeds.config import IdentityRules
+from feeds.models import IdentityRules
 
 # Parameters that only say where a click came from; they never select content.
 TRACKING_PARAMS = frozenset(

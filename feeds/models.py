@@ -5,10 +5,99 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
+    from feeds.guard import Scope
     from feeds.robots import RobotsAnswer
+
+
+# --- the settings and source rules the config file gives (parsed by config.py) ------------
+
+# Defaults that the data types below need themselves; config.KEYS names them for the docs.
+HOST_CONCURRENCY = 4
+HOST_INTERVAL = 0.5  # seconds: at most two requests a second to one host
+MOBILE_HOSTS = ("m", "wap", "mobile")
+MOBILE_PATHS = ("/mobile/", "/wap/")
+
+
+@dataclass(frozen=True)
+class Settings:
+    output_dir: Path
+    data_dir: Path
+    base_url: str
+    user_agent: str
+    timezone: str
+    timeout: float
+    host_concurrency: int
+    host_interval: float
+    allow_private_networks: bool = False
+
+
+@dataclass(frozen=True)
+class ListingRules:
+    item: str
+    link: str | None = None
+    title: str | None = None
+    date: str | None = None
+    summary: str | None = None
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRules:
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    summary: str | None = None
+    content: str | None = None
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    mobile_hosts: tuple[str, ...] = MOBILE_HOSTS
+    mobile_paths: tuple[str, ...] = MOBILE_PATHS
+    drop_params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    urls: tuple[str, ...]
+    every: int  # seconds
+    cron: str | None
+    timezone: str
+    keep: int
+    max_pages: int
+    backfill_pages: int
+    max_articles: int
+    max_content_kb: int
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    full_text: bool
+    encoding: str | None
+    language: str | None
+    listing: ListingRules | None  # None: detect the article list on each poll
+    article: ArticleRules
+    identity: IdentityRules = field(default_factory=IdentityRules)
+    allow_hosts: tuple[str, ...] = ()
+    robots: bool = True
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def scope(self) -> Scope:
+        """Where this source's requests may go (guard.Scope)."""
+        from feeds.guard import Scope  # imported here: models load nothing of the project
+
+        return Scope.of(self.urls, allow_hosts=self.allow_hosts, robots=self.robots)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from feeds.articles import OnPage, as_feeds_error, build_outcomes
 from feeds.collect import Listing, collect_listing
-from feeds.config import Settings, Source
 from feeds.decide import Work, plan_batch, plan_edits, select_work
 from feeds.errors import FeedsError, FetchError
 from feeds.fetch import Fetcher
-from feeds.models import Built, Facts, Failed, PollEnd, PollPlan, Store
+from feeds.models import Built, Facts, Failed, PollEnd, PollPlan, Settings, Source, Store
 from feeds.publish import publish_source, repair_feeds
 
 log = logging.getLogger("feeds.pipeline")

@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from feeds import __version__
-from feeds.config import Settings, Source
 from feeds.errors import FeedsError
-from feeds.models import FeedMeta, Store, StoredItem
+from feeds.models import FeedMeta, Settings, Source, Store, StoredItem
 from feeds.render import FORMATS, publish, render
 
 log = logging.getLogger("feeds.publish")

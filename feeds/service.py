@@ -109,7 +109,8 @@ class Service:
         config = self.config
         with closing(open_state(config.settings)) as store:
             statuses = store.statuses()
-        return source_views(config, statuses, self._scheduler.next_runs())
+        next_runs = self._scheduler.next_runs()
+        return source_views(config.sources, config.settings.base_url, statuses, next_runs)
 
     def intervals(self) -> dict[str, int]:
         return {source.id: source.every for source in self.config.sources}

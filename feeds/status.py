@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from feeds.config import Config, Source
-from feeds.models import SourceStatus
+from feeds.models import Source, SourceStatus
 from feeds.render import FORMATS
 
 
@@ -67,14 +66,12 @@ def source_view(
 
 
 def source_views(
-    config: Config,
+    sources: Sequence[Source],
+    base_url: str,
     statuses: Mapping[str, SourceStatus],
     next_polls: Mapping[str, datetime],
 ) -> list[SourceView]:
-    return [
-        source_view(s, statuses.get(s.id), next_polls.get(s.id), config.settings.base_url)
-        for s in config.sources
-    ]
+    return [source_view(s, statuses.get(s.id), next_polls.get(s.id), base_url) for s in sources]
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ def test_sigterm_during_a_poll_leaves_a_consistent_store_and_a_restart_resumes(p
     db = sqlite3.connect(tmp_path / "data" / "feeds.db")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     stored = db.execute("SELECT count(*) FROM items").fetchone()[0]
-    assert stored in (0, len(portal.articles))  # a poll is stored whole or not at all
+    # Whole batches of 10 (issue 13: a poll cut short keeps what it read), never a part of one.
+    assert stored % 10 == 0 or stored == len(portal.articles)
     db.close()
     portal.delay = 0
     with service(config) as proc:

@@ -14,13 +14,12 @@ from typing import TypeVar
 from bs4 import BeautifulSoup, Tag
 
 from feeds.clean import plain_text, sanitize_html
-from feeds.config import ArticleRules
 from feeds.extract import bylines, page, page_dates, titles
 from feeds.extract.content import main_content_html
 from feeds.extract.dates import parse_date
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
 from feeds.extract.labels import author_from, labelled_author, summary_from
-from feeds.models import Article
+from feeds.models import Article, ArticleRules
 
 # Never content: removed from whatever block the content comes from.
 _NOT_CONTENT = "script, style, noscript, template, button, input, select, textarea"

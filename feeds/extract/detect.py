@@ -42,7 +42,6 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PreformattedString
 from soupsieve import SoupSieve
 
-from feeds.config import ListingRules
 from feeds.extract.dates import parse_date
 from feeds.extract.html import (
     DEPTH_NOTE,
@@ -67,7 +66,7 @@ from feeds.extract.names import (
 from feeds.extract.page import canonical_href, metas
 from feeds.extract.pagination import next_page
 from feeds.extract.selectors import compiled
-from feeds.models import ListingEntry
+from feeds.models import ListingEntry, ListingRules
 
 __all__ = ["Candidate", "Detection", "ListingSelectors", "declared_address", "detect_listing"]
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from feeds.config import ListingRules
 from feeds.extract.html import absolute, attr, base_url, parse, select, select_one, text_of
-from feeds.models import ListingEntry, ListingPage
+from feeds.models import ListingEntry, ListingPage, ListingRules
 
 DEFAULT_LINK = "a[href]"
 
