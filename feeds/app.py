@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from feeds.fetch import Fetcher, HostLimits
-from feeds.models import Settings, Store
-from feeds.robots import RobotsAnswer, RobotsCache
+from feeds.models import RobotsAnswer, Settings, Store
+from feeds.robots import RobotsCache
 from feeds.store import open_store
 
 
