@@ -155,3 +155,17 @@ def service(config: Path, *extra: str):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def stored(where: Path):
+    """The store a test's run wrote (``where``: the test's folder, or the database file),
+    read through the store's own API: tests never open the SQLite file behind it."""
+    from feeds.store import open_store
+
+    path = where if where.suffix == ".db" else where / "data" / "feeds.db"
+    store = open_store(path)
+    try:
+        yield store
+    finally:
+        store.close()

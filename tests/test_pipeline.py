@@ -1,10 +1,16 @@
-"""Pipeline rules with httpx.MockTransport: canonical links, aliases, retries, dates."""
+"""Pipeline rules with httpx.MockTransport: canonical links, aliases, retries, dates.
+
+Every test runs twice: on the SQLite store and on the fake of tests/fakes.py (the Store
+protocol over dicts), so the pipeline is shown to need nothing but the protocol.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import httpx
+import pytest
+from fakes import MemoryStore
 
 from feeds.config import parse_config
 from feeds.fetch import Fetcher
@@ -63,8 +69,26 @@ def without_robots(transport: httpx.MockTransport) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
+_BACKEND: dict[str, object] = {}
+
+
+@pytest.fixture(autouse=True, params=["sqlite", "fake"])
+def backend(request):
+    """Which store the polls of a test use; the fake is one object per test, as a file is."""
+    _BACKEND.clear()
+    _BACKEND["kind"] = request.param
+    yield request.param
+    _BACKEND.clear()
+
+
+def open_test_store(tmp_path):
+    if _BACKEND["kind"] == "sqlite":
+        return open_store(tmp_path / "feeds.db")
+    return _BACKEND.setdefault("fake", MemoryStore())
+
+
 def poll(config, transport, tmp_path, now=NOW):
-    store = open_store(tmp_path / "feeds.db")
+    store = open_test_store(tmp_path)
     with Fetcher(user_agent="t", timeout=10, transport=without_robots(transport)) as fetcher:
         return update_source(config.sources[0], config.settings, store, fetcher, now=now), store
 
@@ -244,3 +268,25 @@ def test_healing_uses_detection_when_selectors_break_and_keeps_ids(tmp_path):
     assert second.degraded.startswith("selectors no longer match; detected `")
     assert store.source_status("s").degraded == second.degraded
     assert store.item("s", "news.example.com/news/6.html") is not None
+
+
+def test_a_store_that_fails_a_write_fails_the_poll_records_it_and_keeps_the_feed(tmp_path):
+    # Issue 12.4 on the fake: the batch's write fails (a locked database); the poll ends in
+    # record-and-return, with the failure counted on the source, and nothing half-stored.
+    from feeds.errors import StoreError
+
+    store = MemoryStore()
+    store.fail_when = lambda plan: StoreError("database is locked") if plan.new_items else None
+    pages = {
+        "https://news.example.com/list/": '<ul><li><a href="/1.html">One</a></li></ul>',
+        "https://news.example.com/1.html": article("One"),
+    }
+    transport, _ = site(pages)
+    config = make_config(tmp_path)
+    with Fetcher(user_agent="t", timeout=10, transport=without_robots(transport)) as fetcher:
+        result = update_source(config.sources[0], config.settings, store, fetcher, now=NOW)
+    assert not result.ok and "database is locked" in (result.error or "")
+    status = store.source_status("s")
+    assert status is not None and status.consecutive_failures == 1
+    assert "database is locked" in (status.last_error or "")
+    assert store.rows == {}

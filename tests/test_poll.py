@@ -7,7 +7,6 @@ it covers.
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import time
@@ -69,40 +68,6 @@ def test_a_304_is_still_used_for_a_source_that_read_everything(portal, tmp_path)
     sent = zip(portal.requests, portal.request_headers, strict=True)
     listing = [headers for (_, path), headers in sent if path == "/news/"]
     assert len(listing) == 1 and "If-None-Match" in listing[0]
-
-
-# --- 12.4: a store failure fails one source, recorded, and the others go on --------------------
-
-
-def test_a_locked_database_fails_one_source_records_it_and_the_others_go_on(portal, tmp_path):
-    config = write_config(
-        tmp_path,
-        destoon_source(portal.url("news/"), id="a", include="[]", full_text=False),
-        destoon_source(portal.url("news/?b"), id="b", include="[]", full_text=False),
-    )
-    assert feeds("config", config=config).code == 0
-    db = tmp_path / "data" / "feeds.db"
-    with open_state(load_config(config).settings):
-        pass  # created and migrated, as the first run would
-    # A real error from inside SQLite on every write of source a's items, the message that
-    # a lock gives (the store test would otherwise need 30 s of busy timeout).
-    with sqlite3.connect(db) as conn:
-        conn.execute(
-            """CREATE TRIGGER locked BEFORE INSERT ON items WHEN NEW.source_id = 'a'
-               BEGIN SELECT RAISE(ABORT, 'database is locked'); END"""
-        )
-    run = feeds("update", config=config)
-    # Before: the raw sqlite3 error left update_source, `feeds update` stopped with a
-    # traceback, b was never polled and a's status showed no attempt.
-    assert "Traceback" not in run.err, run.err
-    assert run.code == 1
-    assert "a: FAILED store:" in run.out and "database is locked" in run.out, run.out
-    assert "b: ok" in run.out
-    with open_state(load_config(config).settings) as store:
-        status = store.source_status("a")
-        assert status is not None and status.consecutive_failures == 1
-        assert "database is locked" in (status.last_error or "")
-        assert store.source_status("b").items_published > 0
 
 
 # --- 12.5: feeds check shows what a poll stores -----------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import sqlite3
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -23,7 +22,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import lxml.html
 import pytest
-from helpers import destoon_source, feeds, read_feeds, snapshot, write_config
+from helpers import destoon_source, feeds, read_feeds, snapshot, stored, write_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -673,8 +672,8 @@ def test_B13_shared_links_and_repeats_give_stable_distinct_items(tmp_path):
         assert run.code == 0, run.out + run.err
         assert "0 new" in run.out
         assert snapshot(tmp_path / "public") == before
-    with sqlite3.connect(tmp_path / "data" / "feeds.db") as db:
-        assert db.execute("SELECT count(*) FROM items").fetchone() == (3,)
+    with stored(tmp_path) as store:
+        assert store.source_status("sample").items_seen == 3
 
 
 # --- B16 XML entities ------------------------------------------------------------------------
@@ -884,8 +883,8 @@ def test_S9_probes_in_every_field_round_trip_and_forge_nothing(hostile):
     for fmt in ("rss", "atom"):
         assert quoted[fmt].link == portal.url("hostile/news/11.html?empty=&q=%22x%22&y=%27z%27")
     # Items in every format == published rows in the store; no probe forged an item.
-    with sqlite3.connect(output / "data" / "feeds.db") as db:
-        (rows,) = db.execute("SELECT count(*) FROM items WHERE status = 'published'").fetchone()
+    with stored(output) as store:
+        rows = sum(status.items_published for status in store.statuses().values())
     rss, atom = raw_items(output)
     assert rows == len(HOSTILE) + 1
     assert len(rss.findall("channel/item")) == len(atom.findall(f"{ATOM}entry")) == rows

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import feeds, read_feeds, write_config
+from helpers import feeds, read_feeds, stored, write_config
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
@@ -161,16 +160,12 @@ def test_B10_garbage_date_is_first_seen_stored_once_never_restamped(portal, tmp_
     assert portal.count("/garbage/1.html") == 0  # the article is not fetched again
     again = read_feeds(tmp_path / "public", "garbage")["json"]["items"]
     assert [i["date_published"] for i in again] == [item["date_published"]]
-    db = sqlite3.connect(tmp_path / "data" / "feeds.db")
-    rows = db.execute(
-        "SELECT published, first_seen, date_precision FROM items WHERE source_id = 'garbage'"
-    ).fetchall()
-    db.close()
+    with stored(tmp_path) as store:
+        rows = store.feed_items("garbage", 10)
     assert len(rows) == 1
-    stored, first_seen, precision = rows[0]
-    assert precision == "none"
-    assert datetime.fromisoformat(stored) == datetime.fromisoformat(first_seen)
-    assert datetime.fromisoformat(stored).replace(microsecond=0) == published
+    assert rows[0].date_precision == "none"
+    assert rows[0].published == rows[0].first_seen
+    assert rows[0].published.replace(microsecond=0) == published
 
 
 # --- B15: hostile 32 KB strings stay cheap ----------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import socket
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -32,6 +31,7 @@ from helpers import (
     read_feeds,
     service,
     snapshot,
+    stored,
     wait_for,
     write_config,
 )
@@ -73,16 +73,13 @@ def plain_source(id: str, url: str, extra: str = "") -> str:
     )
 
 
-def status_of(tmp_path, source_id: str) -> sqlite3.Row:
-    with sqlite3.connect(tmp_path / "data" / "feeds.db") as db:
-        db.row_factory = sqlite3.Row
-        return db.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+def status_of(tmp_path, source_id: str):
+    with stored(tmp_path) as store:
+        return store.source_status(source_id)
 
 
 def item_count(tmp_path, source_id: str) -> int:
-    with sqlite3.connect(tmp_path / "data" / "feeds.db") as db:
-        query = "SELECT count(*) FROM items WHERE source_id = ?"
-        return int(db.execute(query, (source_id,)).fetchone()[0])
+    return status_of(tmp_path, source_id).items_seen
 
 
 # --- A. Load held ---------------------------------------------------------------------------
@@ -177,10 +174,10 @@ def test_L4_no_request_to_the_host_before_retry_after_even_after_a_restart(
     config = write_config(tmp_path, destoon_source(portal.url("news/")))
     run = feeds("update", config=config)
     assert run.code == 1 and f"{status}" in run.out and "wait until" in run.out
-    with sqlite3.connect(tmp_path / "data" / "feeds.db") as db:
-        host, until = db.execute("SELECT host, until FROM host_holds").fetchone()
+    with stored(tmp_path) as store:
+        ((host, until),) = store.host_holds(datetime.now(UTC)).items()
     assert host == "127.0.0.1"
-    left = datetime.fromisoformat(until) - datetime.now(UTC)
+    left = until - datetime.now(UTC)
     assert timedelta(seconds=60) < left <= timedelta(seconds=121)
     portal.clear_log()
     again = feeds("update", config=config)  # a new process: the hold comes from the store
@@ -602,7 +599,7 @@ def test_F9_gone_listing_fails_that_source_with_a_fix(portal, tmp_path, status):
     assert run.code == 1 and f"gone: FAILED fetch: {status}" in run.out and "fine: ok" in run.out
     assert "remove or update the URL" in run.out or "check the URL" in run.out
     row = status_of(tmp_path, "gone")
-    assert row["consecutive_failures"] == 1 and str(status) in row["last_error"]
+    assert row.consecutive_failures == 1 and str(status) in row.last_error
 
 
 def test_F9_a_410_listing_stops_polling_and_alerts(portal, tmp_path):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import random
 import re
-import sqlite3
 import threading
 import time
 import urllib.request
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from helpers import destoon_source, get_json, service, wait_for, write_config
+from helpers import stored as stored_state
 from portal import SamplePortal
 
 from feeds.config import load_config
@@ -95,12 +95,11 @@ def test_L2_three_quick_restarts_fetch_each_source_once_per_interval(portal, tmp
         # The next poll is at least an interval after the one that happened.
         polled = when(first[source_id]["last_attempt"])
         assert when(planned[source_id]) >= polled + timedelta(seconds=59)
-    db = sqlite3.connect(tmp_path / "data" / "feeds.db")
-    stored = dict(db.execute("SELECT source_id, next_run FROM schedule").fetchall())
-    db.close()
-    assert sorted(stored) == ids
+    with stored_state(tmp_path) as store:
+        runs = store.next_runs()
+    assert sorted(runs) == ids
     for source_id in ids:  # status.json shows whole seconds
-        assert abs(when(stored[source_id]) - when(planned[source_id])) < timedelta(seconds=1)
+        assert abs(runs[source_id] - when(planned[source_id])) < timedelta(seconds=1)
 
 
 def test_L2_a_restart_after_the_planned_time_polls_soon_and_only_once():

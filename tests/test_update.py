@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
-from helpers import destoon_source, feeds, read_feeds, snapshot, write_config
+from helpers import destoon_source, feeds, read_feeds, snapshot, stored, write_config
 
 
 def ai_articles(portal):
@@ -88,11 +87,9 @@ def test_keep_limits_the_feed_but_the_store_keeps_everything(portal, tmp_path):
     assert feeds("update", config=config).code == 0
     parsed = read_feeds(tmp_path / "public", "sample")
     assert len(parsed["json"]["items"]) == 5
-    db = sqlite3.connect(tmp_path / "data" / "feeds.db")
-    published, filtered = (
-        db.execute(f"SELECT count(*) FROM items WHERE status = '{s}'").fetchone()[0]
-        for s in ("published", "filtered")
-    )
+    with stored(tmp_path) as store:
+        status = store.source_status("sample")
+    published, filtered = status.items_published, status.items_seen - status.items_published
     assert published == len(ai_articles(portal))
     assert published + filtered == len(portal.articles)
 
@@ -161,11 +158,9 @@ def test_a_failing_source_fails_alone_and_keeps_its_feed(portal, tmp_path):
     assert "good: ok" in run.out
     assert "bad: FAILED fetch: 500" in run.out and "/gbk/news/" in run.out
     assert snapshot(tmp_path / "public") == before
-    db = sqlite3.connect(tmp_path / "data" / "feeds.db")
-    failures, error = db.execute(
-        "SELECT consecutive_failures, last_error FROM sources WHERE id = 'bad'"
-    ).fetchone()
-    assert failures == 1 and "500" in error
+    with stored(tmp_path) as store:
+        bad = store.source_status("bad")
+    assert bad.consecutive_failures == 1 and "500" in bad.last_error
 
 
 def test_selectors_that_match_nothing_fail_the_source_with_a_fix(portal, tmp_path):
@@ -344,13 +339,12 @@ def test_a_redesign_heals_with_detection_keeps_ids_and_says_so(portal, tmp_path)
     after = read_feeds(tmp_path / "public", "sample")["json"]["items"]
     assert after[0]["url"] == portal.url(f"news/{new.id}.html")
     assert after[1:] == before  # every id kept, nothing emptied
-    db = sqlite3.connect(tmp_path / "data" / "feeds.db")
-    (degraded,) = db.execute("SELECT degraded FROM sources WHERE id = 'sample'").fetchone()
-    assert degraded.startswith("selectors no longer match")
+    with stored(tmp_path) as store:
+        assert store.source_status("sample").degraded.startswith("selectors no longer match")
     portal.redesign = False
     assert feeds("update", config=config).code == 0
-    (degraded,) = db.execute("SELECT degraded FROM sources WHERE id = 'sample'").fetchone()
-    assert degraded is None
+    with stored(tmp_path) as store:
+        assert store.source_status("sample").degraded is None
 
 
 def test_broken_selectors_without_known_items_fail_and_publish_nothing(portal, tmp_path):
