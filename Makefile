@@ -37,8 +37,14 @@ browser:
 	    >/dev/null || echo "chromium could not be installed: the browser test will skip"; \
 	fi
 
+# The soak (pytest marker `soak`, minutes long) runs in its own pytest beside the rest of the
+# suite, which is mostly waiting on sockets; both must pass.
 test: lint typecheck browser
-	$(BIN)/pytest -q
+	@rm -f .soak.log; ($(BIN)/pytest -q -p no:cacheprovider -m soak > .soak.log 2>&1; \
+	  echo $$? > .soak.code) & \
+	$(BIN)/pytest -q; main=$$?; wait; soak=$$(cat .soak.code); \
+	echo "--- soak (pytest -m soak):"; tail -n 5 .soak.log; rm -f .soak.code; \
+	[ $$main -eq 0 ] && [ $$soak -eq 0 ]
 
 # The long reliability runs (pytest marker `slow`): crash loop, soak, peak memory.
 test-slow: $(STAMP)

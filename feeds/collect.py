@@ -108,8 +108,9 @@ def _read_page(
     if number == 0 and listing.degraded is None:
         listing.degraded = missing_fields(source, extracted)
     if number == 0 and not extracted.entries and source.listing is not None:
+        why = "".join(f"; {p}" for p in extracted.problems if "nests" in p)
         raise ExtractError(
-            f"listing.item {source.listing.item!r} matched no article links",
+            f"listing.item {source.listing.item!r} matched no article links{why}",
             url=page.url,
             fix=f"the page layout may have changed; run `feeds check {source.id}`",
         )

@@ -263,3 +263,17 @@ def load_config_text(text: str):
     from feeds.config import parse_config
 
     return parse_config(tomllib.loads('[settings]\ntimezone = "Asia/Shanghai"\n' + text))
+
+
+def test_a_list_too_deep_for_the_parser_says_why_for_a_source_with_selectors(portal, tmp_path):
+    # Issue 13 (smaller): a list nested 255+ levels deep yields no items; it failed loudly,
+    # but only as "matched no article links". Now the error says why.
+    rows = "".join(
+        f'<li><a href="/deep/{n}.html">第{n}条</a><i>2024-12-01</i></li>' for n in range(5)
+    )
+    body = "<div>" * 300 + f'<div class="catlist"><ul>{rows}</ul></div>' + "</div>" * 300
+    portal.route("/deep/", f"<html><body>{body}</body></html>")
+    config = write_config(tmp_path, destoon_source(portal.url("deep/"), include="[]"))
+    run = feeds("update", config=config)
+    assert run.code == 1 and "matched no article links" in run.out
+    assert "nests elements more than 256 levels deep" in run.out, run.out

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from feeds.extract.html import absolute, attr, base_url, parse, select, select_one, text_of
+from feeds.extract.html import (
+    DEPTH_NOTE,
+    absolute,
+    attr,
+    base_url,
+    parse,
+    select,
+    select_one,
+    text_of,
+)
 from feeds.models import ListingEntry, ListingPage, ListingRules
 
 DEFAULT_LINK = "a[href]"
@@ -57,6 +66,8 @@ def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPag
             next_url = absolute(attr(next_node, "href"), base)
             if next_url == page_url:
                 next_url = None
+    if not entries and soup.flattened:
+        problems.append(f"listing: {DEPTH_NOTE}")  # why the selectors found nothing
     soup.decompose()  # free the page now rather than at the next cyclic GC
     return ListingPage(
         entries=tuple(entries), next_url=next_url, matches=matches, problems=tuple(problems)
