@@ -99,3 +99,42 @@ def _shown(item: StoredItem) -> str:
     if item.date_precision != "time":
         return item.published.date().isoformat() + f" ({item.date_precision})"
     return item.published.isoformat(" ", "minutes")
+
+
+def print_report(report: CheckReport) -> None:
+    """`feeds check` as text: the selectors' matches, then one row per entry."""
+    print(f"source {report.source_id}: {len(report.items)} items from {', '.join(report.pages)}")
+    print("\nselector matches (listing, summed over pages):")
+    for label, count in report.listing_matches.items():
+        print(f"  {count:5d}  {label}")
+    if report.article_matches:
+        print(f"selector matches (article pages, over {report.articles_fetched} fetched):")
+        for label, count in report.article_matches.items():
+            print(f"  {count:5d}  {label}")
+    print(f"\n{'#':>3}  {'date':<22}  {'author':<12}  {'title':<40}  link")
+    for n, row in enumerate(report.items, start=1):
+        title, author = clip(row.title or "", 40), clip(row.author or "", 12)
+        print(f"{n:>3}  {row.date or '-':<22}  {author}  {title}  {row.link}")
+        if row.status not in ("article", "listing only"):
+            print(f"     {row.status}")
+    if len(report.items) > report.articles_fetched:
+        print(
+            f"(rows after {report.articles_fetched}: listing data only; "
+            "--limit N fetches more article pages)"
+        )
+    for problem in report.problems:
+        print(f"problem: {problem}")
+
+
+def clip(text: str, width: int) -> str:
+    """Clip to a display width where CJK characters count double, then pad."""
+    out, used = "", 0
+    for char in text:
+        w = 2 if ord(char) > 0x2E80 else 1
+        if used + w > width:
+            out = out[:-1] + "…" if out else ""
+            used = width
+            break
+        out += char
+        used += w
+    return out + " " * (width - used)

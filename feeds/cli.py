@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from feeds import __version__
 from feeds.app import open_fetcher, open_state, shared_politeness
-from feeds.check import CheckReport, check_source
+from feeds.check import check_source, clip, print_report
 from feeds.config import (
     ArticleRules,
     Config,
@@ -49,6 +49,7 @@ COMMANDS = {
     "discover": "find the article list on a listing page and print a ready [[source]] block",
     "run": "run the service: poll every source on its schedule and serve the feeds",
     "healthcheck": "exit 0 when the service's /healthz answers (for container health checks)",
+    "migrate": "copy the state to another database (SQLite to PostgreSQL), ids unchanged",
 }
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -85,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("target", metavar="URL|FILE")
     discover.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
     discover.add_argument("--json", action="store_true", help="print one JSON object")
+    migrate = command("migrate")
+    migrate.add_argument("--to", required=True, metavar="DATABASE", help="path or URL")
+    migrate.add_argument("--force", action="store_true", help="replace what the target holds")
     run = command("run")
     run.add_argument(
         "--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN, help=f"default {DEFAULT_LISTEN}"
@@ -119,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "extract": cmd_extract,
             "run": cmd_run,
             "discover": cmd_discover,
+            "migrate": cmd_migrate,
         }[args.command]
         return handler(args, config)
     except ConfigError as e:
@@ -190,7 +195,7 @@ def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     if args.json:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
-        _print_check(report)
+        print_report(report)
     return EXIT_OK if report.items else EXIT_FAILED
 
 
@@ -207,44 +212,6 @@ def _advise_for_check(error: FeedsError, source: Source) -> None:
             f"`feeds discover {url}` to see the article list detection finds",
             error.fix,
         )
-
-
-def _print_check(report: CheckReport) -> None:
-    print(f"source {report.source_id}: {len(report.items)} items from {', '.join(report.pages)}")
-    print("\nselector matches (listing, summed over pages):")
-    for label, count in report.listing_matches.items():
-        print(f"  {count:5d}  {label}")
-    if report.article_matches:
-        print(f"selector matches (article pages, over {report.articles_fetched} fetched):")
-        for label, count in report.article_matches.items():
-            print(f"  {count:5d}  {label}")
-    print(f"\n{'#':>3}  {'date':<22}  {'author':<12}  {'title':<40}  link")
-    for n, row in enumerate(report.items, start=1):
-        title, author = _clip(row.title or "", 40), _clip(row.author or "", 12)
-        print(f"{n:>3}  {row.date or '-':<22}  {author}  {title}  {row.link}")
-        if row.status not in ("article", "listing only"):
-            print(f"     {row.status}")
-    if len(report.items) > report.articles_fetched:
-        print(
-            f"(rows after {report.articles_fetched}: listing data only; "
-            "--limit N fetches more article pages)"
-        )
-    for problem in report.problems:
-        print(f"problem: {problem}")
-
-
-def _clip(text: str, width: int) -> str:
-    """Clip to a display width where CJK characters count double, then pad."""
-    out, used = "", 0
-    for char in text:
-        w = 2 if ord(char) > 0x2E80 else 1
-        if used + w > width:
-            out = out[:-1] + "…" if out else ""
-            used = width
-            break
-        out += char
-        used += w
-    return out + " " * (width - used)
 
 
 def cmd_config(args: argparse.Namespace, config: Config | None) -> int:
@@ -322,6 +289,14 @@ def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
         logging.shutdown()
         sys.stdout.flush()
         os._exit(EXIT_OK)
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace, config: Config | None) -> int:
+    assert config is not None
+    from feeds.migrate import migrate, report
+
+    print("\n".join(report(migrate(config.settings, args.to, force=args.force))))
     return EXIT_OK
 
 
@@ -482,7 +457,7 @@ def _print_discovery(report: dict[str, Any]) -> None:
             print(f"  {name:5} = {selectors[name]!r}")
         print(f"\n{'#':>3}  {'date (' + report['zone'] + ')':<16}  {'title':<40}  link")
         for n, item in enumerate(report["items"][:15], start=1):
-            title = _clip(item["title"] or "", 40)
+            title = clip(item["title"] or "", 40)
             print(f"{n:>3}  {_minutes(item['date']):<16}  {title}  {item['url']}")
         if len(report["items"]) > 15:
             print(f"     … {len(report['items']) - 15} more")

@@ -70,9 +70,15 @@ class UnexpectedError(ExtractError):
 
 
 class StoreError(FeedsError):
-    """The SQLite state could not be read or written."""
+    """The state (SQLite or PostgreSQL) could not be read or written."""
 
     stage = "store"
+
+
+class MigrateError(FeedsError):
+    """`feeds migrate` refused to copy the state (a target that holds items, no source)."""
+
+    stage = "migrate"
 
 
 class RenderError(FeedsError):

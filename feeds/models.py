@@ -34,6 +34,9 @@ class Settings:
     timeout: float
     host_concurrency: int
     host_interval: float
+    # A file path or a postgresql:// URL (feeds.dburl); config.py resolves a relative path
+    # and the default. Not in the repr: a URL may carry a password.
+    database: str = field(default="", repr=False)
     allow_private_networks: bool = False
 
 
