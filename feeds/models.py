@@ -294,9 +294,10 @@ class ItemError:
 
 
 class Store(Protocol):
-    """The state every stage reads and the one writer of it (``apply``): SQLite today
-    (``feeds.store``), any backend that keeps these promises tomorrow. Every method raises
-    only ``StoreError`` for problems of the backend (a lock, a full disk, a lost server)."""
+    """The state every stage reads and the one writer of it (``apply``): SQLite or
+    PostgreSQL (``feeds.store``; ``tests/test_store_contract.py`` holds both to these
+    promises). Every method raises only ``StoreError`` for problems of the backend (a lock,
+    a full disk, a lost server)."""
 
     # -- reads of a poll
     def has_items(self, source_id: str) -> bool: ...

@@ -151,3 +151,33 @@ def test_text_with_a_nul_character_is_stored(pg_url):
     with open_store(pg_url) as store:
         store.save_robots("https://a.example/robots.txt", RobotsAnswer(200, "A\x00B", NOW))
         assert store.robots_answers()["https://a.example/robots.txt"].text == "A\ufffdB"
+
+
+def _drop_connections(url: str) -> None:
+    """What a server restart does to the pool: every connection of the database cut."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (name,),
+        )
+
+
+def test_connections_the_server_dropped_are_replaced(pg_url, monkeypatch):
+    from feeds.store import postgres
+
+    store = open_store(pg_url)
+    store.ensure_source("s", NOW)
+    _drop_connections(pg_url)
+    monkeypatch.setattr(postgres, "CHECK_AFTER_IDLE", 0.0)  # as after a while without calls
+    assert set(store.statuses()) == {"s"}
+    # A connection just used is not checked: the call that meets a cut one fails as a
+    # StoreError with the fix, and the pool replaces it for the next.
+    monkeypatch.setattr(postgres, "CHECK_AFTER_IDLE", 3600.0)
+    _drop_connections(pg_url)
+    with pytest.raises(StoreError) as caught:
+        store.statuses()
+    assert "(check settings.database and that PostgreSQL is running)" in str(caught.value)
+    assert set(store.statuses()) == {"s"}

@@ -81,6 +81,11 @@ def _v1_initial(db: Executor) -> None:
         )"""
     )
     db.execute("CREATE INDEX aliases_item ON aliases (source_id, item_key)")
+    _v1_state(db)
+
+
+def _v1_state(db: Executor) -> None:
+    """The rest of version 1: what a poll records besides items, and politeness."""
     db.execute(
         """CREATE TABLE item_errors (
             source_id text COLLATE "C" NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
