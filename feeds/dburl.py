@@ -54,8 +54,11 @@ def parse_database(text: str) -> Database:
 
 
 def _check_postgres(text: str) -> None:
-    parts = urlsplit(text)
     shown = masked(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as e:  # "Invalid IPv6 URL"
+        raise ValueError(f"{shown!r} is not a well-formed URL ({e}; {FORMS})") from e
     try:
         parts.port  # noqa: B018 - urlsplit checks the port only when it is read
     except ValueError as e:
@@ -85,7 +88,7 @@ def resolved(text: str, base: Path) -> str:
     database = parse_database(text)
     if database.backend != "sqlite" or database.target == ":memory:":
         return database.target
-    return str(base / Path(database.target).expanduser())
+    return str(base / database.target)
 
 
 def masked(text: str) -> str:

@@ -155,7 +155,10 @@ def pg_error(e: Exception, what: str, url: str) -> StoreError:
 
 
 def _scrub(text: str, url: str) -> str:
-    password = urlsplit(url).password if "://" in url else None
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
     text = text.replace(url, masked(url))
     for secret in {password, unquote(password or "")} - {None, ""}:
         text = text.replace(str(secret), "***")
