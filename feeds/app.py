@@ -8,8 +8,8 @@ from contextlib import closing
 from datetime import UTC, datetime
 
 from feeds.fetch import Fetcher, HostLimits
-from feeds.models import Settings
-from feeds.robots import RobotsAnswer, RobotsCache
+from feeds.models import RobotsAnswer, Settings
+from feeds.robots import RobotsCache
 from feeds.store import Backend, has_state, open_store
 
 

@@ -10,15 +10,13 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feeds import __version__
 from feeds.app import open_fetcher, open_state, shared_politeness
-from feeds.check import check_source, clip, print_report
+from feeds.check import CheckReport, check_source
 from feeds.config import (
     ArticleRules,
     Config,
@@ -27,17 +25,15 @@ from feeds.config import (
     default,
     effective_toml,
     load_config,
-    toml_value,
 )
+from feeds.discover import clip, discovery_report, print_discovery
 from feeds.errors import ConfigError, FeedsError
 from feeds.extract.article import extract_article
-from feeds.extract.dates import parse_date
-from feeds.extract.detect import Detection, declared_address, detect_listing
+from feeds.extract.detect import declared_address, detect_listing
 from feeds.fetch import Fetcher, read_file
 from feeds.guard import Scope
-from feeds.models import ParsedDate
+from feeds.output import OutputClaim
 from feeds.pipeline import update_source
-from feeds.render import OutputClaim
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -195,7 +191,7 @@ def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     if args.json:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
-        print_report(report)
+        _print_check(report)
     return EXIT_OK if report.items else EXIT_FAILED
 
 
@@ -212,6 +208,30 @@ def _advise_for_check(error: FeedsError, source: Source) -> None:
             f"`feeds discover {url}` to see the article list detection finds",
             error.fix,
         )
+
+
+def _print_check(report: CheckReport) -> None:
+    print(f"source {report.source_id}: {len(report.items)} items from {', '.join(report.pages)}")
+    print("\nselector matches (listing, summed over pages):")
+    for label, count in report.listing_matches.items():
+        print(f"  {count:5d}  {label}")
+    if report.article_matches:
+        print(f"selector matches (article pages, over {report.articles_fetched} fetched):")
+        for label, count in report.article_matches.items():
+            print(f"  {count:5d}  {label}")
+    print(f"\n{'#':>3}  {'date':<22}  {'author':<12}  {'title':<40}  link")
+    for n, row in enumerate(report.items, start=1):
+        title, author = clip(row.title or "", 40), clip(row.author or "", 12)
+        print(f"{n:>3}  {row.date or '-':<22}  {author}  {title}  {row.link}")
+        if row.status not in ("article", "listing only"):
+            print(f"     {row.status}")
+    if len(report.items) > report.articles_fetched:
+        print(
+            f"(rows after {report.articles_fetched}: listing data only; "
+            "--limit N fetches more article pages)"
+        )
+    for problem in report.problems:
+        print(f"problem: {problem}")
 
 
 def cmd_config(args: argparse.Namespace, config: Config | None) -> int:
@@ -344,7 +364,7 @@ def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        _print_discovery(report)
+        print_discovery(report)
     return EXIT_OK if detection.chosen is not None and address is not None else EXIT_FAILED
 
 
@@ -356,121 +376,3 @@ def _page_zone(config: Config | None, url: str) -> tzinfo:
         if url in source.urls:
             return source.zone
     return ZoneInfo(config.settings.timezone)
-
-
-def discovery_report(detection: Detection, url: str, zone: tzinfo) -> dict[str, Any]:
-    """What `feeds discover` shows, as plain data (the --json output)."""
-    now = datetime.now(UTC)
-    chosen = detection.chosen
-    entries = chosen.entries if chosen else ()
-    dates = [
-        parse_date(entry.date_text, now=now, tz=zone) if entry.date_text else None
-        for entry in entries
-    ]
-    shown_zone = _shown_zone(dates, zone)
-    items = [
-        {"title": entry.title, "url": entry.url, "date": _shown_date(date, shown_zone)}
-        for entry, date in zip(entries, dates, strict=True)
-    ]
-    selectors = dataclasses.asdict(chosen.selectors) if chosen else None
-    if selectors is not None:
-        selectors["next"] = detection.next
-    return {
-        "url": url,
-        "next_url": detection.next_url,
-        "zone": _zone_name(shown_zone),
-        "items": items,
-        "selectors": selectors,
-        "reasons": list(chosen.reasons) if chosen else [],
-        "problem": detection.problem,
-        "candidates": [
-            {
-                "selectors": dataclasses.asdict(c.selectors),
-                "count": len(c.entries),
-                "score": round(c.score, 3),
-                "reasons": list(c.reasons),
-                "first": c.entries[0].title if c.entries else None,
-            }
-            for c in detection.candidates
-        ],
-        "feeds": list(detection.feeds),
-        "config": _source_block(url, selectors) if selectors else None,
-    }
-
-
-def _shown_zone(dates: Sequence[ParsedDate | None], zone: tzinfo) -> tzinfo:
-    """The page's own zone when its dates all state one offset (``+08:00``), else ``zone``.
-
-    Dates without an offset are read in ``zone`` itself, so any other zone is the page's."""
-    stated = {
-        d.value.utcoffset()
-        for d in dates
-        if d is not None and d.has_time and d.value.tzinfo is not zone
-    }
-    offset = stated.pop() if len(stated) == 1 else None
-    return timezone(offset) if offset is not None else zone
-
-
-def _shown_date(date: ParsedDate | None, zone: tzinfo) -> str | None:
-    """ISO 8601 to the second, in the zone shown; a day-only date stays a day."""
-    if date is None:
-        return None
-    if not date.has_time:
-        return date.value.date().isoformat()
-    return date.value.astimezone(zone).replace(microsecond=0).isoformat()
-
-
-def _zone_name(zone: tzinfo) -> str:
-    if isinstance(zone, ZoneInfo):
-        return zone.key
-    minutes = int((zone.utcoffset(None) or timedelta(0)).total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def _minutes(date: str | None) -> str:
-    """A date of the report as the table shows it: '2024-12-13 16:45', or the day alone."""
-    if date is None:
-        return "-"
-    return date if "T" not in date else datetime.fromisoformat(date).strftime("%Y-%m-%d %H:%M")
-
-
-def _source_block(url: str, selectors: dict[str, str | None]) -> str:
-    host = (urlsplit(url).hostname or "site").removeprefix("www.")
-    source_id = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:40] or "site"
-    lines = ["[[source]]", f'id = "{source_id}"', f"url = {toml_value(url)}", "  [source.listing]"]
-    for name in ("item", "link", "title", "date", "next"):
-        if selectors.get(name):
-            lines.append(f"  {name} = {toml_value(selectors[name])}")
-    return "\n".join(lines) + "\n"
-
-
-def _print_discovery(report: dict[str, Any]) -> None:
-    for feed in report["feeds"]:
-        print(f"the page advertises a feed: {feed} (subscribe to it directly if it is complete)")
-    if report["selectors"] is None:
-        print(f"no article list found: {report['problem']}")
-    else:
-        selectors = report["selectors"]
-        print(f"article list: {len(report['items'])} items, item = {selectors['item']!r}")
-        for name in ("link", "title", "date", "next"):
-            print(f"  {name:5} = {selectors[name]!r}")
-        print(f"\n{'#':>3}  {'date (' + report['zone'] + ')':<16}  {'title':<40}  link")
-        for n, item in enumerate(report["items"][:15], start=1):
-            title = clip(item["title"] or "", 40)
-            print(f"{n:>3}  {_minutes(item['date']):<16}  {title}  {item['url']}")
-        if len(report["items"]) > 15:
-            print(f"     … {len(report['items']) - 15} more")
-    if report["candidates"]:
-        print("\nother candidates (and why they lost):")
-        for candidate in report["candidates"]:
-            reasons = "; ".join(candidate["reasons"]) or "lower score"
-            print(f"  {candidate['count']:4d} × {candidate['selectors']['item']}: {reasons}")
-    if report["address"] not in (None, "fetched", "--base-url"):
-        print(f"\nread as {report['url']} (the page's {report['address']}; --base-url overrides)")
-    if report["address"] is None:
-        print(f"\nno [[source]] block: {report['config_problem']}")
-    if report["config"]:
-        print("\nready to paste into config.toml (without [source.listing], detection runs")
-        print("on each poll instead):")
-        print(report["config"])

@@ -24,7 +24,7 @@ from feeds.models import (
     Settings,
     Source,
 )
-from feeds.values import check_value, default_value, format_duration, parse_duration
+from feeds.values import check_value, default_value, format_duration, parse_duration, toml_value
 
 # Re-exported: the names a user of the config module reads, wherever they are defined.
 __all__ = [
@@ -272,19 +272,3 @@ def effective_toml(config: Config) -> str:
                 if value is not None:
                     lines.append(f"  {key.name} = {toml_value(value)}")
     return "\n".join(lines) + "\n"
-
-
-def toml_value(value: Any) -> str:
-    """One value written as TOML (strings quoted and escaped, lists, numbers, booleans)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, Path):
-        value = str(value)
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{escaped}"'
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    raise TypeError(f"no TOML form for {value!r}")

@@ -1,7 +1,22 @@
-"""One exception base for the project, one subclass per stage.
+"""One exception base for the project, one subclass per stage (httpx's ``_exceptions.py``).
+
+    FeedsError                  every error this package raises on purpose
+    ├── ConfigError             the config file: every problem, with its path and a fix
+    ├── FetchError              a page could not be fetched (status, size, scope, robots)
+    │   ├── NoAnswer            the site cannot be reached or did not answer in time
+    │   ├── AddressBlocked      it would reach a loopback, private or internal address
+    │   └── TooManyRedirects    a loop, or a chain no browser would follow
+    ├── ExtractError            a page did not yield what the source's rules expect
+    │   └── UnexpectedError     anything no stage expected, caught at its boundary
+    ├── StoreError              the store (SQLite or PostgreSQL) could not be read or written
+    ├── MigrateError            `feeds migrate` refused to copy (a target holding items)
+    └── RenderError             a feed could not be rendered or written
 
 Messages read ``stage: what went wrong (what to try)`` so that the stored last error of a
-source is useful on its own, on a status page or in a log line.
+source is useful on its own, on a status page or in a log line. Errors of libraries are
+wrapped once, at the boundary of the stage that owns the library, always chained
+(``raise … from e``), so the original and its traceback stay with them; a traceback is
+logged once, where an unexpected error is caught (``articles.as_feeds_error``).
 """
 
 from __future__ import annotations
@@ -57,6 +72,20 @@ class FetchError(FeedsError):
         super().__init__(message, url=url, fix=fix)
 
 
+class TooManyRedirects(FetchError):
+    """More hops than ``max_redirects``: a loop or a chain no browser would follow either."""
+
+
+class AddressBlocked(FetchError):
+    """The request would have reached a loopback, private or otherwise internal address."""
+
+
+class NoAnswer(FetchError):
+    """The site could not be reached (name, connection, TLS) or did not answer in time. It is
+    the site's problem whichever request met it first, robots.txt included (RFC 9309 would
+    disallow everything anyway), so it is reported as such, never as a robots.txt rule."""
+
+
 class ExtractError(FeedsError):
     """A fetched page did not yield what the source's rules expect."""
 
@@ -70,7 +99,8 @@ class UnexpectedError(ExtractError):
 
 
 class StoreError(FeedsError):
-    """The state (SQLite or PostgreSQL) could not be read or written."""
+    """The store (SQLite or PostgreSQL) could not be read or written (locked, full, gone,
+    out of descriptors)."""
 
     stage = "store"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from feeds.guard import Scope
-    from feeds.robots import RobotsAnswer
 
 
 # --- the settings and source rules the config file gives (parsed by config.py) ------------
@@ -291,6 +290,36 @@ class ItemError:
     url: str
     attempts: int
     last_error: str
+
+
+# --- what a site's robots.txt said (robots.py decides what it means) -----------------------
+
+TTL = timedelta(hours=24)  # a usable answer is kept this long
+FAILURE_TTL = timedelta(hours=1)  # a failure is asked again sooner: a bad hour costs an hour
+
+
+@dataclass(frozen=True)
+class RobotsAnswer:
+    """What one fetch of robots.txt gave: the status (0 for a broken answer) and the text."""
+
+    status: int
+    text: str
+    fetched_at: datetime
+    error: str = ""  # why it could not be fetched (status 0), for the operator
+
+    @property
+    def ok(self) -> bool:
+        """A 2xx: ``text`` holds the rules."""
+        return 200 <= self.status < 300
+
+    @property
+    def usable(self) -> bool:
+        """Rules to go by: a 2xx, or a 4xx other than 429 (no rules: all allowed)."""
+        return self.ok or (400 <= self.status < 500 and self.status != 429)
+
+    @property
+    def expires(self) -> datetime:
+        return self.fetched_at + (TTL if self.usable else FAILURE_TTL)
 
 
 class Store(Protocol):

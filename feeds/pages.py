@@ -15,15 +15,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from feeds.render import FORMATS
+from feeds.formats import FORMATS, REGISTRY
 from feeds.status import RefusedConfig, SourceView
 
-FEED_TYPES = {
-    "rss": "application/rss+xml",
-    "atom": "application/atom+xml",
-    "json": "application/feed+json",
-}
-FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 STATE_WORDS = {
     "ok": "ok",
     "degraded": "degraded",
@@ -132,8 +126,8 @@ def _alternates(view: SourceView) -> _Html:
     return _join(
         _html(
             '<link rel="alternate" type="{type}" title="{title}" href="{href}">\n',
-            type=FEED_TYPES[fmt],
-            title=f"{view.title} ({FORMAT_LABELS[fmt]})",
+            type=REGISTRY[fmt].media_type,
+            title=f"{view.title} ({REGISTRY[fmt].label})",
             href=_feed_href(view, fmt),
         )
         for fmt in FORMATS
@@ -153,8 +147,8 @@ def _card(view: SourceView, now: datetime) -> _Html:
         _html(
             '<a href="{href}" type="{type}">{label}</a>',
             href=_feed_href(view, fmt),
-            type=FEED_TYPES[fmt],
-            label=FORMAT_LABELS[fmt],
+            type=REGISTRY[fmt].media_type,
+            label=REGISTRY[fmt].label,
         )
         for fmt in FORMATS
     )
@@ -268,8 +262,8 @@ def feed_page(source_id: str, fmt: str, feed: Mapping[str, Any], address: str) -
         _html(
             '<a href="{href}" type="{type}">{label}</a>',
             href=f"{name}.{other}",
-            type=FEED_TYPES[other],
-            label=FORMAT_LABELS[other],
+            type=REGISTRY[other].media_type,
+            label=REGISTRY[other].label,
         )
         for other in FORMATS
     )
@@ -283,8 +277,8 @@ def feed_page(source_id: str, fmt: str, feed: Mapping[str, Any], address: str) -
         alternates=_join(
             _html(
                 '<link rel="alternate" type="{type}" title="{title}" href="{href}">\n',
-                type=FEED_TYPES[other],
-                title=f"{title} ({FORMAT_LABELS[other]})",
+                type=REGISTRY[other].media_type,
+                title=f"{title} ({REGISTRY[other].label})",
                 href=f"{name}.{other}",
             )
             for other in FORMATS

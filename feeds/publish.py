@@ -9,19 +9,16 @@ from pathlib import Path
 
 from feeds import __version__
 from feeds.errors import FeedsError
+from feeds.formats import FORMATS, feed_url
 from feeds.models import FeedMeta, Settings, Source, Store, StoredItem
-from feeds.render import FORMATS, publish, render
+from feeds.output import publish
+from feeds.render import render
 
 log = logging.getLogger("feeds.publish")
 
 # What one feed file may weigh: readers download it whole on every change (and some give up
 # on large ones); 50 items of long articles stay far below it.
 MAX_FEED_BYTES = 16 * 1024 * 1024
-
-
-def feed_url(settings: Settings, source_id: str, fmt: str) -> str:
-    """The public address of one feed file: the one place it is built."""
-    return f"{settings.base_url}feeds/{source_id}.{fmt}"
 
 
 def publish_source(source: Source, settings: Settings, store: Store) -> list[Path]:
@@ -34,7 +31,7 @@ def publish_source(source: Source, settings: Settings, store: Store) -> list[Pat
         title=source.title,
         home_url=source.urls[0],
         description=f"{source.title}: articles from {source.urls[0]}",
-        self_urls={fmt: feed_url(settings, source.id, fmt) for fmt in FORMATS},
+        self_urls={fmt: feed_url(settings.base_url, source.id, fmt) for fmt in FORMATS},
         updated=max((item.updated for item in items), default=created),
         language=source.language,
         generator=f"feeds {__version__}",

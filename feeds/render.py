@@ -1,7 +1,7 @@
-"""Render stored items as RSS 2.0, Atom 1.0 and JSON Feed 1.1, and publish the files atomically.
+"""Render stored items as RSS 2.0, Atom 1.0 and JSON Feed 1.1 (``output`` writes the files).
 
 ``render`` is pure: the same ``FeedMeta`` and items always give the same bytes, so a feed
-whose data did not change is not rewritten (``write_atomic`` skips identical bytes) and
+whose data did not change is not rewritten (``output.write_atomic`` skips identical bytes) and
 readers polling with ETag/Last-Modified see no spurious updates. feedgen builds RSS and Atom
 (this is the only module that imports it); JSON Feed is plain ``json``.
 """
@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import stat
-import tempfile
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import lxml.html
@@ -27,9 +22,8 @@ from lxml import etree
 
 from feeds.clean import absolute_url, repair_surrogates, strip_bidi
 from feeds.errors import RenderError
+from feeds.formats import FORMATS, REGISTRY
 from feeds.models import FeedMeta, StoredItem
-
-FORMATS: tuple[str, ...] = ("rss", "atom", "json")
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
@@ -354,19 +348,12 @@ def render(meta: FeedMeta, items: Sequence[StoredItem]) -> dict[str, bytes]:
     channel = _channel(meta)
     entries = _entries(items)
     try:
-        return {
-            "rss": _render_rss(channel, entries),
-            "atom": _render_atom(channel, entries),
-            "json": _render_json(channel, entries),
-        }
+        return {fmt: _RENDERERS[fmt](channel, entries) for fmt in FORMATS}
     except ValueError as exc:  # feedgen's and lxml's way of rejecting a value
         raise RenderError(
             f"feed {meta.id} could not be rendered: {exc}",
             fix="check the stored items of this feed; this is likely a bug",
         ) from exc
-
-
-_ROOTS = {"rss": "rss", "atom": "{http://www.w3.org/2005/Atom}feed"}
 
 
 def check_parses(feed_id: str, rendered: dict[str, bytes]) -> None:
@@ -379,7 +366,7 @@ def check_parses(feed_id: str, rendered: dict[str, bytes]) -> None:
     """
     for fmt, data in rendered.items():
         try:
-            if fmt == "json":
+            if REGISTRY[fmt].xml_root is None:
                 doc = json.loads(data.decode("utf-8"))
                 if not isinstance(doc, dict) or doc.get("version") != JSON_FEED_VERSION:
                     raise ValueError("not a JSON Feed 1.1 document")
@@ -397,7 +384,7 @@ def check_parses(feed_id: str, rendered: dict[str, bytes]) -> None:
                     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
                 )
                 root = etree.fromstring(data, parser)
-                if root.tag != _ROOTS.get(fmt):
+                if root.tag != REGISTRY[fmt].xml_root:
                     raise ValueError(f"root element is {root.tag}")
         except (ValueError, etree.XMLSyntaxError) as exc:  # JSONDecodeError is a ValueError
             raise RenderError(
@@ -406,127 +393,12 @@ def check_parses(feed_id: str, rendered: dict[str, bytes]) -> None:
             ) from exc
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; without it a crash can bring back the old file.
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
-
-    Returns False without touching the file (its mtime stays, so HTTP caches stay valid)
-    when it already holds exactly ``data``. Creates the parent directory when missing.
-    """
-    try:
-        current = path.stat()
-    except FileNotFoundError:
-        current = None
-    if current is not None and current.st_size == len(data) and path.read_bytes() == data:
-        return False
-    # Keep the mode of the file we replace; new files get 0644 because mkstemp's 0600
-    # would hide them from the web server that serves the directory.
-    mode = stat.S_IMODE(current.st_mode) if current is not None else 0o644
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(directory)
-    return True
-
-
-def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[Path]:
-    """Write ``<output_dir>/<feed_id>.<fmt>`` for each rendered format, once all of them
-    parse (``check_parses``).
-
-    Returns the paths whose content changed (and so were rewritten), in ``FORMATS`` order.
-    """
-    if not feed_id or feed_id.startswith(".") or any(c in feed_id for c in "/\\\0"):
-        raise RenderError(
-            f"feed id {feed_id!r} cannot be used as a file name",
-            fix="use letters, digits, '-', '_' or '.' in feed ids, not starting with '.'",
-        )
-    unknown = sorted(set(rendered) - set(FORMATS))
-    if unknown:
-        raise RenderError(f"unknown feed format(s) {', '.join(unknown)} for feed {feed_id}")
-    # All formats are checked before any is written, so the three files never disagree.
-    check_parses(feed_id, rendered)
-    written: list[Path] = []
-    for fmt in FORMATS:
-        if fmt not in rendered:
-            continue
-        path = output_dir / f"{feed_id}.{fmt}"
-        try:
-            if write_atomic(path, rendered[fmt]):
-                written.append(path)
-        except OSError as exc:
-            raise RenderError(
-                f"cannot write {path}: {exc.strerror or exc}",
-                fix=f"check that {output_dir} is a writable directory with free space",
-            ) from exc
-    return written
-
-
-# write_atomic's temp names: "." + the feed file's name + "." + mkstemp's 8 characters + ".tmp".
-_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
-
-
-class OutputClaim:
-    """``with OutputClaim(output_dir) as removed:`` write feeds as one of the directory's
-    writers, after removing the temp files that dead writers left.
-
-    A writer killed between mkstemp and rename (kill -9, power loss) leaves its temp file.
-    Nothing serves it (feeds are looked up by name), but it would pile up, so it is removed at
-    startup; only when no other writer is alive, though: a running ``feeds run`` beside a
-    ``feeds update`` may be between its own mkstemp and rename. Each writer holds a shared
-    flock on the directory inside the block; the cleanup takes the exclusive one, which the
-    kernel frees when a writer dies. ``removed`` lists the files deleted; when the directory
-    cannot be created or locked nothing is removed (the writes themselves report why).
-    """
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._fd: int | None = None
-
-    def __enter__(self) -> list[Path]:
-        import fcntl  # POSIX only, like the rename guarantees write_atomic relies on
-
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        except OSError:
-            return []
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # another writer is alive (or the file system has no flock)
-            with suppress(OSError):
-                fcntl.flock(self._fd, fcntl.LOCK_SH)
-            return []
-        removed: list[Path] = []
-        with os.scandir(self.directory) as entries:
-            for entry in entries:
-                if _TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    with suppress(FileNotFoundError):
-                        os.unlink(entry.path)
-                        removed.append(Path(entry.path))
-        fcntl.flock(self._fd, fcntl.LOCK_SH)  # the cleanup is done: others may start
-        return removed
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+# Each format of ``formats.REGISTRY`` and its renderer; checked when this module loads, so a
+# format without one fails at start, never as a KeyError at request time.
+_RENDERERS: dict[str, Callable[[_Channel, Sequence[_Entry]], bytes]] = {
+    "rss": _render_rss,
+    "atom": _render_atom,
+    "json": _render_json,
+}
+if set(_RENDERERS) != set(FORMATS):
+    raise ImportError(f"render: renderers {sorted(_RENDERERS)} != formats {list(FORMATS)}")

@@ -12,39 +12,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from protego import Protego
 
+from feeds.models import FAILURE_TTL, TTL, RobotsAnswer
+
 MAX_BYTES = 500 * 1024  # RFC 9309 2.5: parse at least the first 500 KiB
-TTL = timedelta(hours=24)
-FAILURE_TTL = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class RobotsAnswer:
-    """What one fetch of robots.txt gave: the status (0 for a broken answer) and the text."""
-
-    status: int
-    text: str
-    fetched_at: datetime
-    error: str = ""  # why it could not be fetched (status 0), for the operator
-
-    @property
-    def ok(self) -> bool:
-        """A 2xx: ``text`` holds the rules."""
-        return 200 <= self.status < 300
-
-    @property
-    def usable(self) -> bool:
-        """Rules to go by: a 2xx, or a 4xx other than 429 (no rules: all allowed)."""
-        return self.ok or (400 <= self.status < 500 and self.status != 429)
-
-    @property
-    def expires(self) -> datetime:
-        return self.fetched_at + (TTL if self.usable else FAILURE_TTL)
 
 
 Fetch = Callable[[str], RobotsAnswer]

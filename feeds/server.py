@@ -15,25 +15,13 @@ them are built once per version of the files (``FileCache``, ``PageCache``), nev
 from __future__ import annotations
 
 import dataclasses
-import errno
-import gzip
-import hashlib
 import json
 import logging
-import os
-import re
-import stat
-import threading
 import xml.etree.ElementTree as ET
-from collections import OrderedDict
-from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
-from email.utils import formatdate, parsedate_to_datetime
-from pathlib import Path
+from email.utils import formatdate
 
-import brotli
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -41,22 +29,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from feeds.pages import FEED_TYPES, PAGE_CSS, feed_page, index_page, rfc3339
-from feeds.render import FORMATS, clean_text
+from feeds.feedfiles import FeedFile, FileCache, NotAFile, PageCache
+from feeds.formats import FORMATS, REGISTRY
+from feeds.negotiate import max_age, not_modified, pick_coding, prefers_html
+from feeds.pages import PAGE_CSS, feed_page, index_page, rfc3339
+from feeds.render import clean_text
 from feeds.status import RefusedConfig, ServiceState, SourceView
 
 log = logging.getLogger("feeds.server")
-
-# Readers poll a feed no sooner than it can change: half the source's interval, within
-# bounds (a minute so that proxies still help, an hour so a new item is never held back long).
-MIN_MAX_AGE, MAX_MAX_AGE = 60, 3600
-FILE_CACHE_ENTRIES = 256  # three per source; far more than any config holds
-
-# Content codings we send, best first on a tie of the client's weights: brotli is smaller.
-CODINGS = ("br", "gzip")
-# Brotli's best quality costs ~0.5 s per MB: worth it for a feed of normal size, compressed
-# once per version; a huge one gets a quicker quality.
-BROTLI_BEST_UP_TO = 1024 * 1024
 
 # HTML pages (the index, a feed in a browser): nothing but the server's own style sheet, and
 # sandboxed (no scripts, forms or plugins, an opaque origin) so that a title from a remote
@@ -73,10 +53,6 @@ NO_STORE = {"Cache-Control": "no-store"}
 STATIC_CACHE = {"Cache-Control": "public, max-age=3600"}
 # A feed's answer depends on both: the browser page or the feed, compressed or not.
 FEED_VARY = "Accept, Accept-Encoding"
-
-# One entity-tag of an If-None-Match list; the group is the opaque tag, so a weak tag
-# (W/"…") compares equal to our strong one, as RFC 9110's weak comparison requires.
-_ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')
 
 
 # --- OPML and status ------------------------------------------------------------------------
@@ -125,231 +101,6 @@ def status_document(
     return {"sources": sources, "healthy": healthy, "config_refused": config_refused}
 
 
-# --- representations ------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Body:
-    data: bytes
-    etag: str  # strong, quoted; differs per content coding
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedFile:
-    """One representation (a feed file, or a feed's browser page) and its compressed forms."""
-
-    data: bytes
-    etag: str  # strong: the bytes' sha256, quoted
-    mtime: int  # whole seconds, as Last-Modified carries them
-    encoded: Mapping[str, Body] = dataclasses.field(default_factory=dict)  # coding -> body
-
-    def body(self, coding: str | None) -> Body:
-        return self.encoded[coding] if coding else Body(self.data, self.etag)
-
-
-def represent(data: bytes, mtime: int) -> FeedFile:
-    """``data`` with its ETag, gzipped and brotli-compressed (each kept only when smaller)."""
-    digest = hashlib.sha256(data).hexdigest()[:32]
-    quality = 11 if len(data) <= BROTLI_BEST_UP_TO else 6
-    compressed = {
-        # mtime=0: the same bytes give the same gzip bytes, so the ETag says the truth.
-        "gzip": gzip.compress(data, compresslevel=9, mtime=0),
-        "br": brotli.compress(data, quality=quality),
-    }
-    encoded = {
-        coding: Body(packed, f'"{digest}-{coding}"')
-        for coding, packed in compressed.items()
-        if len(packed) < len(data)
-    }
-    return FeedFile(data, f'"{digest}"', mtime, encoded)
-
-
-class FileCache:
-    """Feed files by path, valid while the path's (mtime_ns, size) stays the same.
-
-    ``publish`` replaces a feed by renaming a new file over it, so a stat tells whether the
-    cached bytes are still the file's: a hot feed costs a stat, not a read, a hash and two
-    compressions. The read goes through one open file (fstat + read), so the bytes and their
-    stamp always belong together even when a rename happens in between. Keeping one entry per
-    path bounds the cache by the number of feeds.
-
-    Only regular files are served, never through a symlink: ``publish`` always writes real
-    files, so a link in the output folder was put there by someone else and may point
-    anywhere (aiohttp CVE-2024-23334 served files outside the root through one).
-    """
-
-    def __init__(self, max_entries: int = FILE_CACHE_ENTRIES) -> None:
-        self._lock = threading.Lock()  # route functions run on several threads
-        self._entries: OrderedDict[Path, tuple[tuple[int, int], FeedFile]] = OrderedDict()
-        self._max_entries = max_entries
-        self.reads = 0  # files actually read, for tests
-
-    def get(self, path: Path) -> FeedFile:
-        """The file's bytes; FileNotFoundError when it does not exist or is not a regular
-        file (a symlink, a folder)."""
-        found = _regular(os.lstat(path), path)
-        stamp = (found.st_mtime_ns, found.st_size)
-        with self._lock:
-            hit = self._entries.get(path)
-            if hit is not None and hit[0] == stamp:
-                self._entries.move_to_end(path)
-                return hit[1]
-        try:
-            # O_NOFOLLOW: a link swapped in after the lstat fails here (ELOOP) rather than
-            # being read.
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
-        except OSError as e:
-            if e.errno != errno.ELOOP:
-                raise  # gone (FileNotFoundError) or unreadable: not our call to hide
-            raise NotAFile(f"{path}: a symlink") from e
-        with os.fdopen(fd, "rb") as handle:
-            opened = _regular(os.fstat(handle.fileno()), path)
-            data = handle.read()
-        feed = represent(data, opened.st_mtime_ns // 1_000_000_000)
-        with self._lock:
-            self.reads += 1
-            self._entries[path] = ((opened.st_mtime_ns, opened.st_size), feed)
-            self._entries.move_to_end(path)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
-        return feed
-
-
-class PageCache:
-    """Browser pages of feeds by (source id, format), rebuilt only when what they are made
-    from (the JSON Feed file's ETag, the feed's public address) changes."""
-
-    def __init__(self, max_entries: int = FILE_CACHE_ENTRIES) -> None:
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[str, str], tuple[tuple[str, str], FeedFile]] = (
-            OrderedDict()
-        )
-        self._max_entries = max_entries
-        self.builds = 0  # pages actually built, for tests
-
-    def get(
-        self, key: tuple[str, str], made_from: tuple[str, str], mtime: int, build: Callable[[], str]
-    ) -> FeedFile:
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None and hit[0] == made_from:
-                self._entries.move_to_end(key)
-                return hit[1]
-        page = represent(build().encode("utf-8"), mtime)
-        with self._lock:
-            self.builds += 1
-            self._entries[key] = (made_from, page)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
-        return page
-
-
-class NotAFile(FileNotFoundError):
-    """The feed's name is taken by a symlink or a folder: answered as a missing feed."""
-
-
-def _regular(found: os.stat_result, path: Path) -> os.stat_result:
-    if not stat.S_ISREG(found.st_mode):
-        raise NotAFile(f"{path}: not a regular file")
-    return found
-
-
-# --- negotiation and validators (pure) ------------------------------------------------------
-
-
-def max_age(every: int) -> int:
-    return max(MIN_MAX_AGE, min(every // 2, MAX_MAX_AGE))
-
-
-def etag_matches(if_none_match: str, etag: str) -> bool:
-    """RFC 9110 If-None-Match: ``*`` or any listed tag equal under weak comparison."""
-    if if_none_match.strip() == "*":
-        return True  # the feed exists, which is all "*" asks
-    return etag in _ENTITY_TAG.findall(if_none_match)
-
-
-def _http_date(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None  # RFC 9110: an invalid date means the header is ignored
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return int(when.timestamp())
-
-
-def not_modified(headers: Headers, etag: str, mtime: int) -> bool:
-    # If-None-Match wins when present (RFC 9110 §13.2.2): dates are only one-second exact.
-    tags = headers.getlist("if-none-match")
-    if tags:
-        return etag_matches(", ".join(tags), etag)
-    since = _http_date(headers.get("if-modified-since"))
-    return since is not None and mtime <= since
-
-
-def _weights(header: str) -> dict[str, float]:
-    """Media ranges or codings of an Accept-style header with their q weights (the highest
-    when one is listed twice)."""
-    weights: dict[str, float] = {}
-    for part in header.split(","):
-        name, _, params = part.partition(";")
-        name = name.strip().lower()
-        if name:
-            weights[name] = max(weights.get(name, 0.0), _quality(params))
-    return weights
-
-
-def _quality(params: str) -> float:
-    for param in params.split(";"):
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return min(max(float(value), 0.0), 1.0)
-            except ValueError:
-                return 0.0
-    return 1.0
-
-
-def prefers_html(accept: str, feed_type: str) -> bool:
-    """Whether an Accept header ranks text/html above ``feed_type``: a browser's navigation.
-
-    The feed type's weight comes from its most specific range (``application/rss+xml``,
-    then ``application/*``, then ``*/*``), as RFC 9110 asks. Readers that accept HTML too
-    (for autodiscovery) still rank the feed types higher, so they keep getting those.
-    """
-    weights = _weights(accept)
-    html_q = weights.get("text/html", 0.0)
-    for media in (feed_type, feed_type.split("/")[0] + "/*", "*/*"):
-        if media in weights:
-            return html_q > weights[media]
-    return html_q > 0.0
-
-
-def pick_coding(accept_encoding: str, available: Collection[str]) -> str | None:
-    """The content coding to send (None: the bytes as they are), per RFC 9110 §12.5.3.
-
-    The client's best-weighted coding among ``available``, brotli before gzip on a tie;
-    identity wins only when the client weighs it higher. No header: identity, as servers do.
-    """
-    weights = _weights(accept_encoding)
-    if "x-gzip" in weights:  # RFC 9110 §8.4.1.3: the same as gzip
-        weights["gzip"] = max(weights.get("gzip", 0.0), weights.pop("x-gzip"))
-    star = weights.get("*")
-    best, best_q = None, 0.0
-    for coding in CODINGS:
-        q = weights.get(coding, star if star is not None else 0.0)
-        if coding in available and q > best_q:
-            best, best_q = coding, q
-    identity_q = weights.get("identity", 0.0 if star == 0.0 else 1.0)
-    return best if best is not None and best_q >= identity_q else None
-
-
-# --- feeds ----------------------------------------------------------------------------------
-
-
 def _feed_table(intervals: dict[str, int]) -> dict[str, tuple[str, str, int]]:
     """``<id>.<format>`` -> (id, format, every): the only names /feeds/ answers to."""
     return {
@@ -381,7 +132,7 @@ def feed_response(
     if found is None:
         raise HTTPException(404)
     source_id, fmt, every = found
-    browser = prefers_html(request.headers.get("accept", ""), FEED_TYPES[fmt])
+    browser = prefers_html(request.headers.get("accept", ""), REGISTRY[fmt].media_type)
     path = state.output_dir() / f"{source_id}.{fmt}"
     try:
         feed = _browser_page(state, files, pages, source_id, fmt) if browser else files.get(path)
@@ -403,11 +154,12 @@ def feed_response(
     }
     if browser:
         headers["Content-Security-Policy"] = PAGE_CSP  # on a 304 too: caches copy headers
-    if not_modified(request.headers, body.etag, feed.mtime):
+    conditions = request.headers.getlist("if-none-match"), request.headers.get("if-modified-since")
+    if not_modified(*conditions, body.etag, feed.mtime):
         return Response(status_code=304, headers=headers)
     if coding is not None:
         headers["Content-Encoding"] = coding
-    media_type = "text/html" if browser else FEED_TYPES[fmt]
+    media_type = "text/html" if browser else REGISTRY[fmt].media_type
     return Response(body.data, headers=headers, media_type=f"{media_type}; charset=utf-8")
 
 

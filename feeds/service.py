@@ -26,9 +26,9 @@ from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
 from feeds.errors import ConfigError, FeedsError
 from feeds.metrics import Metrics
+from feeds.output import OutputClaim
 from feeds.pipeline import GONE_PAUSE, update_source
 from feeds.publish import publish_source
-from feeds.render import OutputClaim
 from feeds.scheduler import Scheduler, make_trigger
 from feeds.server import create_app
 from feeds.status import RefusedConfig, SourceView, source_views

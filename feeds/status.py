@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from feeds.formats import FORMATS, feed_url
 from feeds.models import Source, SourceStatus
-from feeds.render import FORMATS
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def source_view(
         title=source.title,
         home_url=source.urls[0],
         every=source.every,
-        feed_urls={fmt: f"{base_url}feeds/{source.id}.{fmt}" for fmt in FORMATS},
+        feed_urls={fmt: feed_url(base_url, source.id, fmt) for fmt in FORMATS},
         state=state,
         last_attempt=status.last_attempt if status else None,
         last_success=status.last_success if status else None,

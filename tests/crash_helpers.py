@@ -127,12 +127,12 @@ def fork_child(body: Callable[[int], int | None]) -> Child:
 
 def trace_phases(fd: int) -> None:
     """In a child: write the phase markers (see the module docstring) to ``fd``."""
-    from feeds import render
+    from feeds import output
     from feeds.fetch import Fetcher
     from feeds.store import SQLiteStore
 
     transaction = SQLiteStore.transaction
-    write_atomic = render.write_atomic
+    write_atomic = output.write_atomic
     get = Fetcher.get
 
     @contextlib.contextmanager
@@ -156,7 +156,7 @@ def trace_phases(fd: int) -> None:
         return get(self, *args, **kwargs)
 
     SQLiteStore.transaction = traced_transaction
-    render.write_atomic = traced_write
+    output.write_atomic = traced_write
     Fetcher.get = traced_get
 
 

@@ -36,9 +36,11 @@ from feeds.errors import FeedsError, RenderError
 from feeds.extract.article import extract_article
 from feeds.extract.html import parse
 from feeds.extract.listing import extract_listing
+from feeds.formats import FORMATS
 from feeds.identity import article_key
 from feeds.models import FeedMeta, Listed, Page, StoredItem
-from feeds.render import FORMATS, JSON_FEED_VERSION, check_parses, publish, render
+from feeds.output import publish
+from feeds.render import JSON_FEED_VERSION, check_parses, render
 
 CST = timezone(timedelta(hours=8))
 ATOM = "{http://www.w3.org/2005/Atom}"

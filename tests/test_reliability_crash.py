@@ -43,7 +43,7 @@ from helpers import ROOT, destoon_source, read_feeds, snapshot, wait_for, write_
 from feeds import cli
 from feeds.config import load_config
 from feeds.models import NewItem, PollEnd, PollPlan, StoredItem
-from feeds.render import OutputClaim, publish
+from feeds.output import OutputClaim, publish
 from feeds.service import Service
 from feeds.store import open_store
 

@@ -222,6 +222,14 @@ def assert_sandboxed(csp: str) -> None:
     assert "script-src" not in directives  # nothing re-allows script
 
 
+def test_every_format_of_the_registry_has_an_expected_media_type() -> None:
+    # The table above is this test's own expectation, written from the specs; the registry
+    # drives the code. A format added there must be added here too.
+    from feeds.formats import FORMATS
+
+    assert set(FEED_TYPES) == set(FORMATS)
+
+
 @pytest.mark.parametrize("fmt", list(FEED_TYPES))
 def test_S11_feeds_have_their_type_with_utf8_and_nosniff(port: int, fmt: str) -> None:
     answer = raw(port, f"/feeds/alpha.{fmt}".encode())

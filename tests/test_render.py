@@ -19,10 +19,12 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds import render as render_mod
+from feeds import output as output_mod
 from feeds.errors import RenderError
+from feeds.formats import FORMATS
 from feeds.models import FeedMeta, StoredItem
-from feeds.render import FORMATS, publish, render, write_atomic
+from feeds.output import publish, write_atomic
+from feeds.render import render
 
 GOLDEN_DIR = Path(__file__).parent / "golden" / "render"
 CST = timezone(timedelta(hours=8))
@@ -417,7 +419,7 @@ def test_write_atomic_cleans_up_on_error(tmp_path: Path, monkeypatch: pytest.Mon
     def broken_replace(src: Any, dst: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render_mod.os, "replace", broken_replace)
+    monkeypatch.setattr(output_mod.os, "replace", broken_replace)
     with pytest.raises(OSError):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"

@@ -40,18 +40,14 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from feeds import listener
+from feeds.feedfiles import FileCache
+from feeds.formats import FORMATS
 from feeds.models import FeedMeta, StoredItem
+from feeds.negotiate import etag_matches, max_age, pick_coding, prefers_html
+from feeds.output import publish
 from feeds.pages import feed_page, since_words, until_words
-from feeds.render import FORMATS, publish, render
-from feeds.server import (
-    PAGE_CSP,
-    FileCache,
-    create_app,
-    etag_matches,
-    max_age,
-    pick_coding,
-    prefers_html,
-)
+from feeds.render import render
+from feeds.server import PAGE_CSP, create_app
 from feeds.status import RefusedConfig, SourceView
 
 BASE_URL = "https://feeds.example.net/"

@@ -14,8 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from feeds.errors import StoreError
-from feeds.models import ItemFailure, NewItem, PollEnd, PollPlan, StoredItem
-from feeds.robots import RobotsAnswer
+from feeds.models import ItemFailure, NewItem, PollEnd, PollPlan, RobotsAnswer, StoredItem
 from feeds.store import open_store
 from feeds.store.portable import TABLES
 

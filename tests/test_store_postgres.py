@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from feeds.errors import StoreError
-from feeds.robots import RobotsAnswer
+from feeds.models import RobotsAnswer
 from feeds.store import open_store
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from feeds.robots import RobotsAnswer
+from feeds.models import RobotsAnswer
 from feeds.store.base import Connected, ts
 
 

@@ -30,8 +30,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from feeds.dburl import masked
 from feeds.errors import StoreError
-from feeds.models import ItemError, PollPlan, SourceStatus, StoredItem
-from feeds.robots import RobotsAnswer
+from feeds.models import ItemError, PollPlan, RobotsAnswer, SourceStatus, StoredItem
 from feeds.store import pg_schema
 from feeds.store.pg_rows import (
     ITEM_COLUMNS,

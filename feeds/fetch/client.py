@@ -1,0 +1,421 @@
+"""The only egress: every request of the project goes through ``Fetcher.get`` (httpx and
+httpcore are used only here).
+
+On every hop of every request: the scheme allowlist and the source's scope (``guard``), the
+host's Retry-After hold, robots.txt, and the per-host concurrency and spacing; on every
+connection, the address actually connected to (``_GuardedBackend``), checked again against
+the trust of each request a pooled connection carries. Then an overall deadline per request,
+from the name lookup to the last byte, enforced in every socket operation besides httpx's
+timeouts; a cap on decoded bytes enforced while inflating, redirects followed by hand (at
+most ``max_redirects``), and conditional GET that echoes the site's validators byte for
+byte. Errors say what to try, and a site that cannot be reached is named as such.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from feeds.encoding import charset_from_content_type, decode_html
+from feeds.errors import AddressBlocked, FetchError, NoAnswer, TooManyRedirects
+from feeds.fetch.inflate import inflaters
+from feeds.fetch.network import (
+    ATTEMPT,
+    AddressRefused,
+    Attempt,
+    Expired,
+    GuardedBackend,
+    GuardedTransport,
+    NoConnection,
+    Resolver,
+    connect_reason,
+    system_resolver,
+)
+from feeds.fetch.politeness import HostLimits, retry_after
+from feeds.guard import Origin, Scope
+from feeds.models import HOST_CONCURRENCY, HOST_INTERVAL, Page, RobotsAnswer
+from feeds.robots import MAX_BYTES as ROBOTS_MAX_BYTES
+from feeds.robots import RobotsCache, agent_token
+
+MAX_BYTES = 10 * 1024 * 1024  # decoded; real article pages are 50-500 KB
+MAX_REDIRECTS = 5
+_REDIRECTS = (301, 302, 303, 307, 308)
+_PERMANENT = (301, 308)
+
+_STATUS_FIXES = {
+    401: "the page needs a login; feeds only reads public pages",
+    403: "the site refuses our requests; check settings.user_agent or the site's robots rules",
+    404: "the page is gone; check the URL",
+    410: "the page is gone for good; remove or update the URL",
+    429: "the site asks us to slow down; raise the source's `every`",
+}
+
+
+class Fetcher:
+    """A shared HTTP client. Use as a context manager so connections are closed.
+
+    ``transport`` replaces the network (httpx.MockTransport in unit tests); the address check
+    lives in the network layer, so it applies only without one.
+    """
+
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        timeout: float,
+        max_bytes: int = MAX_BYTES,
+        transport: httpx.BaseTransport | None = None,
+        on_fetch: Callable[[str, int, float, int], None] | None = None,
+        limits: HostLimits | None = None,
+        robots: RobotsCache | None = None,
+        allow_private_networks: bool = False,
+        resolver: Resolver = system_resolver,
+        max_redirects: int = MAX_REDIRECTS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        """``on_fetch(url, status, seconds, size)`` is called after every answered request."""
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        # httpx's read timeout restarts with every byte, so a server trickling a byte every
+        # few seconds would hold a poll forever (httpx#1450), in the headers as in the body:
+        # each request, name lookup to last byte, has this long (see Attempt).
+        self.timeout = timeout
+        self.deadline = 2 * timeout
+        self._on_fetch = on_fetch
+        self._agent = agent_token(user_agent)
+        self._clock = clock
+        self.limits = limits or HostLimits(HOST_CONCURRENCY, HOST_INTERVAL)
+        self.robots = robots or RobotsCache()
+        if transport is None:
+            transport = GuardedTransport(GuardedBackend(resolver, allow_private_networks))
+        self._client = httpx.Client(
+            headers={
+                "User-Agent": user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+                "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
+                # Only codings we inflate ourselves under the cap (see Inflater).
+                "Accept-Encoding": "gzip, deflate",
+            },
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,
+            transport=transport,
+            trust_env=False,
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        scope: Scope | None = None,
+        encoding: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Page:
+        """Fetch and decode one page; a 304 to a conditional request gives ``not_modified``.
+
+        ``scope`` is the source's: a URL outside it is refused before any I/O, and only its
+        configured origins may be internal addresses (trusted as written, for this request
+        only: the fetcher is shared by every source). Without one, ``url`` itself is the
+        operator's (``feeds extract URL``) and sets the scope.
+        """
+        scope = scope or Scope.of([url])
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
+
+    def _follow(
+        self,
+        url: str,
+        scope: Scope,
+        headers: dict[str, str],
+        encoding: str | None,
+        limit: int,
+        *,
+        robots: bool,
+        truncate: bool = False,
+        trusted: frozenset[Origin] | None = None,
+    ) -> Page:
+        """``trusted``: the origins that may be internal addresses, the scope's own unless
+        given (robots.txt is read with the trust of the source that asks for it)."""
+        trusted = scope.origins if trusted is None else trusted
+        current = url.strip()
+        moved: str | None = None
+        for hop in range(self.max_redirects + 1):
+            self._admit(current, scope, trusted, robots=robots)
+            with self.limits.slot(current):
+                result = self._request(current, headers, encoding, limit, truncate, trusted)
+            if isinstance(result, Page):
+                if moved is not None:
+                    result = replace(result, moved_to=moved)
+                return result
+            status, location = result
+            target = urljoin(current, location.strip())
+            if hop == 0 and status in _PERMANENT:
+                moved = target  # reported to the operator, never rewritten silently (F10)
+            current = target
+        raise TooManyRedirects(
+            f"more than {self.max_redirects} redirects",
+            url=url,
+            fix="the site redirects in a loop or too far; open the URL in a browser",
+        )
+
+    def _admit(self, url: str, scope: Scope, trusted: frozenset[Origin], *, robots: bool) -> None:
+        """Everything decided before a request leaves: scope, Retry-After hold, robots.txt."""
+        problem = scope.problem(url)
+        if problem is not None:
+            raise FetchError(
+                f"refused: {problem}",
+                url=url,
+                fix="links are only followed on the source's own hosts; see allow_hosts",
+            )
+        until = self.limits.held_until(url, self._clock())
+        if until is not None:
+            raise FetchError(
+                f"the site asked us to wait until {until.isoformat(timespec='seconds')}",
+                url=url,
+                fix="nothing to do: requests to this host resume after that time",
+            )
+        if robots and scope.robots:
+            try:
+                refusal, delay = self.robots.verdict(
+                    url, self._agent, lambda robots_url: self._robots_txt(robots_url, trusted)
+                )
+            except NoAnswer as e:  # the site's problem, met first by robots.txt: this page's
+                raise NoAnswer(e.message, url=url, fix=e.fix) from e
+            if delay:
+                self.limits.crawl_delay(url, delay)
+            if refusal is not None:
+                raise FetchError(
+                    refusal,
+                    url=url,
+                    fix="feeds keeps to robots.txt; set `robots = false` only for a site you run",
+                )
+
+    def _robots_txt(self, url: str, trusted: frozenset[Origin]) -> RobotsAnswer:
+        now = self._clock()
+        try:
+            page = self._follow(
+                url,
+                Scope.of([url], robots=False),
+                {},
+                "utf-8",
+                ROBOTS_MAX_BYTES,
+                robots=False,
+                truncate=True,
+                trusted=trusted,
+            )
+        except (AddressBlocked, NoAnswer):
+            raise  # the page itself would fail for the same reason: say that one
+        except TooManyRedirects:
+            return RobotsAnswer(404, "", now)  # unavailable, which allows (RFC 9309 2.3.1.2)
+        except FetchError as e:
+            return RobotsAnswer(e.status or 0, "", now, error=e.message)
+        return RobotsAnswer(page.status, page.text, now)
+
+    def _request(
+        self,
+        url: str,
+        headers: dict[str, str],
+        encoding: str | None,
+        limit: int,
+        truncate: bool,
+        trusted: frozenset[Origin],
+    ) -> Page | tuple[int, str]:
+        """One request: a Page, or (status, Location) of a redirect to follow."""
+        started = time.monotonic()
+        attempt = Attempt(self.deadline, trusted, self.timeout)
+        token = ATTEMPT.set(attempt)
+        try:
+            with self._client.stream("GET", url, headers=headers) as response:
+                attempt.phase = "body"
+                body = b""
+                try:
+                    location = response.headers.get("Location")
+                    if response.status_code in _REDIRECTS and location:
+                        return response.status_code, location
+                    if response.status_code == 304:
+                        return _not_modified(url, response, headers)
+                    self._check_status(response, url)
+                    body = self._read_capped(response, url, attempt, limit, truncate)
+                finally:
+                    if self._on_fetch is not None:
+                        elapsed = time.monotonic() - started
+                        self._on_fetch(url, response.status_code, elapsed, len(body))
+        except (AddressRefused, Expired, NoConnection, httpx.HTTPError, httpx.InvalidURL) as e:
+            raise _failure(e, url, attempt) from e
+        finally:
+            ATTEMPT.reset(token)
+        text, used = decode_html(
+            body,
+            http_charset=charset_from_content_type(response.headers.get("Content-Type")),
+            override=encoding,
+        )
+        return Page(
+            url=url,
+            text=text,
+            encoding=used,
+            status=response.status_code,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            fetched_at=datetime.now(UTC),
+            content=body,
+        )
+
+    def _check_status(self, response: httpx.Response, url: str) -> None:
+        status = response.status_code
+        if status < 400:
+            content_type = response.headers.get("Content-Type", "text/html")
+            if not any(t in content_type for t in ("html", "xml", "text/plain")):
+                raise FetchError(
+                    f"not an HTML page ({content_type})",
+                    url=url,
+                    fix="point the URL at a web page",
+                )
+            return
+        reason = response.reason_phrase or "error"
+        fix = _STATUS_FIXES.get(status)
+        if status in (429, 503):
+            until = retry_after(response.headers.get("Retry-After"), self._clock())
+            if until is not None:
+                self.limits.hold(url, until)
+                fix = f"the site asks us to wait until {until.isoformat(timespec='seconds')}"
+        if fix is None:
+            fix = "the site has a problem; it will be retried" if status >= 500 else "check the URL"
+        raise FetchError(f"{status} {reason}", url=url, fix=fix, status=status)
+
+    def _read_capped(
+        self, response: httpx.Response, url: str, attempt: Attempt, limit: int, truncate: bool
+    ) -> bytes:
+        try:
+            decoders = inflaters(response.headers.get("Content-Encoding"))
+        except ValueError as e:
+            raise FetchError(str(e), url=url, fix="the site sends a broken response") from e
+        stream: Iterable[bytes] = response.iter_raw()
+        if response.is_stream_consumed:  # an in-memory response (MockTransport), decoded
+            stream, decoders = [response.content], []
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for raw in stream:
+                if attempt.expired:  # the network layer stops a real socket at the deadline
+                    raise Expired(attempt)
+                chunk = raw
+                for decoder in decoders:
+                    chunk = decoder.feed(chunk, limit - size)
+                size += len(chunk)
+                if size > limit:
+                    if truncate:
+                        chunks.append(chunk[: len(chunk) - (size - limit)])
+                        break
+                    raise FetchError(
+                        f"page larger than {limit // (1024 * 1024)} MB",
+                        url=url,
+                        fix="this is not an HTML page of a normal size; check the URL",
+                    )
+                chunks.append(chunk)
+        except zlib.error as e:
+            raise FetchError(
+                f"broken compressed body: {e}", url=url, fix="the site sends a broken response"
+            ) from e
+        return b"".join(chunks)
+
+
+def _not_modified(url: str, response: httpx.Response, sent: dict[str, str]) -> Page:
+    """The Page of a 304: the validators the site sends, or else the ones we sent."""
+    return Page(
+        url=url,
+        text="",
+        encoding="",
+        status=304,
+        etag=response.headers.get("ETag") or sent.get("If-None-Match"),
+        last_modified=response.headers.get("Last-Modified") or sent.get("If-Modified-Since"),
+        fetched_at=datetime.now(UTC),
+        not_modified=True,
+    )
+
+
+_WAITING = {
+    "status line": "waiting for the status line",
+    "headers": "reading the headers",
+    "body": "reading the body",
+}
+
+
+def _failure(error: Exception, url: str, attempt: Attempt) -> FetchError:
+    """The FetchError of a request that failed below HTTP: what failed, in which phase."""
+    netloc = urlsplit(url).netloc.rpartition("@")[2]
+    down = "the site is down or unreachable; check the URL and the network"
+    if isinstance(error, AddressRefused):
+        return AddressBlocked(
+            f"refused: {error}",
+            url=url,
+            fix="pages may not reach private networks; if the site is yours, set "
+            "settings.allow_private_networks = true",
+        )
+    if isinstance(error, Expired):
+        return NoAnswer(
+            f"answer not received within {attempt.seconds:g} s, the overall deadline of a "
+            f"request (stalled in the {attempt.phase})",
+            url=url,
+            fix="the site answers too slowly; if it is only slow, raise settings.timeout, "
+            "as a request may take twice it",
+        )
+    if isinstance(error, NoConnection):
+        return NoAnswer(f"cannot connect to {netloc} ({error.reason})", url=url, fix=down)
+    if isinstance(error, httpx.ConnectTimeout | httpx.ConnectError):
+        if attempt.phase == "TLS handshake":
+            what = (
+                f"timed out after {attempt.waited:g} s"
+                if isinstance(error, httpx.ConnectTimeout)
+                else f"failed ({error})"
+            )
+            fix = "check whether the URL should be http or https, and the site's certificate"
+            return NoAnswer(f"TLS handshake with {netloc} {what}", url=url, fix=fix)
+        reason = connect_reason(error, attempt.waited)
+        return NoAnswer(f"cannot connect to {netloc} ({reason})", url=url, fix=down)
+    if isinstance(error, httpx.TimeoutException):
+        if isinstance(error, httpx.WriteTimeout):
+            waiting = "sending the request"
+        elif isinstance(error, httpx.PoolTimeout):
+            waiting = "waiting for a free connection"
+        else:  # a read; a mock transport raises it before any phase is known
+            waiting = _WAITING.get(attempt.phase, _WAITING["status line"])
+        return NoAnswer(
+            f"timed out after {attempt.waited:g} s {waiting}",
+            url=url,
+            fix="the site is slow or down; raise settings.timeout",
+        )
+    fix = "check the URL and the network"
+    return FetchError(f"{type(error).__name__}: {error}", url=url, fix=fix)
+
+
+def read_file(path: Path, *, url: str, encoding: str | None = None) -> Page:
+    """A saved page from disk, decoded by the same rules as a fetched one."""
+    body = path.read_bytes()
+    text, used = decode_html(body, override=encoding)
+    return Page(url=url, text=text, encoding=used, fetched_at=datetime.now(UTC), content=body)

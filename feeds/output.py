@@ -1,0 +1,142 @@
+"""Feed files written so that readers see the old or the new file, never a mix: every format
+re-parsed strictly first, temp file + fsync + rename, identical bytes not rewritten, and the
+output folder claimed at start (temp files of interrupted writes removed)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+from feeds.errors import RenderError
+from feeds.formats import FORMATS
+from feeds.render import check_parses
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Makes the rename itself durable; without it a crash can bring back the old file.
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
+
+    Returns False without touching the file (its mtime stays, so HTTP caches stay valid)
+    when it already holds exactly ``data``. Creates the parent directory when missing.
+    """
+    try:
+        current = path.stat()
+    except FileNotFoundError:
+        current = None
+    if current is not None and current.st_size == len(data) and path.read_bytes() == data:
+        return False
+    # Keep the mode of the file we replace; new files get 0644 because mkstemp's 0600
+    # would hide them from the web server that serves the directory.
+    mode = stat.S_IMODE(current.st_mode) if current is not None else 0o644
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(directory)
+    return True
+
+
+def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[Path]:
+    """Write ``<output_dir>/<feed_id>.<fmt>`` for each rendered format, once all of them
+    parse (``check_parses``).
+
+    Returns the paths whose content changed (and so were rewritten), in ``FORMATS`` order.
+    """
+    if not feed_id or feed_id.startswith(".") or any(c in feed_id for c in "/\\\0"):
+        raise RenderError(
+            f"feed id {feed_id!r} cannot be used as a file name",
+            fix="use letters, digits, '-', '_' or '.' in feed ids, not starting with '.'",
+        )
+    unknown = sorted(set(rendered) - set(FORMATS))
+    if unknown:
+        raise RenderError(f"unknown feed format(s) {', '.join(unknown)} for feed {feed_id}")
+    # All formats are checked before any is written, so the three files never disagree.
+    check_parses(feed_id, rendered)
+    written: list[Path] = []
+    for fmt in FORMATS:
+        if fmt not in rendered:
+            continue
+        path = output_dir / f"{feed_id}.{fmt}"
+        try:
+            if write_atomic(path, rendered[fmt]):
+                written.append(path)
+        except OSError as exc:
+            raise RenderError(
+                f"cannot write {path}: {exc.strerror or exc}",
+                fix=f"check that {output_dir} is a writable directory with free space",
+            ) from exc
+    return written
+
+
+# write_atomic's temp names: "." + the feed file's name + "." + mkstemp's 8 characters + ".tmp".
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+class OutputClaim:
+    """``with OutputClaim(output_dir) as removed:`` write feeds as one of the directory's
+    writers, after removing the temp files that dead writers left.
+
+    A writer killed between mkstemp and rename (kill -9, power loss) leaves its temp file.
+    Nothing serves it (feeds are looked up by name), but it would pile up, so it is removed at
+    startup; only when no other writer is alive, though: a running ``feeds run`` beside a
+    ``feeds update`` may be between its own mkstemp and rename. Each writer holds a shared
+    flock on the directory inside the block; the cleanup takes the exclusive one, which the
+    kernel frees when a writer dies. ``removed`` lists the files deleted; when the directory
+    cannot be created or locked nothing is removed (the writes themselves report why).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._fd: int | None = None
+
+    def __enter__(self) -> list[Path]:
+        import fcntl  # POSIX only, like the rename guarantees write_atomic relies on
+
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return []
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another writer is alive (or the file system has no flock)
+            with suppress(OSError):
+                fcntl.flock(self._fd, fcntl.LOCK_SH)
+            return []
+        removed: list[Path] = []
+        with os.scandir(self.directory) as entries:
+            for entry in entries:
+                if _TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed.append(Path(entry.path))
+        fcntl.flock(self._fd, fcntl.LOCK_SH)  # the cleanup is done: others may start
+        return removed
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
