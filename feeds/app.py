@@ -6,21 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
-from pathlib import Path
 
 from feeds.fetch import Fetcher, HostLimits
-from feeds.models import RobotsAnswer, Settings, Store
+from feeds.models import RobotsAnswer, Settings
 from feeds.robots import RobotsCache
-from feeds.store import open_store
+from feeds.store import Backend, has_state, open_store
 
 
-def database(settings: Settings) -> Path:
-    """The one place that says where the state lives."""
-    return settings.data_dir / "feeds.db"
+def database(settings: Settings) -> str:
+    """The one place that says where the state lives: settings.database (a path or a
+    postgresql:// URL, config.py fills in the default), else <data_dir>/feeds.db."""
+    return settings.database or str(settings.data_dir / "feeds.db")
 
 
-def open_state(settings: Settings) -> Store:
-    """A connection to the store of these settings (one per thread that uses it)."""
+def open_state(settings: Settings) -> Backend:
+    """The store of these settings, for one thread. SQLite: a connection of its own;
+    PostgreSQL: a handle on the process's connection pool, so opening one per poll or per
+    page costs no connection."""
     return open_store(database(settings))
 
 
@@ -34,7 +36,7 @@ def shared_politeness(
     `feeds check`, which writes nothing) reads what is stored and keeps the rest in memory."""
     holds: dict[str, datetime] = {}
     answers: dict[str, RobotsAnswer] = {}
-    if persist or database(settings).exists():
+    if persist or has_state(database(settings)):
         with closing(open_state(settings)) as store:
             holds = store.host_holds(datetime.now(UTC))
             answers = store.robots_answers()

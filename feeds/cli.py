@@ -45,6 +45,7 @@ COMMANDS = {
     "discover": "find the article list on a listing page and print a ready [[source]] block",
     "run": "run the service: poll every source on its schedule and serve the feeds",
     "healthcheck": "exit 0 when the service's /healthz answers (for container health checks)",
+    "migrate": "copy the state to another database (SQLite to PostgreSQL), ids unchanged",
 }
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -81,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     discover.add_argument("target", metavar="URL|FILE")
     discover.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
     discover.add_argument("--json", action="store_true", help="print one JSON object")
+    migrate = command("migrate")
+    migrate.add_argument("--to", required=True, metavar="DATABASE", help="path or URL")
+    migrate.add_argument("--force", action="store_true", help="replace what the target holds")
     run = command("run")
     run.add_argument(
         "--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN, help=f"default {DEFAULT_LISTEN}"
@@ -115,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "extract": cmd_extract,
             "run": cmd_run,
             "discover": cmd_discover,
+            "migrate": cmd_migrate,
         }[args.command]
         return handler(args, config)
     except ConfigError as e:
@@ -304,6 +309,14 @@ def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
         logging.shutdown()
         sys.stdout.flush()
         os._exit(EXIT_OK)
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace, config: Config | None) -> int:
+    assert config is not None
+    from feeds.migrate import migrate, report
+
+    print("\n".join(report(migrate(config.settings, args.to, force=args.force))))
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ every problem is collected with its path and a fix, then reported at once.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feeds.dburl import masked, resolved
 from feeds.errors import ConfigError
 from feeds.keys import KEYS, TABLES, Key, default
 from feeds.models import (
@@ -58,8 +60,9 @@ def config_path(cli_value: str | None, environ: Mapping[str, str]) -> Path:
     return Path(cli_value or environ.get("FEEDS_CONFIG") or "config.toml")
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate the whole file; raise ConfigError listing every problem."""
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and validate the whole file; raise ConfigError listing every problem.
+    ``environ`` (default: the process's) may override keys: FEEDS_DATABASE."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
@@ -70,10 +73,15 @@ def load_config(path: Path) -> Config:
         raise ConfigError([f"{path}: cannot be read: {e} (save it as UTF-8)"]) from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError([f"{path}: not valid TOML: {e} (fix the syntax at that line)"]) from e
-    return parse_config(raw, path=path)
+    return parse_config(raw, path=path, environ=os.environ if environ is None else environ)
 
 
-def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) -> Config:
+def parse_config(
+    raw: Mapping[str, Any],
+    *,
+    path: Path = Path("config.toml"),
+    environ: Mapping[str, str] | None = None,
+) -> Config:
     problems: list[str] = []
     base = path.parent
     _unknown(raw, {"settings", "source"}, "", problems, "top-level keys are [settings], [[source]]")
@@ -88,6 +96,7 @@ def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) ->
         timeout=s["timeout"],
         host_concurrency=s["host_concurrency"],
         host_interval=s["host_interval"],
+        database=_database(s, environ or {}, base, problems),
         allow_private_networks=s["allow_private_networks"],
     )
     sources_raw = raw.get("source", [])
@@ -112,6 +121,22 @@ def parse_config(raw: Mapping[str, Any], *, path: Path = Path("config.toml")) ->
     if problems:
         raise ConfigError(problems)
     return Config(path=path, settings=settings, sources=tuple(sources))
+
+
+def _database(
+    s: Mapping[str, Any], environ: Mapping[str, str], base: Path, problems: list[str]
+) -> str:
+    """settings.database, or FEEDS_DATABASE over it, with a relative path made relative to
+    the config file; by default <data_dir>/feeds.db."""
+    value = s["database"] or str(Path(s["data_dir"]) / "feeds.db")
+    override = environ.get("FEEDS_DATABASE", "").strip()
+    if override:
+        key = next(k for k in KEYS if k.path == "settings.database")
+        value, problem = check_value(key, override)
+        if problem:
+            problems.append(f"FEEDS_DATABASE: {problem} (or unset it to use settings.database)")
+            return ""
+    return resolved(value, base)
 
 
 def _source(
@@ -222,7 +247,10 @@ def effective_toml(config: Config) -> str:
     s = config.settings
     lines = ["[settings]"]
     for key in (k for k in KEYS if k.table == "settings"):
-        lines.append(f"{key.name} = {toml_value(getattr(s, key.name))}")
+        value = getattr(s, key.name)
+        lines.append(
+            f"{key.name} = {toml_value(masked(value) if key.kind == 'database' else value)}"
+        )
     for source in config.sources:
         lines += ["", "[[source]]"]
         for key in (k for k in KEYS if k.table == "source"):

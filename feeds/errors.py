@@ -8,7 +8,8 @@
     │   └── TooManyRedirects    a loop, or a chain no browser would follow
     ├── ExtractError            a page did not yield what the source's rules expect
     │   └── UnexpectedError     anything no stage expected, caught at its boundary
-    ├── StoreError              the store could not be read or written
+    ├── StoreError              the store (SQLite or PostgreSQL) could not be read or written
+    ├── MigrateError            `feeds migrate` refused to copy (a target holding items)
     └── RenderError             a feed could not be rendered or written
 
 Messages read ``stage: what went wrong (what to try)`` so that the stored last error of a
@@ -98,9 +99,16 @@ class UnexpectedError(ExtractError):
 
 
 class StoreError(FeedsError):
-    """The store could not be read or written (locked, full, gone, out of descriptors)."""
+    """The store (SQLite or PostgreSQL) could not be read or written (locked, full, gone,
+    out of descriptors)."""
 
     stage = "store"
+
+
+class MigrateError(FeedsError):
+    """`feeds migrate` refused to copy the state (a target that holds items, no source)."""
+
+    stage = "migrate"
 
 
 class RenderError(FeedsError):

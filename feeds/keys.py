@@ -40,6 +40,14 @@ KEYS: tuple[Key, ...] = (
     Key("settings", "data_dir", "path", "data", "folder of the SQLite state (feeds.db)"),
     Key(
         "settings",
+        "database",
+        "database",
+        None,
+        "where the state lives: a file path, sqlite:///path or postgresql://user@host:5432/db "
+        "(default: <data_dir>/feeds.db; the FEEDS_DATABASE variable overrides it)",
+    ),
+    Key(
+        "settings",
         "base_url",
         "url",
         "http://localhost:8080/",

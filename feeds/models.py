@@ -33,6 +33,9 @@ class Settings:
     timeout: float
     host_concurrency: int
     host_interval: float
+    # A file path or a postgresql:// URL (feeds.dburl); config.py resolves a relative path
+    # and the default. Not in the repr: a URL may carry a password.
+    database: str = field(default="", repr=False)
     allow_private_networks: bool = False
 
 
@@ -320,9 +323,10 @@ class RobotsAnswer:
 
 
 class Store(Protocol):
-    """The state every stage reads and the one writer of it (``apply``): SQLite today
-    (``feeds.store``), any backend that keeps these promises tomorrow. Every method raises
-    only ``StoreError`` for problems of the backend (a lock, a full disk, a lost server)."""
+    """The state every stage reads and the one writer of it (``apply``): SQLite or
+    PostgreSQL (``feeds.store``; ``tests/test_store_contract.py`` holds both to these
+    promises). Every method raises only ``StoreError`` for problems of the backend (a lock,
+    a full disk, a lost server)."""
 
     # -- reads of a poll
     def has_items(self, source_id: str) -> bool: ...

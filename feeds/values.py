@@ -285,10 +285,23 @@ def _encoding(value: Any) -> tuple[Any, str | None]:
     return text, None
 
 
+def _database(value: Any) -> tuple[Any, str | None]:
+    text, problem = _nonempty(value)
+    if problem:
+        return None, problem
+    from feeds.dburl import database_problem
+
+    if text.strip() == ":memory:":
+        return None, "':memory:' keeps nothing between connections (write a file path)"
+    problem = database_problem(text)
+    return (None, problem) if problem else (text.strip(), None)
+
+
 _CHECKS: dict[str, Check] = {
     "str": _nonempty,
     "agent": _agent,
     "path": _nonempty,
+    "database": _database,
     "url": _url,
     "urls": _urls,
     "id": _id,

@@ -34,3 +34,26 @@ def portal_factory() -> Iterator[Callable[..., SamplePortal]]:
 
 
 # --- end of sample portal --------------------------------------------------------------------
+
+
+# --- PostgreSQL (tests/pg.py) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[object]:
+    """The run's PostgreSQL databases; skips (fails in CI) when no server answers."""
+    from pg import Databases, require_server
+
+    require_server()
+    databases = Databases()
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
+def pg_url(pg_databases) -> Iterator[str]:
+    """A fresh empty PostgreSQL database for one test; its pools are closed after it."""
+    from feeds.store.postgres import close_pools
+
+    yield pg_databases.create()
+    close_pools()

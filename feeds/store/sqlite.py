@@ -15,7 +15,7 @@ import functools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from feeds.models import ItemFailure, NewItem, PollEnd, PollPlan
 from feeds.store.base import ts
 from feeds.store.items import ItemQueries
 from feeds.store.politeness import PolitenessQueries
+from feeds.store.portable import ORDER, TABLES, Dump, Row
 from feeds.store.schema import MIGRATIONS
 from feeds.store.sources import SourceQueries
 
@@ -223,6 +224,47 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries):
             )
         for url, validators in end.validators.items():
             self._save_validators(source_id, url, validators)
+
+    # -- `feeds migrate`: the whole store out and in (portable.Backend) ----------------
+
+    def count_items(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM items").fetchone()[0])
+
+    def dump(self) -> Generator[tuple[str, Iterator[Row]]]:
+        """Every table, read in one transaction: a poll committing meanwhile is in the dump
+        whole or not at all."""
+        try:
+            self._db.execute("BEGIN")
+            try:
+                for table, columns in TABLES.items():
+                    order = ORDER.get(table, "rowid")  # items: in the order they came
+                    query = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"
+                    yield table, _rows(self._db.execute(query))
+            finally:
+                self._db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise store_error(e, "dump failed") from e
+
+    def load(self, dump: Dump) -> dict[str, int]:
+        """Replace everything with ``dump``, in one transaction; rows written per table."""
+        counts: dict[str, int] = {}
+        with self.transaction():
+            for table in reversed(TABLES):
+                self._db.execute(f"DELETE FROM {table}")
+            for table, rows in dump:
+                columns = TABLES[table]
+                query = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({{marks}})"
+                marks = ", ".join("?" * len(columns))
+                counts[table] = self._db.executemany(query.format(marks=marks), rows).rowcount
+        return counts
+
+
+def _rows(cursor: sqlite3.Cursor) -> Iterator[Row]:
+    try:
+        for row in cursor:
+            yield tuple(row)
+    except sqlite3.Error as e:
+        raise store_error(e, "dump failed") from e
 
 
 def _wrap_public_methods(cls: type[SQLiteStore]) -> None:

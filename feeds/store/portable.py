@@ -1,0 +1,72 @@
+"""What every backend can hand to another (`feeds migrate`): the tables, their columns in one
+order, and the ``Backend`` protocol (the ``Store`` of the stages plus ``dump`` and ``load``).
+
+Rows travel as plain values: text, numbers, None. Dates stay the text the pipeline wrote
+(an item's dates keep their source's offset, which the feeds show); instants (the columns of
+``INSTANTS``) are ISO 8601 text too, which SQLite stores as is and PostgreSQL reads into
+``timestamptz``. Items travel in the order they were inserted, which is the last tie-break
+of a feed's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Iterator
+from typing import Any, Protocol
+
+from feeds.models import Store
+
+Row = tuple[Any, ...]
+Dump = Iterable[tuple[str, Iterable[Row]]]
+
+# Parents before children (foreign keys); a load empties them in the reverse order.
+TABLES: dict[str, tuple[str, ...]] = {
+    "sources": (
+        *("id", "created", "last_attempt", "last_success", "last_error"),
+        *("consecutive_failures", "polls", "last_new", "degraded", "last_listed"),
+        *("items_seen", "items_published"),
+    ),
+    "items": (
+        *("source_id", "key", "id", "url", "title", "author", "summary", "content_html"),
+        *("published", "published_ts", "updated", "first_seen", "date_precision", "status"),
+        *("content_hash", "listing_sig"),
+    ),
+    "aliases": ("source_id", "key", "item_key"),
+    "item_errors": ("source_id", "key", "url", "attempts", "last_error", "last_attempt"),
+    "validators": ("source_id", "url", "etag", "last_modified"),
+    "schedule": ("source_id", "next_run"),
+    "host_holds": ("host", "until"),
+    "robots": ("url", "status", "body", "fetched_at"),
+}
+# Columns that hold a moment (timestamptz in PostgreSQL), as opposed to an item's dates.
+INSTANTS = frozenset({"created", "last_attempt", "last_success", "next_run", "until", "fetched_at"})
+# How each table is read for a dump: stable, and items in insertion order.
+ORDER = {
+    "sources": "id",
+    "aliases": "source_id, key",
+    "item_errors": "source_id, key",
+    "validators": "source_id, url",
+    "schedule": "source_id",
+    "host_holds": "host",
+    "robots": "url",
+}
+
+
+class Backend(Store, Protocol):
+    """A store as ``open_store`` hands it out."""
+
+    def count_items(self) -> int:
+        """Items of every source."""
+        ...
+
+    def dump(self) -> Generator[tuple[str, Iterator[Row]]]:
+        """Every table's rows (``TABLES`` order, columns as listed), read in one consistent
+        snapshot; each table's rows must be consumed before the next table is asked for."""
+        ...
+
+    def load(self, dump: Dump) -> dict[str, int]:
+        """Replace everything this store holds with ``dump``, in one transaction; the rows
+        written per table."""
+        ...
+
+    def __enter__(self) -> Backend: ...
+    def __exit__(self, *exc_info: object) -> None: ...
