@@ -92,7 +92,7 @@ def _finish(
             on_page(page)
         return build_item(source, listed, page, now=now)
     except Exception as e:  # one bad article must not stop the others
-        error = str(as_feeds_error(e, "article", listed.entry.url))
+        error = str(as_feeds_error(e, "reading the article page", listed.entry.url))
         return Failed(listed, error, _fallback(source, listed, now=now))
 
 
@@ -240,7 +240,7 @@ def listing_only_item(source: Source, listed: Listed, *, now: datetime) -> Store
     )
 
 
-def as_feeds_error(error: BaseException, what: str, url: str) -> FeedsError:
+def as_feeds_error(error: BaseException, doing: str, url: str) -> FeedsError:
     """Our own errors as they are; anything else (a parser bug, a RecursionError on absurd
     markup) wrapped once here, at the stage boundary, so it is recorded like the others,
     chained, and its traceback logged once."""
@@ -248,7 +248,7 @@ def as_feeds_error(error: BaseException, what: str, url: str) -> FeedsError:
         return error
     log.warning("unexpected error reading %s", url, exc_info=error)
     wrapped = UnexpectedError(
-        f"unexpected {type(error).__name__} while reading the {what} page: {error}",
+        f"unexpected {type(error).__name__} while {doing}: {error}",
         url=url,
         fix="save the page with curl and run `feeds extract` on it; report it if it repeats",
     )

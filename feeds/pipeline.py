@@ -104,14 +104,14 @@ def update_source(
         pages = source.max_pages if store.has_items(source.id) else source.backfill_pages
         listing = collect_listing(source, fetcher, pages=pages, store=store)
     except Exception as e:  # one source's failure, whatever it is, stays its own
-        error = as_feeds_error(e, "listing", source.urls[0])
+        error = as_feeds_error(e, "reading the listing page", source.urls[0])
         return listing_failed(source, settings, store, now, error)
 
     # 2-4. What to read, the article pages, and what to store: a transaction per batch.
     try:
         tally = store_articles(source, listing, store, fetcher, now=now, should_stop=should_stop)
-    except FeedsError as e:  # the store failed (locked, full, gone): recorded if it can be
-        return failed(source, store, now, e)
+    except Exception as e:  # the store failed (locked, full, gone), or a bug: recorded
+        return failed(source, store, now, as_feeds_error(e, "storing the poll", source.urls[0]))
     if tally is None:
         return PollResult(
             source.id, ok=False, error="poll abandoned: the service is stopping", abandoned=True
@@ -120,8 +120,9 @@ def update_source(
     # 5. Render from the store, the truth, and publish; unchanged files are not rewritten.
     try:
         written = publish_source(source, settings, store)
-    except FeedsError as e:
-        return replace(failed(source, store, now, e), new=tally.added)
+    except Exception as e:  # the previous files stay served
+        error = as_feeds_error(e, "publishing the feeds", source.urls[0])
+        return replace(failed(source, store, now, error), new=tally.added)
     return PollResult(
         source.id,
         ok=True,
