@@ -17,9 +17,11 @@ heading, on the site, longest). A few short non-article members ("more…") are 
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urldefrag, urlsplit
 
 from bs4 import Tag
 from bs4.element import NavigableString, PreformattedString
@@ -104,18 +106,24 @@ def find_groups(page: DetectPage) -> list[Group]:
 # --------------------------------------------------------------------------- clusters
 
 
-def _signature(el: Tag) -> tuple[str, str]:
+def _signature(el: Tag, shared: frozenset[str] | None = None) -> tuple[str, str]:
     """What makes siblings alike: the tag and the first class that doesn't mark state.
 
     Only the first class: items often carry extras (``news_first``, ``item featured``) that
     must not split them from their list; the trailing number of ``rank3`` is dropped too.
+    Given the classes its siblings share, an element skips its own ones first: a forum's
+    ``ul.super-sticky.topic`` row belongs with the ``ul.topic`` rows under it.
     """
     classes = [c for c in class_names(el) if c not in STATE_CLASSES]
+    if shared is not None and any(c in shared for c in classes):
+        classes = [c for c in classes if c in shared]
     return el.name or "", classes[0].rstrip("0123456789-_") if classes else ""
 
 
-def _path_signature(el: Tag, depth: int = 4) -> tuple[tuple[str, str], ...]:
-    chain = [_signature(el)]
+def _path_signature(
+    el: Tag, depth: int = 4, own: tuple[str, str] | None = None
+) -> tuple[tuple[str, str], ...]:
+    chain = [own or _signature(el)]
     parent = el.parent
     while isinstance(parent, Tag) and len(chain) < depth:
         chain.append(_signature(parent))
@@ -126,14 +134,16 @@ def _path_signature(el: Tag, depth: int = 4) -> tuple[tuple[str, str], ...]:
 def _sibling_clusters(page: DetectPage) -> Iterable[list[Tag]]:
     clusters: dict[tuple[tuple[str, str], ...], list[Tag]] = {}
     for parent in page.soup.find_all(True):
+        children = [c for c in parent.find_all(True, recursive=False) if c.name not in _SKIPPED]
+        counts = Counter((c.name, name) for c in children for name in set(class_names(c)))
         siblings: dict[tuple[str, str], list[Tag]] = {}
-        for child in parent.find_all(True, recursive=False):
-            if child.name not in _SKIPPED:
-                siblings.setdefault(_signature(child), []).append(child)
-        for members in siblings.values():
+        for child in children:
+            shared = frozenset(n for n in class_names(child) if counts[(child.name, n)] > 1)
+            siblings.setdefault(_signature(child, shared), []).append(child)
+        for own, members in siblings.items():
             if len(members) >= 2:
                 for member in members:
-                    clusters.setdefault(_path_signature(member), []).append(member)
+                    clusters.setdefault(_path_signature(member, own=own), []).append(member)
     for members in clusters.values():
         yield sorted({id(m): m for m in members}.values(), key=lambda m: page.order[id(m)])
 
@@ -176,28 +186,29 @@ def _runs(members: list[Tag], page: DetectPage, labels: list[int]) -> Iterable[l
 
 def _group(members: list[Tag], page: DetectPage, by_heading: bool = False) -> Group | None:
     bare = members[0].name == "a"
-    found: list[tuple[Tag, Tag, Link]] = []
+    held = []  # (member, its usable links)
     containers = 0
     for member in members:
         usable = [(a, page.link(a)) for a in ([member] if bare else anchors(member))]
         usable = [(a, info) for a, info in usable if info.url]
-        if not usable:
-            continue
-        headlines = {info.url for _, info in usable if info.units >= HEADLINE_UNITS}
-        containers += len(headlines) >= _CONTAINER_HEADLINES
-        link, info = _main_link(usable, page)
-        found.append((member, link, info))
+        if usable:
+            held.append((member, usable))
+            headlines = {
+                urldefrag(info.url).url
+                for _, info in usable
+                if info.url and info.units >= HEADLINE_UNITS and article_like(info.url)
+            }
+            containers += len(headlines) >= _CONTAINER_HEADLINES
     # Members holding several headlines are containers of lists, not items of one.
-    if len(found) < MIN_ITEMS or containers * 2 > len(found):
+    if len(held) < MIN_ITEMS or containers * 2 > len(held):
         return None
+    found = _main_links(held, page)
     bodies = _bodies([m for m, _, _ in found], page) if by_heading else None
     items = [
         _item(member, link, info, bare, bodies[i] if bodies else member)
         for i, (member, link, info) in enumerate(found)
     ]
-    outliers = [i for i in items if i.units < SHORT_UNITS and not article_like(i.url)]
-    if not outliers or len(outliers) * 5 > len(items) or len(items) - len(outliers) < MIN_ITEMS:
-        outliers = []
+    outliers = _outliers(items)
     kept = [i for i in items if i not in outliers]
     return Group(
         items=kept,
@@ -207,6 +218,58 @@ def _group(members: list[Tag], page: DetectPage, by_heading: bool = False) -> Gr
         by_heading=by_heading,
         outliers=outliers,
     )
+
+
+def _main_links(
+    held: list[tuple[Tag, list[tuple[Tag, Link]]]], page: DetectPage
+) -> list[tuple[Tag, Tag, Link]]:
+    """Each member's headline link, in the same place in every member: the items of one list
+    hold their headline alike (``h3.threadtitle a``), so the place most members' best link
+    takes wins over a longer link elsewhere in a few (a forum row's last reply)."""
+    best = [_main_link(usable, page) for _, usable in held]
+    slots = Counter(_slot(a, member) for (member, _), (a, _) in zip(held, best, strict=True))
+    common = slots.most_common(1)[0][0]
+    found = []
+    for (member, usable), choice in zip(held, best, strict=True):
+        alike = [(a, info) for a, info in usable if _slot(a, member) == common]
+        link, info = alike[0] if alike and _slot(choice[0], member) != common else choice
+        found.append((member, link, info))
+    return found
+
+
+def _slot(a: Tag, member: Tag) -> tuple[tuple[str, str], ...]:
+    """Where a link sits in its item: the signatures from the link up to the item."""
+    chain = []
+    for el in (a, *a.parents):
+        if el is member or not isinstance(el, Tag):
+            break
+        chain.append(_signature(el))
+    return tuple(chain)
+
+
+def _outliers(items: list[Item]) -> list[Item]:
+    """A few members whose main link is short, leads to no single article and has another
+    URL shape than the others' ("更多" to /news/ under links to /news/2024/…): set apart."""
+    shapes = Counter(_shape(i.url) for i in items)
+    usual = shapes.most_common(1)[0][0]
+    found = [
+        i
+        for i in items
+        if i.units < SHORT_UNITS and not article_like(i.url) and _shape(i.url) != usual
+    ]
+    if len(found) * 5 > len(items) or len(items) - len(found) < MIN_ITEMS:
+        return []
+    return found
+
+
+def _shape(url: str) -> tuple[str, ...]:
+    """A URL's shape: its host, first path segment, then # for segments with digits and w for
+    words, and its query's keys: /board/24/119/ and /board/1/1/ are alike."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    tail = ["#" if any(c.isdigit() for c in s) else "w" for s in segments[1:]]
+    keys = sorted(k.split("=")[0] for k in parts.query.split("&") if k)
+    return (parts.hostname or "", *segments[:1], *tail, "?", *keys)
 
 
 def _item(member: Tag, link: Tag, info: Link, bare: bool, body: Tag) -> Item:
@@ -246,14 +309,24 @@ def _bodies(headings: list[Tag], page: DetectPage) -> list[Tag]:
 
 
 def _main_link(usable: list[tuple[Tag, Link]], page: DetectPage) -> tuple[Tag, Link]:
-    """The item's headline link: headline-long, in a heading, on the site, longest; first of
-    equals. A long external link inside an excerpt must not beat the title above it."""
+    """The item's headline link: in a heading and to one article; to the article itself (not
+    to a place in it: ``#post-22530``, a forum row's last reply); headline-long; in a heading;
+    to one article; on the site; the first of equals. A long external link in an excerpt must
+    not beat the title above it."""
 
-    def key(pair: tuple[Tag, Link]) -> tuple[bool, bool, bool, float]:
+    def key(pair: tuple[Tag, Link]) -> tuple[bool, bool, bool, bool, bool, bool]:
         a, info = pair
+        url = info.url or ""
         heading = a.name in HEADINGS or any(p.name in HEADINGS for p in a.parents)
-        same_site = site_of(info.url or "") == page.site
-        return info.units >= HEADLINE_UNITS, heading, same_site, info.units
+        single = article_like(url)
+        return (
+            heading and single,
+            "#" not in url,
+            info.units >= HEADLINE_UNITS,
+            heading,
+            single,
+            site_of(url) == page.site,
+        )
 
     return max(usable, key=key)  # max() keeps the first of equals
 

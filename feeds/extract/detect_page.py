@@ -25,6 +25,7 @@ __all__ = [
     "Link",
     "anchors",
     "article_like",
+    "collection",
     "inside",
     "region_of",
     "units",
@@ -224,6 +225,20 @@ def article_like(url: str) -> bool:
         return True
     stem = _FILE.sub("", last)
     return len(re.split(r"[-_+]", stem)) >= 3 or len(stem) >= 20
+
+
+def collection(urls: list[str]) -> bool:
+    """Are the URLs documents of one collection: one host and folder, each its own page named
+    by a slug of several words (``/forums/topic/blog-wallpaper/``)? A menu's sections differ
+    in folder or are single words (``/news/world/``, ``/news/sports/``)."""
+    if len(urls) < 3:
+        return False
+    parts = [urlsplit(u) for u in urls]
+    folders = {(p.hostname, p.path.rstrip("/").rsplit("/", 1)[0]) for p in parts}
+    names = [p.path.rstrip("/").rsplit("/", 1)[-1] for p in parts]
+    if len(folders) != 1 or next(iter(folders))[1] in ("", None) or len(set(names)) < len(names):
+        return False
+    return sum(bool(re.search(r"\w[-_+]\w", n)) for n in names) * 2 > len(names)
 
 
 def region_of(el: Tag) -> str | None:

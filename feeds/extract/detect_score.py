@@ -20,7 +20,14 @@ import statistics
 from bs4 import Tag
 
 from feeds.extract.detect_groups import HEADLINE_UNITS, Group, common_ancestor
-from feeds.extract.detect_page import DetectPage, article_like, inside, region_of, units
+from feeds.extract.detect_page import (
+    DetectPage,
+    article_like,
+    collection,
+    inside,
+    region_of,
+    units,
+)
 from feeds.extract.html import attr, text_of
 from feeds.extract.names import class_names, site_of
 
@@ -72,7 +79,7 @@ def score(group: Group, page: DetectPage) -> Group:
     median = statistics.median(item.units for item in items)
     shares = {
         "headline": sum(item.units >= HEADLINE_UNITS for item in items) / n,
-        "article": sum(article_like(url) for url in urls) / n,
+        "article": 1.0 if collection(urls) else sum(article_like(url) for url in urls) / n,
         "dated": sum(item.dated for item in items) / n,
         "intro": sum(item.rich for item in items) / n,
         "heading": sum(item.heading for item in items) / n,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import soupsieve
 from bs4 import Tag
-from soupsieve import SoupSieve
 
 from feeds.extract.detect_groups import Group, Item
 from feeds.extract.detect_page import HEADINGS, DetectPage, inside
@@ -32,6 +32,8 @@ from feeds.extract.selectors import compiled
 from feeds.models import ListingEntry, ListingRules
 
 __all__ = ["Candidate", "ListingSelectors", "candidate"]
+
+_NARROWED = 6  # selectors that match more than the items, tried narrowed
 
 
 @dataclass(frozen=True)
@@ -138,43 +140,32 @@ def _headline_level(
 
 
 def _item_selector(items: list[Item], outliers: list[Item], page: DetectPage) -> str | None:
-    """The simplest selector matching every item and nothing else that holds a link."""
+    """The simplest selector matching every item and nothing else that holds a link; else
+    one narrowed to leave the other link holders out (see _excluding)."""
     nodes = [i.node for i in items]
     wanted = {id(n) for n in nodes}
-    unwanted = {id(i.node) for i in outliers}
     others = [el for el in page.holders(nodes[0].name or "") if id(el) not in wanted]
+    crowded: list[tuple[str, list[Tag]]] = []  # selectors that match more, and what more
     for selector in _item_options(nodes):
         matcher = compiled(selector)
         if not all(matcher.match(n) for n in nodes):
             continue
-        extra = _outliers_matched(matcher, others, unwanted)
-        if extra == []:
+        extra = [el for el in others if matcher.match(el)]
+        if not extra:
             return selector
-        if extra:
-            refined = _excluding(selector, items, extra)
-            if refined:
-                return refined
+        if len(crowded) < _NARROWED and len(extra) <= 2 * len(nodes) + len(outliers):
+            crowded.append((selector, extra))
+    for selector, extra in crowded:
+        refined = _excluding(selector, items, extra)
+        if refined:
+            return refined
     return None
 
 
-def _outliers_matched(
-    matcher: SoupSieve, others: list[Tag], unwanted: set[int]
-) -> list[Tag] | None:
-    """The outliers among other link holders that a selector matches; None as soon as it
-    matches one that isn't an outlier: that element would add an entry. (Elements without a
-    link, spacers and header rows, add none: they may match.)"""
-    extra = []
-    for el in others:
-        if matcher.match(el):
-            if id(el) not in unwanted:
-                return None
-            extra.append(el)
-    return extra
-
-
 def _excluding(selector: str, items: list[Item], extra: list[Tag]) -> str | None:
-    """``selector`` narrowed to leave out ``extra``: by a class only they have, or by an
-    element that every item holds and they lack (``div.card:has(div.ContentItem)``)."""
+    """``selector`` narrowed to leave out ``extra``: by a class only they have, by an element
+    that every item holds and they lack (``div.card:has(div.ContentItem)``), or by the kind of
+    link every item holds (``tr:has(a[href*="thread.jsp"])``)."""
     options = [
         f"{selector}:not(.{soupsieve.escape(c)})"
         for c in class_names(extra[0])
@@ -184,12 +175,37 @@ def _excluding(selector: str, items: list[Item], extra: list[Tag]) -> str | None
     markers = dict.fromkeys(
         form for el in items[0].node.find_all(True, limit=40) for form in selector_forms([el])[:-1]
     )
+    markers.update(dict.fromkeys(_href_markers(items)))
     options.extend(f"{selector}:has({marker})" for marker in markers)
+    # In tables of tables, the rows around the item rows hold the same links: a row that
+    # holds rows is not an item.
+    inner = f":not(:has({soupsieve.escape(items[0].node.name or '')}))"
+    options.extend(f"{option}{inner}" for option in [selector, *options])
     for option in options:
         matcher = compiled(option)
         if all(matcher.match(i.node) for i in items) and not any(matcher.match(e) for e in extra):
             return option
     return None
+
+
+def _href_markers(items: list[Item]) -> list[str]:
+    """Selectors for the kind of link every item's headline is: its file (``thread.jsp``),
+    its first path segment (``/discussion/``), its first query pair (``mod=viewthread``)."""
+    found = []
+    for href in {attr(i.link, "href") or "" for i in items[:1]}:
+        parts = urlsplit(href)
+        segments = [s for s in parts.path.split("/") if s]
+        pieces = []
+        if segments and "." in segments[-1]:
+            pieces.append(segments[-1])
+        elif len(segments) >= 2:
+            pieces.append(f"/{segments[0]}/")
+        if parts.query:
+            pieces.append(parts.query.split("&")[0])
+        found.extend(
+            f'a[href*="{piece}"]' for piece in pieces if not any(c in piece for c in '"\\\n')
+        )
+    return found
 
 
 def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
