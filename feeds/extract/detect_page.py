@@ -116,6 +116,7 @@ class DetectPage:
     ld_urls: frozenset[str]  # URLs of JSON-LD ItemLists
     # the page's menus (navigation regions) and the links each holds
     menus: list[tuple[Tag, frozenset[str]]] = field(default_factory=list)
+    in_menus: Counter[str] = field(default_factory=Counter)  # URL -> how many menus hold it
     url_counts: Counter[str] = field(default_factory=Counter)  # how often each URL is linked
     _links: dict[int, Link] = field(default_factory=dict)
     _holders: dict[str, list[Tag]] | None = None
@@ -141,6 +142,7 @@ class DetectPage:
             for el in soup.find_all(True)
             if region_of(el) == "navigation"
         ]
+        page.in_menus = Counter(url for _, urls in page.menus for url in urls)
         return page
 
     def end(self, el: Tag) -> int:

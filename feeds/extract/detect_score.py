@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from collections import Counter
 
 from bs4 import Tag
 
@@ -24,7 +25,6 @@ from feeds.extract.detect_page import (
     DetectPage,
     article_like,
     collection,
-    inside,
     region_of,
     units,
 )
@@ -197,15 +197,17 @@ def label(group: Group) -> str | None:
 
 
 def _repeats_menu(group: Group, page: DetectPage) -> bool:
-    """Are most of the block's links also in a menu elsewhere on the page?"""
+    """Are most of the block's links also in a menu elsewhere on the page (not one around
+    the block, nor one inside its items)?"""
     first = group.items[0].node
-    items = {id(i.node) for i in group.items}
-    menu: set[str] = set()
+    around = {id(p) for p in first.parents}
+    spans = [(page.order[id(i.node)], page.end(i.node)) for i in group.items]
+    own: Counter[str] = Counter()
     for region, urls in page.menus:
-        if inside(first, region) or any(id(p) in items for p in (region, *region.parents)):
-            continue  # the block's own surroundings, or a part of its items
-        menu |= urls
-    return sum(item.url in menu for item in group.items) * 2 > len(group.items)
+        start = page.order[id(region)]
+        if id(region) in around or any(a <= start <= b for a, b in spans):
+            own.update(urls)
+    return sum(page.in_menus[i.url] > own[i.url] for i in group.items) * 2 > len(group.items)
 
 
 def _numbered(group: Group) -> bool:

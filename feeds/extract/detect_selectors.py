@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import soupsieve
 from bs4 import Tag
+from soupsieve import SoupSieve
 
 from feeds.extract.detect_groups import Group, Item
 from feeds.extract.detect_page import HEADINGS, DetectPage, inside
@@ -150,16 +151,29 @@ def _item_selector(items: list[Item], outliers: list[Item], page: DetectPage) ->
         matcher = compiled(selector)
         if not all(matcher.match(n) for n in nodes):
             continue
-        extra = [el for el in others if matcher.match(el)]
-        if not extra:
+        room = 2 * len(nodes) + len(outliers) if len(crowded) < _NARROWED else 0
+        extra = _matched(matcher, others, room)
+        if extra == []:
             return selector
-        if len(crowded) < _NARROWED and len(extra) <= 2 * len(nodes) + len(outliers):
+        if extra is not None:
             crowded.append((selector, extra))
     for selector, extra in crowded:
         refined = _excluding(selector, items, extra)
         if refined:
             return refined
     return None
+
+
+def _matched(matcher: SoupSieve, others: list[Tag], room: int) -> list[Tag] | None:
+    """The other link holders a selector matches; None as soon as there are more than
+    ``room`` (too many to narrow away: the selector is of no use)."""
+    found: list[Tag] = []
+    for el in others:
+        if matcher.match(el):
+            if len(found) >= room:
+                return None
+            found.append(el)
+    return found
 
 
 def _excluding(selector: str, items: list[Item], extra: list[Tag]) -> str | None:
@@ -191,7 +205,7 @@ def _excluding(selector: str, items: list[Item], extra: list[Tag]) -> str | None
 def _href_markers(items: list[Item]) -> list[str]:
     """Selectors for the kind of link every item's headline is: its file (``thread.jsp``),
     its first path segment (``/discussion/``), its first query pair (``mod=viewthread``)."""
-    found = []
+    found: list[str] = []
     for href in {attr(i.link, "href") or "" for i in items[:1]}:
         parts = urlsplit(href)
         segments = [s for s in parts.path.split("/") if s]
