@@ -34,6 +34,7 @@ from feeds.extract.detect_page import (
     anchors,
     article_like,
     inside,
+    region_of,
     units,
 )
 from feeds.extract.html import text_of
@@ -44,7 +45,7 @@ __all__ = ["HEADLINE_UNITS", "SHORT_UNITS", "Group", "Item", "common_ancestor", 
 MIN_ITEMS = 3
 HEADLINE_UNITS = 4.0  # 8 CJK characters or 4 words: shorter link texts are menu entries
 SHORT_UNITS = 3.0  # shorter main links that lead to no article are "more…" rows
-_RICH_UNITS = 12.0  # this much text beside an item's links is an intro, not just a byline
+_RICH_UNITS = 10.0  # this much text beside an item's links is an intro, not just a byline
 _CONTAINER_HEADLINES = 3  # a member holding this many headlines holds a list of its own
 _DATE_TEXT_MAX = 40  # longer texts are sentences that happen to hold a date
 _LABEL_UNITS = 12.0  # a heading between two parts of a list is at most this long
@@ -99,6 +100,7 @@ def find_groups(page: DetectPage) -> list[Group]:
     for members in _heading_clusters(page):
         group = _group(members, page, by_heading=True)
         if group is not None and tuple(i.url for i in group.items) not in listed:
+            listed.add(tuple(i.url for i in group.items))
             groups.append(group)
     return groups
 
@@ -149,10 +151,13 @@ def _sibling_clusters(page: DetectPage) -> Iterable[list[Tag]]:
 
 
 def _heading_clusters(page: DetectPage) -> Iterable[list[Tag]]:
-    clusters: dict[tuple[tuple[str, str], ...], list[Tag]] = {}
+    """Headings holding a link, alike in tag and class, and in the same region: those in a
+    sidebar or a footer are never the same list as those in the page's main column."""
+    clusters: dict[tuple[tuple[str, str], int], list[Tag]] = {}
     for heading in page.soup.find_all(list(HEADINGS)):
         if page.link_count(heading):
-            clusters.setdefault(_path_signature(heading, 2), []).append(heading)
+            region = next((id(p) for p in heading.parents if region_of(p)), 0)
+            clusters.setdefault((_signature(heading), region), []).append(heading)
     yield from clusters.values()
 
 
@@ -284,7 +289,7 @@ def _item(member: Tag, link: Tag, info: Link, bare: bool, body: Tag) -> Item:
         units=info.units,
         date=date if date is not member else None,
         dated=dated,
-        rich=not bare and _beside_links(body) >= _RICH_UNITS,
+        rich=not bare and _beside_links(body) + _described(member) >= _RICH_UNITS,
         heading=link.name in HEADINGS or any(p.name in HEADINGS for p in link.parents),
     )
 
@@ -309,23 +314,25 @@ def _bodies(headings: list[Tag], page: DetectPage) -> list[Tag]:
 
 
 def _main_link(usable: list[tuple[Tag, Link]], page: DetectPage) -> tuple[Tag, Link]:
-    """The item's headline link: in a heading and to one article; to the article itself (not
-    to a place in it: ``#post-22530``, a forum row's last reply); headline-long; in a heading;
-    to one article; on the site; the first of equals. A long external link in an excerpt must
-    not beat the title above it."""
+    """The item's headline link: in a heading and to one article; to one article itself (not
+    to a place in it: ``#post-22530``, a forum row's last reply; not to a profile whose title
+    attribute is long); headline-long; in a heading; on the site; the first of equals. A long
+    external link in an excerpt must not beat the title above it."""
 
-    def key(pair: tuple[Tag, Link]) -> tuple[bool, bool, bool, bool, bool, bool]:
+    def key(pair: tuple[Tag, Link]) -> tuple[bool, ...]:
         a, info = pair
         url = info.url or ""
         heading = a.name in HEADINGS or any(p.name in HEADINGS for p in a.parents)
         single = article_like(url)
+        no_fragment = "#" not in url
         return (
             heading and single,
-            "#" not in url,
+            single and no_fragment,
             info.units >= HEADLINE_UNITS,
             heading,
             single,
             site_of(url) == page.site,
+            no_fragment,
         )
 
     return max(usable, key=key)  # max() keeps the first of equals
@@ -335,6 +342,17 @@ def _beside_links(body: Tag) -> float:
     """Headline units of the item's text outside its links: an intro, a summary."""
     inner = sum(units(text_of(a) or "") for a in body.find_all("a"))
     return units(text_of(body) or "") - inner
+
+
+def _described(member: Tag) -> float:
+    """In a definition list, a ``dt``'s text goes on in the ``dd`` after it (arXiv's
+    listings: the id linked in the ``dt``, title and authors in the ``dd``)."""
+    if member.name != "dt":
+        return 0.0
+    following = member.find_next_sibling(True)
+    return (
+        _beside_links(following) if isinstance(following, Tag) and following.name == "dd" else 0.0
+    )
 
 
 def _is_date(text: str) -> bool:

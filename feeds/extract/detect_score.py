@@ -87,10 +87,10 @@ def score(group: Group, page: DetectPage) -> Group:
         "distinct": len(set(urls)) / n,
     }
     quality = (
-        0.25 * shares["headline"]
+        0.20 * shares["headline"]
         + 0.20 * shares["article"]
         + 0.15 * shares["dated"]
-        + 0.10 * shares["intro"]
+        + 0.15 * shares["intro"]
         + 0.05 * shares["heading"]
         + 0.10 * shares["same-site"]
         + 0.10 * shares["distinct"]
@@ -137,10 +137,9 @@ def _what_penalty(
         penalty *= 0.5
         reasons.append(f"boxes: {group.parts} blocks, each under its own heading")
     content = max(shares["dated"], shares["intro"])
-    if median < _SHORT_UNITS:
+    if median < _SHORT_UNITS and content < 0.5:
         penalty *= 0.7
-        if content < 0.5:
-            reasons.append("navigation: short link texts")
+        reasons.append("navigation: short link texts")
     if _repeats_menu(group, page):
         penalty *= 0.3
         reasons.append("navigation: links repeat the menu")
