@@ -33,6 +33,7 @@ SITE_NAME = "企库往"
 TOP_BAR_WORDS = ("page", "关键词", "数据分析")  # the seed page's top bar (article-6894.txt)
 MODULES = ("供应", "求购", "公司", "资讯", "展会", "招商", "品牌", "知道", "下载", "视频")
 MODULE_PATHS = ("sell", "buy", "company", "news", "exhibit", "invest", "brand", "know", "down")
+MODULE_PATHS += ("video",)
 BOXES = ("最新资讯", "阅读排行", "行业动态", "人工智能", "钢铁资讯", "物流资讯")
 BOX_ITEMS = 8
 TITLE_LIMIT = 24
@@ -113,12 +114,13 @@ def _header(view: View) -> str:
         for word in TOP_BAR_WORDS
     )
     menu = f'<a href="{s}">首页</a>\n' + "\n".join(
-        f'<a href="{s}{path}/">{name}</a>' for name, path in zip(MODULES, MODULE_PATHS)
+        f'<a href="{s}{path}/">{name}</a>' for name, path in zip(MODULES, MODULE_PATHS, strict=True)
     )
     return f"""<div class="header">
 <div class="top-bar"><div class="w1200">
 <span class="tg">推广</span> <b>热搜:</b> {hot}
-<span class="login"><a href="{s}member/login.php">登录</a> <a href="{s}member/register.php">注册</a></span>
+<span class="login"><a href="{s}member/login.php">登录</a>
+<a href="{s}member/register.php">注册</a></span>
 </div></div>
 <div class="head-main w1200">
 <a class="logo" href="{s}"><img src="{s}file/upload/202501/logo.png" alt="{SITE_NAME}"/></a>

@@ -8,7 +8,7 @@ import json
 import tomllib
 
 from helpers import feeds, read_feeds, write_config
-from portal_v3 import BOXES, BOX_ITEMS
+from portal_v3 import BOX_ITEMS, BOXES
 
 from feeds.config import parse_config
 from feeds.extract.detect import detect_listing
