@@ -246,3 +246,61 @@ def test_a_close_call_says_why_the_list_won():
     assert said and "a pager under it" in said[0], detection.chosen.reasons
     loser = next(c for c in detection.candidates if c.selectors.item.startswith("div.b"))
     assert any(r.startswith("lost to") for r in loser.reasons)
+
+
+def test_a_card_list_whose_every_card_links_the_same_author():
+    """Short titles ("Devblog 86") in h1s, and in every card the author's link with a long
+    title attribute: the headline is the link that leads somewhere else in each card."""
+    cards = "".join(
+        f'<article class="post"><h1 class="entry-title"><a href="/devblog-{80 + i}/">Devblog '
+        f'{80 + i}</a></h1><span class="vcard"><a class="url" href="/author/garry/" '
+        f'title="View all the posts written by Garry Newman">Garry</a></span>'
+        f"<p>This week we worked on the map generator, the new textures and the servers.</p>"
+        f"<time>2016-0{i % 9 + 1}-01</time></article>"
+        for i in range(8)
+    )
+    text = page(f"<main>{cards}</main>")
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, f"/devblog-{80 + i}/") for i in range(8)]
+    assert_round_trip(detection, text, URL)
+
+
+def test_a_header_scroller_of_the_same_articles_is_not_a_menu():
+    """The site's header shows the newest posts as a scroller and a mega menu of thumbnails:
+    the list repeating those links is not repeating a menu."""
+    scroller = "".join(
+        f'<li><a href="{href(i)}"><img src="/t/{i}.jpg" alt=""></a>'
+        f'<a href="{href(i)}">{TITLES[i]}</a></li>'
+        for i in range(6)
+    )
+    header = (
+        '<header id="masthead"><nav class="main-menu"><ul><li><a href="/">Home</a></li>'
+        f'<li><a href="/style/">Style</a><div class="sub-menu"><ul>{scroller}</ul></div></li>'
+        "</ul></nav></header>"
+    )
+    items = "".join(
+        f'<li class="entry"><h3><a href="{href(i)}">{TITLES[i]}</a></h3></li>' for i in range(8)
+    )
+    text = page(f'{header}<div class="content"><ul class="posts">{items}</ul></div>')
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, href(i)) for i in range(8)]
+
+
+def test_headers_inside_sections_are_not_the_site_header():
+    """A "you may also like" block whose cards have a <header> with "Read more": a section's
+    own header, not the site's menu that the list would be repeating."""
+    posts = "".join(
+        f'<div class="post"><h2><a href="{href(i)}">{TITLES[i]}</a></h2>'
+        f"<p>{TITLES[i]}, told in a short summary of a sentence or two.</p></div>"
+        for i in range(6)
+    )
+    related = "".join(
+        f'<div class="item"><header class="entry-header"><h4><a href="{href(i)}">'
+        f'{TITLES[i]}</a></h4><a href="{href(i)}">Read more</a></header></div>'
+        for i in range(4)
+    )
+    text = page(
+        f'<div class="content">{posts}</div><section class="more"><h3>More</h3>{related}</section>'
+    )
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, href(i)) for i in range(6)]

@@ -232,14 +232,38 @@ def _main_links(
     hold their headline alike (``h3.threadtitle a``), so the place most members' best link
     takes wins over a longer link elsewhere in a few (a forum row's last reply)."""
     best = [_main_link(usable, page) for _, usable in held]
-    slots = Counter(_slot(a, member) for (member, _), (a, _) in zip(held, best, strict=True))
-    common = slots.most_common(1)[0][0]
+    common = _common_slot(held, best)
     found = []
     for (member, usable), choice in zip(held, best, strict=True):
         alike = [(a, info) for a, info in usable if _slot(a, member) == common]
         link, info = alike[0] if alike and _slot(choice[0], member) != common else choice
         found.append((member, link, info))
     return found
+
+
+def _common_slot(
+    held: list[tuple[Tag, list[tuple[Tag, Link]]]], best: list[tuple[Tag, Link]]
+) -> tuple[tuple[str, str], ...]:
+    """The place of the headline in the items: the one most members' best link takes, among
+    places whose links lead to different pages in each member (an author's or a site's link
+    repeated in every card is no headline); else the one most members' best link takes."""
+    taken = Counter(_slot(a, member) for (member, _), (a, _) in zip(held, best, strict=True))
+    targets: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for member, usable in held:
+        for slot, url in {_slot(a, member): info.url or "" for a, info in reversed(usable)}.items():
+            targets.setdefault(slot, []).append(url)
+    varied = [
+        slot
+        for slot, urls in targets.items()
+        if len(urls) * 2 >= len(held) and len(set(urls)) * 5 >= len(urls) * 4
+    ]
+    if not varied or taken.most_common(1)[0][0] in varied:
+        return taken.most_common(1)[0][0]
+    return max(varied, key=lambda slot: (taken[slot], len(targets[slot]), _in_heading(slot)))
+
+
+def _in_heading(slot: tuple[tuple[str, str], ...]) -> bool:
+    return any(tag in HEADINGS for tag, _ in slot)
 
 
 def _slot(a: Tag, member: Tag) -> tuple[tuple[str, str], ...]:

@@ -35,6 +35,7 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+")
+_MENU_UNITS = 4.0  # a menu entry is shorter than a headline (detect_groups.HEADLINE_UNITS)
 
 # Where chrome sits: its tag, its ARIA role, or the words of its id and classes. Words in
 # _AFFIXED also match as the start or end of a word (``leftsidebar``, ``topnav``, ``ranklist``).
@@ -62,6 +63,7 @@ _AFFIXED = frozenset(
     | {"tuijian"}
 )
 _REGION_TAGS = {"nav": "navigation", "header": "navigation", "footer": "footer", "aside": "sidebar"}
+_SECTIONING = ["article", "section", "aside", "nav", "main"]
 _REGION_ROLES = {
     "navigation": "navigation",
     "banner": "navigation",
@@ -117,7 +119,6 @@ class DetectPage:
     # the page's menus (navigation regions) and the links each holds
     menus: list[tuple[Tag, frozenset[str]]] = field(default_factory=list)
     in_menus: Counter[str] = field(default_factory=Counter)  # URL -> how many menus hold it
-    url_counts: Counter[str] = field(default_factory=Counter)  # how often each URL is linked
     _links: dict[int, Link] = field(default_factory=dict)
     _holders: dict[str, list[Tag]] | None = None
     _counts: dict[int, int] | None = None
@@ -135,12 +136,10 @@ class DetectPage:
             feeds=_advertised_feeds(soup, base),
             ld_urls=frozenset(_item_list_urls(soup, base)),
         )
-        urls = [u for a in anchors(soup) if (u := page.link(a).url)]
-        page.url_counts = Counter(urls)
         page.menus = [
-            (el, frozenset(u for a in anchors(el) if (u := page.link(a).url)))
+            (el, entries)
             for el in soup.find_all(True)
-            if region_of(el) == "navigation"
+            if region_of(el) == "navigation" and (entries := frozenset(_entries(el, page)))
         ]
         page.in_menus = Counter(url for _, urls in page.menus for url in urls)
         return page
@@ -190,6 +189,16 @@ class DetectPage:
         """Does ``el`` hold most of the page's links? Then it is a layout wrapper
         ("has-sidebar", "page-with-nav"), not the chrome its name mentions."""
         return self.link_count(el) * 2 > self.link_count(self.soup)
+
+
+def _entries(menu: Tag, page: DetectPage) -> Iterator[str]:
+    """The URLs a menu lists as entries: short link texts (sections, pages). A header's
+    scroller of headline-long article links, or a mega menu's thumbnails, are not entries the
+    article list could repeat."""
+    for a in anchors(menu):
+        link = page.link(a)
+        if link.url and 0 < link.units < _MENU_UNITS:
+            yield link.url
 
 
 def anchors(scope: Tag) -> list[Tag]:
@@ -246,8 +255,9 @@ def collection(urls: list[str]) -> bool:
 def region_of(el: Tag) -> str | None:
     """The kind of chrome an element's tag, role, id or classes name, if any."""
     if el.name in _REGION_TAGS:
-        # The <header> of an <article> card holds its title, not the site's menu.
-        if el.name == "header" and el.find_parent("article") is not None:
+        # A <header> or <footer> inside sectioning content (an <article> card, a <section>)
+        # is that section's own: its title or its byline, not the site's menu or footer.
+        if el.name in ("header", "footer") and el.find_parent(_SECTIONING) is not None:
             return None
         return _REGION_TAGS[el.name]
     role = (attr(el, "role") or "").lower()

@@ -156,8 +156,7 @@ def _what_penalty(
 def _chrome_penalty(group: Group, page: DetectPage, reasons: list[str]) -> float:
     """Multiply the penalties of every kind of chrome the block sits in."""
     kinds: dict[str, str] = {}  # kind -> where it was seen
-    parent = group.items[0].node.parent  # the items' own names say what they are, not where
-    el = parent if isinstance(parent, Tag) else None
+    el: Tag | None = group.items[0].node
     while el is not None and el.name not in ("body", "html", "[document]"):
         kind = region_of(el)
         if kind and kind not in kinds and not page.wrapper(el):
