@@ -4,7 +4,8 @@ The markup copies what the first portal's pages look like (Destoon B2B, news mod
 pages of 30-60 KB with a hot-search top bar, menus, breadcrumb, sidebars full of unrelated
 links and a footer, around the few structures the feeds are read from.
 
-URL map (``PREFIX`` is ``/`` or one of the variants ``/gbk/``, ``/lying/``, ``/relative/``)::
+URL map (``PREFIX`` is ``/`` or one of the variants ``/gbk/``, ``/lying/``, ``/relative/``,
+``/v3/``)::
 
     /                                   home page
     PREFIX news/  (news/list-1.html)    listing page 1, newest first, ``per_page`` items
@@ -19,6 +20,9 @@ Variants: ``/gbk/`` is real GBK bytes (header and ``<meta charset="gbk">``); ``/
 UTF-8 bytes that declare gb2312 in the header and the meta tag; ``/relative/`` shows listing
 dates as ``刚刚``, ``3分钟前``, ``2小时前``, ``昨天 09:27``, ``12-05 10:23``, computed from
 ``SamplePortal.clock`` (its articles are re-dated relative to that clock, pages included).
+``/v3/`` serves its listing pages in a newer template laid out like the first user's portal:
+cards that are not ``li``, six sidebar boxes of eight headline links, the seed page's top bar
+(``tests/portal_v3.py``); its article pages are the classic ones.
 
 Listing quirks that exercise identity folding: on page 1 the third item links with
 ``?utm_source=list``; page 2 lists its 4th article twice: first at the top through its mobile
@@ -56,6 +60,7 @@ from types import TracebackType
 from urllib.parse import quote, urlsplit
 
 from portal_content import ARTICLES, CHINA_TZ, Article
+from portal_v3 import render_listing_v3
 
 __all__ = ["CHINA_TZ", "Article", "SamplePortal", "relative_label"]
 
@@ -89,6 +94,7 @@ class _Variant:
     codec: str  # the bytes on the wire
     charset: str  # what the header and the meta tag declare
     relative_dates: bool = False
+    template: str = ""  # "v3": listing pages in portal_v3's template
 
     @property
     def prefix(self) -> str:
@@ -100,6 +106,7 @@ VARIANTS = {
     "gbk": _Variant("gbk", "gbk", "gbk"),
     "lying": _Variant("lying", "utf-8", "gb2312"),
     "relative": _Variant("relative", "utf-8", "utf-8", relative_dates=True),
+    "v3": _Variant("v3", "utf-8", "utf-8", template="v3"),
 }
 
 
@@ -1754,6 +1761,8 @@ class SamplePortal:
             page = int(match.group(1) or 1)
             if 1 <= page <= view.pages:
                 listing = render_listing_v2 if view.redesign else render_listing
+                if variant.template == "v3":
+                    listing = render_listing_v3
                 page_html = listing(view, page)
         elif match := _MOBILE_LISTING.fullmatch(rest):
             page = int(match.group(1) or 1)

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from feeds.extract.html import absolute, attr, select_one, text_of
 from feeds.extract.names import is_utility, name_words, nth_ancestors, selector_forms, site_of
 
-__all__ = ["ParsedPage", "next_page"]
+__all__ = ["ParsedPage", "next_page", "pager_positions"]
 
 
 class ParsedPage(Protocol):
@@ -87,6 +87,28 @@ def next_page(
         return None, None
     (rank, _, _), el, url = best
     return url, _next_selector(el, url, rank, page)
+
+
+def pager_positions(page: ParsedPage) -> list[int]:
+    """Where the page's pagers are: the positions, in page order, of on-site links that name
+    another page of a list (a number, "下一页"/"Next", an arrow) inside a pager. A list with
+    a pager right under it is the page's list, not a box beside it (``detect_score``)."""
+    found = []
+    for el in page.soup.find_all("a", href=True):
+        shown = "".join((text_of(el) or "").split())
+        named = _DECORATION.sub(" ", text_of(el) or "").strip().lower() in _NEXT_WORDS
+        if not (
+            named
+            or _PAGE_NUMBER.fullmatch(shown)
+            or shown in _NEXT_ARROWS
+            or shown in _FAR_ARROWS
+            or any(word in _NEXT_CLASS for word in name_words(el))
+        ):
+            continue
+        url = absolute(attr(el, "href"), page.base)
+        if url and site_of(url) == page.site and _in_pager(el, page):
+            found.append(page.order[id(el)])
+    return found
 
 
 def _next_rank(el: Tag, url: str, page: ParsedPage) -> int | None:

@@ -1,0 +1,217 @@
+"""Which block is the article list: evidence from what a block's items are, and where it sits.
+
+What its items are (inside the block only): headline-long link texts, links that look like one
+article each (``article_like``), dates, intros beside the links, headlines in headings, links on
+the site, distinct targets; ``<article>`` cards, microdata, a JSON-LD ItemList; a pager right
+under the block. Items numbered 1, 2, 3… are a ranking.
+
+Where it sits (its ancestors, never its items, never the text around it): header, nav, footer
+and aside regions (tag, ARIA role, or the words of ids and classes), and links that repeat the
+page's menu. A word in a heading above the block is never evidence: a portal's top bar reading
+"热搜" says nothing about the list under it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+
+from bs4 import Tag
+
+from feeds.extract.detect_groups import HEADLINE_UNITS, Group, common_ancestor
+from feeds.extract.detect_page import (
+    DetectPage,
+    article_like,
+    collection,
+    region_of,
+    units,
+)
+from feeds.extract.html import attr, text_of
+from feeds.extract.names import class_names, site_of
+
+__all__ = ["DISQUALIFYING", "describe", "label", "mark_pagers", "score"]
+
+_SHORT_UNITS = 3.0  # a median below this is a menu, unless the items carry dates or intros
+_ITEM_TYPES = re.compile(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
+_PENALTY = {
+    "navigation": 0.25,
+    "footer": 0.25,
+    "tags": 0.4,
+    "sidebar": 0.5,
+    "ranking": 0.5,
+    "related": 0.5,
+}
+# Reasons that rule a block out whatever its score: menus, footers and sidebars are never the
+# article list (a ranking or related list may be: some pages are rankings).
+DISQUALIFYING = ("navigation:", "footer:", "sidebar:", "boxes:", "few headline", "links don't")
+_PAGER_REACH = 3  # a pager this many levels above the block's items is the block's own
+
+
+def mark_pagers(groups: list[Group], page: DetectPage, pagers: list[int]) -> None:
+    """Give each pager to the block right above it: the one ending last before the pager,
+    whose surroundings (up to three levels above its items) hold the pager too."""
+    for position in pagers:
+        owner: Group | None = None
+        for group in groups:
+            if group.end < position and (owner is None or group.end > owner.end):
+                owner = group
+        if owner is not None and _near(owner, position, page):
+            owner.shares["pager"] = 1.0
+
+
+def _near(group: Group, position: int, page: DetectPage) -> bool:
+    scope = common_ancestor(group)
+    for _ in range(_PAGER_REACH):
+        if scope is None or scope.name in ("body", "html"):
+            return False
+        if page.order[id(scope)] < position <= page.end(scope):
+            return True
+        scope = scope.parent if isinstance(scope.parent, Tag) else None
+    return False
+
+
+def score(group: Group, page: DetectPage) -> Group:
+    items = group.items
+    n = len(items)
+    urls = [item.url for item in items]
+    median = statistics.median(item.units for item in items)
+    shares = {
+        "headline": sum(item.units >= HEADLINE_UNITS for item in items) / n,
+        "article": 1.0 if collection(urls) else sum(article_like(url) for url in urls) / n,
+        "dated": sum(item.dated for item in items) / n,
+        "intro": sum(item.rich for item in items) / n,
+        "heading": sum(item.heading for item in items) / n,
+        "same-site": sum(site_of(url) == page.site for url in urls) / n,
+        "distinct": len(set(urls)) / n,
+    }
+    quality = (
+        0.20 * shares["headline"]
+        + 0.20 * shares["article"]
+        + 0.15 * shares["dated"]
+        + 0.15 * shares["intro"]
+        + 0.05 * shares["heading"]
+        + 0.10 * shares["same-site"]
+        + 0.10 * shares["distinct"]
+        + 0.05 * min(1.0, median / 10)
+    )
+    reasons = [f"{n} items"] + [f"{name} {value:.0%}" for name, value in shares.items()]
+    bonus = _structure_bonus(group, page, urls, reasons)
+    penalty = _chrome_penalty(group, page, reasons)
+    penalty *= _what_penalty(group, page, shares, median, reasons)
+    # More items count, with diminishing returns: 10 items is full size, 30 and more 1.5.
+    size = min(1.5, math.log2(1 + n) / math.log2(11))
+    # Rounded so that float noise can never reorder equal blocks between two runs.
+    group.score = round((quality + bonus) * size * penalty, 4)
+    group.reasons = reasons
+    group.shares = {**group.shares, **shares}
+    return group
+
+
+def _structure_bonus(group: Group, page: DetectPage, urls: list[str], reasons: list[str]) -> float:
+    bonus = 0.0
+    first = group.items[0].node
+    if first.name == "article" or (group.by_heading and first.find_parent("article")):
+        bonus += 0.1
+        reasons.append("<article> cards")
+    elif _ITEM_TYPES.search(attr(first, "itemtype") or ""):
+        bonus += 0.1
+        reasons.append("microdata items")
+    if page.ld_urls and sum(url in page.ld_urls for url in urls) * 2 >= len(urls):
+        bonus += 0.2
+        reasons.append("listed by JSON-LD ItemList")
+    if group.shares.get("pager"):
+        bonus += 0.15
+        reasons.append("a pager under it")
+    return bonus
+
+
+def _what_penalty(
+    group: Group, page: DetectPage, shares: dict[str, float], median: float, reasons: list[str]
+) -> float:
+    """What the items are: menus (short texts, links that repeat the menu, no article
+    evidence at all) and rankings (items numbered 1, 2, 3…)."""
+    penalty = 1.0
+    if group.parts > 1:
+        penalty *= 0.5
+        reasons.append(f"boxes: {group.parts} blocks, each under its own heading")
+    content = max(shares["dated"], shares["intro"])
+    if median < _SHORT_UNITS and content < 0.5:
+        penalty *= 0.7
+        reasons.append("navigation: short link texts")
+    if _repeats_menu(group, page):
+        penalty *= 0.3
+        reasons.append("navigation: links repeat the menu")
+    if _numbered(group):
+        penalty *= 0.5
+        reasons.append("ranking: items numbered 1, 2, 3…")
+    if shares["headline"] < 0.5 and content < 0.5:
+        reasons.append(f"few headline-length link texts ({shares['headline']:.0%})")
+    if max(shares["article"], content, shares["heading"]) < 0.5:
+        reasons.append("links don't look like articles and carry no dates or intros")
+    return penalty
+
+
+def _chrome_penalty(group: Group, page: DetectPage, reasons: list[str]) -> float:
+    """Multiply the penalties of every kind of chrome the block sits in."""
+    kinds: dict[str, str] = {}  # kind -> where it was seen
+    el: Tag | None = group.items[0].node
+    while el is not None and el.name not in ("body", "html", "[document]"):
+        kind = region_of(el)
+        if kind and kind not in kinds and not page.wrapper(el):
+            kinds[kind] = describe(el)
+        el = el.parent if isinstance(el.parent, Tag) else None
+    heading = label(group)
+    penalty = 1.0
+    for kind, where in kinds.items():
+        penalty *= _PENALTY[kind]
+        reasons.append(f"{kind}: {heading or where}")
+    return penalty
+
+
+def describe(el: Tag) -> str:
+    ident = attr(el, "id")
+    if el.name in ("nav", "header", "footer", "aside") and not ident:
+        return f"<{el.name}>"
+    return f"{el.name}#{ident}" if ident else ".".join([el.name or "", *class_names(el)])
+
+
+def label(group: Group) -> str | None:
+    """The block's heading, to name it in reasons: the short text just before the list or one
+    of its parents. Shown, never scored (see the module docstring)."""
+    parent = group.items[0].node.parent
+    scope = parent if isinstance(parent, Tag) else None
+    for _ in range(3):
+        if scope is None:
+            break
+        for sibling in list(scope.find_previous_siblings(True, limit=2)):
+            heading = sibling.find(["h1", "h2", "h3", "h4", "h5", "h6", "strong", "b"])
+            text = text_of(heading if isinstance(heading, Tag) else sibling)
+            if text and units(text) <= 8:
+                return text
+        scope = scope.parent if isinstance(scope.parent, Tag) else None
+    return None
+
+
+def _repeats_menu(group: Group, page: DetectPage) -> bool:
+    """Are most of the block's links also in a menu elsewhere on the page (not one around
+    the block, nor one inside its items)?"""
+    first = group.items[0].node
+    around = {id(p) for p in first.parents}
+    spans = [(page.order[id(i.node)], page.end(i.node)) for i in group.items]
+    own: Counter[str] = Counter()
+    for region, urls in page.menus:
+        start = page.order[id(region)]
+        if id(region) in around or any(a <= start <= b for a, b in spans):
+            own.update(urls)
+    return sum(page.in_menus[i.url] > own[i.url] for i in group.items) * 2 > len(group.items)
+
+
+def _numbered(group: Group) -> bool:
+    """Do most items start with their rank (1, 2, 3… in order)? Then the block is a ranking."""
+    hits = 0
+    for index, item in enumerate(group.items):
+        first = next((s.strip() for s in item.node.find_all(string=True) if s.strip()), "")
+        hits += first == str(index + 1)
+    return hits * 10 >= len(group.items) * 7

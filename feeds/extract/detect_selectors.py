@@ -1,0 +1,305 @@
+"""Selectors for a detected block, verified: CSS selectors in the form of ``[source.listing]``
+derived from class names and tag paths, kept only when
+:func:`feeds.extract.listing.extract_listing` reads exactly the block's links and titles with
+them. What is detected is what a poll with those selectors will read.
+
+Items are first read where they are (``div.catlist li``); when no selector matches the items
+and nothing else, they are read by their headlines (``div.post h2``, ``td.subject span``): the
+element right around each main link, which a more general selector can name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import soupsieve
+from bs4 import Tag
+from soupsieve import SoupSieve
+
+from feeds.extract.detect_groups import Group, Item
+from feeds.extract.detect_page import HEADINGS, DetectPage, inside
+from feeds.extract.html import attr, select_one
+from feeds.extract.listing import DEFAULT_LINK, extract_listing
+from feeds.extract.names import (
+    ancestor_at,
+    class_names,
+    is_utility,
+    nth_ancestors,
+    selector_forms,
+)
+from feeds.extract.selectors import compiled
+from feeds.models import ListingEntry, ListingRules
+
+__all__ = ["Candidate", "ListingSelectors", "candidate"]
+
+_NARROWED = 6  # selectors that match more than the items, tried narrowed
+
+
+@dataclass(frozen=True)
+class ListingSelectors:
+    """CSS selectors in the form of ``[source.listing]``: ``item`` on the page, the others
+    relative to one item; None means extract_listing's default (first link, its title or text)."""
+
+    item: str
+    link: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+    def rules(self) -> ListingRules:
+        return ListingRules(item=self.item, link=self.link, title=self.title, date=self.date)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    selectors: ListingSelectors
+    entries: tuple[ListingEntry, ...]  # what extract_listing reads with the selectors, page order
+    score: float
+    reasons: tuple[str, ...]  # why it scored as it did, or why it lost
+
+
+def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
+    """Selectors that reproduce the group, verified through extract_listing; None if none do."""
+    if group.bare:
+        return None
+    selectors = _item_level(group, page)
+    if selectors is None:
+        holders = [_holder(item) for item in group.items]
+        selectors = _headline_level(group, holders, page)
+        if selectors is not None:
+            group.reasons.append(f"read by their headlines ({selectors.item})")
+    if selectors is None:
+        return None
+    try:
+        listing = extract_listing(text, page.url, selectors.rules())
+    except ValueError:  # urljoin rejects some hrefs ("http://[x]/") that the block holds
+        return None
+    found = [(e.url, e.title or "") for e in listing.entries]
+    if found != [(i.url, i.title) for i in group.items]:
+        return None  # the selectors read something else: never publish that
+    return Candidate(selectors, listing.entries, group.score, tuple(group.reasons))
+
+
+def _item_level(group: Group, page: DetectPage) -> ListingSelectors | None:
+    item = _item_selector(group.items, group.outliers, page)
+    if item is None and group.outliers:
+        # No selector leaves the outliers out: take them in, and say so.
+        merged = sorted(group.items + group.outliers, key=lambda i: page.order[id(i.node)])
+        item = _item_selector(merged, [], page)
+        if item is not None:
+            group.items = merged
+            group.reasons.append(f"{len(group.outliers)} non-article links included")
+            group.outliers = []
+    if item is None:
+        return None
+    nodes = [i.node for i in group.items]
+    links = [i.link for i in group.items]
+    default_link = _finds(nodes, links, DEFAULT_LINK)  # extract_listing's first a[href]
+    link = None if default_link else _relative_selector(nodes, links)
+    if link is None and not default_link:
+        return None
+    dated = [i for i in group.items if i.date is not None]
+    date = None
+    if len(dated) * 5 >= len(group.items) * 3:  # a date on at least 3 items in 5
+        date = _relative_selector([i.node for i in dated], [i.date for i in dated if i.date])
+    return ListingSelectors(item=item, link=link, date=date)
+
+
+def _holder(item: Item) -> Tag | None:
+    """The element right around the item's main link: its heading, else the largest element
+    inside the item that holds no other link; None when the link sits right in the item."""
+    for parent in item.link.parents:
+        if parent is item.node:
+            break
+        if parent.name in HEADINGS:
+            return parent
+    held = None
+    for parent in item.link.parents:
+        if parent is item.node or len(parent.find_all("a", href=True)) > 1:
+            break
+        held = parent
+    return held
+
+
+def _headline_level(
+    group: Group, holders: list[Tag | None], page: DetectPage
+) -> ListingSelectors | None:
+    """Items read by their headline elements, the first link of each (no date: it sits
+    outside the headline)."""
+    found = [h for h in holders if h is not None]
+    if len(found) != len(holders):
+        return None
+    alike = [
+        Item(h, i.link, i.url, i.title, i.units, None, i.dated, i.rich, i.heading)
+        for h, i in zip(found, group.items, strict=True)
+    ]
+    item = _item_selector(alike, [], page)
+    if item is None or not _finds(found, [i.link for i in alike], DEFAULT_LINK):
+        return None
+    return ListingSelectors(item=item)
+
+
+def _item_selector(items: list[Item], outliers: list[Item], page: DetectPage) -> str | None:
+    """The simplest selector matching every item and nothing else that holds a link; else
+    one narrowed to leave the other link holders out (see _excluding)."""
+    nodes = [i.node for i in items]
+    wanted = {id(n) for n in nodes}
+    others = [el for el in page.holders(nodes[0].name or "") if id(el) not in wanted]
+    crowded: list[tuple[str, list[Tag]]] = []  # selectors that match more, and what more
+    for selector in _item_options(nodes):
+        matcher = compiled(selector)
+        if not all(matcher.match(n) for n in nodes):
+            continue
+        room = 2 * len(nodes) + len(outliers) if len(crowded) < _NARROWED else 0
+        extra = _matched(matcher, others, room)
+        if extra == []:
+            return selector
+        if extra is not None:
+            crowded.append((selector, extra))
+    for selector, extra in crowded:
+        refined = _excluding(selector, items, extra)
+        if refined:
+            return refined
+    return None
+
+
+def _matched(matcher: SoupSieve, others: list[Tag], room: int) -> list[Tag] | None:
+    """The other link holders a selector matches; None as soon as there are more than
+    ``room`` (too many to narrow away: the selector is of no use)."""
+    found: list[Tag] = []
+    for el in others:
+        if matcher.match(el):
+            if len(found) >= room:
+                return None
+            found.append(el)
+    return found
+
+
+def _excluding(selector: str, items: list[Item], extra: list[Tag]) -> str | None:
+    """``selector`` narrowed to leave out ``extra``: by a class only they have, by an element
+    that every item holds and they lack (``div.card:has(div.ContentItem)``), or by the kind of
+    link every item holds (``tr:has(a[href*="thread.jsp"])``)."""
+    options = [
+        f"{selector}:not(.{soupsieve.escape(c)})"
+        for c in class_names(extra[0])
+        if all(c in class_names(el) for el in extra)
+        and not any(c in class_names(i.node) for i in items)
+    ]
+    markers = dict.fromkeys(
+        form for el in items[0].node.find_all(True, limit=40) for form in selector_forms([el])[:-1]
+    )
+    markers.update(dict.fromkeys(_href_markers(items)))
+    options.extend(f"{selector}:has({marker})" for marker in markers)
+    # In tables of tables, the rows around the item rows hold the same links: a row that
+    # holds rows is not an item.
+    inner = f":not(:has({soupsieve.escape(items[0].node.name or '')}))"
+    options.extend(f"{option}{inner}" for option in [selector, *options])
+    for option in options:
+        matcher = compiled(option)
+        if all(matcher.match(i.node) for i in items) and not any(matcher.match(e) for e in extra):
+            return option
+    return None
+
+
+def _href_markers(items: list[Item]) -> list[str]:
+    """Selectors for the kind of link every item's headline is: its file (``thread.jsp``),
+    its first path segment (``/discussion/``), its first query pair (``mod=viewthread``)."""
+    found: list[str] = []
+    for href in {attr(i.link, "href") or "" for i in items[:1]}:
+        parts = urlsplit(href)
+        segments = [s for s in parts.path.split("/") if s]
+        pieces = []
+        if segments and "." in segments[-1]:
+            pieces.append(segments[-1])
+        elif len(segments) >= 2:
+            pieces.append(f"/{segments[0]}/")
+        if parts.query:
+            pieces.append(parts.query.split("&")[0])
+        found.extend(
+            f'a[href*="{piece}"]' for piece in pieces if not any(c in piece for c in '"\\\n')
+        )
+    return found
+
+
+def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
+    """Item selectors, most readable and stable first: the item's own class, one named
+    ancestor (div.catlist li), layout classes, bare tag paths, then two ancestors."""
+    forms = selector_forms(nodes)
+    if not forms:
+        return  # elements of different tags: no simple selector names them all
+    *specific, tag = forms
+    named = [c for c in specific if not is_utility(c)]
+    own = [tag, *named]
+    ancestors = [selector_forms(nth_ancestors(nodes, depth)) for depth in range(1, 7)]
+    yield from named
+    for forms in ancestors:
+        for qualifier in (f for f in forms[:-1] if not is_utility(f)):  # no bare tags yet
+            for mine in own:
+                yield f"{qualifier} {mine}"
+                yield f"{qualifier} > {mine}"
+    yield from (c for c in specific if is_utility(c))
+    for forms in ancestors:
+        for qualifier in forms:
+            yield f"{qualifier} {tag}"
+            yield f"{qualifier} > {tag}"
+    for far in range(1, len(ancestors)):
+        for near in range(far):
+            for outer in ancestors[far][:2]:
+                for inner in ancestors[near][:2]:
+                    yield f"{outer} {inner} {tag}"
+                    yield f"{outer} {inner} > {tag}"
+
+
+def _relative_selector(scopes: Sequence[Tag], targets: Sequence[Tag]) -> str | None:
+    """A selector that, from each scope, finds its target first (as select_one does)."""
+    return next((s for s in _relative_options(scopes, targets) if _finds(scopes, targets, s)), None)
+
+
+def _finds(scopes: Sequence[Tag], targets: Sequence[Tag], selector: str) -> bool:
+    return all(select_one(s, selector) is t for s, t in zip(scopes, targets, strict=True))
+
+
+def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator[str]:
+    forms = selector_forms(targets)
+    if not forms:
+        # Targets of different tags (Discuz: <span title=…>2 天前</span> for recent threads,
+        # a bare <em>2024-11-20</em> for older ones): no selector reads them all (issue 15).
+        return
+    *specific, tag = forms
+    own = [tag, *specific]
+    yield from specific
+    yield tag
+    between = [_inner_ancestors(scopes, targets, depth) for depth in range(1, 4)]
+    for forms in between:
+        for qualifier in forms:
+            for mine in own:
+                yield f"{qualifier} {mine}"
+                yield f"{qualifier} > {mine}"
+    # Last resorts: what the earlier siblings have and the target lacks, then position.
+    before = [_earlier_classes(t) for t in targets]
+    for cls in sorted(set.intersection(*before)) if before else []:
+        if not any(cls in class_names(t) for t in targets):
+            yield f"{tag}:not(.{soupsieve.escape(cls)})"
+    if all(attr(t, "title") for t in targets):
+        yield f"{tag}[title]"
+    yield f"{tag}:last-of-type"
+
+
+def _inner_ancestors(scopes: Sequence[Tag], targets: Sequence[Tag], depth: int) -> list[str]:
+    """Forms of the targets' ancestors at ``depth``, when those are still inside the scopes."""
+    found = []
+    for scope, target in zip(scopes, targets, strict=True):
+        el = ancestor_at(target, depth)
+        if el is None or el is scope or not inside(el, scope):
+            return []
+        found.append(el)
+    return selector_forms(found)
+
+
+def _earlier_classes(target: Tag) -> set[str]:
+    """Classes shared by every element of the same tag before the target in its parent."""
+    earlier = [s for s in target.find_previous_siblings(target.name) if isinstance(s, Tag)]
+    if not earlier:
+        return set()
+    return set.intersection(*(set(class_names(s)) for s in earlier))
