@@ -126,6 +126,8 @@ def print_discovery(report: dict[str, Any]) -> None:
     else:
         selectors = report["selectors"]
         print(f"article list: {len(report['items'])} items, item = {selectors['item']!r}")
+        if report["reasons"]:  # why this block is the list (and beat a close runner-up)
+            print(f"  chosen: {'; '.join(report['reasons'])}")
         for name in ("link", "title", "date", "next"):
             print(f"  {name:5} = {selectors[name]!r}")
         print(f"\n{'#':>3}  {'date (' + report['zone'] + ')':<16}  {'title':<40}  link")

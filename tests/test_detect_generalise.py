@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from helpers import feeds
 from test_detect import assert_round_trip, urls
 
 from feeds.extract.detect import detect_listing
@@ -217,7 +218,7 @@ def test_chrome_words_in_text_outside_the_list_do_not_matter():
     assert not any(r.startswith(("ranking", "related")) for r in detection.chosen.reasons)
 
 
-def test_a_close_call_says_why_the_list_won():
+def test_a_close_call_says_why_the_list_won(tmp_path):
     """Two alike blocks of headlines: the one with dates, intros and a pager under it is the
     list; `discover` shows what it had that the other lacked, in both."""
     main = "".join(
@@ -246,6 +247,11 @@ def test_a_close_call_says_why_the_list_won():
     assert said and "a pager under it" in said[0], detection.chosen.reasons
     loser = next(c for c in detection.candidates if c.selectors.item.startswith("div.b"))
     assert any(r.startswith("lost to") for r in loser.reasons)
+    # And the command says it, in its plain output, not only in --json (issue 15).
+    saved = tmp_path / "close.html"
+    saved.write_text(text, encoding="utf-8")
+    run = feeds("discover", str(saved), "--base-url", URL)
+    assert "chosen: " in run.out and "chosen over" in run.out and "a pager under it" in run.out
 
 
 def test_a_card_list_whose_every_card_links_the_same_author():
