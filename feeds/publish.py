@@ -13,6 +13,7 @@ from feeds.formats import FORMATS, feed_url
 from feeds.models import FeedMeta, Settings, Source, Store, StoredItem
 from feeds.output import publish
 from feeds.render import render
+from feeds.websub import advertised
 
 log = logging.getLogger("feeds.publish")
 
@@ -35,6 +36,7 @@ def publish_source(source: Source, settings: Settings, store: Store) -> list[Pat
         updated=max((item.updated for item in items), default=created),
         language=source.language,
         generator=f"feeds {__version__}",
+        hubs=advertised(settings),
     )
     return publish(settings.output_dir, source.id, bounded_render(meta, items))
 

@@ -171,7 +171,9 @@ class HubQueries(Connected):
     def hub_expire(self, now: datetime) -> int:
         """Subscriptions whose lease ended, with their deliveries; how many."""
         return int(
-            self._db.execute("DELETE FROM hub_subscriptions WHERE expires <= ?", (at(now),)).rowcount
+            self._db.execute(
+                "DELETE FROM hub_subscriptions WHERE expires <= ?", (at(now),)
+            ).rowcount
         )
 
     # -- a source's notice item ------------------------------------------------------

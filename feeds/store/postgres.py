@@ -18,8 +18,8 @@ import functools
 import threading
 import time
 import weakref
-from contextlib import contextmanager
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
