@@ -267,14 +267,16 @@ class Hub:
                 store.hub_delivered(delivery, now)
                 log.info("hub: %s delivered to %s", sub.topic, sub.callback)
             elif (reply is not None and reply.status == 410) or when is None:
-                # §7: 410 Gone ends a subscription; a callback failing to its lease's end
-                # is dead.
+                # §7: 410 Gone ends a subscription; a callback still failing when its lease
+                # would end before the next try is dead.
                 store.hub_drop(sub.topic, sub.callback)
-                log.warning("hub: %s dropped: %s", sub.callback, error)
+                why = "it is gone" if when is not None else "dead until its lease's end"
+                log.warning("hub: %s dropped, %s: %s", sub.callback, why, error)
             else:
                 store.hub_retry(delivery, when, error)
+                again = when.isoformat(timespec="seconds")
                 log.warning(
-                    "hub: delivery to %s failed, again at %s: %s", sub.callback, when, error
+                    "hub: delivery to %s failed, again at %s: %s", sub.callback, again, error
                 )
 
     def _ping(self, fetcher: Fetcher, hub: str, topic: str) -> None:
