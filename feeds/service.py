@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-from feeds import listener
+from feeds import listener, snapshots
 from feeds.app import open_fetcher, open_state, shared_politeness
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
@@ -385,6 +385,7 @@ class Service:
         refusal shown on / and /status.json until a config loads."""
         try:
             new = load_config(self.config.path)
+            self._check_snapshots(new)
         except FeedsError as e:
             problems = tuple(e.problems) if isinstance(e, ConfigError) else (str(e),)
             since = self._refused.since if self._refused else datetime.now(UTC)
@@ -419,6 +420,15 @@ class Service:
             len(old.keys() - fresh.keys()),
             len(changed),
         )
+
+    def _check_snapshots(self, new: Config) -> None:
+        """A config that breaks the snapshot of a source it changes is refused (issue 18):
+        `feeds test` for those sources, offline, before anything polls with it."""
+        old = {source.id: source for source in self.config.sources}
+        changed = [source for source in new.sources if old.get(source.id) != source]
+        broken = snapshots.problems(snapshots.root_of(new.path), changed)
+        if broken:
+            raise ConfigError(broken)
 
 
 def _mtime(path: Path) -> float:
