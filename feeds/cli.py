@@ -27,7 +27,7 @@ from feeds.config import (
     load_config,
 )
 from feeds.discover import clip, discovery_report, print_discovery
-from feeds.errors import ConfigError, FeedsError
+from feeds.errors import ConfigError, FeedsError, FetchError
 from feeds.extract.article import extract_article
 from feeds.extract.detect import declared_address, detect_listing
 from feeds.fetch import Fetcher, read_file
@@ -191,7 +191,7 @@ def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
 def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     source = config.source(args.source)
-    fetched: list[tuple[str, Page]] = []
+    fetched: list[tuple[str, Page | FetchError]] = []
     now = datetime.now(UTC)
     with _fetcher(config) as fetcher:
         fetcher.on_page = lambda url, page: fetched.append((url, page))

@@ -7,7 +7,8 @@ A snapshot is a folder, ``snapshots/<id>/`` beside the config file:
 - ``snapshot.json``: when it was taken, the check's ``--limit``, and each page as fetched:
   the URL asked for, the final URL, status, ``Content-Type``, ``ETag``, ``Last-Modified``,
   the time of the fetch and its file under ``pages/``;
-- ``pages/``: the bodies, byte for byte as they came (after the transfer's compression);
+- ``pages/``: the bodies, byte for byte as they came (after the transfer's compression); a
+  page that could not be fetched is kept as its error, and fails the same way again;
 - ``expected.json``: per listing entry, its key, link, title, date, author, summary, a
   digest of its content (size and hash) and what the check did with it (``status``).
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from feeds.check import CheckReport, check_source
-from feeds.errors import FeedsError, SnapshotError
+from feeds.errors import FeedsError, FetchError, SnapshotError
 from feeds.fetch.replay import ReplayFetcher
 from feeds.models import Page, Source
 
@@ -43,7 +44,7 @@ class Snapshot:
     folder: Path
     saved: datetime
     limit: int
-    pages: dict[str, Page]  # the URL asked for -> the page as fetched
+    pages: dict[str, Page | FetchError]  # the URL asked for -> the page, or its error
     expected: list[dict[str, Any]]
 
 
@@ -75,7 +76,7 @@ def records(report: CheckReport) -> list[dict[str, Any]]:
 def save(
     folder: Path,
     report: CheckReport,
-    fetched: Sequence[tuple[str, Page]],
+    fetched: Sequence[tuple[str, Page | FetchError]],
     *,
     saved: datetime,
     limit: int,
@@ -85,32 +86,15 @@ def save(
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         (work / "pages").mkdir()
-        pages = []
-        for number, (url, page) in enumerate(fetched, start=1):
-            name = f"pages/{number:03d}.html"
-            (work / name).write_bytes(page.content)
-            pages.append(
-                {
-                    "url": url,
-                    "final_url": page.url,
-                    "status": page.status,
-                    "headers": {
-                        "Content-Type": page.content_type,
-                        "ETag": page.etag,
-                        "Last-Modified": page.last_modified,
-                    },
-                    "fetched_at": (page.fetched_at or saved).isoformat(),
-                    "moved_to": page.moved_to,
-                    "file": name,
-                }
-            )
-        meta = {
-            "source": report.source_id,
-            "saved": saved.isoformat(),
-            "limit": limit,
-            "pages": pages,
-        }
-        _write_json(work / "snapshot.json", meta)
+        # In the order of their URLs: article pages are fetched a few at a time, and the same
+        # check must give the same files.
+        ordered = sorted(dict(fetched).items())
+        pages = [
+            _page_entry(work, number, url, page, saved)
+            for number, (url, page) in enumerate(ordered, start=1)
+        ]
+        meta = {"source": report.source_id, "saved": saved.isoformat(), "limit": limit}
+        _write_json(work / "snapshot.json", {**meta, "pages": pages})
         _write_json(work / "expected.json", records(report))
         if folder.exists():
             shutil.rmtree(folder)
@@ -119,33 +103,62 @@ def save(
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _page_entry(
+    work: Path, number: int, url: str, page: Page | FetchError, saved: datetime
+) -> dict[str, Any]:
+    if isinstance(page, FetchError):
+        error = {"message": page.message, "fix": page.fix, "status": page.status}
+        return {"url": url, "error": {**error, "url": page.url}}
+    name = f"pages/{number:03d}.html"
+    (work / name).write_bytes(page.content)
+    return {
+        "url": url,
+        "final_url": page.url,
+        "status": page.status,
+        "headers": {
+            "Content-Type": page.content_type,
+            "ETag": page.etag,
+            "Last-Modified": page.last_modified,
+        },
+        "fetched_at": (page.fetched_at or saved).isoformat(),
+        "moved_to": page.moved_to,
+        "file": name,
+    }
+
+
 def load(folder: Path) -> Snapshot:
     try:
         meta = json.loads((folder / "snapshot.json").read_text("utf-8"))
         expected = json.loads((folder / "expected.json").read_text("utf-8"))
-        pages = {
-            entry["url"]: Page(
-                url=entry["final_url"],
-                text="",
-                encoding="",
-                status=entry["status"],
-                etag=entry["headers"].get("ETag"),
-                last_modified=entry["headers"].get("Last-Modified"),
-                fetched_at=datetime.fromisoformat(entry["fetched_at"]),
-                content=(folder / entry["file"]).read_bytes(),
-                moved_to=entry.get("moved_to"),
-                content_type=entry["headers"].get("Content-Type"),
-            )
-            for entry in meta["pages"]
-        }
-        return Snapshot(
-            folder, datetime.fromisoformat(meta["saved"]), int(meta["limit"]), pages, expected
-        )
+        pages = {entry["url"]: _page_of(folder, entry) for entry in meta["pages"]}
+        saved = datetime.fromisoformat(meta["saved"])
+        return Snapshot(folder, saved, int(meta["limit"]), pages, expected)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise SnapshotError(
             f"{folder} cannot be read ({type(e).__name__}: {e})",
             fix=f"take it again with `feeds check {folder.name} --save`",
         ) from e
+
+
+def _page_of(folder: Path, entry: dict[str, Any]) -> Page | FetchError:
+    if "error" in entry:
+        error = entry["error"]
+        return FetchError(
+            error["message"], url=error["url"], fix=error["fix"], status=error["status"]
+        )
+    headers = entry["headers"]
+    return Page(
+        url=entry["final_url"],
+        text="",
+        encoding="",
+        status=entry["status"],
+        etag=headers.get("ETag"),
+        last_modified=headers.get("Last-Modified"),
+        fetched_at=datetime.fromisoformat(entry["fetched_at"]),
+        content=(folder / entry["file"]).read_bytes(),
+        moved_to=entry.get("moved_to"),
+        content_type=headers.get("Content-Type"),
+    )
 
 
 def run(source: Source, folder: Path) -> Outcome:

@@ -102,8 +102,9 @@ class Fetcher:
         self._clock = clock
         self.limits = limits or HostLimits(HOST_CONCURRENCY, HOST_INTERVAL)
         self.robots = robots or RobotsCache()
-        # Told of every page ``get`` returns, with the URL asked for (`feeds check --save`).
-        self.on_page: Callable[[str, Page], None] | None = None
+        # Told of what every ``get`` gives, a page or the error it raises, with the URL
+        # asked for (`feeds check --save` keeps them).
+        self.on_page: Callable[[str, Page | FetchError], None] | None = None
         if transport is None:
             transport = GuardedTransport(GuardedBackend(resolver, allow_private_networks))
         self._client = httpx.Client(
@@ -156,7 +157,12 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        page = self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
+        try:
+            page = self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
+        except FetchError as e:
+            if self.on_page is not None:
+                self.on_page(url, e)
+            raise
         if self.on_page is not None:
             self.on_page(url, page)
         return page

@@ -4,7 +4,8 @@ The pages are those a `feeds check --save` fetched (``Fetcher.on_page`` recorded
 the URL that was asked for; each is decoded again, from its bytes and its Content-Type, by the
 rules of a live fetch and with the source's current ``encoding``, so a config edit is tested
 as the next poll would meet it. The source's scope is checked as on a live fetch; a URL the
-saved check did not fetch is an error that says so.
+saved check did not fetch is an error that says so; one it could not fetch fails again
+with the same error.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ def _offline(request: httpx.Request) -> httpx.Response:
 
 
 class ReplayFetcher(Fetcher):
-    """``pages``: the URL asked for -> the page as fetched then (``content`` holds its bytes)."""
+    """``pages``: the URL asked for -> the page as fetched then (``content`` holds its
+    bytes), or the error the fetch met (raised again, the same)."""
 
-    def __init__(self, pages: Mapping[str, Page], *, fix: str) -> None:
+    def __init__(self, pages: Mapping[str, Page | FetchError], *, fix: str) -> None:
         super().__init__(
             user_agent="feeds (replay)",
             timeout=10.0,
@@ -59,6 +61,8 @@ class ReplayFetcher(Fetcher):
         saved = self._pages.get(url.strip())
         if saved is None:
             raise FetchError("not in the snapshot", url=url, fix=self._fix)
+        if isinstance(saved, FetchError):
+            raise FetchError(saved.message, url=saved.url, fix=saved.fix, status=saved.status)
         text, used = decode_html(
             saved.content,
             http_charset=charset_from_content_type(saved.content_type),
