@@ -6,7 +6,8 @@ It behaves as the readers that speak WebSub do:
   ``rel="self"`` links (FreshRSS reads the feed's links);
 - subscription (§5.1): a form POST to the hub with ``hub.callback``, ``hub.mode``,
   ``hub.topic``, and optionally ``hub.lease_seconds`` and ``hub.secret``; a callback URL per
-  subscription (FreshRSS and NewsBlur give each feed its own callback key);
+  subscription, by path or, as FreshRSS does (``p/api/pshb.php?k=<key>``, sent with the
+  PubSubHubbub 0.3 field ``hub.verify=sync``, no secret, no lease), by a key in its query;
 - verification (§5.3): a GET is confirmed by echoing ``hub.challenge`` only when mode and
   topic are a request this subscriber made, else 404;
 - content distribution (§7): a POST is answered 2xx; with a secret, ``X-Hub-Signature`` is
@@ -62,7 +63,11 @@ class Subscriber:
         self.server.shutdown()
         self.server.server_close()
 
-    def url(self, name: str, host: str = "127.0.0.1") -> str:
+    def url(self, name: str, host: str = "127.0.0.1", *, keyed: bool = False) -> str:
+        """A callback per subscription: by path, or FreshRSS's way, a key in the query
+        (``/api/pshb.php?k=<key>``), which the hub must keep when it adds its own."""
+        if keyed:
+            return f"http://{host}:{self.port}/api/pshb.php?k={name}"
         return f"http://{host}:{self.port}/callback/{name}"
 
     # -- §4 discovery ------------------------------------------------------------------
@@ -106,6 +111,8 @@ class Subscriber:
         secret: str | None = None,
         lease: int | None = None,
         callback_host: str = "127.0.0.1",
+        keyed: bool = False,
+        extra: dict[str, str] | None = None,
     ) -> tuple[int, str]:
         """Ask the hub; (status, body) of its answer. The callback is registered first, so
         the hub's verification can come before the answer does."""
@@ -114,7 +121,8 @@ class Subscriber:
             callback.wanted.add(mode)
             if secret is not None:
                 callback.secret = secret
-        form = {"hub.callback": self.url(name, callback_host), "hub.mode": mode, "hub.topic": topic}
+        callback_url = self.url(name, callback_host, keyed=keyed)
+        form = {"hub.callback": callback_url, "hub.mode": mode, "hub.topic": topic, **(extra or {})}
         if secret is not None:
             form["hub.secret"] = secret
         if lease is not None:
@@ -147,8 +155,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _callback(self) -> tuple[str, Callback | None, dict[str, str]]:
         parts = urllib.parse.urlsplit(self.path)
-        name = parts.path.rsplit("/", 1)[-1]
         query = {k: v[0] for k, v in urllib.parse.parse_qs(parts.query).items()}
+        name = query.get("k") or parts.path.rsplit("/", 1)[-1]
         with self.subscriber.lock:
             self.subscriber.requests += 1
             return name, self.subscriber.callbacks.get(name), query

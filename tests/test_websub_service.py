@@ -1,9 +1,10 @@
 """`feeds run` as a WebSub hub, against a subscriber written from the Recommendation
 (tests/subscriber.py, its own HTTP server), all on 127.0.0.1 over real HTTP.
 
-The subscribers here do what FreshRSS does (discover the hub from the feed, subscribe with
-no secret and no lease, echo the challenge only for a request they made) and what the
-Recommendation allows besides (a secret whose signature they check, a lease)."""
+The subscribers here do what FreshRSS does (p/api/pshb.php: a callback keyed in its query,
+hub.verify=sync, no secret and no lease, the challenge echoed, 410 Gone once nobody reads the
+feed) and what the Recommendation allows besides (a secret whose signature they check, a
+lease); the hub's answers and requests follow the Recommendation."""
 
 from __future__ import annotations
 
@@ -71,7 +72,8 @@ def test_subscribe_verify_deliver_signed_then_none_after_unsubscribe_or_lease_en
         # Three readers: signed with a lease, FreshRSS-like (no secret, no lease), and one
         # that will unsubscribe. The hub answers 202 and confirms with the callback.
         assert subscriber.request(hub, topic, "signed", secret="s3cret", lease=600)[0] == 202
-        assert subscriber.request(hub, topic, "plain")[0] == 202
+        freshrss = {"hub.verify": "sync"}  # FreshRSS's request: a keyed callback, no secret
+        assert subscriber.request(hub, topic, "plain", keyed=True, extra=freshrss)[0] == 202
         assert subscriber.request(hub, topic, "leaver", lease=600)[0] == 202
         for name in ("signed", "plain", "leaver"):
             subscriber.wait(lambda n=name: subscriber.callbacks[n].verified)
@@ -81,7 +83,8 @@ def test_subscribe_verify_deliver_signed_then_none_after_unsubscribe_or_lease_en
             topic,
             "600",
         )
-        assert subscriber.callbacks["plain"].verified[0]["hub.lease_seconds"] == "86400"
+        plain_check = subscriber.callbacks["plain"].verified[0]
+        assert plain_check["hub.lease_seconds"] == "86400" and plain_check["k"] == "plain"
 
         # A poll that adds an item: the new document reaches every subscriber in seconds.
         portal.add_article("新模型发布，推送测试")
@@ -113,8 +116,8 @@ def test_subscribe_verify_deliver_signed_then_none_after_unsubscribe_or_lease_en
         assert len(subscriber.callbacks["leaver"].deliveries) == 1
         assert subscriber.callbacks["brief"].deliveries == []
     with stored(tmp_path) as store:
-        live = {s.callback.rsplit("/", 1)[1] for s in store.hub_subscriptions(datetime.now(UTC))}
-    assert live == {"signed", "plain"}
+        live = {s.callback for s in store.hub_subscriptions(datetime.now(UTC))}
+    assert live == {subscriber.url("signed"), subscriber.url("plain", keyed=True)}
 
 
 def test_callbacks_on_internal_addresses_are_refused_unless_allowed(portal, tmp_path, subscriber):
