@@ -30,6 +30,11 @@ class HubQueries(Connected):
     def transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError  # SQLiteStore's
 
+    def _any(self, query: str, *params: object) -> bool:
+        """A read before a write: the hub's worker looks every few seconds, and an idle look
+        must not take the database's write lock from a poll."""
+        return self._db.execute(query, params).fetchone() is not None
+
     def hub_request(self, intent: HubIntent) -> None:
         """Queue a request for verification; it replaces one pending for the same pair
         (the subscriber's last word counts)."""
@@ -58,6 +63,8 @@ class HubQueries(Connected):
     def hub_claim_intents(self, now: datetime, until: datetime, limit: int) -> list[HubIntent]:
         """Requests to verify now, oldest first, each held until ``until`` (then another
         worker may take it, if this one died)."""
+        if not self._any("SELECT 1 FROM hub_intents WHERE due <= ? LIMIT 1", at(now)):
+            return []
         with self.transaction():
             rows = self._db.execute(
                 "SELECT * FROM hub_intents WHERE due <= ? ORDER BY due LIMIT ?", (at(now), limit)
@@ -127,6 +134,8 @@ class HubQueries(Connected):
 
     def hub_claim_deliveries(self, now: datetime, until: datetime, limit: int) -> list[Delivery]:
         """Deliveries due to live subscriptions, oldest first, each held until ``until``."""
+        if not self._any("SELECT 1 FROM hub_deliveries WHERE due <= ? LIMIT 1", at(now)):
+            return []
         with self.transaction():
             rows = self._db.execute(
                 """SELECT s.*, d.attempts, d.changes FROM hub_deliveries d
@@ -170,6 +179,8 @@ class HubQueries(Connected):
 
     def hub_expire(self, now: datetime) -> int:
         """Subscriptions whose lease ended, with their deliveries; how many."""
+        if not self._any("SELECT 1 FROM hub_subscriptions WHERE expires <= ? LIMIT 1", at(now)):
+            return 0
         return int(
             self._db.execute(
                 "DELETE FROM hub_subscriptions WHERE expires <= ?", (at(now),)
