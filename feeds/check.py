@@ -3,6 +3,7 @@ entry by entry instead of published (one code path, so check shows what a poll s
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,6 +27,8 @@ class CheckedItem:
     date: str | None
     author: str | None
     status: str  # "listing only", "article", "filtered: ...", "error: ..."
+    summary: str | None = None
+    content: str | None = None  # "<characters> chars, sha256 <16 hex digits>" of its HTML
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,13 @@ class CheckReport:
     problems: list[str]
 
 
-def check_source(source: Source, fetcher: Fetcher, *, limit: int) -> CheckReport:
+def check_source(
+    source: Source, fetcher: Fetcher, *, limit: int, now: datetime | None = None
+) -> CheckReport:
     """The stages of a poll on an empty in-memory store: the first ``limit`` new entries
-    read as a poll reads them (article page, rel=canonical, aliases, filters)."""
-    now = datetime.now(UTC)
+    read as a poll reads them (article page, rel=canonical, aliases, filters). ``now``: the
+    time the dates are read at (`feeds test` replays a snapshot at the time it was taken)."""
+    now = now or datetime.now(UTC)
     counts: dict[str, int] = {}
 
     def count_matches(page: Page) -> None:
@@ -92,7 +98,19 @@ def _row(
         verdict = item_verdict(source, item.title, item.summary, item.content_html)
         seen = "" if status == "article" else " (on the listing text; the article was not fetched)"
         status = f"filtered: {verdict.reason}{seen}"
-    return CheckedItem(listed.key, item.url, item.title, _shown(item), item.author, status)
+    return CheckedItem(
+        *(listed.key, item.url, item.title, _shown(item), item.author, status),
+        summary=item.summary,
+        content=content_digest(item.content_html),
+    )
+
+
+def content_digest(content_html: str | None) -> str | None:
+    """A short stand-in for an item's content in a report or a snapshot: its size and hash."""
+    if not content_html:
+        return None
+    digest = hashlib.sha256(content_html.encode("utf-8")).hexdigest()[:16]
+    return f"{len(content_html)} chars, sha256 {digest}"
 
 
 def _shown(item: StoredItem) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from feeds import __version__
+from feeds import __version__, snapshots
 from feeds.app import open_fetcher, open_state, shared_politeness
 from feeds.check import CheckReport, check_source
 from feeds.config import (
@@ -27,11 +27,12 @@ from feeds.config import (
     load_config,
 )
 from feeds.discover import clip, discovery_report, print_discovery
-from feeds.errors import ConfigError, FeedsError
+from feeds.errors import ConfigError, FeedsError, FetchError
 from feeds.extract.article import extract_article
 from feeds.extract.detect import declared_address, detect_listing
 from feeds.fetch import Fetcher, read_file
 from feeds.guard import Scope
+from feeds.models import Page
 from feeds.output import OutputClaim
 from feeds.pipeline import update_source
 
@@ -39,7 +40,8 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 COMMANDS = {
     "update": "poll sources now and write their feeds",
-    "check": "dry run of one source: what would be extracted, nothing written",
+    "check": "dry run of one source: what would be extracted, nothing written (--save: a snapshot)",
+    "test": "read the saved snapshots again with the current config, offline; show what changed",
     "config": "validate the config and print it with every default filled in",
     "extract": "extract article pages (URLs or saved files) as JSON lines",
     "discover": "find the article list on a listing page and print a ready [[source]] block",
@@ -72,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--limit", type=int, default=5, help="article pages to fetch and show (default 5)"
     )
+    check.add_argument(
+        "--save", action="store_true", help="keep the pages and fields as snapshots/SOURCE/"
+    )
+    test = command("test")
+    test.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
+    test.add_argument("--update", action="store_true", help="accept what the snapshots give now")
     command("config")
     extract = command("extract")
     extract.add_argument("targets", nargs="+", metavar="URL|FILE")
@@ -120,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "run": cmd_run,
             "discover": cmd_discover,
             "migrate": cmd_migrate,
+            "test": cmd_test,
         }[args.command]
         return handler(args, config)
     except ConfigError as e:
@@ -182,9 +191,12 @@ def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
 def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     source = config.source(args.source)
+    fetched: list[tuple[str, Page | FetchError]] = []
+    now = datetime.now(UTC)
     with _fetcher(config) as fetcher:
+        fetcher.on_page = lambda url, page: fetched.append((url, page))
         try:
-            report = check_source(source, fetcher, limit=args.limit)
+            report = check_source(source, fetcher, limit=args.limit, now=now)
         except FeedsError as e:
             _advise_for_check(e, source)
             raise
@@ -192,7 +204,55 @@ def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
         _print_check(report)
+    if args.save and report.items:
+        folder = snapshots.folder_of(snapshots.root_of(config.path), source.id)
+        snapshots.save(folder, report, fetched, saved=now, limit=args.limit)
+        print(
+            f"saved: {len(fetched)} pages and {len(report.items)} items in {folder}/",
+            file=sys.stderr,
+        )
     return EXIT_OK if report.items else EXIT_FAILED
+
+
+def cmd_test(args: argparse.Namespace, config: Config | None) -> int:
+    """Every snapshot (or those of SOURCE...) read again, offline: what changed."""
+    assert config is not None
+    root = snapshots.root_of(config.path)
+    named = [config.source(source_id) for source_id in args.sources]
+    sources = named or [
+        s for s in config.sources if (snapshots.folder_of(root, s.id) / "snapshot.json").exists()
+    ]
+    if not sources:
+        print(f"no snapshots in {root}/: take one with `feeds check SOURCE --save`")
+        return EXIT_OK
+    failed = False
+    for source in sources:
+        folder = snapshots.folder_of(root, source.id)
+        if not (folder / "snapshot.json").exists():
+            take = f"take one with `feeds check {source.id} --save`"
+            print(f"{source.id}: no snapshot in {folder}/ ({take})")
+            failed = True
+            continue
+        outcome = snapshots.run(source, folder)
+        saved = outcome.snapshot.saved.isoformat(" ", "minutes")
+        if not outcome.differences:
+            print(f"{source.id}: ok, {len(outcome.items)} items as saved {saved}")
+            continue
+        print(f"{source.id}: {len(outcome.differences)} difference(s) from the snapshot of {saved}")
+        shown = None
+        for key, what in outcome.differences:
+            if key != shown:
+                print(f"  {key}" if key else "")
+                shown = key
+            print(f"    {what}")
+        if args.update:
+            snapshots.accept(outcome)
+            print(f"{source.id}: snapshot updated: what it gives now is what it should give")
+        else:
+            failed = True
+    if failed and not args.update:
+        print("(a deliberate change? `feeds test --update` accepts it)")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 _RUN_CHECK = re.compile(r"(?:run|check it with) `feeds check [^`]+`")

@@ -98,6 +98,9 @@ def parse_config(
         host_interval=s["host_interval"],
         database=_database(s, environ or {}, base, problems),
         allow_private_networks=s["allow_private_networks"],
+        websub=s["websub"],
+        websub_hubs=tuple(s["websub_hubs"]),
+        websub_min_lease=s["websub_min_lease"],
     )
     sources_raw = raw.get("source", [])
     if not isinstance(sources_raw, list):
@@ -193,6 +196,7 @@ def _source(
         language=v["language"],
         allow_hosts=tuple(v["allow_hosts"]),
         robots=v["robots"],
+        on_error=v["on_error"],
         listing=ListingRules(**listing) if listing is not None else None,
         article=ArticleRules(**{**article, "remove": tuple(article["remove"])}),
         identity=IdentityRules(**{k: tuple(x) for k, x in identity.items()}),
@@ -248,6 +252,8 @@ def effective_toml(config: Config) -> str:
     lines = ["[settings]"]
     for key in (k for k in KEYS if k.table == "settings"):
         value = getattr(s, key.name)
+        if key.kind == "duration":
+            value = format_duration(value)
         lines.append(
             f"{key.name} = {toml_value(masked(value) if key.kind == 'database' else value)}"
         )

@@ -13,7 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from feeds.models import Built, Facts, Failed, ItemFailure, Listed, NewItem, PollPlan, StoredItem
+from feeds.models import (
+    Built,
+    Facts,
+    Failed,
+    ItemFailure,
+    Listed,
+    NewItem,
+    Notice,
+    PollPlan,
+    SourceStatus,
+    StoredItem,
+)
 
 
 @dataclass(frozen=True)
@@ -290,3 +301,30 @@ def plan_edits(
     keys = [listed.key for listed in work.reread] + list(work.backfill)
     signatures = tuple((key, work.signatures[key]) for key in keys)
     return PollPlan(source_id, now, edits=tuple(edits), signatures=signatures)
+
+
+# --- a source's notice, its status item in the feed (issue 18) ---------------------------
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def next_notice(
+    previous: Notice | None, status: SourceStatus | None, now: datetime
+) -> Notice | None:
+    """What a source's status item says after a poll: None when the source is healthy. While
+    its state and its reason stay the same, the notice stays the same (numbers in the reason
+    aside: a Retry-After time or a count is the same reason), so a reader sees no update on
+    every poll; a new reason updates it in place, a new state starts it again."""
+    if status is None:
+        return previous
+    if status.consecutive_failures:
+        state, reason = "failing", status.last_error or "the poll failed"
+    elif status.degraded:
+        state, reason = "degraded", status.degraded
+    else:
+        return None
+    if previous is None or previous.state != state:
+        return Notice(state, reason, since=now, changed=now)
+    if _NUMBERS.sub("#", previous.reason) == _NUMBERS.sub("#", reason):
+        return previous
+    return Notice(state, reason, since=previous.since, changed=now)

@@ -10,6 +10,7 @@
     │   └── UnexpectedError     anything no stage expected, caught at its boundary
     ├── StoreError              the store (SQLite or PostgreSQL) could not be read or written
     ├── MigrateError            `feeds migrate` refused to copy (a target holding items)
+    ├── SnapshotError           a source's snapshot (`feeds check --save`) cannot be read
     └── RenderError             a feed could not be rendered or written
 
 Messages read ``stage: what went wrong (what to try)`` so that the stored last error of a
@@ -109,6 +110,12 @@ class MigrateError(FeedsError):
     """`feeds migrate` refused to copy the state (a target that holds items, no source)."""
 
     stage = "migrate"
+
+
+class SnapshotError(FeedsError):
+    """A source's snapshot (``snapshots/<id>/``, `feeds check --save`) cannot be read."""
+
+    stage = "snapshot"
 
 
 class RenderError(FeedsError):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ class Settings:
     # and the default. Not in the repr: a URL may carry a password.
     database: str = field(default="", repr=False)
     allow_private_networks: bool = False
+    # The WebSub hub of `feeds run` (issue 18; feeds/websub.py, feeds/hub.py).
+    websub: bool = True
+    websub_hubs: tuple[str, ...] = ()  # external hubs pinged after a feed changed
+    websub_min_lease: int = 300  # seconds: the shortest lease the hub grants
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class Source:
     identity: IdentityRules = field(default_factory=IdentityRules)
     allow_hosts: tuple[str, ...] = ()
     robots: bool = True
+    on_error: str = "status"  # or "item": a failing source says so in its feed (issue 18)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -125,6 +131,7 @@ class Page:
     not_modified: bool = False  # a 304 answer to a conditional request: text is empty
     content: bytes = b""  # the raw body, kept for hashing and saving
     moved_to: str | None = None  # the requested URL answered a permanent redirect to this
+    content_type: str | None = None  # the Content-Type header, kept for `feeds check --save`
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,7 @@ class FeedMeta:
     updated: datetime  # newest item's updated time (or the source's creation time)
     language: str | None = None
     generator: str = "feeds"
+    hubs: tuple[str, ...] = ()  # WebSub hubs the feed advertises (rel="hub")
 
 
 @dataclass(frozen=True)
@@ -322,6 +330,65 @@ class RobotsAnswer:
         return self.fetched_at + (TTL if self.usable else FAILURE_TTL)
 
 
+# --- what the WebSub hub keeps, and a source's notice item (issue 18) -----------------------
+
+
+@dataclass(frozen=True)
+class HubIntent:
+    """A subscriber's (un)subscription request, acted on once its callback confirms it
+    (WebSub 5.1, 5.3). ``lease_seconds`` is the lease granted (0 to unsubscribe)."""
+
+    topic: str
+    callback: str
+    mode: str  # "subscribe" or "unsubscribe"
+    lease_seconds: int
+    secret: str | None
+    requested: datetime
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.callback).hostname or "").lower()
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic: str
+    callback: str
+    secret: str | None
+    lease_seconds: int
+    expires: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A feed's new document owed to one subscriber; ``changes`` counts the changes queued,
+    so one that comes while a delivery is in flight is not lost when it succeeds."""
+
+    subscription: Subscription
+    attempts: int  # failed so far
+    changes: int
+
+
+@dataclass(frozen=True)
+class HubCounts:
+    """Subscriptions and pending requests, for the hub's limits."""
+
+    topic: int  # of this topic
+    host: int  # of this callback's host
+    known: bool  # this (topic, callback) is already subscribed or pending
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a source's status item says (``source.on_error = "item"``): changed only when
+    the state or the reason does, so it does not flap on every poll."""
+
+    state: str  # "failing" or "degraded"
+    reason: str
+    since: datetime  # when the source entered this state
+    changed: datetime  # when the state or the reason last changed
+
+
 class Store(Protocol):
     """The state every stage reads and the one writer of it (``apply``): SQLite or
     PostgreSQL (``feeds.store``; ``tests/test_store_contract.py`` holds both to these
@@ -358,6 +425,26 @@ class Store(Protocol):
     def save_host_hold(self, host: str, until: datetime) -> None: ...
     def robots_answers(self) -> dict[str, RobotsAnswer]: ...
     def save_robots(self, url: str, answer: RobotsAnswer) -> None: ...
+
+    # -- issue 18: the WebSub hub's subscriptions and its queue (verifications, deliveries),
+    # claimed for a while (``until``) so that two workers never take the same job
+    def hub_request(self, intent: HubIntent) -> None: ...
+    def hub_counts(self, topic: str, callback: str, now: datetime) -> HubCounts: ...
+    def hub_claim_intents(self, now: datetime, until: datetime, limit: int) -> list[HubIntent]: ...
+    def hub_verified(self, intent: HubIntent, now: datetime) -> None: ...
+    def hub_forget(self, intent: HubIntent) -> None: ...
+    def hub_subscriptions(self, now: datetime) -> list[Subscription]: ...
+    def hub_queue(self, topics: Iterable[str], now: datetime) -> int: ...
+    def hub_claim_deliveries(
+        self, now: datetime, until: datetime, limit: int
+    ) -> list[Delivery]: ...
+    def hub_delivered(self, delivery: Delivery, now: datetime) -> None: ...
+    def hub_retry(self, delivery: Delivery, due: datetime, error: str) -> None: ...
+    def hub_drop(self, topic: str, callback: str) -> None: ...
+    def hub_expire(self, now: datetime) -> int: ...
+    # -- issue 18: a source's notice (its status item)
+    def notice(self, source_id: str) -> Notice | None: ...
+    def save_notice(self, source_id: str, notice: Notice | None) -> None: ...
 
     def close(self) -> None: ...
 

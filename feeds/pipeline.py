@@ -7,6 +7,7 @@ batch -> the poll's end (status, validators) -> render from the store -> publish
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from feeds.articles import OnPage, as_feeds_error, build_outcomes
 from feeds.collect import Listing, collect_listing
-from feeds.decide import Work, plan_batch, plan_edits, select_work
+from feeds.decide import Work, next_notice, plan_batch, plan_edits, select_work
 from feeds.errors import FeedsError, FetchError
 from feeds.fetch import Fetcher
 from feeds.models import Built, Facts, Failed, PollEnd, PollPlan, Settings, Source, Store
@@ -119,6 +120,7 @@ def update_source(
 
     # 5. Render from the store, the truth, and publish; unchanged files are not rewritten.
     try:
+        note_health(source, store, now)
         written = publish_source(source, settings, store)
     except Exception as e:  # the previous files stay served
         error = as_feeds_error(e, "publishing the feeds", source.urls[0])
@@ -235,8 +237,19 @@ def listing_failed(
             f"{GONE_PAUSE // 86400} days; update or remove the source's URL"
         )
     result = failed(source, store, now, error, degraded=degraded)
-    repair_feeds(source, settings, store)
-    return replace(result, degraded=degraded, gone=gone)
+    with contextlib.suppress(FeedsError):  # the failure recorded is the one to show
+        note_health(source, store, now)
+    written = repair_feeds(source, settings, store)
+    return replace(result, degraded=degraded, gone=gone, written=tuple(written))
+
+
+def note_health(source: Source, store: Store, now: datetime) -> None:
+    """The source's notice (its status item, ``on_error = "item"``) in step with its
+    status, written only when it changes (``decide.next_notice``)."""
+    previous = store.notice(source.id)
+    notice = next_notice(previous, store.source_status(source.id), now)
+    if notice != previous:
+        store.save_notice(source.id, notice)
 
 
 def failed(

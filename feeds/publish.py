@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,9 +11,10 @@ from pathlib import Path
 from feeds import __version__
 from feeds.errors import FeedsError
 from feeds.formats import FORMATS, feed_url
-from feeds.models import FeedMeta, Settings, Source, Store, StoredItem
+from feeds.models import FeedMeta, Notice, Settings, Source, Store, StoredItem
 from feeds.output import publish
 from feeds.render import render
+from feeds.websub import advertised
 
 log = logging.getLogger("feeds.publish")
 
@@ -23,6 +25,9 @@ MAX_FEED_BYTES = 16 * 1024 * 1024
 
 def publish_source(source: Source, settings: Settings, store: Store) -> list[Path]:
     items = store.feed_items(source.id, source.keep)
+    notice = store.notice(source.id) if source.on_error == "item" else None
+    if notice is not None:
+        items = [notice_item(source, settings, notice), *items]
     # The source's creation time, not a status row: rendering must not grow with the
     # history (bench scenario 4b).
     created = store.source_created(source.id) or datetime.now(UTC)
@@ -35,6 +40,7 @@ def publish_source(source: Source, settings: Settings, store: Store) -> list[Pat
         updated=max((item.updated for item in items), default=created),
         language=source.language,
         generator=f"feeds {__version__}",
+        hubs=advertised(settings),
     )
     return publish(settings.output_dir, source.id, bounded_render(meta, items))
 
@@ -57,10 +63,42 @@ def bounded_render(meta: FeedMeta, items: list[StoredItem]) -> dict[str, bytes]:
     return rendered
 
 
-def repair_feeds(source: Source, settings: Settings, store: Store) -> None:
+def repair_feeds(source: Source, settings: Settings, store: Store) -> list[Path]:
     """While the site is down the feeds still follow the store: a crash between a commit and
-    the feed write (F4) is repaired without waiting for the site. Unchanged bytes are not
-    rewritten; a source with nothing stored yet gets no (empty) feed."""
+    the feed write (F4) is repaired without waiting for the site, and a status item
+    (``on_error = "item"``) shows. Unchanged bytes are not rewritten; a source with nothing
+    stored yet gets no (empty) feed. The files written."""
     with contextlib.suppress(FeedsError):  # the failure recorded is the one to show
         if store.has_items(source.id):
-            publish_source(source, settings, store)
+            return publish_source(source, settings, store)
+    return []
+
+
+def notice_item(source: Source, settings: Settings, notice: Notice) -> StoredItem:
+    """The one item that says a source is failing or degraded, since when and why: its id
+    is the source's own and never changes, so readers update it in place."""
+    since = notice.since.astimezone(source.zone).isoformat(" ", "minutes")
+    home = source.urls[0]
+    what = "cannot be read" if notice.state == "failing" else "is read around a problem"
+    content = (
+        f"<p>{html.escape(home)} {what} since {since}: the feed keeps its items and this "
+        "item goes away when the source recovers.</p>"
+        f"<p>{html.escape(notice.reason)}</p>"
+        f'<p>Status page: <a href="{html.escape(settings.base_url)}">'
+        f"{html.escape(settings.base_url)}</a></p>"
+    )
+    key = f"urn:feeds:{source.id}:status"
+    return StoredItem(
+        source_id=source.id,
+        key=key,
+        id=key,
+        url=settings.base_url,
+        title=f"{source.title}: {notice.state} since {since}",
+        author=None,
+        summary=notice.reason,
+        content_html=content,
+        published=notice.since.astimezone(source.zone),
+        updated=notice.changed.astimezone(source.zone),
+        first_seen=notice.since,
+        date_precision="time",
+    )

@@ -173,6 +173,7 @@ class _Channel:
     updated: datetime
     language: str | None
     generator: str
+    hubs: tuple[str, ...] = ()  # WebSub hubs (rel="hub")
 
 
 def _channel(meta: FeedMeta) -> _Channel:
@@ -195,6 +196,7 @@ def _channel(meta: FeedMeta) -> _Channel:
         updated=_timestamp(meta.updated, f"feed {meta.id} updated"),
         language=_one_line(meta.language) if meta.language else None,
         generator=_one_line(meta.generator) or "feeds",
+        hubs=tuple(url for url in (clean_text(hub).strip() for hub in meta.hubs) if url),
     )
 
 
@@ -231,8 +233,35 @@ def _rss_profile_escapes(xml: bytes) -> bytes:
     return _RSS_PLAIN_ELEMENT.sub(hexify, xml)
 
 
+class _RssHubLinks:
+    """feedgen feed extension that writes the WebSub hubs as ``<atom:link rel="hub">``
+    after the self link: feedgen's RSS keeps only the self link of the Atom links."""
+
+    hubs: tuple[str, ...] = ()
+
+    def extend_ns(self) -> dict[str, str]:
+        return {}
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        return feed
+
+    def extend_rss(self, rss: etree._Element) -> etree._Element:
+        channel = rss.find("channel")
+        link = "{http://www.w3.org/2005/Atom}link"
+        selflink = channel.find(link) if channel is not None else None
+        if selflink is None:
+            return rss
+        for hub in reversed(self.hubs):
+            element = etree.Element(link, href=hub, rel="hub")
+            selflink.addnext(element)
+        return rss
+
+
 def _render_rss(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
     fg = _new_generator(channel)
+    if channel.hubs:
+        fg.register_extension("feeds_hubs", _RssHubLinks, atom=False, rss=True)
+        fg.feeds_hubs.hubs = channel.hubs
     # Names go to dc:creator: RSS <author> must be an email address, which we never have.
     fg.load_extension("dc", atom=False, rss=True)
     fg.description(channel.description or channel.title)  # RSS requires a non-empty one
@@ -288,6 +317,8 @@ def _render_atom(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
         fg.subtitle(channel.description)
     fg.link(href=channel.self_urls["atom"], rel="self", type="application/atom+xml")
     fg.link(href=channel.home_url, rel="alternate", type="text/html")
+    for hub in channel.hubs:
+        fg.link(href=hub, rel="hub")
     for entry in entries:
         fe = fg.add_entry(order="append")
         fe.register_extension("feeds_link_rel", _AtomEntryLinkRel, atom=True, rss=False)
@@ -319,6 +350,8 @@ def _render_json(channel: _Channel, entries: Sequence[_Entry]) -> bytes:
         doc["description"] = channel.description
     if channel.language:
         doc["language"] = channel.language
+    if channel.hubs:
+        doc["hubs"] = [{"type": "WebSub", "url": hub} for hub in channel.hubs]
     items: list[dict[str, Any]] = []
     for entry in entries:
         item: dict[str, Any] = {"id": entry.id, "url": entry.url, "title": entry.title}

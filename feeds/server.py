@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from email.utils import formatdate
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -34,7 +35,8 @@ from feeds.formats import FORMATS, REGISTRY
 from feeds.negotiate import max_age, not_modified, pick_coding, prefers_html
 from feeds.pages import PAGE_CSS, feed_page, index_page, rfc3339
 from feeds.render import clean_text
-from feeds.status import RefusedConfig, ServiceState, SourceView
+from feeds.status import HubFace, RefusedConfig, ServiceState, SourceView
+from feeds.websub import HUB_PATH, REQUEST_BYTES
 
 log = logging.getLogger("feeds.server")
 
@@ -125,7 +127,11 @@ def _browser_page(
 
 
 def feed_response(
-    request: Request, state: ServiceState, files: FileCache, pages: PageCache
+    request: Request,
+    state: ServiceState,
+    files: FileCache,
+    pages: PageCache,
+    hub: HubFace | None = None,
 ) -> Response:
     # intervals(), not views(): a feed request must not cost a database read.
     found = _feed_table(state.intervals()).get(request.path_params["name"])
@@ -152,6 +158,9 @@ def feed_response(
         "Cache-Control": f"public, max-age={max_age(every)}",
         "Vary": FEED_VARY,
     }
+    links = hub.links(source_id, fmt) if hub is not None else None
+    if links:
+        headers["Link"] = links  # WebSub discovery (§4): the hubs and the topic's own URL
     if browser:
         headers["Content-Security-Policy"] = PAGE_CSP  # on a 304 too: caches copy headers
     conditions = request.headers.getlist("if-none-match"), request.headers.get("if-modified-since")
@@ -202,7 +211,21 @@ class _Guard:
             await PlainTextResponse("internal server error\n", 500)(scope, receive, guarded_send)
 
 
-def create_app(state: ServiceState) -> Starlette:
+async def hub_response(request: Request, hub: HubFace) -> Response:
+    """A WebSub subscription request: the body read up to its cap, the rest off the loop."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > REQUEST_BYTES:
+            text = f"a subscription request is at most {REQUEST_BYTES} bytes\n"
+            return PlainTextResponse(text, 413, headers=NO_STORE)
+    content_type = request.headers.get("content-type", "")
+    status, text = await run_in_threadpool(hub.answer, body, content_type)
+    return PlainTextResponse(text + "\n", status, headers=NO_STORE)
+
+
+def create_app(state: ServiceState, hub: HubFace | None = None) -> Starlette:
+    """The app over ``state``; with ``hub``, feeds name it and /hub takes subscriptions."""
     files = FileCache()
     pages = PageCache()
 
@@ -215,7 +238,7 @@ def create_app(state: ServiceState) -> Starlette:
         return Response(PAGE_CSS, headers=STATIC_CACHE, media_type="text/css; charset=utf-8")
 
     def feed(request: Request) -> Response:
-        return feed_response(request, state, files, pages)
+        return feed_response(request, state, files, pages, hub)
 
     def feeds_opml(request: Request) -> Response:
         headers = {"Content-Disposition": 'attachment; filename="feeds.opml"', **NO_STORE}
@@ -245,6 +268,13 @@ def create_app(state: ServiceState) -> Starlette:
         Route("/healthz", healthz),
         Route("/metrics", metrics),
     ]
+    if hub is not None:
+        face = hub
+
+        async def subscribe(request: Request) -> Response:
+            return await hub_response(request, face)
+
+        routes.append(Route(f"/{HUB_PATH}", subscribe, methods=["POST"]))
     app = Starlette(routes=routes, middleware=[Middleware(_Guard)])
     app.state.files = files  # for tests: how often feed files were actually read
     app.state.pages = pages  # and browser pages built

@@ -20,11 +20,12 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-from feeds import listener
+from feeds import listener, snapshots
 from feeds.app import open_fetcher, open_state, shared_politeness
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
 from feeds.errors import ConfigError, FeedsError
+from feeds.hub import Hub
 from feeds.metrics import Metrics
 from feeds.output import OutputClaim
 from feeds.pipeline import GONE_PAUSE, update_source
@@ -102,6 +103,8 @@ class Service:
         self._exits = ExitStack()  # what start() holds until stop(): the output dir claim
         self._gate = HostGate(config.settings.host_concurrency)
         self.abandoned = 0  # polls still hanging when stop() gave up waiting for them
+        # The WebSub hub (issue 18): its worker talks to subscribers, never a poll thread.
+        self.hub = Hub(lambda: (self.config.settings, self.config.sources))
 
     # -- ServiceState ------------------------------------------------------------
 
@@ -133,6 +136,7 @@ class Service:
         self._restore_output()
         self._schedule(self.config.sources)
         self._scheduler.start()
+        self.hub.start()
         threading.Thread(target=self._watch_config, name="config-watch", daemon=True).start()
         log.info(
             "scheduler started with %d source(s), config %s",
@@ -153,6 +157,7 @@ class Service:
             self._idle.wait_for(lambda: self._active == 0, timeout=grace)
             self.abandoned = self._active
         self._scheduler.shutdown(wait=not self.abandoned)
+        self.hub.stop()
         self._exits.close()
         if self.abandoned:
             log.warning("stopped with %d poll(s) abandoned in flight", self.abandoned)
@@ -201,7 +206,7 @@ class Service:
         except FeedsError:
             self.stop()
             raise
-        server = listener.server(create_app(self), limits)
+        server = listener.server(create_app(self, self.hub), limits)
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, self._on_sighup)
         # uvicorn handles SIGTERM/SIGINT while it serves, then re-raises the signal to the
@@ -302,6 +307,8 @@ class Service:
                 next_run = self._next_run(source, failures, gone=result.gone)
                 if next_run is not None:
                     store.save_next_run(source.id, next_run)
+            if result.written:
+                self.hub.published(source.id, result.written)
         except Exception:  # a bug must not kill the worker thread or the other sources
             log.exception("poll crashed", extra={"source": source_id})
             return
@@ -378,6 +385,7 @@ class Service:
         refusal shown on / and /status.json until a config loads."""
         try:
             new = load_config(self.config.path)
+            self._check_snapshots(new)
         except FeedsError as e:
             problems = tuple(e.problems) if isinstance(e, ConfigError) else (str(e),)
             since = self._refused.since if self._refused else datetime.now(UTC)
@@ -412,6 +420,15 @@ class Service:
             len(old.keys() - fresh.keys()),
             len(changed),
         )
+
+    def _check_snapshots(self, new: Config) -> None:
+        """A config that breaks the snapshot of a source it changes is refused (issue 18):
+        `feeds test` for those sources, offline, before anything polls with it."""
+        old = {source.id: source for source in self.config.sources}
+        changed = [source for source in new.sources if old.get(source.id) != source]
+        broken = snapshots.problems(snapshots.root_of(new.path), changed)
+        if broken:
+            raise ConfigError(broken)
 
 
 def _mtime(path: Path) -> float:

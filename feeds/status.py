@@ -115,3 +115,15 @@ class ServiceState(Protocol):
     def refused_config(self) -> RefusedConfig | None:
         """Why the config file on disk is not the running one; None when it is."""
         ...
+
+
+class HubFace(Protocol):
+    """What the server asks of the WebSub hub (``feeds.hub.Hub``), when the service has one."""
+
+    def links(self, source_id: str, fmt: str) -> str | None:
+        """A feed's HTTP Link header (its hubs and itself), or None when it names no hub."""
+        ...
+
+    def answer(self, body: bytes, content_type: str) -> tuple[int, str]:
+        """The status and text answering a subscription request (POST /hub)."""
+        ...

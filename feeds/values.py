@@ -138,6 +138,24 @@ def _urls(value: Any) -> tuple[Any, str | None]:
     return out, None
 
 
+def _urllist(value: Any) -> tuple[Any, str | None]:
+    if value == []:
+        return [], None
+    return _urls(value)
+
+
+ERROR_MODES = ("status", "item")
+
+
+def _error_mode(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    if text.strip() not in ERROR_MODES:
+        return None, f'{text!r}: write "status" (the status page only) or "item" (also in the feed)'
+    return text.strip(), None
+
+
 def _agent(value: Any) -> tuple[Any, str | None]:
     text, problem = _nonempty(value)
     if problem:
@@ -304,6 +322,8 @@ _CHECKS: dict[str, Check] = {
     "database": _database,
     "url": _url,
     "urls": _urls,
+    "urllist": _urllist,
+    "on_error": _error_mode,
     "id": _id,
     "int": _int,
     "seconds": _seconds,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from feeds.models import (
     ItemError,
+    Notice,
     PollEnd,
     PollPlan,
     RobotsAnswer,
@@ -40,6 +41,7 @@ class MemoryStore:
         self.schedule: dict[str, datetime] = {}
         self.holds: dict[str, datetime] = {}
         self.answers: dict[str, RobotsAnswer] = {}
+        self.notices: dict[str, Notice] = {}
         self._counter = itertools.count()
         # A test can make some plans fail, as a locked or full database would.
         self.fail_when: Callable[[PollPlan], BaseException | None] = lambda plan: None
@@ -225,6 +227,17 @@ class MemoryStore:
 
     def save_robots(self, url: str, answer: RobotsAnswer) -> None:
         self.answers[url] = answer
+
+    # -- issue 18: a source's notice (the hub's methods are not the pipeline's: not here)
+
+    def notice(self, source_id: str) -> Notice | None:
+        return self.notices.get(source_id)
+
+    def save_notice(self, source_id: str, notice: Notice | None) -> None:
+        if notice is None:
+            self.notices.pop(source_id, None)
+        else:
+            self.notices[source_id] = notice
 
     def close(self) -> None:
         pass

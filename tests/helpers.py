@@ -62,7 +62,10 @@ def write_config(tmp_path: Path, *sources: str, settings: str = "") -> Path:
     path = tmp_path / "config.toml"
     # host_interval 0: the sample portal runs on this machine, and the default spacing (for
     # real sites) would only slow the suite; tests of spacing set their own.
-    head = '[settings]\nbase_url = "http://feeds.example/"\ntimezone = "Asia/Shanghai"\n' + (
+    head = "[settings]\n" + (
+        "" if "base_url" in settings else 'base_url = "http://feeds.example/"\n'
+    )
+    head += 'timezone = "Asia/Shanghai"\n' + (
         "" if "host_interval" in settings else "host_interval = 0\n"
     )
     path.write_text(head + settings + "\n" + "\n".join(sources), encoding="utf-8")
@@ -128,8 +131,9 @@ def wait_for(predicate, timeout=60.0, interval=0.2):
 
 
 @contextmanager
-def service(config: Path, *extra: str):
-    port = free_port()
+def service(config: Path, *extra: str, port: int | None = None):
+    """``feeds run`` on 127.0.0.1 (on ``port`` when given: a config whose base_url names it)."""
+    port = port or free_port()
     log = config.parent / f"service-{port}.log"
     with log.open("w") as out:
         process = subprocess.Popen(

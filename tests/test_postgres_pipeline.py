@@ -20,7 +20,7 @@ from helpers import (
     write_config,
 )
 
-from feeds.models import ItemFailure, PollEnd, PollPlan
+from feeds.models import HubIntent, ItemFailure, Notice, PollEnd, PollPlan
 from feeds.store import open_store
 
 FILES = ("sample.rss", "sample.atom", "sample.json")
@@ -42,7 +42,7 @@ def dump(database: str) -> dict[str, list[tuple]]:
 
 def more_state(database: str) -> None:
     """What one poll of the portal leaves out: an alias, an article that failed, validators,
-    a host that asked to wait, the schedule."""
+    a host that asked to wait, the schedule, the WebSub hub's state and a notice."""
     later = datetime.now(UTC) + timedelta(days=1)
     with open_store(database) as store:
         key = store.feed_items("sample", 1)[0].key
@@ -58,6 +58,14 @@ def more_state(database: str) -> None:
         )
         store.save_host_hold("held.example", later)
         store.save_next_run("sample", later)
+        # issue 18: a WebSub subscription with a delivery owed, a request to verify, a notice.
+        topic, now = "http://feeds.example/feeds/sample.rss", datetime.now(UTC)
+        store.hub_request(HubIntent(topic, "https://r.example/cb", "subscribe", 3600, "s", now))
+        (claimed,) = store.hub_claim_intents(now, now, 1)
+        store.hub_verified(claimed, now)
+        store.hub_queue([topic], now)
+        store.hub_request(HubIntent(topic, "https://r.example/cb2", "subscribe", 600, None, now))
+        store.save_notice("sample", Notice("degraded", "selectors match nothing", now, now))
 
 
 def sqlite_feeds(portal, tmp_path: Path) -> dict[str, bytes]:

@@ -40,6 +40,8 @@ META = FeedMeta(
     self_urls={fmt: f"https://feeds.example.net/example-news.{fmt}" for fmt in FORMATS},
     updated=datetime(2024, 12, 6, 18, 0, tzinfo=CST),
     language="zh-CN",
+    # WebSub (issue 18): our hub, then an external one.
+    hubs=("https://feeds.example.net/hub", "https://pubsubhubbub.example.com/"),
 )
 
 # Newest first, as the store hands them over.

@@ -1,4 +1,6 @@
-"""Golden site examples: saved pages + config + expected items, field by field.
+"""Golden site examples: a snapshot (`feeds check --save`'s format) + config + expected
+items, field by field: the snapshot replayed as `feeds test` does, and served over real HTTP
+to a whole poll whose stored items are compared with ``expected.json``.
 
 A site without ``expected.json`` fails: a test that wrote its own expected file would pass
 against whatever the code does today. ``FEEDS_UPDATE_GOLDEN=1`` writes the files; review the
@@ -12,61 +14,64 @@ import json
 import os
 import sys
 import threading
+import tomllib
 from datetime import UTC, datetime
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pytest
 
+from feeds import snapshots
 from feeds.config import parse_config
 from feeds.fetch import Fetcher
 from feeds.pipeline import update_source
 from feeds.store import open_store
 
 SITES = Path(__file__).parent / "sites"
+SITE = "http://site.example"  # the address of every saved site, replaced when served
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
 UPDATE = os.environ.get("FEEDS_UPDATE_GOLDEN") == "1"
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class _Handler(BaseHTTPRequestHandler):
+    """Serves a site's snapshot (its ``snapshot.json`` says which file answers which path)
+    with the site's address, ``http://site.example``, replaced by this server's own."""
+
     base = ""
+    folder = Path()
+    pages: ClassVar[dict[str, dict]] = {}
 
     def log_message(self, format, *args):
         pass
 
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def guess_type(self, path):
-        return "text/html" if str(path).endswith(".html") else super().guess_type(path)
-
-    def send_head(self):
-        # Serve the saved bytes with __BASE__ replaced by this server's own address.
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if not path.is_file():
+    def do_GET(self):
+        entry = self.pages.get(self.path)
+        if entry is None or "file" not in entry:
             self.send_error(404)
-            return None
-        import io
-
-        body = path.read_bytes().replace(b"__BASE__", self.base.encode())
+            return
+        body = (self.folder / entry["file"]).read_bytes().replace(SITE.encode(), self.base.encode())
         self.send_response(200)
-        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Type", entry["headers"]["Content-Type"] or "text/html")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        return io.BytesIO(body)
+        self.wfile.write(body)
 
 
 @pytest.fixture
 def serve():
     servers = []
 
-    def start(folder: Path) -> str:
-        handler = type("Handler", (_Handler,), {})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
+    def start(snapshot: Path) -> str:
+        meta = json.loads((snapshot / "snapshot.json").read_text("utf-8"))
+        pages = {
+            urlsplit(entry["url"])._replace(scheme="", netloc="").geturl(): entry
+            for entry in meta["pages"]
+        }
+        handler = type("Handler", (_Handler,), {"folder": snapshot, "pages": pages})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         handler.base = f"http://127.0.0.1:{server.server_address[1]}"
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -76,6 +81,13 @@ def serve():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+def site_config(folder: Path, tmp_path: Path, base: str = SITE):
+    raw = tomllib.loads((folder / "config.toml").read_text("utf-8").replace(SITE, base))
+    config = parse_config(raw, path=tmp_path / "config.toml")
+    (source,) = config.sources
+    return config, source
 
 
 def _record(item, base: str) -> dict:
@@ -88,15 +100,16 @@ def _record(item, base: str) -> dict:
     return json.loads(text.replace(base, "__BASE__").replace(host, "__HOST__"))
 
 
-@pytest.mark.parametrize("site", sorted(p.name for p in SITES.iterdir() if p.is_dir()))
-def test_site(site, serve, tmp_path):
-    folder = SITES / site
-    base = serve(folder / "pages")
-    import tomllib
+SITE_NAMES = sorted(p.name for p in SITES.iterdir() if p.is_dir())
 
-    raw = tomllib.loads((folder / "config.toml").read_text("utf-8").replace("__BASE__", base))
-    config = parse_config(raw, path=tmp_path / "config.toml")
-    (source,) = config.sources
+
+@pytest.mark.parametrize("site", SITE_NAMES)
+def test_site(site, serve, tmp_path):
+    """The whole poll over real HTTP, every stored field against expected.json."""
+    folder = SITES / site
+    _, source = site_config(folder, tmp_path)
+    base = serve(folder / "snapshots" / source.id)
+    config, source = site_config(folder, tmp_path, base)
     store = open_store(tmp_path / "feeds.db")
     with Fetcher(user_agent="feeds-tests", timeout=10) as fetcher:
         result = update_source(source, config.settings, store, fetcher, now=NOW)
@@ -106,6 +119,17 @@ def test_site(site, serve, tmp_path):
     assert_golden(got, folder / "expected.json")
     for fmt in ("rss", "atom", "json"):
         assert (tmp_path / "public" / f"{source.id}.{fmt}").exists()
+
+
+@pytest.mark.parametrize("site", SITE_NAMES)
+def test_site_snapshot(site, tmp_path):
+    """The site's snapshot, as `feeds test` reads it: offline, field by field."""
+    _, source = site_config(SITES / site, tmp_path)
+    outcome = snapshots.run(source, SITES / site / "snapshots" / source.id)
+    if UPDATE:
+        snapshots.accept(outcome)
+    assert outcome.items, "the snapshot gives no entries"
+    assert outcome.differences == [] or UPDATE, outcome.differences
 
 
 def assert_golden(got: list[dict], path: Path) -> None:

@@ -349,3 +349,142 @@ def test_plans_from_several_threads_at_once(database):
             assert len(stored) == len({i.key for i in stored}) == 40
             assert status.items_seen == status.items_published == 40
             assert status.polls == 10
+
+
+# --- issue 18: the WebSub hub's subscriptions and queue, and a source's notice --------------
+
+TOPIC = "https://feeds.example/feeds/s.rss"
+OTHER = "https://feeds.example/feeds/s.atom"
+
+
+def intent(callback="https://reader.example/cb/1", *, topic=TOPIC, mode="subscribe", when=NOW):
+    from feeds.models import HubIntent
+
+    return HubIntent(topic, callback, mode, 3600 if mode == "subscribe" else 0, "sekrit", when)
+
+
+def subscribed(store, *intents, now=NOW):
+    for one in intents:
+        store.hub_request(one)
+    claimed = store.hub_claim_intents(now, now + timedelta(minutes=2), 100)
+    for one in claimed:
+        store.hub_verified(one, now)
+    return claimed
+
+
+def test_a_verified_request_subscribes_renews_and_unsubscribes(store):
+    first = intent()
+    store.hub_request(first)
+    assert store.hub_subscriptions(NOW) == []  # nothing before the callback confirms
+    (claimed,) = store.hub_claim_intents(NOW, NOW + timedelta(minutes=2), 10)
+    assert claimed == first
+    # Held: a second worker finds nothing until the claim runs out.
+    assert store.hub_claim_intents(NOW, NOW + timedelta(minutes=2), 10) == []
+    assert store.hub_claim_intents(NOW + timedelta(minutes=3), NOW, 10) == [first]
+    store.hub_verified(claimed, NOW)
+    (live,) = store.hub_subscriptions(NOW)
+    assert (live.topic, live.callback, live.secret, live.lease_seconds) == (
+        TOPIC,
+        first.callback,
+        "sekrit",
+        3600,
+    )
+    assert live.expires == NOW + timedelta(hours=1)
+    assert store.hub_claim_intents(NOW + timedelta(hours=1), NOW, 10) == []  # done with
+    later = NOW + timedelta(minutes=30)
+    subscribed(store, intent(when=later), now=later)  # renewal: a new lease from now
+    (live,) = store.hub_subscriptions(NOW)
+    assert live.expires == later + timedelta(hours=1)
+    subscribed(store, intent(mode="unsubscribe", when=later), now=later)
+    assert store.hub_subscriptions(NOW) == []
+
+
+def test_a_newer_request_replaces_a_pending_one_and_survives_the_older_verification(store):
+    old, new = intent(when=NOW), intent(mode="unsubscribe", when=NOW + timedelta(seconds=5))
+    store.hub_request(old)
+    (claimed,) = store.hub_claim_intents(NOW, NOW + timedelta(minutes=2), 10)
+    store.hub_request(new)  # while the old one is being verified
+    store.hub_forget(claimed)  # its verification failed
+    (pending,) = store.hub_claim_intents(NOW + timedelta(seconds=5), NOW, 10)
+    assert pending == new
+
+
+def test_counts_for_the_limits(store):
+    subscribed(store, intent("https://reader.example/cb/1"), intent("https://reader.example/cb/2"))
+    store.hub_request(intent("https://Reader.example/cb/3", topic=OTHER))
+    store.hub_request(intent("https://other.example/cb", topic=OTHER))
+    counts = store.hub_counts(TOPIC, "https://reader.example/cb/9", NOW)
+    assert (counts.topic, counts.host, counts.known) == (2, 3, False)
+    assert store.hub_counts(OTHER, "https://Reader.example/cb/3", NOW).known
+    # An expired subscription counts no more.
+    later = store.hub_counts(TOPIC, "https://reader.example/cb/1", NOW + timedelta(hours=2))
+    assert (later.topic, later.host, later.known) == (0, 1, False)
+
+
+def test_deliveries_are_queued_claimed_retried_and_done(store):
+    subscribed(store, intent("https://reader.example/cb/1"), intent("https://reader.example/cb/2"))
+    subscribed(store, intent("https://reader.example/cb/3", topic=OTHER))
+    assert store.hub_queue([TOPIC], NOW) == 2
+    hold = NOW + timedelta(minutes=2)
+    claimed = store.hub_claim_deliveries(NOW, hold, 10)
+    assert sorted(d.subscription.callback for d in claimed) == [
+        "https://reader.example/cb/1",
+        "https://reader.example/cb/2",
+    ]
+    assert all((d.attempts, d.changes, d.subscription.secret) == (0, 1, "sekrit") for d in claimed)
+    assert store.hub_claim_deliveries(NOW, hold, 10) == []  # held
+    done, failing = sorted(claimed, key=lambda d: d.subscription.callback)
+    store.hub_delivered(done, NOW)
+    store.hub_retry(failing, NOW + timedelta(seconds=30), "fetch: 500")
+    assert store.hub_claim_deliveries(NOW + timedelta(seconds=29), hold, 10) == []
+    (again,) = store.hub_claim_deliveries(NOW + timedelta(seconds=30), hold, 10)
+    assert (again.subscription.callback, again.attempts) == (failing.subscription.callback, 1)
+    # A change while it is failing keeps its backoff: it is not made due at once.
+    store.hub_retry(again, NOW + timedelta(minutes=5), "fetch: 500")
+    store.hub_queue([TOPIC], NOW + timedelta(minutes=1))
+    due = store.hub_claim_deliveries(NOW + timedelta(minutes=4), NOW + timedelta(hours=1), 10)
+    assert [d.subscription.callback for d in due] == [done.subscription.callback]  # anew
+    (failed,) = store.hub_claim_deliveries(NOW + timedelta(minutes=5), hold, 10)
+    assert (failed.attempts, failed.changes) == (2, 2)
+
+
+def test_a_change_during_a_delivery_is_delivered_again(store):
+    subscribed(store, intent())
+    store.hub_queue([TOPIC], NOW)
+    (delivery,) = store.hub_claim_deliveries(NOW, NOW + timedelta(minutes=2), 10)
+    store.hub_queue([TOPIC], NOW)  # the feed changed again while it was being sent
+    store.hub_delivered(delivery, NOW)
+    (again,) = store.hub_claim_deliveries(NOW, NOW + timedelta(minutes=2), 10)
+    assert (again.attempts, again.changes) == (0, 1)
+    store.hub_delivered(again, NOW)
+    assert store.hub_claim_deliveries(NOW + timedelta(hours=1), NOW, 10) == []
+
+
+def test_dropped_and_expired_subscriptions_take_their_deliveries(store):
+    subscribed(store, intent("https://reader.example/cb/1"), intent("https://reader.example/cb/2"))
+    store.hub_queue([TOPIC], NOW)
+    store.hub_drop(TOPIC, "https://reader.example/cb/1")
+    (left,) = store.hub_subscriptions(NOW)
+    assert left.callback == "https://reader.example/cb/2"
+    (owed,) = store.hub_claim_deliveries(NOW, NOW, 10)
+    assert owed.subscription.callback == left.callback
+    # Not queued, not claimed, then removed once the lease is over.
+    end = NOW + timedelta(hours=1)
+    assert store.hub_queue([TOPIC], end) == 0
+    assert store.hub_claim_deliveries(end, end, 10) == []
+    assert store.hub_expire(end) == 1
+    assert store.hub_subscriptions(NOW) == []
+
+
+def test_a_notice_is_saved_replaced_and_removed(store):
+    from feeds.models import Notice
+
+    assert store.notice("s") is None
+    failing = Notice("failing", "fetch: 503 Service Unavailable", NOW, NOW)
+    store.save_notice("s", failing)
+    assert store.notice("s") == failing
+    degraded = Notice("degraded", "selectors match nothing", NOW, NOW + timedelta(hours=1))
+    store.save_notice("s", degraded)
+    assert store.notice("s") == degraded
+    store.save_notice("s", None)
+    assert store.notice("s") is None

@@ -6,7 +6,7 @@ every connection and socket operation; ``politeness`` keeps per-host limits and
 Retry-After; ``inflate`` decodes bodies under the byte cap.
 """
 
-from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, read_file
+from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, Reply, read_file
 from feeds.fetch.network import Resolver, system_resolver
 from feeds.fetch.politeness import HostLimits, retry_after
 
@@ -15,6 +15,7 @@ __all__ = [
     "MAX_REDIRECTS",
     "Fetcher",
     "HostLimits",
+    "Reply",
     "Resolver",
     "read_file",
     "retry_after",

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -40,7 +40,7 @@ from feeds.fetch.network import (
     system_resolver,
 )
 from feeds.fetch.politeness import HostLimits, retry_after
-from feeds.guard import Origin, Scope
+from feeds.guard import Origin, Scope, origin, scheme_problem
 from feeds.models import HOST_CONCURRENCY, HOST_INTERVAL, Page, RobotsAnswer
 from feeds.robots import MAX_BYTES as ROBOTS_MAX_BYTES
 from feeds.robots import RobotsCache, agent_token
@@ -57,6 +57,14 @@ _STATUS_FIXES = {
     410: "the page is gone for good; remove or update the URL",
     429: "the site asks us to slow down; raise the source's `every`",
 }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to ``Fetcher.send``: any status, and at most its cap of the body."""
+
+    status: int
+    body: bytes
 
 
 class Fetcher:
@@ -94,6 +102,9 @@ class Fetcher:
         self._clock = clock
         self.limits = limits or HostLimits(HOST_CONCURRENCY, HOST_INTERVAL)
         self.robots = robots or RobotsCache()
+        # Told of what every ``get`` gives, a page or the error it raises, with the URL
+        # asked for (`feeds check --save` keeps them).
+        self.on_page: Callable[[str, Page | FetchError], None] | None = None
         if transport is None:
             transport = GuardedTransport(GuardedBackend(resolver, allow_private_networks))
         self._client = httpx.Client(
@@ -146,7 +157,54 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
+        try:
+            page = self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
+        except FetchError as e:
+            if self.on_page is not None:
+                self.on_page(url, e)
+            raise
+        if self.on_page is not None:
+            self.on_page(url, page)
+        return page
+
+    def send(
+        self,
+        url: str,
+        *,
+        method: str = "POST",
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+        trusted: bool = False,
+        max_bytes: int = 64 * 1024,
+    ) -> Reply:
+        """One request to a URL that is not a page to read: a WebSub subscriber's callback
+        (a stranger's URL) or an external hub (``trusted``: the operator configured it).
+
+        The egress rules of every fetch hold (scheme allowlist; internal addresses refused
+        at connect time unless trusted or settings.allow_private_networks; the overall
+        deadline), but no redirect is followed and robots.txt is not asked (nothing is
+        crawled); the answer's body is read up to ``max_bytes`` and the rest ignored.
+        """
+        problem = scheme_problem(url)
+        found = origin(url)
+        if problem is not None or found is None:
+            raise FetchError(f"refused: {problem}", url=url, fix="give an http(s) URL")
+        attempt = Attempt(
+            self.deadline, frozenset({found}) if trusted else frozenset(), self.timeout
+        )
+        token = ATTEMPT.set(attempt)
+        try:
+            with (
+                self.limits.slot(url),
+                self._client.stream(method, url, content=body, headers=dict(headers or {})) as r,
+            ):
+                attempt.phase = "body"
+                data = self._read_capped(r, url, attempt, max_bytes, truncate=True)
+        except (AddressRefused, Expired, NoConnection, httpx.HTTPError, httpx.InvalidURL) as e:
+            raise _failure(e, url, attempt) from e
+        finally:
+            ATTEMPT.reset(token)
+        return Reply(r.status_code, data)
 
     def _follow(
         self,
@@ -282,8 +340,9 @@ class Fetcher:
             status=response.status_code,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
-            fetched_at=datetime.now(UTC),
+            fetched_at=self._clock(),
             content=body,
+            content_type=response.headers.get("Content-Type"),
         )
 
     def _check_status(self, response: httpx.Response, url: str) -> None:

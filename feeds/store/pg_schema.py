@@ -124,7 +124,61 @@ def _v1_state(db: Executor) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Executor], None], ...] = (_v1_initial,)
+def _v2_websub_and_notices(db: Executor) -> None:
+    """Issue 18: the WebSub hub's subscriptions, the requests it has yet to verify and the
+    deliveries it owes (``due``: when a worker may take one; a claim moves it ahead), and
+    each source's notice item (SQLite's ``_v7_websub_and_notices``)."""
+    db.execute(
+        """CREATE TABLE hub_subscriptions (
+            topic text COLLATE "C" NOT NULL,
+            callback text COLLATE "C" NOT NULL,
+            host text COLLATE "C" NOT NULL,
+            secret text,
+            lease_seconds integer NOT NULL,
+            expires timestamptz NOT NULL,
+            PRIMARY KEY (topic, callback)
+        )"""
+    )
+    db.execute("CREATE INDEX hub_subscriptions_host ON hub_subscriptions (host)")
+    db.execute(
+        """CREATE TABLE hub_intents (
+            topic text COLLATE "C" NOT NULL,
+            callback text COLLATE "C" NOT NULL,
+            host text COLLATE "C" NOT NULL,
+            mode text NOT NULL,
+            secret text,
+            lease_seconds integer NOT NULL,
+            requested timestamptz NOT NULL,
+            due timestamptz NOT NULL,
+            PRIMARY KEY (topic, callback)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE hub_deliveries (
+            topic text COLLATE "C" NOT NULL,
+            callback text COLLATE "C" NOT NULL,
+            due timestamptz NOT NULL,
+            attempts integer NOT NULL DEFAULT 0,
+            changes integer NOT NULL DEFAULT 1,
+            last_error text,
+            PRIMARY KEY (topic, callback),
+            FOREIGN KEY (topic, callback) REFERENCES hub_subscriptions (topic, callback)
+                ON DELETE CASCADE
+        )"""
+    )
+    db.execute("CREATE INDEX hub_deliveries_due ON hub_deliveries (due)")
+    db.execute(
+        """CREATE TABLE notices (
+            source_id text COLLATE "C" PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+            state text NOT NULL,
+            reason text NOT NULL,
+            since timestamptz NOT NULL,
+            changed timestamptz NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[Executor], None], ...] = (_v1_initial, _v2_websub_and_notices)
 
 
 def migrate(db: Executor) -> int:

@@ -36,9 +36,19 @@ TABLES: dict[str, tuple[str, ...]] = {
     "schedule": ("source_id", "next_run"),
     "host_holds": ("host", "until"),
     "robots": ("url", "status", "body", "fetched_at"),
+    # issue 18: the WebSub hub and the notice items
+    "hub_subscriptions": ("topic", "callback", "host", "secret", "lease_seconds", "expires"),
+    "hub_intents": (
+        *("topic", "callback", "host", "mode", "secret", "lease_seconds", "requested", "due"),
+    ),
+    "hub_deliveries": ("topic", "callback", "due", "attempts", "changes", "last_error"),
+    "notices": ("source_id", "state", "reason", "since", "changed"),
 }
 # Columns that hold a moment (timestamptz in PostgreSQL), as opposed to an item's dates.
-INSTANTS = frozenset({"created", "last_attempt", "last_success", "next_run", "until", "fetched_at"})
+INSTANTS = frozenset(
+    {"created", "last_attempt", "last_success", "next_run", "until", "fetched_at"}
+    | {"expires", "requested", "due", "since", "changed"}
+)
 # How each table is read for a dump: stable, and items in insertion order.
 ORDER = {
     "sources": "id",
@@ -48,6 +58,10 @@ ORDER = {
     "schedule": "source_id",
     "host_holds": "host",
     "robots": "url",
+    "hub_subscriptions": "topic, callback",
+    "hub_intents": "topic, callback",
+    "hub_deliveries": "topic, callback",
+    "notices": "source_id",
 }
 
 

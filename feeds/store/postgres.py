@@ -19,6 +19,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -32,6 +33,7 @@ from feeds.dburl import masked
 from feeds.errors import StoreError
 from feeds.models import ItemError, PollPlan, RobotsAnswer, SourceStatus, StoredItem
 from feeds.store import pg_schema
+from feeds.store.pg_hub import PgHubQueries
 from feeds.store.pg_rows import (
     ITEM_COLUMNS,
     STATUS_COLUMNS,
@@ -175,7 +177,7 @@ def _wrapped(method: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-class PostgresStore:
+class PostgresStore(PgHubQueries):
     """A handle on the process's pool for one PostgreSQL database (see the module doc)."""
 
     def __init__(self, url: str) -> None:
@@ -208,6 +210,11 @@ class PostgresStore:
     def _run(self, query: str, params: Sequence[Any] = ()) -> None:
         with self._pool.connection() as db:
             db.execute(query, clean(params))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[TupleRow]]:
+        with self._pool.connection() as db, db.transaction():
+            yield db
 
     # -- reads of a poll ------------------------------------------------------------
 

@@ -121,6 +121,60 @@ def _v6_validators_per_source_and_counters(db: sqlite3.Connection) -> None:
     )
 
 
+def _v7_websub_and_notices(db: sqlite3.Connection) -> None:
+    """Issue 18: the WebSub hub's subscriptions, the requests it has yet to verify and the
+    deliveries it owes (``due``: when a worker may take one; a claim moves it ahead), and
+    each source's notice item. Instants are UTC ISO text, compared as text."""
+    db.execute(
+        """CREATE TABLE hub_subscriptions (
+            topic TEXT NOT NULL,
+            callback TEXT NOT NULL,
+            host TEXT NOT NULL,
+            secret TEXT,
+            lease_seconds INTEGER NOT NULL,
+            expires TEXT NOT NULL,
+            PRIMARY KEY (topic, callback)
+        )"""
+    )
+    db.execute("CREATE INDEX hub_subscriptions_host ON hub_subscriptions (host)")
+    db.execute(
+        """CREATE TABLE hub_intents (
+            topic TEXT NOT NULL,
+            callback TEXT NOT NULL,
+            host TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            secret TEXT,
+            lease_seconds INTEGER NOT NULL,
+            requested TEXT NOT NULL,
+            due TEXT NOT NULL,
+            PRIMARY KEY (topic, callback)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE hub_deliveries (
+            topic TEXT NOT NULL,
+            callback TEXT NOT NULL,
+            due TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            changes INTEGER NOT NULL DEFAULT 1,
+            last_error TEXT,
+            PRIMARY KEY (topic, callback),
+            FOREIGN KEY (topic, callback) REFERENCES hub_subscriptions (topic, callback)
+                ON DELETE CASCADE
+        )"""
+    )
+    db.execute("CREATE INDEX hub_deliveries_due ON hub_deliveries (due)")
+    db.execute(
+        """CREATE TABLE notices (
+            source_id TEXT PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            since TEXT NOT NULL,
+            changed TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_initial,
     _v2_schedule,
@@ -128,4 +182,5 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v4_politeness_and_edits,
     _v5_last_listed,
     _v6_validators_per_source_and_counters,
+    _v7_websub_and_notices,
 )

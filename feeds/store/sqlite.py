@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from feeds.errors import StoreError
 from feeds.models import ItemFailure, NewItem, PollEnd, PollPlan
 from feeds.store.base import ts
+from feeds.store.hub import HubQueries
 from feeds.store.items import ItemQueries
 from feeds.store.politeness import PolitenessQueries
 from feeds.store.portable import ORDER, TABLES, Dump, Row
@@ -83,7 +84,7 @@ def _wrapped(method: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries):
+class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
     """One connection to a SQLite database (a file, or ``:memory:`` for a dry run)."""
 
     def __init__(self, path: Path | str) -> None:
