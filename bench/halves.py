@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import logging
 import re
 import sys
@@ -137,9 +138,10 @@ def _print_misses(name: str, pages: Sequence[corpus_score.Page]) -> None:
         wrong = {f: round(v, 2) for f, v in scores.items() if f not in ("ms", "moji") and v < 1}
         if scores.get("moji"):
             wrong["mojibake"] = 1.0
-        if not wrong or wrong == {"body": v for v in wrong.values() if v >= 0.8}:
+        if not wrong or (set(wrong) == {"body"} and wrong["body"] >= 0.8):
             continue
-        truth = {k: page.gold.get(k) for k in ("title", "date", "author", "byline") if k in page.gold}
+        keys = ("title", "date", "author", "byline")
+        truth = {k: page.gold.get(k) for k in keys if k in page.gold}
         print(f"- {page.file} {page.site} {wrong}\n    truth {truth}")
         day = found.day.isoformat() if found.day else None
         print(f"    found {{title: {found.title!r}, date: {day}, author: {found.author!r}}}")
@@ -152,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", dest="sets", help="a set name (repeatable)")
     parser.add_argument("--misses", choices=HALVES, help="list this half's misses")
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each set")
+    parser.add_argument("--dump", help="write every page's scores and findings here (JSON)")
     args = parser.parse_args(argv)
     for logger in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(logger).setLevel(logging.CRITICAL)
@@ -161,7 +164,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = sets[name]()[: args.limit]
         report(name, pages, args.misses)
     print(f"total {time.perf_counter() - start:.1f} s")
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(_dump(), ensure_ascii=False, indent=0), "utf-8")
     return 0
+
+
+def _dump() -> dict[str, dict[str, object]]:
+    out: dict[str, dict[str, object]] = {}
+    for key, (found, scores) in page_misses.items():
+        day = found.day.isoformat() if found.day else None
+        out[key] = {"scores": scores, "title": found.title, "date": day, "author": found.author}
+    return out
 
 
 if __name__ == "__main__":

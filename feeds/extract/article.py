@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bs4 import BeautifulSoup, Tag
 
@@ -18,7 +18,7 @@ from feeds.extract import bylines, page, page_dates, titles
 from feeds.extract.content import main_content_html
 from feeds.extract.dates import parse_date
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
-from feeds.extract.labels import author_from, labelled_author, summary_from
+from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
 from feeds.models import Article, ArticleRules
 
 # Never content: removed from whatever block the content comes from.
@@ -82,16 +82,7 @@ def extract_article(
         )
         if metadata_date is not None:
             origins.setdefault("date", "page")
-    author = _pick(
-        origins,
-        "author",
-        ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url)),
-        ("page", lambda: bylines.markup_author(soup, headline())),
-        ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
-        ("page", lambda: bylines.reporter(soup, headline())),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
-    )
+    author = _author(soup, rules, metas, ld, url, headline, info_lines, origins)
     summary = _pick(
         origins,
         "summary",
@@ -117,6 +108,34 @@ def extract_article(
         encoding=encoding,
         language=language,
         origins=origins,
+    )
+
+
+def _author(
+    soup: BeautifulSoup,
+    rules: ArticleRules,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    headline: Callable[[], list[Tag]],
+    info_lines: Callable[[], list[str]],
+    origins: dict[str, str],
+) -> str | None:
+    """The writer: the selector's, then metadata's person, a byline marked up as one, a
+    labelled one ('作者：'), a reporter's; then an editor the page labels, else the site."""
+    editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
+    sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
+    return _pick(
+        origins,
+        "author",
+        ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
+        ("metadata", lambda: bylines.metadata_author(metas, ld, url, editors=editors())),
+        ("page", lambda: bylines.markup_author(soup, headline(), sites()[0])),
+        ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
+        ("page", lambda: bylines.reporter(soup, headline())),
+        ("page", lambda: next(iter(editors()), None)),
+        ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
+        ("page", lambda: bylines.markup_author(soup, headline(), sites()[0], publishers=True)),
     )
 
 

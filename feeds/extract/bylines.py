@@ -5,6 +5,7 @@ bylines marked up as such, and Chinese reporters' bylines. Labelled fields ('作
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from bs4.element import NavigableString
 
 from feeds.extract.html import attr, select
 from feeds.extract.labels import author_from, reporter_from
-from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm
+from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, teaser
 
 _AUTHOR_META = (
     "author",
@@ -31,6 +32,8 @@ _AUTHOR_MARKUP = (
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [id*="author" i], [id*="byline" i]'
 )
+# How far after the headline (characters of text) a story's last line may stand.
+_STORY_MAX = 20000
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
@@ -41,17 +44,33 @@ _BYLINE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
+# An account's id, not its holder's name: 'L_104485', 'qq_41234567', '1234567'.
+_ACCOUNT_ID = re.compile(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
+# A company's name (the CMS vendor or the site's operator that a template puts in
+# <meta name="author">): a legal form or a trade at its end.
+_COMPANY = re.compile(
+    r"(?:有限公司|公司|集团|网络|科技|软件|信息技术|技术|工作室|(?<![\w])(?:gmbh|inc|ltd|llc|corp"
+    r"|co|ag|s\.?a|s\.?l|b\.?v|oy|ab|plc|limited|corporation|company)\.?)$",
+    re.IGNORECASE,
+)
 
 
 def metadata_author(
-    metas: dict[str, str], ld: list[dict[str, Any]], url: str, *, publishers: bool = False
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    *,
+    publishers: bool = False,
+    editors: Sequence[str] = (),
 ) -> str | None:
     """The author named by JSON-LD (people first) or meta tags.
 
     A name that is the publisher's (og:site_name, the JSON-LD publisher or an Organization,
     a domain name such as 'mdr.de') is no byline: it is passed over, so that the page's own
-    byline is tried first, and taken only with ``publishers`` (the last resort)."""
-    sites = _publisher_names(metas, ld, url)
+    byline is tried first, and taken only with ``publishers`` (the last resort). Nor is an
+    account id, a company (the CMS vendor), or a name the page shows as its editor's
+    (``editors``: Chinese CMSs put the editor's account in <meta name="author">)."""
+    sites = site_names(metas, ld, url)
     persons: list[str] = []  # typed Person in JSON-LD: a person even if the site bears the name
     people: list[str] = []
     organisations: list[str] = []
@@ -71,20 +90,29 @@ def metadata_author(
     if persons:
         return persons[0]
     people += [v for name in _AUTHOR_META if (v := metas.get(name)) and not _is_url(v)]
-    for value in people:
-        name = _person_name(value)
-        if name and not _publisher_like(name, sites):
+    names = [n for v in people if (n := _person_name(v)) and not _ACCOUNT_ID.match(n)]
+    names = [n for n in names if not any(e in n or n in e for e in editors)]
+    for name in names:
+        if not _publisher_like(name, sites) and not _COMPANY.search(name):
             return name
     if publishers:
-        return next((n for v in (*people, *organisations) if (n := _person_name(v))), None)
+        # The site's own name may stand for its staff; a company named nowhere else (the
+        # CMS vendor) may not.
+        named = [n for n in names if _publisher_like(n, sites) or not _COMPANY.search(n)]
+        return next(iter(named + organisations), None)
     return None
 
 
-def markup_author(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
+def markup_author(
+    soup: BeautifulSoup, headline: list[Tag], sites: set[str], *, publishers: bool = False
+) -> str | None:
     """A byline marked up as one (rel=author, microdata, hCard, class names with "author" or
     "byline"), not in reader comments or teasers: the first after the headline, else the
-    nearest before it."""
+    nearest before it. The site's own name (``sites``, see ``site_names``) is taken only
+    with ``publishers`` (a last resort: 'par Attac France' on Attac France's site)."""
+    anchor = headline[0] if headline else None
     nodes = [n for n in select(soup, _AUTHOR_MARKUP) if not elsewhere(n)]
+    nodes = [n for n in nodes if not teaser(n, anchor)]
     if headline:
         following = {id(n) for n in headline[0].find_all_next(True)}
         after = [n for n in nodes if id(n) in following]
@@ -92,14 +120,15 @@ def markup_author(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     for node in nodes:
         raw = attr(node, "content") if node.name == "meta" else node.get_text(" ")
         name = _person_name(raw)
-        if name:
+        if name and publishers == _publisher_like(name, sites):
             return name
     return None
 
 
 def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
-    """A Chinese reporter's byline at the top of the story ('本报记者罗科苏盈发自北京'): in the
-    first ``NEAR_HEADLINE`` characters of text after the headline."""
+    """A Chinese reporter's byline in the story: at its top ('本报记者罗科苏盈发自北京') or at
+    its end ('新京报记者 彭冲 山东冠县报道'), in the first ``_STORY_MAX`` characters of text after
+    the headline, outside comments and teasers."""
     start = headline[0] if headline else soup.body
     if start is None:
         return None
@@ -107,12 +136,12 @@ def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     for node in start.next_elements:
         if type(node) is not NavigableString or node.parent is None:
             continue
-        if node.parent.name in INVISIBLE:
-            continue
-        if name := reporter_from(str(node)):
+        if node.parent.name in INVISIBLE or node.find_parent("a") is not None:
+            continue  # a link's text is a menu's or a teaser's, not the story's byline
+        if (name := reporter_from(str(node))) and (seen < NEAR_HEADLINE or not elsewhere(node)):
             return name
         seen += len(node)
-        if seen > NEAR_HEADLINE:
+        if seen > _STORY_MAX:
             break
     return None
 
@@ -141,7 +170,8 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "//"))
 
 
-def _publisher_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set[str]:
+def site_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set[str]:
+    """The publisher's names (normalised): og:site_name, the JSON-LD publisher, the host."""
     names = {metas.get("og:site_name"), metas.get("application-name"), metas.get("publisher")}
     for item in ld:
         publisher = item.get("publisher")

@@ -28,6 +28,13 @@ ELSEWHERE = frozenset(
     }
 )  # fmt: skip
 _CLASS_WORDS = re.compile(r"[^a-z]+")
+# A teaser: a block of at most this much text around a link of a headline's length (this many
+# Chinese or Japanese characters, or words), within this many levels of the node.
+_TEASER_TEXT = 300
+_TEASER_CJK = 10
+_TEASER_WORDS = 5
+_TEASER_DEPTH = 4
+_TEASER_LINKS = 8
 _BLOCK_DEPTH = 8
 # Elements whose text is never shown as the page's text.
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "option", "head"})
@@ -35,11 +42,13 @@ _NON_WORD = re.compile(r"[\W_]+")
 _CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 # Labels that open an article's info line; the line must be short to be one (not a paragraph).
 _INFO_LABEL = re.compile(
-    r"(?:(?:日期|时间|发布|发表|更新|来源|作者|记者|编辑|Published|Posted|Updated|Date|By)\s*[:：]"
-    r"|发表于|发布于|发布日期|发布时间)",
+    r"(?:(?:日期|时间|時間|发布|发表|發佈|發表|更新|来源|來源|作者|撰文|记者|記者|编辑|編輯|责编|发布者"
+    r"|發布者|Published|Posted|Updated|Date|By|Author|Editor)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于|發表於|发布日期|发布时间)",
     re.IGNORECASE,
 )
 _INFO_LINE_MAX = 200
+# A label whose value stands in the next element: '<b>作者：</b><a>芊草凡凡</a>'.
+_LABEL_ONLY = re.compile(r"[:：]\s*$")
 
 
 def metas(soup: BeautifulSoup) -> dict[str, str]:
@@ -108,8 +117,28 @@ def info_lines(soup: BeautifulSoup, headline: list[Tag]) -> Iterator[str]:
             continue
         seen.add(id(parent))
         line = parent.get_text(" ")
+        if _LABEL_ONLY.search(line):
+            line += " " + _following_text(parent, _INFO_LINE_MAX - len(line))
         if len(line) <= _INFO_LINE_MAX:
             yield line
+
+
+def _following_text(element: Tag, limit: int) -> str:
+    """The text after ``element`` within its parent, up to about ``limit`` characters."""
+    parts: list[str] = []
+    size = 0
+    for sibling in element.next_siblings:
+        if isinstance(sibling, Tag):
+            if sibling.name in ("script", "style") or size + len(sibling.get_text()) > limit:
+                break
+            text = sibling.get_text(" ")
+        else:
+            text = str(sibling)
+        parts.append(text)
+        size += len(text)
+        if size >= limit:
+            break
+    return "".join(parts)[: max(limit, 0)]
 
 
 def short_match(pattern: re.Pattern[str], limit: int) -> Callable[[str | None], bool]:
@@ -141,6 +170,35 @@ def elsewhere(
         if not words.isdisjoint(_CLASS_WORDS.split(names)):
             return True
     return False
+
+
+def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:
+    """Whether the node stands in a teaser of another page: a list item or a short block
+    that also holds a link with a headline's length ('<li><a>Another story's headline</a>
+    <span class="date">…</span></li>'), not the page's own headline."""
+    element = node if isinstance(node, Tag) else node.parent
+    for _ in range(_TEASER_DEPTH):
+        if element is None or element.name in ("article", "main", "body", "html"):
+            return False
+        if len(element.get_text()) > _TEASER_TEXT:
+            return False
+        links = element.find_all("a", href=True, limit=_TEASER_LINKS)
+        for link in [element, *links] if element.name == "a" else links:
+            if headline is not None and (link is headline or headline in link.parents):
+                continue
+            if node is not link and _headline_like(link):
+                return True
+        if element.name in ("li", "tr", "dd"):
+            return False
+        element = element.parent
+    return False
+
+
+def _headline_like(link: Tag) -> bool:
+    text = " ".join(link.get_text(" ").split())
+    cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff" for c in text)
+    words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 2]
+    return cjk >= _TEASER_CJK or len(words) >= _TEASER_WORDS
 
 
 def split_url(url: str) -> SplitResult | None:

@@ -20,6 +20,7 @@ from feeds.extract.page import (
     ld_value,
     short_match,
     split_url,
+    teaser,
 )
 from feeds.models import ParsedDate
 
@@ -148,7 +149,7 @@ def visible_date(
         if (not marked and anchor is None) or distance > (_NEAR_MARKED if marked else _NEAR_PLAIN):
             continue
         score = distance if marked else 3 * distance
-        if (best is not None and score >= best[0]) or elsewhere(node):
+        if (best is not None and score >= best[0]) or elsewhere(node) or teaser(node, anchor):
             continue
         parsed = _node_date(node, marked, now=now, tz=tz)
         if parsed is not None:
