@@ -155,3 +155,49 @@ def test_the_site_named_as_the_byline_is_a_last_resort():
     assert author_of(head, body) == "林悅"
     body = f"<h1>一篇文章的標題</h1><div class='author'>ETtoday新聞雲</div>{STORY}"
     assert author_of(head, body) == "ETtoday新聞雲"
+
+
+def test_a_label_inside_a_long_block_of_lines_is_read_on_its_own_line():
+    body = f"<h1>一篇文章的标题</h1><td>{STORY * 3}<br>文：眉间尺<br><br>我的博客</td>"
+    assert author_of("", body) == "眉间尺"
+
+
+def test_a_footers_credits_are_no_byline():
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY}<div align=center>Copyright &copy;2004 China-Pub.com"
+        " Source from:Oblog v2.21 Rewrited by:yaoayao</div>"
+    )
+    assert author_of("", body) is None
+
+
+def test_citation_authors_padded_to_align_and_a_publisher_list_in_metadata():
+    head = (
+        '<meta name="citation_authors" content="赵  培">'
+        '<meta name="Author" content="中文学术期刊,汉斯出版社,Hans Publishers">'
+    )
+    assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") == "赵培"
+
+
+def test_a_heading_of_the_authors_other_stories_is_no_name():
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY}<table id='relativeAuthorWords'><tr><td>■<span>"
+        "<strong>该作者文章</strong></span></td></tr></table>"
+    )
+    assert author_of("", body) is None
+
+
+def test_a_forum_posts_byline():
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY}<p><center>本贴由<b>大卫</b>于2005年8月12日16:12:21在"
+        "〖<a href='/bbs/1'>心灵驿站</a>〗发表</center>"
+    )
+    assert author_of("", body) == "大卫"
+
+
+def test_a_reporter_named_in_the_prose_far_down_is_not_the_author():
+    prose = (
+        "<p>美国记者赫德里克·史密斯(Hedrick Smith)在他那本写於一九七六年的书中，讲述了这些。</p>"
+    )
+    body = f"<h1>一篇文章的标题</h1>{STORY * 20}{prose}{STORY}<p>（姚峰 上海报道）</p>"
+    assert author_of("", body) == "姚峰"
+    assert author_of("", f"<h1>一篇文章的标题</h1>{STORY * 20}{prose}{STORY}") is None

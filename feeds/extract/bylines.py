@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.html import attr, select
-from feeds.extract.labels import author_from, reporter_from
+from feeds.extract.labels import author_from, reporter_at
 from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, teaser
 
 _AUTHOR_META = (
@@ -23,6 +23,7 @@ _AUTHOR_META = (
     "dc:creator",
     "dcterms.creator",
     "citation_author",
+    "citation_authors",
     "parsely-author",
     "sailthru.author",
     "byl",
@@ -34,6 +35,10 @@ _AUTHOR_MARKUP = (
 )
 # How far after the headline (characters of text) a story's last line may stand.
 _STORY_MAX = 20000
+_LINE = 200
+# What may follow a byline on its line: '山东冠县报道', a closing bracket.
+_AFTER_BYLINE = 12
+_POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
@@ -49,8 +54,9 @@ _ACCOUNT_ID = re.compile(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
 # A company's name (the CMS vendor or the site's operator that a template puts in
 # <meta name="author">): a legal form or a trade at its end.
 _COMPANY = re.compile(
-    r"(?:有限公司|公司|集团|网络|科技|软件|信息技术|技术|工作室|(?<![\w])(?:gmbh|inc|ltd|llc|corp"
-    r"|co|ag|s\.?a|s\.?l|b\.?v|oy|ab|plc|limited|corporation|company)\.?)$",
+    r"(?:有限公司|公司|集团|网络|科技|软件|信息技术|技术|工作室|出版社|(?<![\w])(?:gmbh|inc|ltd|llc|corp"
+    r"|co|ag|s\.?a|s\.?l|b\.?v|oy|ab|plc|limited|corporation|company|publishers?|publishing)\.?)"
+    r"(?:$|\s*[,，])",
     re.IGNORECASE,
 )
 
@@ -127,8 +133,10 @@ def markup_author(
 
 def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     """A Chinese reporter's byline in the story: at its top ('本报记者罗科苏盈发自北京') or at
-    its end ('新京报记者 彭冲 山东冠县报道'), in the first ``_STORY_MAX`` characters of text after
-    the headline, outside comments and teasers."""
+    its end ('新京报记者 彭冲 山东冠县报道'), or a forum post's ('本贴由<b>大卫</b>于…'), in
+    the first ``_STORY_MAX`` characters of text after the headline, outside links, comments
+    and teasers. Far below the headline, only a byline that ends its line counts, not a
+    reporter the story's prose names ('美国记者赫德里克·史密斯在他那本书中…')."""
     start = headline[0] if headline else soup.body
     if start is None:
         return None
@@ -138,12 +146,23 @@ def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
             continue
         if node.parent.name in INVISIBLE or node.find_parent("a") is not None:
             continue  # a link's text is a menu's or a teaser's, not the story's byline
-        if (name := reporter_from(str(node))) and (seen < NEAR_HEADLINE or not elsewhere(node)):
-            return name
+        line = str(node)
+        found = reporter_at(line)
+        if found is None and _POSTED_BY.search(line) and len(node.parent.get_text()) <= _LINE:
+            line = node.parent.get_text()  # '本贴由<b>大卫</b>于…': the name in its own element
+            found = reporter_at(line)
+        if found and (seen < NEAR_HEADLINE or _ends_line(line, found[1], node)):
+            return found[0]
         seen += len(node)
         if seen > _STORY_MAX:
             break
     return None
+
+
+def _ends_line(line: str, end: int, node: NavigableString) -> bool:
+    """Whether a byline that ends at ``end`` ends its line too (a place and '报道' may
+    follow), outside comments and teasers."""
+    return len(line.rstrip()) - end <= _AFTER_BYLINE and not elsewhere(node)
 
 
 def _person_name(raw: str | None) -> str | None:

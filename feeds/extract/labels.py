@@ -84,8 +84,13 @@ _REPORTER = re.compile(
     r"|[\s/／（）()【】\[\]、，,。;；|]|$)"
     # A news agency's dateline: '（中央社記者邱俊欽桃園19日電）', the place and the day after.
     rf"|(?P<name2>{_REPORTER_NAME}[\u4e00-\u9fff]{{2,4}})(?=[\u4e00-\u9fff]{{2,3}}\d{{1,2}}日[电電]))"
-    # A Taiwanese byline in brackets: '（王煌忠／台中報導）'.
-    r"|[（(](?P<name3>[\u4e00-\u9fff]{2,4})\s*[/／]\s*[\u4e00-\u9fff]{1,8}(?:报道|報導|報道)[)）]"
+    # A byline in brackets at the story's end: '（王煌忠／台中報導）', '（姚峰 上海报道）'.
+    r"|[（(](?P<name3>[\u4e00-\u9fff]{2,4})\s*[/／\s]\s*[\u4e00-\u9fff]{1,8}(?:报道|報導|報道)[)）]"
+)
+# A forum post's byline: '本贴由大卫于2005年8月12日16:12:21…发表', 'ggjj 发表于 2005-9-15'.
+_POSTER = re.compile(
+    r"(?:本贴|本帖|此贴|此帖)由\s*(?P<name>[^\s，。,:：]{2,16}?)\s*于\s*\d"
+    r"|(?:^|(?<=\s))(?P<name2>[^\s，。,:：]{2,16})\s+发表于\s*[:：]?\s*\d"
 )
 
 
@@ -94,13 +99,23 @@ _PHOTO_CREDIT = re.compile(r"\s*(?:翻摄|翻攝|摄|攝|拍摄|拍攝)")
 
 
 def reporter_from(raw: str | None) -> str | None:
-    """'新华社拉萨电（记者 格桑边觉）记者近日…' -> '格桑边觉'; None for a photographer."""
+    """'新华社拉萨电（记者 格桑边觉）记者近日…' -> '格桑边觉', '本贴由大卫于2005年…' -> '大卫';
+    None for a photographer."""
+    found = reporter_at(raw)
+    return found[0] if found else None
+
+
+def reporter_at(raw: str | None) -> tuple[str, int] | None:
+    """``reporter_from``'s name and where it ends in ``raw``."""
     if not raw:
         return None
+    if (poster := _POSTER.search(raw[:MAX_LINE])) and (
+        name := clean_name(poster["name"] or poster["name2"])
+    ):
+        return name, poster.end()
     for match in _REPORTER.finditer(raw[:MAX_LINE]):
-        name = match["name"] or match["name2"] or match["name3"]
         if not _PHOTO_CREDIT.match(raw, match.end()):
-            return name
+            return match["name"] or match["name2"] or match["name3"], match.end()
     return None
 
 
@@ -136,6 +151,9 @@ _SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
 # Markup or code that leaked into a page's text ('size="20"' from a broken template): no name
 # found on the page holds it (a configured selector's text is kept as it is, escaped).
 MARKUP = re.compile(r'[=<>{}"]')
+_SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
+# Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
+_NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀")
 # What a byline says before the name, alone: the name itself is elsewhere.
 _BARE_WORDS = frozenset(
     {"by", "von", "par", "por", "di", "de", "door", "av", "from", "written by", "posted by",
@@ -152,8 +170,12 @@ def clean_name(text: str) -> str | None:
         return None
     name = _COPYRIGHT.sub("", name)
     name = _NAME_TAIL.split(name, maxsplit=1)[0]
-    name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、"))
+    name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、■□●○◆◇★☆▪►>»"))
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
+        return None
+    if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
+        name = _SPACE.sub("", name)
+    if _NOT_NAME_WORDS.search(name):
         return None
     return name if any(c.isalpha() for c in name) else None
 

@@ -47,6 +47,10 @@ _INFO_LABEL = re.compile(
     re.IGNORECASE,
 )
 _INFO_LINE_MAX = 200
+# A footer's credits, not the article's info line: 'Copyright © 2004 … Rewrited by:yaoayao'.
+_CREDIT = re.compile(
+    r"copyright|©|版权所有|powered\s+by|技术支持|rewrit|designed\s+by", re.IGNORECASE
+)
 # A label whose value stands in the next element: '<b>作者：</b><a>芊草凡凡</a>'.
 _LABEL_ONLY = re.compile(r"[:：]\s*$")
 
@@ -117,13 +121,18 @@ def info_lines(soup: BeautifulSoup, headline: list[Tag]) -> Iterator[str]:
             continue
         seen.add(id(parent))
         line = parent.get_text(" ")
+        host: Tag | NavigableString = parent
+        if len(line) > _INFO_LINE_MAX:
+            # A label in a long block of <br>-separated text: '…<br>文：眉间尺<br>…'.
+            line, host = str(string), string
+            seen.discard(id(parent))
         if _LABEL_ONLY.search(line):
-            line += " " + _following_text(parent, _INFO_LINE_MAX - len(line))
-        if len(line) <= _INFO_LINE_MAX:
+            line += " " + _following_text(host, _INFO_LINE_MAX - len(line))
+        if len(line) <= _INFO_LINE_MAX and not _CREDIT.search(line):
             yield line
 
 
-def _following_text(element: Tag, limit: int) -> str:
+def _following_text(element: Tag | NavigableString, limit: int) -> str:
     """The text after ``element`` within its parent, up to about ``limit`` characters."""
     parts: list[str] = []
     size = 0
