@@ -14,12 +14,11 @@ from typing import Any, TypeVar
 from bs4 import BeautifulSoup, Tag
 
 from feeds.clean import plain_text, sanitize_html
-from feeds.extract import bylines, page, page_dates, titles
+from feeds.extract import bylines, date_context, page, page_dates, titles
 from feeds.extract.content import main_content_html
-from feeds.extract.dates import parse_date
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
 from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
-from feeds.models import Article, ArticleRules
+from feeds.models import Article, ArticleRules, ParsedDate
 
 # Never content: removed from whatever block the content comes from.
 _NOT_CONTENT = "script, style, noscript, template, button, input, select, textarea"
@@ -52,36 +51,9 @@ def extract_article(
         title, origins["title"] = agreed
     title = title or _pick(origins, "title", ("page", lambda: titles.page_title(soup)))
     headline = _lazy(lambda: [h] if (h := titles.headline(soup, title)) is not None else [])
-    date_raw = _selector_raw(soup, rules.date)
-    date = parse_date(date_raw, now=now, tz=tz) if date_raw else None
-    if date is not None:
-        origins["date"] = "selector"
-    metadata_date = None
-    if date is None or not date.has_time:  # a day-only date may take its time from here
-        metadata_date = page_dates.metadata_date(soup, metas, ld, now=now, tz=tz)
-        if metadata_date is not None:
-            origins.setdefault("date", "metadata")
-            # A UTC stamp takes the publisher's day from the URL or the page, if they say.
-            if page_dates.is_utc(metadata_date):
-                local_day = page_dates.url_date(url, tz) or page_dates.visible_date(
-                    soup, headline(), now=now, tz=tz
-                )
-                metadata_date = page_dates.publisher_day(metadata_date, local_day)
     info_lines = _lazy(lambda: list(page.info_lines(soup, headline())))
-    if date is None and metadata_date is None:
-        # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
-        # Else the date printed nearest the headline, else the one in the URL, else weaker
-        # hints: the page's own entry in a list, a labelled date anywhere, the image's path.
-        metadata_date = (
-            next((d for line in info_lines() if (d := parse_date(line, now=now, tz=tz))), None)
-            or page_dates.visible_date(soup, headline(), now=now, tz=tz)
-            or page_dates.url_date(url, tz)
-            or page_dates.self_link_date(soup, url, now=now, tz=tz)
-            or page_dates.labelled_date(soup, now=now, tz=tz)
-            or page_dates.url_date(metas.get("og:image") or metas.get("twitter:image") or "", tz)
-        )
-        if metadata_date is not None:
-            origins.setdefault("date", "page")
+    read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz)
+    date, metadata_date = _dates(soup, rules, metas, ld, url, headline, info_lines, read, origins)
     author = _author(soup, rules, metas, ld, url, headline, info_lines, origins)
     summary = _pick(
         origins,
@@ -109,6 +81,51 @@ def extract_article(
         language=language,
         origins=origins,
     )
+
+
+def _dates(
+    soup: BeautifulSoup,
+    rules: ArticleRules,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    headline: Callable[[], list[Tag]],
+    info_lines: Callable[[], list[str]],
+    read: date_context.Read,
+    origins: dict[str, str],
+) -> tuple[ParsedDate | None, ParsedDate | None]:
+    """(the selector's date, the page's): metadata, then what the page shows."""
+    date_raw = _selector_raw(soup, rules.date)
+    date = read(date_raw) if date_raw else None
+    if date is not None:
+        origins["date"] = "selector"
+    if date is not None and date.has_time:
+        return date, None
+    tz = read.tz
+    found = page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz)
+    if found is not None:
+        origins.setdefault("date", "metadata")
+        # A UTC stamp takes the publisher's day from the URL or the page, if they say.
+        if page_dates.is_utc(found):
+            day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
+            found = page_dates.publisher_day(found, day)
+        return date, found
+    if date is not None:
+        return date, None
+    # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
+    # Else the date printed nearest the headline, else the one in the URL, else weaker
+    # hints: the page's own entry in a list, a labelled date anywhere, the image's path.
+    found = (
+        page_dates.info_line_date(info_lines(), read, below_headline=bool(headline()))
+        or page_dates.visible_date(soup, headline(), read)
+        or page_dates.url_date(url, tz)
+        or page_dates.self_link_date(soup, url, read)
+        or page_dates.labelled_date(soup, read)
+        or page_dates.url_date(metas.get("og:image") or metas.get("twitter:image") or "", tz)
+    )
+    if found is not None:
+        origins.setdefault("date", "page")
+    return date, found
 
 
 def _author(

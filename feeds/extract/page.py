@@ -117,7 +117,9 @@ def info_lines(soup: BeautifulSoup, headline: list[Tag]) -> Iterator[str]:
     seen: set[int] = set()
     for string in start.find_all_next(string=short_match(_INFO_LABEL, _INFO_LINE_MAX)):
         parent = string.parent
-        if parent is None or id(parent) in seen or parent.name in ("script", "style", "a"):
+        if type(string) is not NavigableString or parent is None:
+            continue  # comments, CDATA
+        if id(parent) in seen or parent.name in ("script", "style", "a"):
             continue
         seen.add(id(parent))
         line = parent.get_text(" ")
