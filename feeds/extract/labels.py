@@ -170,7 +170,7 @@ def clean_name(text: str) -> str | None:
         return None
     name = _COPYRIGHT.sub("", name)
     name = _NAME_TAIL.split(name, maxsplit=1)[0]
-    name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、■□●○◆◇★☆▪►>»"))
+    name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、■□●○◆◇★☆▪►»"))
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
         return None
     if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
