@@ -115,3 +115,21 @@ def test_a_publication_time_element_far_below_the_headline():
         "datetime='2021-12-15' title='15. Dezember 2021'>15.12.2021</time></div></body></html>"
     )
     assert day_of(html, tz=UTC) == date(2021, 12, 15)
+
+
+def test_a_date_only_a_script_holds_is_the_last_resort():
+    shop = (
+        '<html><head><title>Kaffee</title><script>var meta = {"product": {"vendor": '
+        '"Happy", "published_at":"2019-03-02T06:22:28+01:00"}};</script></head><body>'
+        f"<h1>Kaffee</h1>{PROSE}</body></html>"
+    )
+    assert day_of(shop, tz=UTC) == date(2019, 3, 2)
+    forum = (
+        "<html><head><title>A thread</title></head><body><h1>A thread</h1><table><tr><td>"
+        '<script>showDate("2020/04/17 01:43:09 01:43:09")</script> views 7</td></tr></table>'
+        f"{PROSE}</body></html>"
+    )
+    assert day_of(forum, tz=UTC) == date(2020, 4, 17)
+    # A page that shows its date never takes one from its scripts.
+    shown = shop.replace("<h1>Kaffee</h1>", "<h1>Kaffee</h1><div class='date'>2021-05-06</div>")
+    assert day_of(shown, tz=UTC) == date(2021, 5, 6)

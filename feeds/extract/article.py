@@ -122,6 +122,7 @@ def _dates(
         or page_dates.self_link_date(soup, url, read)
         or page_dates.labelled_date(soup, read)
         or page_dates.url_date(metas.get("og:image") or metas.get("twitter:image") or "", tz)
+        or page_dates.script_date(soup, read)
     )
     if found is not None:
         origins.setdefault("date", "page")

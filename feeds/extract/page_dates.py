@@ -72,6 +72,15 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
 _LINKS_MAX = 2000
+_SCRIPTS_MAX = 200
+_SCRIPT_TEXT_MAX = 200_000
+_SCRIPT_KEY_DATE = re.compile(
+    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?date|publish_?(?:date|time)"
+    r"|date_?created|created_?at|post_?date)[\"']?\s*[:=]\s*[\"']"
+    r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
+    re.IGNORECASE,
+)
+_SCRIPT_STAMP = re.compile(r"[\"'(]\s*(\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d(?::\d\d)?)")
 _BYLINE_LABEL = re.compile(r"作者|来源|來源|记者|記者|编辑|編輯|by\b|author|source", re.IGNORECASE)
 # A machine-readable date that names its offset or zone.
 _ZONED = re.compile(r"(?:\d\d:?\d\d|\d)\s*(?:Z|[+-]\d\d:?\d\d|GMT|UTC)\b|[+-]\d\d:?\d\d$", re.I)
@@ -274,6 +283,21 @@ def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
         if len(text) <= _DATE_TEXT_MAX and not elsewhere(parent) and (found := read(text)):
             return found
     return None
+
+
+def script_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
+    """The last resort: a date a script holds for the page, under a key that says it is the
+    publication's ('"published_at":"2019-03-02T06:22:28+01:00"'), else the first timestamp
+    with its clock that a script writes out ('showDate("2020/04/17 01:43:09")')."""
+    stamps: list[str] = []
+    for script in soup.find_all("script", limit=_SCRIPTS_MAX):
+        code = (script.string or "")[:_SCRIPT_TEXT_MAX]
+        if "ld+json" in (attr(script, "type") or "") or not code:
+            continue  # JSON-LD is metadata_date's
+        if (match := _SCRIPT_KEY_DATE.search(code)) and (found := read(match[1])):
+            return found
+        stamps += _SCRIPT_STAMP.findall(code)[:1]
+    return next((found for stamp in stamps if (found := read(stamp))), None)
 
 
 def url_date(url: str, tz: tzinfo) -> ParsedDate | None:
