@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from bs4 import BeautifulSoup, Tag
 
-from feeds.clean import plain_text, sanitize_html
+from feeds.clean import html_text, plain_text, sanitize_html
 from feeds.extract import bylines, date_context, page, page_dates, titles
 from feeds.extract.content import main_content_html
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
@@ -26,6 +26,9 @@ _NOT_CONTENT = "script, style, noscript, template, button, input, select, textar
 # A <form> is kept around a block the extractor chose: ASP.NET pages wrap the whole page in one.
 _ALWAYS_REMOVE = f"{_NOT_CONTENT}, form"
 _T = TypeVar("_T")
+# A host's label this long may name the site in its description ('nachtkritik' of
+# www.nachtkritik.de); shorter ones are 'www', 'news', 'de'.
+_HOST_LABEL = 5
 
 
 def extract_article(
@@ -56,12 +59,15 @@ def extract_article(
     date, metadata_date = _dates(soup, rules, metas, ld, url, headline, info_lines, read, origins)
     author = _author(soup, rules, metas, ld, url, headline, info_lines, origins)
     summary = _pick(
-        origins,
-        "summary",
-        ("selector", lambda: summary_from(_selector_raw(soup, rules.summary))),
-        ("metadata", lambda: plain_text(metas.get("description") or metas.get("og:description"))),
+        origins, "summary", ("selector", lambda: summary_from(_selector_raw(soup, rules.summary)))
     )
     content = _content(soup, text, rules, base, url, origins)
+    if summary is None:
+        summary = _pick(
+            origins,
+            "summary",
+            ("metadata", lambda: _description(soup, metas, ld, url, title, content)),
+        )
     canonical = absolute(page.canonical_href(soup), base)
     html_tag = soup.find("html")
     language = attr(html_tag, "lang") if isinstance(html_tag, Tag) else None
@@ -81,6 +87,26 @@ def extract_article(
         language=language,
         origins=origins,
     )
+
+
+def _description(
+    soup: BeautifulSoup,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    title: str | None,
+    content: str | None,
+) -> str | None:
+    """The page's meta description, unless it is the site's: one that names the site and
+    shares little with the article ('松花江网，是经国家互联网信息办公室批准的…' on every page)."""
+    description = plain_text(metas.get("description") or metas.get("og:description"))
+    if description is None or content is None:
+        return description
+    host = (page.split_url(url) or page.split_url("http://x/")).hostname or ""  # type: ignore[union-attr]
+    labels = {label for label in host.split(".") if len(label) >= _HOST_LABEL}
+    sites = bylines.site_names(metas, ld, url) | titles.site_names(soup) | labels
+    article = f"{title or ''} {html_text(content)}"
+    return None if page.site_wide(description, article, sites) else description
 
 
 def _dates(

@@ -35,6 +35,15 @@ _TEASER_CJK = 10
 _TEASER_WORDS = 5
 _TEASER_DEPTH = 4
 _TEASER_LINKS = 8
+# A description that shares less than this with the article may be the site's.
+_DESCRIPTION_SHARED = 0.35
+_BARE_PHRASE_WORDS = 6
+_ARTICLE_MIN = 200
+_BARE_ARTICLE = 500  # a bare phrase is judged against a real article only
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+# A site name that is a bare top-level domain or 'www' says nothing ('com', 'de').
+_DOMAIN_PART = re.compile(r"[a-z]{2,3}|www")
 _BLOCK_DEPTH = 8
 # Elements whose text is never shown as the page's text.
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "option", "head"})
@@ -210,6 +219,38 @@ def _headline_like(link: Tag) -> bool:
     cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff" for c in text)
     words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 2]
     return cjk >= _TEASER_CJK or len(words) >= _TEASER_WORDS
+
+
+def site_wide(description: str, article: str, sites: set[str]) -> bool:
+    """Whether a meta description is the site's, not the article's: it shares little with
+    the article's title and text (Chinese character pairs, longer words), and names the site
+    (``sites``, normalised) or is a bare phrase with nothing of the article in it."""
+    own = _tokens(description)
+    if not own or len(article) < _ARTICLE_MIN:
+        return False  # too little article to tell
+    shared = len(own & _tokens(article)) / len(own)
+    if shared >= _DESCRIPTION_SHARED:
+        return False
+    said = f" {norm(description)} "
+    squashed = said.replace(" ", "")
+    if any(
+        f" {site} " in said or (len(site) >= 2 and site.replace(" ", "") in squashed)
+        for site in sites
+        if not _DOMAIN_PART.fullmatch(site)
+    ):
+        return True
+    bare = len(description.split()) <= _BARE_PHRASE_WORDS
+    return shared == 0 and bare and len(article) > _BARE_ARTICLE
+
+
+def _tokens(text: str) -> set[str]:
+    """Character pairs of Chinese and Japanese runs, and the words of four or more letters."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    out: set[str] = set()
+    for run in _CJK_RUN.findall(folded):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    out.update(w for w in _LONG_WORD.findall(folded) if not _CJK_RUN.match(w))
+    return out
 
 
 def split_url(url: str) -> SplitResult | None:

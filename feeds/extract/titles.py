@@ -16,7 +16,10 @@ from feeds.extract.page import INVISIBLE, ld_value, norm, split_url
 _TITLE_MAX = 300
 _HEADINGS_MAX = 20
 _SITE_HEADING = re.compile(r"site|logo|brand|masthead", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2,})\s*")
+# '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
+_TITLE_SEPARATORS = re.compile(
+    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff])[-—](?=[\u4e00-\u9fff]))\s*"
+)
 # A <title> that opens with a separator lost its headline part ('-铜雀历史网', '| Blog'): a CMS
 # template whose title field was empty, leaving only the site's name.
 _HEADLESS = re.compile(r"^\s*[-_|｜–—:]")
@@ -29,6 +32,19 @@ def page_title(soup: BeautifulSoup) -> str | None:
         return None
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
     return max(parts, key=len) if parts else title
+
+
+def site_names(soup: BeautifulSoup) -> set[str]:
+    """The names <title> gives the site (normalised): all parts of 'Headline - Blog - Site'
+    but the longest, or the whole of a title that lost its headline part."""
+    page = text_of(soup.title) if soup.title else None
+    if not page:
+        return set()
+    if _HEADLESS.match(page):
+        return {norm(page)}
+    parts = [norm(p) for p in _TITLE_SEPARATORS.split(page) if norm(p)]
+    longest = max(parts, key=len) if parts else ""
+    return {p for p in parts if p != longest}
 
 
 def agreed_title(
