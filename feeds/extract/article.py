@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 
 from feeds.clean import html_text, plain_text, sanitize_html
 from feeds.extract import bylines, date_context, page, page_dates, titles
-from feeds.extract.content import main_content_html
+from feeds.extract.content import main_content_html, menu_like, strip_menus
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
 from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
 from feeds.models import Article, ArticleRules, ParsedDate
@@ -100,6 +100,8 @@ def _description(
     """The page's meta description, unless it is the site's: one that names the site and
     shares little with the article ('松花江网，是经国家互联网信息办公室批准的…' on every page)."""
     description = plain_text(metas.get("description") or metas.get("og:description"))
+    if description is not None and menu_like(description):
+        return None  # a CMS that describes every page by its navigation bar
     if description is None or content is None:
         return description
     host = (page.split_url(url) or page.split_url("http://x/")).hostname or ""  # type: ignore[union-attr]
@@ -243,6 +245,7 @@ def _content(
         body = fragment.body or fragment
         for unwanted in select(body, _NOT_CONTENT):
             unwanted.decompose()
+        strip_menus(body)
         absolutize(body, base)
         html = body.decode_contents()
         fragment.decompose()
