@@ -53,3 +53,11 @@ def test_an_h1_that_is_the_headline_still_wins_over_a_longer_title():
     </head><body><h1>Short story</h1><p>Text of the story, long enough to be prose.</p>
     </body></html>"""
     assert title_of(html) == "Short story"
+
+
+def test_a_title_escaped_twice_in_metadata_is_unescaped():
+    html = """<html><head><meta property="og:title"
+    content="Australian &amp;#039;megablaze&amp;#039; brought under control"></head>
+    <body><p>Exhausted firefighters said they had finally brought the fire under control.</p>
+    </body></html>"""
+    assert title_of(html) == "Australian 'megablaze' brought under control"

@@ -4,6 +4,7 @@ lines under the headline, and which blocks are not the article (comments, teaser
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -48,6 +49,7 @@ _BLOCK_DEPTH = 8
 # Elements whose text is never shown as the page's text.
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "option", "head"})
 _NON_WORD = re.compile(r"[\W_]+")
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|amp|quot|apos|lt|gt|nbsp);", re.IGNORECASE)
 _CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 # Labels that open an article's info line; the line must be short to be one (not a paragraph).
 _INFO_LABEL = re.compile(
@@ -65,12 +67,15 @@ _LABEL_ONLY = re.compile(r"[:：]\s*$")
 
 
 def metas(soup: BeautifulSoup) -> dict[str, str]:
-    """name/property/itemprop (lower-case) -> content of the first such meta tag."""
+    """name/property/itemprop (lower-case) -> content of the first such meta tag. A value a
+    CMS escaped twice ('Australian &#039;megablaze&#039;') is unescaped once more."""
     out: dict[str, str] = {}
     for meta in soup.find_all("meta"):
         content = attr(meta, "content")
         if not content:
             continue
+        if _ENTITY.search(content):
+            content = html.unescape(content)
         for key_attr in ("property", "name", "itemprop"):
             key = attr(meta, key_attr)
             if key:
