@@ -201,3 +201,32 @@ def test_a_reporter_named_in_the_prose_far_down_is_not_the_author():
     body = f"<h1>一篇文章的标题</h1>{STORY * 20}{prose}{STORY}<p>（姚峰 上海报道）</p>"
     assert author_of("", body) == "姚峰"
     assert author_of("", f"<h1>一篇文章的标题</h1>{STORY * 20}{prose}{STORY}") is None
+
+
+def test_a_name_right_below_the_headline_with_the_date_after_it():
+    body = (
+        "<h1>这个约会软件想帮你找对象</h1><div class='meta'><span>谢若含</span>"
+        f"<span>2017-03-01 14:27:02</span></div>{STORY}"
+    )
+    assert author_of("", body) == "谢若含"
+    follow = (
+        "<h1>一篇文章的标题</h1><div><a href='/u/9'>管不饿</a><a class='btn'>+关注</a>"
+        f"<span>2024-05-08 23:23</span></div>{STORY}"
+    )
+    assert author_of("", follow) == "管不饿"
+    # A section's name over the date is no byline.
+    section = f"<h1>一篇文章的标题</h1><div><span>社会</span><span>2024-05-08</span></div>{STORY}"
+    assert author_of("", section) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("作　者：张三　　来　源：新华网", "张三"),
+        ("楼主：cdylng 时间：2017-03-24 20:29:10", "cdylng"),
+        ("发信人: abc (小明), 信区: Joke", "abc (小明)"),
+    ],
+)
+def test_labels_padded_to_width_and_forum_labels(line: str, name: str) -> None:
+    body = f"<h1>一篇文章的标题</h1><div class='info'>{line}</div>{STORY}"
+    assert author_of("", body) == name

@@ -179,6 +179,7 @@ def _author(
         ("page", lambda: bylines.markup_author(soup, headline(), sites()[0])),
         ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
         ("page", lambda: bylines.reporter(soup, headline())),
+        ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
         ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
         ("page", lambda: bylines.markup_author(soup, headline(), sites()[0], publishers=True)),

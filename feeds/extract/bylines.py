@@ -36,6 +36,19 @@ _AUTHOR_MARKUP = (
 # How far after the headline (characters of text) a story's last line may stand.
 _STORY_MAX = 20000
 _LINE = 200
+# A name over the date: how many texts after the headline are read; what may stand between.
+_NAME_OVER_DATE = 4
+_HANDLE_MAX = 20
+_FOLLOW = re.compile(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
+_FULL_DATE = re.compile(
+    r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}\D{0,3}\d{1,2}:\d\d"
+)
+# Words of a page's furniture, never a name: sections, sharing, sources.
+_UI_WORD = re.compile(
+    r"来源|來源|分享|微博|微信|首页|首頁|新闻|新聞|社会|社會|关注|评论|評論|阅读|閱讀|网|網|报|報|频道|专栏"
+    r"|home|share|news",
+    re.IGNORECASE,
+)
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
 _POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
@@ -157,6 +170,31 @@ def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         if seen > _STORY_MAX:
             break
     return None
+
+
+def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
+    """A name alone right below the headline, the date next ('谢若含 · 2017-03-01 14:27:02',
+    '管不饿 [关注] 2024-05-08 23:23'): a blog's or a community site's byline that no label
+    or markup names."""
+    if not headline:
+        return None
+    texts: list[str] = []
+    for node in headline[0].next_elements:
+        if type(node) is not NavigableString or node.parent is None:
+            continue
+        if node.parent.name in INVISIBLE or headline[0] in node.parents:
+            continue
+        if text := node.strip():
+            texts.append(text)
+            if len(texts) >= _NAME_OVER_DATE:
+                break
+    texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
+    if len(texts) < 2 or not _FULL_DATE.search(texts[1]) or _FULL_DATE.search(texts[0]):
+        return None
+    name = _person_name(texts[0])
+    if name is None or len(name) > _HANDLE_MAX or name != texts[0] or _UI_WORD.search(name):
+        return None
+    return name
 
 
 def _ends_line(line: str, end: int, node: NavigableString) -> bool:

@@ -11,7 +11,10 @@ import re
 
 # Who wrote the story, and who edited or posted it: an editor is the author only when the page
 # names nobody else.
-WRITER_LABELS = ("作者", "文", "撰文", "记者", "記者", "Author", "By")
+WRITER_LABELS = (
+    "作者", "文", "撰文", "记者", "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
+    "发帖人", "发贴人", "投稿人", "Author", "By",
+)  # fmt: skip
 EDITOR_LABELS = ("编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "Editor")
 AUTHOR_LABELS = WRITER_LABELS + EDITOR_LABELS
 SUMMARY_LABELS = ("核心提示", "内容提要", "摘要", "导读", "提要", "简介", "Summary")
@@ -21,8 +24,15 @@ _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 
 
 def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
-    names = "|".join(re.escape(label) for label in labels)
+    # Old pages pad two-character labels to the width of four: '作　者：', '来 源：'.
+    names = "|".join(_spaced(label) for label in labels)
     return re.compile(rf"(?:^|(?<=[\s\u00a0\u3000|｜]))(?:{names})\s*[:：]\s*", re.IGNORECASE)
+
+
+def _spaced(label: str) -> str:
+    if len(label) == 2 and all("\u4e00" <= c <= "\u9fff" for c in label):
+        return rf"{label[0]}[\s\u3000\u00a0]{{0,3}}{label[1]}"
+    return re.escape(label)
 
 
 _AUTHOR = _label_pattern(AUTHOR_LABELS)
