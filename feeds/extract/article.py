@@ -171,18 +171,19 @@ def _author(
     labelled one ('作者：'), a reporter's; then an editor the page labels, else the site."""
     editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
     sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
+    marked = _lazy(lambda: bylines.marked_bylines(soup, headline()))
     return _pick(
         origins,
         "author",
         ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
         ("metadata", lambda: bylines.metadata_author(metas, ld, url, editors=editors())),
-        ("page", lambda: bylines.markup_author(soup, headline(), sites()[0])),
+        ("page", lambda: bylines.markup_author(marked(), sites()[0])),
         ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
         ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
-        ("page", lambda: bylines.markup_author(soup, headline(), sites()[0], publishers=True)),
+        ("page", lambda: bylines.markup_author(marked(), sites()[0], publishers=True)),
     )
 
 

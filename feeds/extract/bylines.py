@@ -122,26 +122,26 @@ def metadata_author(
     return None
 
 
-def markup_author(
-    soup: BeautifulSoup, headline: list[Tag], sites: set[str], *, publishers: bool = False
-) -> str | None:
-    """A byline marked up as one (rel=author, microdata, hCard, class names with "author" or
-    "byline"), not in reader comments or teasers: the first after the headline, else the
-    nearest before it. The site's own name (``sites``, see ``site_names``) is taken only
-    with ``publishers`` (a last resort: 'par Attac France' on Attac France's site)."""
+def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
+    """The names of bylines marked up as such (rel=author, microdata, hCard, class names with
+    "author" or "byline"), not in reader comments or teasers: those after the headline
+    first, then those before it, nearest first."""
     anchor = headline[0] if headline else None
     nodes = [n for n in select(soup, _AUTHOR_MARKUP) if not elsewhere(n)]
     nodes = [n for n in nodes if not teaser(n, anchor)]
-    if headline:
-        following = {id(n) for n in headline[0].find_all_next(True)}
+    if anchor is not None:
+        following = {id(n) for n in anchor.find_all_next(True)}
         after = [n for n in nodes if id(n) in following]
         nodes = after + [n for n in reversed(nodes) if id(n) not in following]
-    for node in nodes:
-        raw = attr(node, "content") if node.name == "meta" else node.get_text(" ")
-        name = _person_name(raw)
-        if name and publishers == _publisher_like(name, sites):
-            return name
-    return None
+    raws = (attr(node, "content") if node.name == "meta" else node.get_text(" ") for node in nodes)
+    return [name for raw in raws if (name := _person_name(raw))]
+
+
+def markup_author(names: list[str], sites: set[str], *, publishers: bool = False) -> str | None:
+    """The first of ``marked_bylines`` that is not the site's own name (``sites``, see
+    ``site_names``); with ``publishers`` (a last resort), the first that is: 'par Attac
+    France' on Attac France's site."""
+    return next((n for n in names if publishers == _publisher_like(n, sites)), None)
 
 
 def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:

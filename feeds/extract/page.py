@@ -207,7 +207,7 @@ def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:
     for _ in range(_TEASER_DEPTH):
         if element is None or element.name in ("article", "main", "body", "html"):
             return False
-        if len(element.get_text()) > _TEASER_TEXT:
+        if _longer_than(element, _TEASER_TEXT):
             return False
         links = element.find_all("a", href=True, limit=_TEASER_LINKS)
         for link in [element, *links] if element.name == "a" else links:
@@ -218,6 +218,16 @@ def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:
         if element.name in ("li", "tr", "dd"):
             return False
         element = element.parent
+    return False
+
+
+def _longer_than(element: Tag, limit: int) -> bool:
+    """Whether the element's text is longer than ``limit``, read no further than that."""
+    size = 0
+    for string in element.strings:
+        size += len(string)
+        if size > limit:
+            return True
     return False
 
 

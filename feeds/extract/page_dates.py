@@ -117,7 +117,11 @@ def metadata_date(
     # The <time> that says it holds the publication date, when it is the only one (teasers
     # carry theirs too); any other <time> may date a teaser or a comment: visible_date
     # weighs its place.
-    pubdates = select(soup, 'time[pubdate], time[datetime][class*="pubdate" i]')
+    pubdates = [
+        node
+        for node in soup.find_all("time", datetime=True)
+        if node.has_attr("pubdate") or "pubdate" in (attr(node, "class") or "").lower()
+    ]
     if len(pubdates) == 1 and not elsewhere(pubdates[0]):
         candidates.append(attr(pubdates[0], "datetime"))
     parsed = [(v, p) for v in candidates if v and (p := parse_date(v, now=now, tz=tz))]
