@@ -133,3 +133,12 @@ def test_a_date_only_a_script_holds_is_the_last_resort():
     # A page that shows its date never takes one from its scripts.
     shown = shop.replace("<h1>Kaffee</h1>", "<h1>Kaffee</h1><div class='date'>2021-05-06</div>")
     assert day_of(shown, tz=UTC) == date(2021, 5, 6)
+
+
+def test_an_info_line_with_a_full_date_beats_an_agenda_line_with_a_day():
+    html = (
+        "<html><head><title>会议议程_某网</title></head><body><h1>会议议程</h1>"
+        "<p>12月10日晚 联席会 时　间：7:00－9:30 地　点：会议室</p>"
+        f"{STORY}<p>发布时间：2004-12-09 09:51:00</p></body></html>"
+    )
+    assert day_of(html) == date(2004, 12, 9)

@@ -142,13 +142,16 @@ def _wall(found: ParsedDate) -> datetime:
 
 
 def info_line_date(lines: list[str], read: Read, *, below_headline: bool) -> ParsedDate | None:
-    """The date of the page's info line: the first dated line below the headline; with no
-    headline found, the first that also names the author or the source (the byline's line,
-    not a sidebar's '更新：08-11'), else the first."""
-    dated = ((line, found) for line in lines if (found := read(line)))
+    """The date of the page's info line: the first line below the headline with a full
+    date; with no headline found, the first that also names the author or the source (the
+    byline's line, not a sidebar's '更新：2005-08-11'). A year-less date ('12月10日晚 …
+    时间：7:00', an agenda's line) only when no line has a year."""
     first: ParsedDate | None = None
-    for line, found in dated:
-        if below_headline or _BYLINE_LABEL.search(line):
+    for line in lines:
+        found = read(line)
+        if found is None:
+            continue
+        if str(found.value.year) in line and (below_headline or _BYLINE_LABEL.search(line)):
             return found
         first = first or found
     return first
