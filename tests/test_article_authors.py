@@ -230,3 +230,22 @@ def test_a_name_right_below_the_headline_with_the_date_after_it():
 def test_labels_padded_to_width_and_forum_labels(line: str, name: str) -> None:
     body = f"<h1>一篇文章的标题</h1><div class='info'>{line}</div>{STORY}"
     assert author_of("", body) == name
+
+
+def test_authors_a_page_implies():
+    def page(title: str, body: str) -> str | None:
+        html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+        url = "https://e.com/archives.php?id=1"
+        found = extract_article(html, url, ArticleRules(), now=NOW, tz=ZoneInfo("Asia/Shanghai"))
+        return found.author
+
+    # A blog's owner: its name beside the blog host in <title>, or 'X的博客'.
+    assert page("海姑娘 | blog.wenxuecity.com", f"<b>昨天去金矿玩</b>{STORY}") == "海姑娘"
+    assert page("金矿游记_张小明的博客", f"<h1>金矿游记</h1>{STORY}") == "张小明"
+    # The name before the headline's colon, when it also stands alone in the story.
+    story = f"<h1>茉莉：我是怎样卷入八九民运的</h1><p>我是怎样卷入八九民运的</p><p>茉莉</p>{STORY}"
+    assert page("茉莉：我是怎样卷入八九民运的", story) == "茉莉"
+    assert page("专家：明年经济将继续增长", f"<h1>专家：明年经济将继续增长</h1>{STORY}") is None
+    # A person named as the source; a newspaper is not.
+    assert page("彩票人生", f"<h1>彩票人生</h1>{STORY}<p>来源: 尹娟 </p>") == "尹娟"
+    assert page("彩票人生", f"<h1>彩票人生</h1>{STORY}<p>来源：新华网</p>") is None

@@ -57,7 +57,7 @@ def extract_article(
     info_lines = _lazy(lambda: list(page.info_lines(soup, headline())))
     read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz)
     date, metadata_date = _dates(soup, rules, metas, ld, url, headline, info_lines, read, origins)
-    author = _author(soup, rules, metas, ld, url, headline, info_lines, origins)
+    author = _author(soup, rules, metas, ld, url, title, headline, info_lines, origins)
     summary = _pick(
         origins, "summary", ("selector", lambda: summary_from(_selector_raw(soup, rules.summary)))
     )
@@ -163,6 +163,7 @@ def _author(
     metas: dict[str, str],
     ld: list[dict[str, Any]],
     url: str,
+    title: str | None,
     headline: Callable[[], list[Tag]],
     info_lines: Callable[[], list[str]],
     origins: dict[str, str],
@@ -182,6 +183,7 @@ def _author(
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
+        ("page", lambda: bylines.implied_author(soup, title, url)),
         ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
         ("page", lambda: bylines.markup_author(marked(), sites()[0], publishers=True)),
     )

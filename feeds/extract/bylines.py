@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.html import attr, select
+from feeds.extract.html import attr, select, text_of
 from feeds.extract.labels import author_from, reporter_at
-from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, teaser
+from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
 
 _AUTHOR_META = (
     "author",
@@ -52,6 +52,18 @@ _UI_WORD = re.compile(
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
 _POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
+# Implied authors: a blog's owner, a name before the headline's colon, a person as source.
+_BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
+_TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
+_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
+_COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
+_SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
+_SOURCES_MAX = 20
+# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
+_ORGANISATION = re.compile(
+    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
+    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
+)
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
@@ -195,6 +207,50 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     if name is None or len(name) > _HANDLE_MAX or name != texts[0] or _UI_WORD.search(name):
         return None
     return name
+
+
+def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
+    """An author the page implies without a byline: the blog's owner ('海姑娘 |
+    blog.wenxuecity.com', '张三的博客'); the name before the headline's colon when it
+    stands alone in the story too ('茉莉：我是怎样卷入八九民运的' … '茉莉'); a person named as
+    the source ('来源: 尹娟')."""
+    page = text_of(soup.title) if soup.title else None
+    return _blog_owner(page, url) or _colon_name(soup, title) or _source_person(soup)
+
+
+def _blog_owner(page: str | None, url: str) -> str | None:
+    if not page:
+        return None
+    parts = [p.strip() for p in _TITLE_PARTS.split(page) if p.strip()]
+    for part in parts:
+        if (match := _BLOG_OF.match(part)) and (name := _person_name(match[1])):
+            return name
+    split = split_url(url)
+    host_path = f"{split.hostname or ''}{split.path}".lower() if split is not None else ""
+    domain = [p for p in parts if _DOMAIN_LIKE.match(p) or "blog" in p.lower()]
+    if len(parts) != 2 or not ("blog" in host_path or any("blog" in d.lower() for d in domain)):
+        return None
+    names = [p for p in parts if p not in domain and _HANDLE.fullmatch(p)]
+    return _person_name(names[0]) if len(domain) == 1 and names else None
+
+
+def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
+    match = _COLON_NAME.match(title or "")
+    if match is None:
+        return None
+    name = match[1]
+    body = soup.body or soup
+    alone = body.find(string=lambda s: s is not None and s.strip() == name)
+    return name if alone is not None and not _UI_WORD.search(name) else None
+
+
+def _source_person(soup: BeautifulSoup) -> str | None:
+    body = soup.body or soup
+    for string in body.find_all(string=_SOURCE_LABEL, limit=_SOURCES_MAX):
+        match = _SOURCE_LABEL.search(string)
+        if match and not _ORGANISATION.search(match[1]):
+            return match[1]
+    return None
 
 
 def _ends_line(line: str, end: int, node: NavigableString) -> bool:
