@@ -142,3 +142,13 @@ def test_an_info_line_with_a_full_date_beats_an_agenda_line_with_a_day():
         f"{STORY}<p>发布时间：2004-12-09 09:51:00</p></body></html>"
     )
     assert day_of(html) == date(2004, 12, 9)
+
+
+def test_a_dateline_inside_its_own_link_is_no_teaser():
+    html = (
+        "<html><head><title>巴以冲突，困住中国外贸人_某网</title></head><body>"
+        "<h1>巴以冲突，困住中国外贸人</h1><div class='info'><a href='/c/living'>在人间</a>"
+        "<div class='timeBref'><a href='/c/8Wda'>2024年01月25日 18:03:35 <span>来自内蒙古自治区"
+        f"</span></a></div></div>{STORY}</body></html>"
+    )
+    assert day_of(html) == date(2024, 1, 25)

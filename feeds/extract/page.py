@@ -213,7 +213,7 @@ def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:
         for link in [element, *links] if element.name == "a" else links:
             if headline is not None and (link is headline or headline in link.parents):
                 continue
-            if node is not link and _headline_like(link):
+            if node is not link and _headline_like(link, node):
                 return True
         if element.name in ("li", "tr", "dd"):
             return False
@@ -231,8 +231,13 @@ def _longer_than(element: Tag, limit: int) -> bool:
     return False
 
 
-def _headline_like(link: Tag) -> bool:
+def _headline_like(link: Tag, node: NavigableString | Tag) -> bool:
+    """Whether the link's text, without the node's own (a date inside its self-link,
+    '<a>2024年01月25日 18:03:35 来自内蒙古自治区</a>'), is as long as a headline."""
     text = " ".join(link.get_text(" ").split())
+    if link in node.parents:
+        own = node.get_text(" ") if isinstance(node, Tag) else str(node)
+        text = " ".join(text.replace(" ".join(own.split()), " ").split())
     cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff" for c in text)
     words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 2]
     return cjk >= _TEASER_CJK or len(words) >= _TEASER_WORDS
