@@ -12,7 +12,8 @@ made: their held-out half is cleaner than their dev half, but not unseen.
 Figures are corpus_score's: the mean over sites of each site's mean, by extract_score's
 rules. htmldate runs ``find_date`` on the decoded text with the page URL, once as it comes
 (newest date) and once with ``original_date=True``; the better per set is shown. ``moji`` counts
-pages whose title, author or body from ours holds mojibake (U+FFFD or UTF-8 read as Latin-1).
+pages whose title, author or body from ours holds mojibake (U+FFFD, or UTF-8 read as
+Latin-1: "Ã©", "â€™").
 ``--misses dev`` lists the dev half's misses only: the held-out half is read at the end.
 """
 
@@ -44,7 +45,7 @@ from feeds.encoding import decode_html  # noqa: E402
 HALVES = ("dev", "held")
 RUNS = ("ours", "trafilatura", "htmldate", "htmldate_original")
 # U+FFFD, or UTF-8 bytes read as Latin-1/cp1252 ('Ã©', 'â€™', 'æ–°').
-_MOJIBAKE = re.compile(r"\ufffd|[ÃÂ][\x80-\xbf©-ÿ]|â€|[æçåéè][\x80-\xbf]{1,2}")
+_MOJIBAKE = re.compile(r"\ufffd|[ÃÂ][\x80-\xbf]|â€[\x80-\xbf™œ]")
 
 
 def site_key(page: corpus_score.Page) -> str:
