@@ -63,3 +63,27 @@ def test_trafilatura_is_kept_when_it_has_prose_beyond_the_block():
     assert not block_is_better(block, f"<div>{PARAGRAPHS}</div>")  # nothing beyond it
     # trafilatura's text is mostly something else: the block is not "its article plus chrome"
     assert not block_is_better(block, f"<div>{PARAGRAPHS}</div><div>{NAV * 10}</div>")
+
+
+def test_a_menu_in_the_storys_own_cell_is_not_content_nor_summary():
+    menu = "首页 | 时事 | 生活 | 财经 | 体育 | 娱乐 | 教育 | 健康"
+    links = " | ".join(f"<a href='/c{i}.html'>{w}</a>" for i, w in enumerate(menu.split(" | ")))
+    for nav in (menu, links):
+        page = f"""<html><head><title>本市推进老旧小区改造_松花江网</title>
+        <meta name="description" content="首页 | 时事 | 生活 | 财经 | 体育 | 娱乐"></head><body>
+        <table width=760><tr><td>{nav}<br><b>本市推进老旧小区改造</b><br>2024-05-01 来源：本站
+        {PARAGRAPHS}</td></tr></table><table><tr><td>{nav}</td></tr></table></body></html>"""
+        article = extract_article(page, "https://e.cn/a.html", ArticleRules(), now=NOW, tz=UTC)
+        content = article.content_html or ""
+        assert all(f"第{i}段" in content for i in range(6))
+        assert "时事" not in content and "财经" not in content
+        assert article.summary is None
+
+
+def test_short_lines_of_a_poem_are_no_menu():
+    from feeds.extract.content import menu_like
+
+    assert not menu_like("床前明月光  疑是地上霜  举头望明月  低头思故乡")
+    assert not menu_like("记者 张三 | 编辑 李四")
+    assert menu_like("首页 | 时事 | 生活 | 财经")
+    assert menu_like("Home · News · Sport · Weather · Business")

@@ -414,3 +414,22 @@ def test_epoch_only_as_a_whole_value() -> None:
     instant = datetime(2024, 12, 8, 7, 0, tzinfo=UTC)
     assert parse(str(int(instant.timestamp()))) == ParsedDate(instant, True)
     assert parse(str(int(instant.timestamp() * 1000))) == ParsedDate(instant, True)
+
+
+def test_a_year_less_date_takes_the_year_nearest_the_pages_own_dates() -> None:
+    near = sh(2005, 8, 20)
+    assert parse_date("08-22 19:13", now=NOW, tz=SH, near=near) == ParsedDate(
+        sh(2005, 8, 22, 19, 13), True
+    )
+    assert parse_date("12月30日", now=NOW, tz=SH, near=sh(2006, 1, 2)).value == sh(2005, 12, 30)
+    # Never after now, whatever the page's dates say.
+    assert parse_date("12-20", now=NOW, tz=SH, near=sh(2024, 12, 19)).value == sh(2023, 12, 20)
+    assert parse_date("02-29", now=NOW, tz=SH, near=sh(2022, 3, 1)).value == sh(2020, 2, 29)
+
+
+def test_an_ambiguous_numeric_date_is_read_in_the_pages_order() -> None:
+    assert parse_date("04/05/2025", now=NOW, tz=SH, order="dmy").value == sh(2025, 5, 4)
+    assert parse_date("04/05/2025", now=NOW, tz=SH, order="mdy").value == sh(2025, 4, 5)
+    assert parse_date("23/04/2025", now=NOW, tz=SH, order="mdy").value == sh(2025, 4, 23)
+    # A 12-hour clock is the American habit: month first.
+    assert parse("7/5/2005 9:23:57 PM") == ParsedDate(sh(2005, 7, 5, 21, 23, 57), True)

@@ -35,7 +35,7 @@ SUBSET: dict[str, int | None] = {
 # page lost on a field fails. Raise a floor when a change raises the score for good.
 FLOORS: dict[tuple[str, str], float] = {
     ("zh-articles", "date"): 0.90,  # 0.913 (23 pages with a date)
-    ("zh-articles", "author"): 0.38,  # 0.391
+    ("zh-articles", "author"): 0.77,  # 0.783 (was 0.391 before issue 15's bylines)
     ("zh-articles", "body"): 0.87,  # 0.886
     ("articles", "title"): 0.94,  # 0.950
     ("articles", "date"): 0.99,  # 1.000

@@ -104,22 +104,16 @@ def test_pure_modules_load_no_third_party_package(module: str) -> None:
     assert done.stdout.strip() == "[]", f"import {module} loads {done.stdout.strip()}"
 
 
-# Known exceptions, each being rewritten by the extraction work of issue 15 (listing detection,
-# article fields); an entry here must be removed as soon as its code fits.
-OVERSIZE = {"extract/article.py:extract_article": 90}
-
-
 @pytest.mark.parametrize("path", MODULES, ids=relative)
 def test_functions_fit_on_a_screen(path: Path) -> None:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             length = (node.end_lineno or node.lineno) - node.lineno + 1
-            limit = OVERSIZE.get(f"{relative(path)}:{node.name}", 80)
-            assert length <= limit, f"{relative(path)}: {node.name} is {length} lines (at most 80)"
+            assert length <= 80, f"{relative(path)}: {node.name} is {length} lines (at most 80)"
 
 
 @pytest.mark.parametrize("path", MODULES, ids=relative)
 def test_modules_stay_readable(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    limit = 300 if relative(path) == "pipeline.py" else OVERSIZE.get(relative(path), 500)
+    limit = 300 if relative(path) == "pipeline.py" else 500
     assert lines <= limit, f"{relative(path)} has {lines} lines (at most {limit})"

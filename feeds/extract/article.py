@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bs4 import BeautifulSoup, Tag
 
-from feeds.clean import plain_text, sanitize_html
-from feeds.extract import bylines, page, page_dates, titles
-from feeds.extract.content import main_content_html
-from feeds.extract.dates import parse_date
+from feeds.clean import html_text, plain_text, sanitize_html
+from feeds.extract import bylines, date_context, page, page_dates, titles
+from feeds.extract.content import main_content_html, menu_like, strip_menus
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
-from feeds.extract.labels import author_from, labelled_author, summary_from
-from feeds.models import Article, ArticleRules
+from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
+from feeds.models import Article, ArticleRules, ParsedDate
 
 # Never content: removed from whatever block the content comes from.
 _NOT_CONTENT = "script, style, noscript, template, button, input, select, textarea"
@@ -27,6 +26,9 @@ _NOT_CONTENT = "script, style, noscript, template, button, input, select, textar
 # A <form> is kept around a block the extractor chose: ASP.NET pages wrap the whole page in one.
 _ALWAYS_REMOVE = f"{_NOT_CONTENT}, form"
 _T = TypeVar("_T")
+# A host's label this long may name the site in its description ('nachtkritik' of
+# www.nachtkritik.de); shorter ones are 'www', 'news', 'de'.
+_HOST_LABEL = 5
 
 
 def extract_article(
@@ -52,53 +54,20 @@ def extract_article(
         title, origins["title"] = agreed
     title = title or _pick(origins, "title", ("page", lambda: titles.page_title(soup)))
     headline = _lazy(lambda: [h] if (h := titles.headline(soup, title)) is not None else [])
-    date_raw = _selector_raw(soup, rules.date)
-    date = parse_date(date_raw, now=now, tz=tz) if date_raw else None
-    if date is not None:
-        origins["date"] = "selector"
-    metadata_date = None
-    if date is None or not date.has_time:  # a day-only date may take its time from here
-        metadata_date = page_dates.metadata_date(soup, metas, ld, now=now, tz=tz)
-        if metadata_date is not None:
-            origins.setdefault("date", "metadata")
-            # A UTC stamp takes the publisher's day from the URL or the page, if they say.
-            if page_dates.is_utc(metadata_date):
-                local_day = page_dates.url_date(url, tz) or page_dates.visible_date(
-                    soup, headline(), now=now, tz=tz
-                )
-                metadata_date = page_dates.publisher_day(metadata_date, local_day)
     info_lines = _lazy(lambda: list(page.info_lines(soup, headline())))
-    if date is None and metadata_date is None:
-        # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
-        # Else the date printed nearest the headline, else the one in the URL, else weaker
-        # hints: the page's own entry in a list, a labelled date anywhere, the image's path.
-        metadata_date = (
-            next((d for line in info_lines() if (d := parse_date(line, now=now, tz=tz))), None)
-            or page_dates.visible_date(soup, headline(), now=now, tz=tz)
-            or page_dates.url_date(url, tz)
-            or page_dates.self_link_date(soup, url, now=now, tz=tz)
-            or page_dates.labelled_date(soup, now=now, tz=tz)
-            or page_dates.url_date(metas.get("og:image") or metas.get("twitter:image") or "", tz)
-        )
-        if metadata_date is not None:
-            origins.setdefault("date", "page")
-    author = _pick(
-        origins,
-        "author",
-        ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url)),
-        ("page", lambda: bylines.markup_author(soup, headline())),
-        ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
-        ("page", lambda: bylines.reporter(soup, headline())),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
-    )
+    read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz)
+    date, metadata_date = _dates(soup, rules, metas, ld, url, headline, info_lines, read, origins)
+    author = _author(soup, rules, metas, ld, url, title, headline, info_lines, origins)
     summary = _pick(
-        origins,
-        "summary",
-        ("selector", lambda: summary_from(_selector_raw(soup, rules.summary))),
-        ("metadata", lambda: plain_text(metas.get("description") or metas.get("og:description"))),
+        origins, "summary", ("selector", lambda: summary_from(_selector_raw(soup, rules.summary)))
     )
     content = _content(soup, text, rules, base, url, origins)
+    if summary is None:
+        summary = _pick(
+            origins,
+            "summary",
+            ("metadata", lambda: _description(soup, metas, ld, url, title, content)),
+        )
     canonical = absolute(page.canonical_href(soup), base)
     html_tag = soup.find("html")
     language = attr(html_tag, "lang") if isinstance(html_tag, Tag) else None
@@ -117,6 +86,106 @@ def extract_article(
         encoding=encoding,
         language=language,
         origins=origins,
+    )
+
+
+def _description(
+    soup: BeautifulSoup,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    title: str | None,
+    content: str | None,
+) -> str | None:
+    """The page's meta description, unless it is the site's: one that names the site and
+    shares little with the article ('松花江网，是经国家互联网信息办公室批准的…' on every page)."""
+    description = plain_text(metas.get("description") or metas.get("og:description"))
+    if description is not None and menu_like(description):
+        return None  # a CMS that describes every page by its navigation bar
+    if description is None or content is None:
+        return description
+    host = (page.split_url(url) or page.split_url("http://x/")).hostname or ""  # type: ignore[union-attr]
+    labels = {label for label in host.split(".") if len(label) >= _HOST_LABEL}
+    sites = bylines.site_names(metas, ld, url) | titles.site_names(soup) | labels
+    article = f"{title or ''} {html_text(content)}"
+    return None if page.site_wide(description, article, sites) else description
+
+
+def _dates(
+    soup: BeautifulSoup,
+    rules: ArticleRules,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    headline: Callable[[], list[Tag]],
+    info_lines: Callable[[], list[str]],
+    read: date_context.Read,
+    origins: dict[str, str],
+) -> tuple[ParsedDate | None, ParsedDate | None]:
+    """(the selector's date, the page's): metadata, then what the page shows."""
+    date_raw = _selector_raw(soup, rules.date)
+    date = read(date_raw) if date_raw else None
+    if date is not None:
+        origins["date"] = "selector"
+    if date is not None and date.has_time:
+        return date, None
+    tz = read.tz
+    found = page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz)
+    if found is not None:
+        origins.setdefault("date", "metadata")
+        # A UTC stamp takes the publisher's day from the URL or the page, if they say.
+        if page_dates.is_utc(found):
+            day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
+            found = page_dates.publisher_day(found, day)
+        return date, found
+    if date is not None:
+        return date, None
+    # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
+    # Else the date printed nearest the headline, else the one in the URL, else weaker
+    # hints: the page's own entry in a list, a labelled date anywhere, the image's path.
+    found = (
+        page_dates.info_line_date(info_lines(), read, below_headline=bool(headline()))
+        or page_dates.visible_date(soup, headline(), read)
+        or page_dates.url_date(url, tz)
+        or page_dates.self_link_date(soup, url, read)
+        or page_dates.labelled_date(soup, read)
+        or page_dates.url_date(metas.get("og:image") or metas.get("twitter:image") or "", tz)
+        or page_dates.script_date(soup, read)
+    )
+    if found is not None:
+        origins.setdefault("date", "page")
+    return date, found
+
+
+def _author(
+    soup: BeautifulSoup,
+    rules: ArticleRules,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    title: str | None,
+    headline: Callable[[], list[Tag]],
+    info_lines: Callable[[], list[str]],
+    origins: dict[str, str],
+) -> str | None:
+    """The writer: the selector's, then metadata's person, a byline marked up as one, a
+    labelled one ('作者：'), a reporter's; then an editor the page labels, else the site."""
+    editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
+    sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
+    marked = _lazy(lambda: bylines.marked_bylines(soup, headline()))
+    return _pick(
+        origins,
+        "author",
+        ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
+        ("metadata", lambda: bylines.metadata_author(metas, ld, url, editors=editors())),
+        ("page", lambda: bylines.markup_author(marked(), sites()[0])),
+        ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
+        ("page", lambda: bylines.reporter(soup, headline())),
+        ("page", lambda: bylines.name_over_date(soup, headline())),
+        ("page", lambda: next(iter(editors()), None)),
+        ("page", lambda: bylines.implied_author(soup, title, url)),
+        ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
+        ("page", lambda: bylines.markup_author(marked(), sites()[0], publishers=True)),
     )
 
 
@@ -180,6 +249,7 @@ def _content(
         body = fragment.body or fragment
         for unwanted in select(body, _NOT_CONTENT):
             unwanted.decompose()
+        strip_menus(body)
         absolutize(body, base)
         html = body.decode_contents()
         fragment.decompose()

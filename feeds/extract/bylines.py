@@ -5,15 +5,16 @@ bylines marked up as such, and Chinese reporters' bylines. Labelled fields ('作
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.html import attr, select
-from feeds.extract.labels import author_from, reporter_from
-from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm
+from feeds.extract.html import attr, select, text_of
+from feeds.extract.labels import author_from, reporter_at
+from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
 
 _AUTHOR_META = (
     "author",
@@ -22,6 +23,7 @@ _AUTHOR_META = (
     "dc:creator",
     "dcterms.creator",
     "citation_author",
+    "citation_authors",
     "parsely-author",
     "sailthru.author",
     "byl",
@@ -30,6 +32,37 @@ _AUTHOR_MARKUP = (
     '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [id*="author" i], [id*="byline" i]'
+)
+# How far after the headline (characters of text) a story's last line may stand.
+_STORY_MAX = 20000
+_LINE = 200
+# A name over the date: how many texts after the headline are read; what may stand between.
+_NAME_OVER_DATE = 4
+_HANDLE_MAX = 20
+_FOLLOW = re.compile(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
+_FULL_DATE = re.compile(
+    r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}\D{0,3}\d{1,2}:\d\d"
+)
+# Words of a page's furniture, never a name: sections, sharing, sources.
+_UI_WORD = re.compile(
+    r"来源|來源|分享|微博|微信|首页|首頁|新闻|新聞|社会|社會|关注|评论|評論|阅读|閱讀|网|網|报|報|频道|专栏"
+    r"|home|share|news",
+    re.IGNORECASE,
+)
+# What may follow a byline on its line: '山东冠县报道', a closing bracket.
+_AFTER_BYLINE = 12
+_POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
+# Implied authors: a blog's owner, a name before the headline's colon, a person as source.
+_BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
+_TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
+_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
+_COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
+_SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
+_SOURCES_MAX = 20
+# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
+_ORGANISATION = re.compile(
+    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
+    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
 )
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
@@ -41,17 +74,34 @@ _BYLINE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
+# An account's id, not its holder's name: 'L_104485', 'qq_41234567', '1234567'.
+_ACCOUNT_ID = re.compile(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
+# A company's name (the CMS vendor or the site's operator that a template puts in
+# <meta name="author">): a legal form or a trade at its end.
+_COMPANY = re.compile(
+    r"(?:有限公司|公司|集团|网络|科技|软件|信息技术|技术|工作室|出版社|(?<![\w])(?:gmbh|inc|ltd|llc|corp"
+    r"|co|ag|s\.?a|s\.?l|b\.?v|oy|ab|plc|limited|corporation|company|publishers?|publishing)\.?)"
+    r"(?:$|\s*[,，])",
+    re.IGNORECASE,
+)
 
 
 def metadata_author(
-    metas: dict[str, str], ld: list[dict[str, Any]], url: str, *, publishers: bool = False
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    url: str,
+    *,
+    publishers: bool = False,
+    editors: Sequence[str] = (),
 ) -> str | None:
     """The author named by JSON-LD (people first) or meta tags.
 
     A name that is the publisher's (og:site_name, the JSON-LD publisher or an Organization,
     a domain name such as 'mdr.de') is no byline: it is passed over, so that the page's own
-    byline is tried first, and taken only with ``publishers`` (the last resort)."""
-    sites = _publisher_names(metas, ld, url)
+    byline is tried first, and taken only with ``publishers`` (the last resort). Nor is an
+    account id, a company (the CMS vendor), or a name the page shows as its editor's
+    (``editors``: Chinese CMSs put the editor's account in <meta name="author">)."""
+    sites = site_names(metas, ld, url)
     persons: list[str] = []  # typed Person in JSON-LD: a person even if the site bears the name
     people: list[str] = []
     organisations: list[str] = []
@@ -71,35 +121,47 @@ def metadata_author(
     if persons:
         return persons[0]
     people += [v for name in _AUTHOR_META if (v := metas.get(name)) and not _is_url(v)]
-    for value in people:
-        name = _person_name(value)
-        if name and not _publisher_like(name, sites):
+    names = [n for v in people if (n := _person_name(v)) and not _ACCOUNT_ID.match(n)]
+    names = [n for n in names if not any(e in n or n in e for e in editors)]
+    for name in names:
+        if not _publisher_like(name, sites) and not _COMPANY.search(name):
             return name
     if publishers:
-        return next((n for v in (*people, *organisations) if (n := _person_name(v))), None)
+        # The site's own name may stand for its staff; a company named nowhere else (the
+        # CMS vendor) may not.
+        named = [n for n in names if _publisher_like(n, sites) or not _COMPANY.search(n)]
+        return next(iter(named + organisations), None)
     return None
 
 
-def markup_author(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
-    """A byline marked up as one (rel=author, microdata, hCard, class names with "author" or
-    "byline"), not in reader comments or teasers: the first after the headline, else the
-    nearest before it."""
+def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
+    """The names of bylines marked up as such (rel=author, microdata, hCard, class names with
+    "author" or "byline"), not in reader comments or teasers: those after the headline
+    first, then those before it, nearest first."""
+    anchor = headline[0] if headline else None
     nodes = [n for n in select(soup, _AUTHOR_MARKUP) if not elsewhere(n)]
-    if headline:
-        following = {id(n) for n in headline[0].find_all_next(True)}
+    nodes = [n for n in nodes if not teaser(n, anchor)]
+    if anchor is not None:
+        following = {id(n) for n in anchor.find_all_next(True)}
         after = [n for n in nodes if id(n) in following]
         nodes = after + [n for n in reversed(nodes) if id(n) not in following]
-    for node in nodes:
-        raw = attr(node, "content") if node.name == "meta" else node.get_text(" ")
-        name = _person_name(raw)
-        if name:
-            return name
-    return None
+    raws = (attr(node, "content") if node.name == "meta" else node.get_text(" ") for node in nodes)
+    return [name for raw in raws if (name := _person_name(raw))]
+
+
+def markup_author(names: list[str], sites: set[str], *, publishers: bool = False) -> str | None:
+    """The first of ``marked_bylines`` that is not the site's own name (``sites``, see
+    ``site_names``); with ``publishers`` (a last resort), the first that is: 'par Attac
+    France' on Attac France's site."""
+    return next((n for n in names if publishers == _publisher_like(n, sites)), None)
 
 
 def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
-    """A Chinese reporter's byline at the top of the story ('本报记者罗科苏盈发自北京'): in the
-    first ``NEAR_HEADLINE`` characters of text after the headline."""
+    """A Chinese reporter's byline in the story: at its top ('本报记者罗科苏盈发自北京') or at
+    its end ('新京报记者 彭冲 山东冠县报道'), or a forum post's ('本贴由<b>大卫</b>于…'), in
+    the first ``_STORY_MAX`` characters of text after the headline, outside links, comments
+    and teasers. Far below the headline, only a byline that ends its line counts, not a
+    reporter the story's prose names ('美国记者赫德里克·史密斯在他那本书中…')."""
     start = headline[0] if headline else soup.body
     if start is None:
         return None
@@ -107,14 +169,94 @@ def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     for node in start.next_elements:
         if type(node) is not NavigableString or node.parent is None:
             continue
-        if node.parent.name in INVISIBLE:
-            continue
-        if name := reporter_from(str(node)):
-            return name
+        if node.parent.name in INVISIBLE or node.find_parent("a") is not None:
+            continue  # a link's text is a menu's or a teaser's, not the story's byline
+        line = str(node)
+        found = reporter_at(line)
+        if found is None and _POSTED_BY.search(line) and len(node.parent.get_text()) <= _LINE:
+            line = node.parent.get_text()  # '本贴由<b>大卫</b>于…': the name in its own element
+            found = reporter_at(line)
+        if found and (seen < NEAR_HEADLINE or _ends_line(line, found[1], node)):
+            return found[0]
         seen += len(node)
-        if seen > NEAR_HEADLINE:
+        if seen > _STORY_MAX:
             break
     return None
+
+
+def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
+    """A name alone right below the headline, the date next ('谢若含 · 2017-03-01 14:27:02',
+    '管不饿 [关注] 2024-05-08 23:23'): a blog's or a community site's byline that no label
+    or markup names."""
+    if not headline:
+        return None
+    texts: list[str] = []
+    for node in headline[0].next_elements:
+        if type(node) is not NavigableString or node.parent is None:
+            continue
+        if node.parent.name in INVISIBLE or headline[0] in node.parents:
+            continue
+        if text := node.strip():
+            texts.append(text)
+            if len(texts) >= _NAME_OVER_DATE:
+                break
+    texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
+    if len(texts) < 2 or not _FULL_DATE.search(texts[1]) or _FULL_DATE.search(texts[0]):
+        return None
+    name = _person_name(texts[0])
+    if name is None or len(name) > _HANDLE_MAX or name != texts[0] or _UI_WORD.search(name):
+        return None
+    return name
+
+
+def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
+    """An author the page implies without a byline: the blog's owner ('海姑娘 |
+    blog.wenxuecity.com', '张三的博客'); the name before the headline's colon when it
+    stands alone in the story too ('茉莉：我是怎样卷入八九民运的' … '茉莉'); a person named as
+    the source ('来源: 尹娟')."""
+    page = text_of(soup.title) if soup.title else None
+    return _blog_owner(page, url) or _colon_name(soup, title) or _source_person(soup)
+
+
+def _blog_owner(page: str | None, url: str) -> str | None:
+    if not page:
+        return None
+    parts = [p.strip() for p in _TITLE_PARTS.split(page) if p.strip()]
+    for part in parts:
+        if (match := _BLOG_OF.match(part)) and (name := _person_name(match[1])):
+            return name
+    split = split_url(url)
+    host_path = f"{split.hostname or ''}{split.path}".lower() if split is not None else ""
+    domain = [p for p in parts if _DOMAIN_LIKE.match(p) or "blog" in p.lower()]
+    if len(parts) != 2 or not ("blog" in host_path or any("blog" in d.lower() for d in domain)):
+        return None
+    names = [p for p in parts if p not in domain and _HANDLE.fullmatch(p)]
+    return _person_name(names[0]) if len(domain) == 1 and names else None
+
+
+def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
+    match = _COLON_NAME.match(title or "")
+    if match is None:
+        return None
+    name = match[1]
+    body = soup.body or soup
+    alone = body.find(string=lambda s: s is not None and s.strip() == name)
+    return name if alone is not None and not _UI_WORD.search(name) else None
+
+
+def _source_person(soup: BeautifulSoup) -> str | None:
+    body = soup.body or soup
+    for string in body.find_all(string=_SOURCE_LABEL, limit=_SOURCES_MAX):
+        match = _SOURCE_LABEL.search(string)
+        if match and not _ORGANISATION.search(match[1]):
+            return match[1]
+    return None
+
+
+def _ends_line(line: str, end: int, node: NavigableString) -> bool:
+    """Whether a byline that ends at ``end`` ends its line too (a place and '报道' may
+    follow), outside comments and teasers."""
+    return len(line.rstrip()) - end <= _AFTER_BYLINE and not elsewhere(node)
 
 
 def _person_name(raw: str | None) -> str | None:
@@ -141,7 +283,8 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "//"))
 
 
-def _publisher_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set[str]:
+def site_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set[str]:
+    """The publisher's names (normalised): og:site_name, the JSON-LD publisher, the host."""
     names = {metas.get("og:site_name"), metas.get("application-name"), metas.get("publisher")}
     for item in ld:
         publisher = item.get("publisher")

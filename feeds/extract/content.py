@@ -10,9 +10,11 @@ found outside the block (a lead paragraph, a standfirst) keeps its result.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString, PageElement
 
 from feeds.extract.density import Block, densest_block, squashed, visible_strings, weight
 from feeds.extract.html import parse
@@ -28,6 +30,16 @@ _SHARE = 0.5
 # Prose that trafilatura has beyond the block, as a share of the block's score, up to which
 # it is taken for teaser snippets and not for part of the article.
 _EXTRA_PROSE = 0.2
+# A menu: at least this many items of at most this many characters, between bars or dots.
+_MENU_ITEMS = 4
+_MENU_ITEM_CHARS = 8
+_MENU_SEPARATORS = re.compile(r"\s*[|｜·•]\s*")
+_BAR_ONLY = re.compile(r"[\s|｜·•\u3000\u00a0]*")
+_SENTENCE_MARK = re.compile(r"[。，；！？,;!?]")
+# trafilatura's text with less prose than this (a few sentences), beside a block that weighs
+# at least _STORY_MIN, missed the story.
+_FEW_SENTENCES = 300
+_STORY_MIN = 1000
 
 
 def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
@@ -51,6 +63,11 @@ def block_is_better(block: Block, extracted: str) -> bool:
     strings = [(squashed(str(s)), str(s), in_link) for s, _, in_link in visible_strings(fragment)]
     fragment.decompose()
     found = "".join(key for key, _, _ in strings)
+    prose = sum(max(weight(string, in_link), 0.0) for _, string, in_link in strings)
+    if prose < _FEW_SENTENCES and block.score >= _STORY_MIN:
+        # trafilatura took another part of the page (a list of job ads, of teasers), with
+        # hardly a sentence in it, beside a block that holds a story: the block is the story.
+        return True
     if not _SHARE * len(found) <= len(block.text) < len(found):
         return False
     held = sum((Counter(block.text) & Counter(found)).values())
@@ -63,6 +80,54 @@ def block_is_better(block: Block, extracted: str) -> bool:
             extra += value
             prose += max(value, 0.0)
     return extra < 0 and prose <= _EXTRA_PROSE * block.score
+
+
+def strip_menus(root: Tag) -> None:
+    """Remove navigation left inside extracted content, in place: a run of four or more short
+    links separated by bars or dots ('<a>首页</a> | <a>时事</a> | …'), or a text that is such a
+    menu itself ('首页 | 时事 | 生活 | 财经'). Table layouts put the menu in the story's cell."""
+    for string in list(root.find_all(string=True)):
+        if type(string) is NavigableString and menu_like(str(string)):
+            string.extract()
+    for link in list(root.find_all("a")):
+        if link.parent is None:
+            continue  # removed with an earlier run
+        run = _link_run(link)
+        if len(run) >= _MENU_ITEMS:
+            for node in run:
+                node.extract()
+
+
+def menu_like(text: str) -> bool:
+    """'首页 | 时事 | 生活 | 财经 | 体育': four or more short items between separators."""
+    items = [item for item in _MENU_SEPARATORS.split(text) if item.strip()]
+    if len(items) < _MENU_ITEMS or not _MENU_SEPARATORS.search(text):
+        return False
+    return all(_short_item(item) for item in items)
+
+
+def _short_item(text: str) -> bool:
+    text = text.strip()
+    return len(text) <= _MENU_ITEM_CHARS and not _SENTENCE_MARK.search(text)
+
+
+def _link_run(first: Tag) -> list[PageElement]:
+    """``first`` and the short links after it, with the bars between them, while the run
+    lasts; empty unless ``first`` opens the run."""
+    previous = first.previous_sibling
+    if isinstance(previous, Tag) and previous.name == "a" and _short_item(previous.get_text()):
+        return []  # not the run's first link
+    run: list[PageElement] = []
+    links = 0
+    node: PageElement | None = first
+    while node is not None:
+        if isinstance(node, Tag) and node.name == "a" and _short_item(node.get_text()):
+            links += 1
+        elif not (isinstance(node, NavigableString) and _BAR_ONLY.fullmatch(str(node))):
+            break
+        run.append(node)
+        node = node.next_sibling
+    return run if links >= _MENU_ITEMS else []
 
 
 def _trafilatura(text: str, url: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from feeds.models import ParsedDate
@@ -200,7 +201,19 @@ def _zone(text: str | None) -> tzinfo | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def _absolute(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
+@dataclass(frozen=True)
+class _Reading:
+    """How one text is read: in zone ``tz``, relative dates counted back from ``now``, year-less
+    dates placed in the year nearest ``near``, and ambiguous 04/05/2025 in ``order`` ('dmy' or
+    'mdy'), if known."""
+
+    now: datetime
+    tz: tzinfo
+    near: datetime
+    order: str | None
+
+
+def _absolute(m: re.Match[str], r: _Reading) -> ParsedDate | None:
     g = m.groupdict()
     if g.get("mon"):
         month = _MONTHS[(g["mon"] or "").lower().rstrip(".")]
@@ -210,27 +223,29 @@ def _absolute(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
     year_text = g.get("y")
     if g.get("y2"):
         year_text = str(2000 + int(g["y2"] or 0))  # "23.09.22": this century
-    return _make(year_text, month, day, g, now, tz)
+    return _make(year_text, month, day, g, r)
 
 
-def _slashed(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
-    """'27/06/2019' or '06/27/2019': only when one number can't be a month (no guessing
-    between the American and the European order)."""
+def _slashed(m: re.Match[str], r: _Reading) -> ParsedDate | None:
+    """'27/06/2019' or '06/27/2019': when one number can't be a month; else in the page's
+    order if known, else month first beside a 12-hour clock (the American habit). Never a
+    guess between the American and the European order."""
     a, b = int(m["a"]), int(m["b"])
-    if a > 12 >= b:
-        return _make(m["y"], b, a, m.groupdict(), now, tz)
-    if b > 12 >= a:
-        return _make(m["y"], a, b, m.groupdict(), now, tz)
+    order = r.order or ("mdy" if m["ap"] else None)
+    if a > 12 >= b or (order == "dmy" and max(a, b) <= 12):
+        return _make(m["y"], b, a, m.groupdict(), r)
+    if b > 12 >= a or (order == "mdy" and max(a, b) <= 12):
+        return _make(m["y"], a, b, m.groupdict(), r)
     return None
 
 
-def _epoch(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
+def _epoch(m: re.Match[str], r: _Reading) -> ParsedDate | None:
     digits = m["n"]
     seconds = int(digits) / 1000 if len(digits) == 13 else int(digits)
     value = datetime.fromtimestamp(seconds, UTC)
-    if not 1990 <= value.year <= now.year + 1:
+    if not 1990 <= value.year <= r.now.year + 1:
         return None
-    return ParsedDate(value.astimezone(tz), True)
+    return ParsedDate(value.astimezone(r.tz), True)
 
 
 def _make(
@@ -238,38 +253,43 @@ def _make(
     month: int,
     day: int,
     g: dict[str, str | None],
-    now: datetime,
-    tz: tzinfo,
+    r: _Reading,
 ) -> ParsedDate | None:
     clock = _clock(g)
-    zone = (_zone(g.get("tz")) or tz) if clock else tz
+    zone = (_zone(g.get("tz")) or r.tz) if clock else r.tz
     h, mi, s, us = clock or (0, 0, 0, 0)
     if year_text:
         year = int(year_text)
-        if not 1990 <= year <= now.year + 1:
+        if not 1990 <= year <= r.now.year + 1:
             return None
         return ParsedDate(datetime(year, month, day, h, mi, s, us, tzinfo=zone), clock is not None)
-    # No year: the most recent such date not more than a day ahead (clock skew, time zones).
-    limit = now + timedelta(days=1)
-    for year in range(now.year + 1, now.year - 9, -1):
+    # No year: the year that puts it nearest ``near`` (the fetch time, or the page's newest
+    # dated text), never more than a day ahead of now (clock skew, time zones).
+    limit = r.now + timedelta(days=1)
+    best: datetime | None = None
+    # Leap days may need years further back.
+    for year in range(min(r.near.year + 1, limit.year), r.near.year - 9, -1):
         try:
             value = datetime(year, month, day, h, mi, s, us, tzinfo=zone)
         except ValueError:
             continue  # 02-29 outside a leap year
-        if value <= limit:
-            return ParsedDate(value, clock is not None)
-    return None
+        if value <= limit and (best is None or abs(value - r.near) < abs(best - r.near)):
+            best = value
+        if best is not None and year < r.near.year - 1:
+            break
+    return ParsedDate(best, clock is not None) if best is not None else None
 
 
 def _midnight(day: date, tz: tzinfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=tz)
 
 
-def _just_now(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate:
-    return ParsedDate(now, True)
+def _just_now(m: re.Match[str], r: _Reading) -> ParsedDate:
+    return ParsedDate(r.now, True)
 
 
-def _ago(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
+def _ago(m: re.Match[str], r: _Reading) -> ParsedDate | None:
+    now, tz = r.now, r.tz
     n_text, unit = m["n"].lower(), m["unit"].lower()
     if n_text == "半":
         if unit[-1] not in "时時头頭":
@@ -284,7 +304,8 @@ def _ago(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
     return ParsedDate((now.astimezone(UTC) - timedelta(seconds=seconds)).astimezone(tz), True)
 
 
-def _day_word(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
+def _day_word(m: re.Match[str], r: _Reading) -> ParsedDate | None:
+    now, tz = r.now, r.tz
     day = now.date() - timedelta(days=_DAY_WORDS[m["w"].lower()])
     clock = _clock(m.groupdict())
     if clock is None:
@@ -294,7 +315,7 @@ def _day_word(m: re.Match[str], now: datetime, tz: tzinfo) -> ParsedDate | None:
 
 MAX_DATE_TEXT = 2000
 
-_Builder = Callable[[re.Match[str], datetime, tzinfo], ParsedDate | None]
+_Builder = Callable[[re.Match[str], _Reading], ParsedDate | None]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_ISO, _absolute),
     (_CN, _absolute),
@@ -312,10 +333,20 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
 )
 
 
-def parse_date(text: str, *, now: datetime, tz: tzinfo) -> ParsedDate | None:
+def parse_date(
+    text: str,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    near: datetime | None = None,
+    order: str | None = None,
+) -> ParsedDate | None:
     """The first date expression in ``text``, or None. Never raises on odd input.
 
-    Values without an offset are read in ``tz``; relative ones are counted back from ``now``.
+    Values without an offset are read in ``tz``; relative ones are counted back from ``now``;
+    year-less ones ('08-22 19:13') get the year that puts them nearest ``near`` (the page's
+    own newest date; ``now`` by default), never after ``now``; an ambiguous
+    '04/05/2025' is read in ``order`` ('dmy' or 'mdy'), when the page says which.
     Among matches starting at the same place the longest wins, so a date with its time is one
     match. Impossible or implausible dates are skipped in favour of the next match.
     """
@@ -325,6 +356,7 @@ def parse_date(text: str, *, now: datetime, tz: tzinfo) -> ParsedDate | None:
     # bounding the input before any pattern runs keeps hostile 32 KB strings cheap (B15).
     folded = text[:MAX_DATE_TEXT].translate(_FOLD)
     local_now = now.astimezone(tz)
+    reading = _Reading(local_now, tz, (near or local_now).astimezone(tz), order)
     best: tuple[int, int, ParsedDate] | None = None
     for pattern, build in _PATTERNS:
         pos = 0
@@ -332,7 +364,7 @@ def parse_date(text: str, *, now: datetime, tz: tzinfo) -> ParsedDate | None:
             if best is not None and m.start() > best[0]:
                 break
             try:
-                parsed = build(m, local_now, tz)
+                parsed = build(m, reading)
             except (ValueError, OverflowError, KeyError, IndexError):
                 parsed = None
             if parsed is not None:

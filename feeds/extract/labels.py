@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-AUTHOR_LABELS = ("作者", "文", "撰文", "记者", "编辑", "责任编辑", "责编", "发布者", "Author", "By")
+# Who wrote the story, and who edited or posted it: an editor is the author only when the page
+# names nobody else.
+WRITER_LABELS = (
+    "作者", "文", "撰文", "记者", "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
+    "发帖人", "发贴人", "投稿人", "Author", "By",
+)  # fmt: skip
+EDITOR_LABELS = ("编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "Editor")
+AUTHOR_LABELS = WRITER_LABELS + EDITOR_LABELS
 SUMMARY_LABELS = ("核心提示", "内容提要", "摘要", "导读", "提要", "简介", "Summary")
 _ANY_LABEL = r"[\w\u4e00-\u9fff]{1,6}\s*[:：]"
 _GAP = r"(?:\s{2,}|[\u00a0\u3000]+|\s*[|｜]\s*)"
@@ -17,11 +24,20 @@ _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 
 
 def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
-    names = "|".join(re.escape(label) for label in labels)
+    # Old pages pad two-character labels to the width of four: '作　者：', '来 源：'.
+    names = "|".join(_spaced(label) for label in labels)
     return re.compile(rf"(?:^|(?<=[\s\u00a0\u3000|｜]))(?:{names})\s*[:：]\s*", re.IGNORECASE)
 
 
+def _spaced(label: str) -> str:
+    if len(label) == 2 and all("\u4e00" <= c <= "\u9fff" for c in label):
+        return rf"{label[0]}[\s\u3000\u00a0]{{0,3}}{label[1]}"
+    return re.escape(label)
+
+
 _AUTHOR = _label_pattern(AUTHOR_LABELS)
+_WRITER = _label_pattern(WRITER_LABELS)
+_EDITOR = _label_pattern(EDITOR_LABELS)
 _SUMMARY = _label_pattern(SUMMARY_LABELS)
 _BY = re.compile(r"^\s*by\s+(?=\S)", re.IGNORECASE)
 _VALUE_END = re.compile(rf"{_GAP}|\s+(?={_ANY_LABEL})")
@@ -33,12 +49,12 @@ MAX_LINE = 1000
 MAX_AUTHOR = 100
 
 
-def author_from(raw: str | None) -> str | None:
+def author_from(raw: str | None, label: re.Pattern[str] = _AUTHOR) -> str | None:
     """'日期：… 作者：qeexh  浏览：3' -> 'qeexh'; a bare 'qeexh' stays; 'By Ann' -> 'Ann'."""
     if not raw:
         return None
     raw = raw[:MAX_LINE]
-    match = _AUTHOR.search(raw)
+    match = label.search(raw)
     if match:
         rest = raw[match.end() :]
         end = _VALUE_END.search(rest)
@@ -51,26 +67,66 @@ def author_from(raw: str | None) -> str | None:
 def labelled_author(raw: str) -> str | None:
     """The author only when the line labels one ('作者：qeexh'): for lines found on the page,
     where an unlabelled line is not an author."""
-    return author_from(raw) if _AUTHOR.search(raw[:MAX_LINE]) else None
+    name = author_from(raw, _WRITER) if _WRITER.search(raw[:MAX_LINE]) else None
+    return None if name is None or MARKUP.search(name) else name
+
+
+def labelled_editor(raw: str) -> str | None:
+    """The editor a line labels ('责任编辑：杨逸凡'), or None."""
+    name = author_from(raw, _EDITOR) if _EDITOR.search(raw[:MAX_LINE]) else None
+    return None if name is None or MARKUP.search(name) else name
 
 
 # Chinese news bylines without a colon: '本报记者罗科苏盈发自北京', '（记者 格桑边觉）',
 # '记者马俊峰/文'. A name is two to four characters (three-part names with '·' up to eight);
 # it ends where the byline goes on (发自, 报道, 摄, a bracket, a slash, a space).
+# Characters that never open a name after 记者: '记者们', '记者会', '记者近日' are no bylines.
+_NOT_A_NAME = (
+    "们們会會近从從在了获獲表采採观觀注说說问問看走来來"
+    "对對将將也还還就等调調招到见見前後后为為是的与與及所日"
+)
+_REPORTER_NAME = rf"(?![{_NOT_A_NAME}])"
 _REPORTER = re.compile(
-    r"(?:本报|特约|实习|首席)?记者\s*"
-    r"(?P<name>(?![们会近从在了获表采观注说问看走来对将也还就等调招到见前后为是的与及所日])"
+    r"(?<!小)(?:本报|本報|特约|特約|实习|實習|首席)?(?:记者|記者)\s*"
+    rf"(?:(?P<name>{_REPORTER_NAME}"
     r"(?:[\u4e00-\u9fff]{2,4}?|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}?))"
-    r"(?=发自|报道|摄|通讯员|电|讯|[\s/（）()【】\[\]、，,。;；|])"
+    r"(?=发自|發自|报道|報導|報道|翻摄|翻攝|摄|攝|拍摄|拍攝|通讯员|通訊員|电|電|讯|訊"
+    r"|[\s/／（）()【】\[\]、，,。;；|]|$)"
+    # A news agency's dateline: '（中央社記者邱俊欽桃園19日電）', the place and the day after.
+    rf"|(?P<name2>{_REPORTER_NAME}[\u4e00-\u9fff]{{2,4}})(?=[\u4e00-\u9fff]{{2,3}}\d{{1,2}}日[电電]))"
+    # A byline in brackets at the story's end: '（王煌忠／台中報導）', '（姚峰 上海报道）'.
+    r"|[（(](?P<name3>[\u4e00-\u9fff]{2,4})\s*[/／\s]\s*[\u4e00-\u9fff]{1,8}(?:报道|報導|報道)[)）]"
+)
+# A forum post's byline: '本贴由大卫于2005年8月12日16:12:21…发表', 'ggjj 发表于 2005-9-15'.
+_POSTER = re.compile(
+    r"(?:本贴|本帖|此贴|此帖)由\s*(?P<name>[^\s，。,:：]{2,16}?)\s*于\s*\d"
+    r"|(?:^|(?<=\s))(?P<name2>[^\s，。,:：]{2,16})\s+发表于\s*[:：]?\s*\d"
 )
 
 
+# A photographer's credit ('新华社记者 才扬 摄', '記者林悅翻攝'): not who wrote the story.
+_PHOTO_CREDIT = re.compile(r"\s*(?:翻摄|翻攝|摄|攝|拍摄|拍攝)")
+
+
 def reporter_from(raw: str | None) -> str | None:
-    """'新华社拉萨电（记者 格桑边觉）记者近日…' -> '格桑边觉'."""
+    """'新华社拉萨电（记者 格桑边觉）记者近日…' -> '格桑边觉', '本贴由大卫于2005年…' -> '大卫';
+    None for a photographer."""
+    found = reporter_at(raw)
+    return found[0] if found else None
+
+
+def reporter_at(raw: str | None) -> tuple[str, int] | None:
+    """``reporter_from``'s name and where it ends in ``raw``."""
     if not raw:
         return None
-    match = _REPORTER.search(raw[:MAX_LINE])
-    return match["name"] if match else None
+    if (poster := _POSTER.search(raw[:MAX_LINE])) and (
+        name := clean_name(poster["name"] or poster["name2"])
+    ):
+        return name, poster.end()
+    for match in _REPORTER.finditer(raw[:MAX_LINE]):
+        if not _PHOTO_CREDIT.match(raw, match.end()):
+            return match["name"] or match["name2"] or match["name3"], match.end()
+    return None
 
 
 def summary_from(raw: str | None) -> str | None:
@@ -83,8 +139,70 @@ def summary_from(raw: str | None) -> str | None:
     return _squash(raw)
 
 
+# Where a name ends and the rest of a byline goes on: a counter ('阅读(1660)', '评论：3'), a
+# date or a clock, a relative time, a follow button ('+加关注'), a separator.
+_NAME_TAIL = re.compile(
+    r"\s*(?:[|｜]|(?:阅读|浏览|点击|评论|回复|人气|views?|comments?|reads?)\s*[:：(（]?\s*\d"
+    r"|[(（]\s*\d+\s*[)）]|\+\s*\S|加关注|关注TA|私信|(?<![\w])(?:follow|subscribe)(?![\w])"
+    r"|\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d\d|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*(?:秒|分钟|小时|天)前"
+    r"|(?<![\w])(?:vor|il y a|hace)\s+\d|\d+\s+\w+\s+ago(?![\w])|发表于|发布于|发表时间|发布时间"
+    r"|(?<![\w])(?:posted|published|updated)\s+(?:on|at)(?![\w]))",
+    re.IGNORECASE,
+)
+# A footer's claim, not a byline: 'Copyright © 2024 李建忠', '© Ann Lee. All rights reserved.'
+_COPYRIGHT = re.compile(
+    r"^(?:copyright|版权所有|©|\(c\))(?:\s*(?:©|\(c\)))?\s*[:：]?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?"
+    r"\s*[,，]?\s*|\s*[.,]?\s*(?:all rights reserved|版权所有).*$",
+    re.IGNORECASE,
+)
+_OPENERS, _CLOSERS = "(（[【「『《", ")）]】」』》"
+# Sentence punctuation: a question or a sentence is never a name.
+_SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
+# Markup or code that leaked into a page's text ('size="20"' from a broken template): no name
+# found on the page holds it (a configured selector's text is kept as it is, escaped).
+MARKUP = re.compile(r'[=<>{}"]')
+_SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
+# Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
+_NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀")
+# What a byline says before the name, alone: the name itself is elsewhere.
+_BARE_WORDS = frozenset(
+    {"by", "von", "par", "por", "di", "de", "door", "av", "from", "written by", "posted by",
+     "作者", "文", "记者", "編輯", "编辑", "来源", "author", "authors", "autor"}
+)  # fmt: skip
+
+
+def clean_name(text: str) -> str | None:
+    """A byline's text reduced to the name: 'zboygirl 阅读(1660)' -> 'zboygirl', '魏喆 ）' ->
+    '魏喆', 'Copyright © 李建忠' -> '李建忠'; None for what is not a name (a sentence, a
+    question, a slogan, markup, a bare 'By')."""
+    name = _squash(text[:MAX_LINE])
+    if name is None:
+        return None
+    name = _COPYRIGHT.sub("", name)
+    name = _NAME_TAIL.split(name, maxsplit=1)[0]
+    name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、■□●○◆◇★☆▪►»"))
+    if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
+        return None
+    if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
+        name = _SPACE.sub("", name)
+    if _NOT_NAME_WORDS.search(name):
+        return None
+    return name if any(c.isalpha() for c in name) else None
+
+
+def _strip_brackets(name: str) -> str:
+    """Brackets that open or close nothing in the name: '魏喆 ）', '（张三'."""
+    while name and name[-1] in _CLOSERS and _OPENERS[_CLOSERS.index(name[-1])] not in name:
+        name = name[:-1].rstrip()
+    while name and name[0] in _OPENERS and _CLOSERS[_OPENERS.index(name[0])] not in name:
+        name = name[1:].lstrip()
+    if len(name) > 2 and name[0] in _OPENERS and name[-1] == _CLOSERS[_OPENERS.index(name[0])]:
+        name = name[1:-1].strip()
+    return name
+
+
 def _name(text: str) -> str | None:
-    name = _squash(text)
+    name = clean_name(text)
     return name if name is not None and len(name) <= MAX_AUTHOR else None
 
 

@@ -4,6 +4,7 @@ lines under the headline, and which blocks are not the article (comments, teaser
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -28,27 +29,55 @@ ELSEWHERE = frozenset(
     }
 )  # fmt: skip
 _CLASS_WORDS = re.compile(r"[^a-z]+")
+# A teaser: a block of at most this much text around a link of a headline's length (this many
+# Chinese or Japanese characters, or words), within this many levels of the node.
+_TEASER_TEXT = 300
+_TEASER_CJK = 10
+_TEASER_WORDS = 5
+_TEASER_DEPTH = 4
+_TEASER_LINKS = 8
+# A description that shares less than this with the article may be the site's.
+_DESCRIPTION_SHARED = 0.35
+_BARE_PHRASE_WORDS = 6
+_ARTICLE_MIN = 200
+_BARE_ARTICLE = 500  # a bare phrase is judged against a real article only
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+# A site name that is a bare top-level domain or 'www' says nothing ('com', 'de').
+_DOMAIN_PART = re.compile(r"[a-z]{2,3}|www")
 _BLOCK_DEPTH = 8
 # Elements whose text is never shown as the page's text.
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "option", "head"})
 _NON_WORD = re.compile(r"[\W_]+")
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|amp|quot|apos|lt|gt|nbsp);", re.IGNORECASE)
 _CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 # Labels that open an article's info line; the line must be short to be one (not a paragraph).
 _INFO_LABEL = re.compile(
-    r"(?:(?:日期|时间|发布|发表|更新|来源|作者|记者|编辑|Published|Posted|Updated|Date|By)\s*[:：]"
-    r"|发表于|发布于|发布日期|发布时间)",
+    r"(?:(?:日[\s\u3000]{0,3}期|时[\s\u3000]{0,3}间|時間|发布|发表|發佈|發表|更新|来[\s\u3000]{0,3}源|來源"
+    r"|作[\s\u3000]{0,3}者|撰文|记者|記者|编辑|編輯|责编|发布者|發布者|发信人|發信人|楼主|樓主|发帖人|发贴人"
+    r"|Published|Posted|Updated|Date|By|Author|Editor)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
+    r"|發表於|发布日期|发布时间)",
     re.IGNORECASE,
 )
 _INFO_LINE_MAX = 200
+# A footer's credits, not the article's info line: 'Copyright © 2004 … Rewrited by:yaoayao'.
+_CREDIT = re.compile(
+    r"copyright|©|版权所有|powered\s+by|技术支持|rewrit|designed\s+by", re.IGNORECASE
+)
+# A label whose value stands in the next element: '<b>作者：</b><a>芊草凡凡</a>'.
+_LABEL_ONLY = re.compile(r"[:：]\s*$")
 
 
 def metas(soup: BeautifulSoup) -> dict[str, str]:
-    """name/property/itemprop (lower-case) -> content of the first such meta tag."""
+    """name/property/itemprop (lower-case) -> content of the first such meta tag. A value a
+    CMS escaped twice ('Australian &#039;megablaze&#039;') is unescaped once more."""
     out: dict[str, str] = {}
     for meta in soup.find_all("meta"):
         content = attr(meta, "content")
         if not content:
             continue
+        if _ENTITY.search(content):
+            content = html.unescape(content)
         for key_attr in ("property", "name", "itemprop"):
             key = attr(meta, key_attr)
             if key:
@@ -104,12 +133,39 @@ def info_lines(soup: BeautifulSoup, headline: list[Tag]) -> Iterator[str]:
     seen: set[int] = set()
     for string in start.find_all_next(string=short_match(_INFO_LABEL, _INFO_LINE_MAX)):
         parent = string.parent
-        if parent is None or id(parent) in seen or parent.name in ("script", "style", "a"):
+        if type(string) is not NavigableString or parent is None:
+            continue  # comments, CDATA
+        if id(parent) in seen or parent.name in ("script", "style", "a"):
             continue
         seen.add(id(parent))
         line = parent.get_text(" ")
-        if len(line) <= _INFO_LINE_MAX:
+        host: Tag | NavigableString = parent
+        if len(line) > _INFO_LINE_MAX:
+            # A label in a long block of <br>-separated text: '…<br>文：眉间尺<br>…'.
+            line, host = str(string), string
+            seen.discard(id(parent))
+        if _LABEL_ONLY.search(line):
+            line += " " + _following_text(host, _INFO_LINE_MAX - len(line))
+        if len(line) <= _INFO_LINE_MAX and not _CREDIT.search(line):
             yield line
+
+
+def _following_text(element: Tag | NavigableString, limit: int) -> str:
+    """The text after ``element`` within its parent, up to about ``limit`` characters."""
+    parts: list[str] = []
+    size = 0
+    for sibling in element.next_siblings:
+        if isinstance(sibling, Tag):
+            if sibling.name in ("script", "style") or size + len(sibling.get_text()) > limit:
+                break
+            text = sibling.get_text(" ")
+        else:
+            text = str(sibling)
+        parts.append(text)
+        size += len(text)
+        if size >= limit:
+            break
+    return "".join(parts)[: max(limit, 0)]
 
 
 def short_match(pattern: re.Pattern[str], limit: int) -> Callable[[str | None], bool]:
@@ -141,6 +197,82 @@ def elsewhere(
         if not words.isdisjoint(_CLASS_WORDS.split(names)):
             return True
     return False
+
+
+def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:
+    """Whether the node stands in a teaser of another page: a list item or a short block
+    that also holds a link with a headline's length ('<li><a>Another story's headline</a>
+    <span class="date">…</span></li>'), not the page's own headline."""
+    element = node if isinstance(node, Tag) else node.parent
+    for _ in range(_TEASER_DEPTH):
+        if element is None or element.name in ("article", "main", "body", "html"):
+            return False
+        if _longer_than(element, _TEASER_TEXT):
+            return False
+        links = element.find_all("a", href=True, limit=_TEASER_LINKS)
+        for link in [element, *links] if element.name == "a" else links:
+            if headline is not None and (link is headline or headline in link.parents):
+                continue
+            if node is not link and _headline_like(link, node):
+                return True
+        if element.name in ("li", "tr", "dd"):
+            return False
+        element = element.parent
+    return False
+
+
+def _longer_than(element: Tag, limit: int) -> bool:
+    """Whether the element's text is longer than ``limit``, read no further than that."""
+    size = 0
+    for string in element.strings:
+        size += len(string)
+        if size > limit:
+            return True
+    return False
+
+
+def _headline_like(link: Tag, node: NavigableString | Tag) -> bool:
+    """Whether the link's text, without the node's own (a date inside its self-link,
+    '<a>2024年01月25日 18:03:35 来自内蒙古自治区</a>'), is as long as a headline."""
+    text = " ".join(link.get_text(" ").split())
+    if link in node.parents:
+        own = node.get_text(" ") if isinstance(node, Tag) else str(node)
+        text = " ".join(text.replace(" ".join(own.split()), " ").split())
+    cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff" for c in text)
+    words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 2]
+    return cjk >= _TEASER_CJK or len(words) >= _TEASER_WORDS
+
+
+def site_wide(description: str, article: str, sites: set[str]) -> bool:
+    """Whether a meta description is the site's, not the article's: it shares little with
+    the article's title and text (Chinese character pairs, longer words), and names the site
+    (``sites``, normalised) or is a bare phrase with nothing of the article in it."""
+    own = _tokens(description)
+    if not own or len(article) < _ARTICLE_MIN:
+        return False  # too little article to tell
+    shared = len(own & _tokens(article)) / len(own)
+    if shared >= _DESCRIPTION_SHARED:
+        return False
+    said = f" {norm(description)} "
+    squashed = said.replace(" ", "")
+    if any(
+        f" {site} " in said or (len(site) >= 2 and site.replace(" ", "") in squashed)
+        for site in sites
+        if not _DOMAIN_PART.fullmatch(site)
+    ):
+        return True
+    bare = len(description.split()) <= _BARE_PHRASE_WORDS
+    return shared == 0 and bare and len(article) > _BARE_ARTICLE
+
+
+def _tokens(text: str) -> set[str]:
+    """Character pairs of Chinese and Japanese runs, and the words of four or more letters."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    out: set[str] = set()
+    for run in _CJK_RUN.findall(folded):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    out.update(w for w in _LONG_WORD.findall(folded) if not _CJK_RUN.match(w))
+    return out
 
 
 def split_url(url: str) -> SplitResult | None:

@@ -11,6 +11,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
+from feeds.extract.date_context import Read
 from feeds.extract.dates import parse_date
 from feeds.extract.html import attr, select
 from feeds.extract.page import (
@@ -20,6 +21,7 @@ from feeds.extract.page import (
     ld_value,
     short_match,
     split_url,
+    teaser,
 )
 from feeds.models import ParsedDate
 
@@ -70,6 +72,22 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
 _LINKS_MAX = 2000
+_SCRIPTS_MAX = 200
+_SCRIPT_TEXT_MAX = 200_000
+_SCRIPT_KEY_DATE = re.compile(
+    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?date|publish_?(?:date|time)"
+    r"|date_?created|created_?at|post_?date)[\"']?\s*[:=]\s*[\"']"
+    r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
+    re.IGNORECASE,
+)
+_SCRIPT_STAMP = re.compile(r"[\"'(]\s*(\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d(?::\d\d)?)")
+_BYLINE_LABEL = re.compile(r"作者|来源|來源|记者|記者|编辑|編輯|by\b|author|source", re.IGNORECASE)
+# A machine-readable date that names its offset or zone.
+_ZONED = re.compile(r"(?:\d\d:?\d\d|\d)\s*(?:Z|[+-]\d\d:?\d\d|GMT|UTC)\b|[+-]\d\d:?\d\d$", re.I)
+# Chinese prose: a text longer than a dateline, with sentence punctuation.
+_DATELINE_SHORT = 20
+_PROSE_PUNCTUATION = re.compile(r"[，。！？；]")
+_HAS_YEAR_OR_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|昨|今天|日[电電]")
 # Words that say a date is the page's: published, posted, last edited/updated, in the languages
 # of dates.py's month names and Chinese.
 _DATE_WORDS = re.compile(
@@ -96,23 +114,56 @@ def metadata_date(
         # microdata and hAtom put the machine-readable date in datetime, content or title
         candidates.append(attr(node, "datetime") or attr(node, "content") or attr(node, "title"))
     candidates.append(ld_value(ld, "uploadDate"))
-    # A <time> elsewhere may date a teaser or a comment: visible_date weighs its place.
-    for value in candidates:
-        if value:
-            parsed = parse_date(value, now=now, tz=tz)
-            if parsed is not None:
-                return parsed
-    return None
+    # The <time> that says it holds the publication date, when it is the only one (teasers
+    # carry theirs too); any other <time> may date a teaser or a comment: visible_date
+    # weighs its place.
+    pubdates = [
+        node
+        for node in soup.find_all("time", datetime=True)
+        if node.has_attr("pubdate") or "pubdate" in (attr(node, "class") or "").lower()
+    ]
+    if len(pubdates) == 1 and not elsewhere(pubdates[0]):
+        candidates.append(attr(pubdates[0], "datetime"))
+    parsed = [(v, p) for v in candidates if v and (p := parse_date(v, now=now, tz=tz))]
+    if not parsed:
+        return None
+    first_text, first = parsed[0]
+    if first.has_time and not _ZONED.search(first_text):
+        # '2024-11-22 16:55:35' beside '2024-11-22T16:55:35+08:00': the same wall clock,
+        # and the second says where.
+        for text, other in parsed[1:]:
+            if _ZONED.search(text) and _wall(other) == _wall(first):
+                return other
+    return first
 
 
-def visible_date(
-    soup: BeautifulSoup, headline: list[Tag], *, now: datetime, tz: tzinfo
-) -> ParsedDate | None:
+def _wall(found: ParsedDate) -> datetime:
+    return found.value.replace(tzinfo=None)
+
+
+def info_line_date(lines: list[str], read: Read, *, below_headline: bool) -> ParsedDate | None:
+    """The date of the page's info line: the first line below the headline with a full
+    date; with no headline found, the first that also names the author or the source (the
+    byline's line, not a sidebar's '更新：2005-08-11'). A year-less date ('12月10日晚 …
+    时间：7:00', an agenda's line) only when no line has a year."""
+    first: ParsedDate | None = None
+    for line in lines:
+        found = read(line)
+        if found is None:
+            continue
+        if str(found.value.year) in line and (below_headline or _BYLINE_LABEL.search(line)):
+            return found
+        first = first or found
+    return first
+
+
+def visible_date(soup: BeautifulSoup, headline: list[Tag], read: Read) -> ParsedDate | None:
     """The date printed nearest the headline: in a <time>, an element classed as a date
     ('date', 'datum', 'fecha', 'published', 'meta'…) or plain text, not in comments or
     teasers. Marked dates may stand up to ``_NEAR_MARKED`` characters of text from the
     headline, plain ones ``_NEAR_PLAIN``; text above the headline counts double, since the
-    dateline mostly follows it. Without a headline only marked dates count."""
+    dateline mostly follows it. Without a headline only marked dates count. Plain text must
+    read as a dateline, not as the story's prose ('就在6月4 日，一场大雨…')."""
     body = soup.body or soup
     anchor = headline[0] if headline else None
     found: list[tuple[int, NavigableString | Tag]] = []
@@ -147,10 +198,12 @@ def visible_date(
         marked = _marked(node)
         if (not marked and anchor is None) or distance > (_NEAR_MARKED if marked else _NEAR_PLAIN):
             continue
-        score = distance if marked else 3 * distance
-        if (best is not None and score >= best[0]) or elsewhere(node):
+        if not marked and not dateline_like(str(node)):
             continue
-        parsed = _node_date(node, marked, now=now, tz=tz)
+        score = distance if marked else 3 * distance
+        if (best is not None and score >= best[0]) or elsewhere(node) or teaser(node, anchor):
+            continue
+        parsed = _node_date(node, marked, read)
         if parsed is not None:
             best = (score, parsed)
     if best is not None:
@@ -159,29 +212,34 @@ def visible_date(
     # first date with its clock time (a forum post's header: '2005-06-14 03:25:55').
     for _, node in found:
         if isinstance(node, Tag) or anchor is None:
-            parsed = _node_date(node, isinstance(node, Tag), now=now, tz=tz)
+            parsed = _node_date(node, isinstance(node, Tag), read)
             if parsed is not None and parsed.has_time and not elsewhere(node):
                 return parsed
     return None
 
 
-def _node_date(
-    node: NavigableString | Tag, marked: bool, *, now: datetime, tz: tzinfo
-) -> ParsedDate | None:
+def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedDate | None:
     if isinstance(node, Tag):  # <time datetime>: the machine-readable value, else its text
-        return parse_date(attr(node, "datetime") or "", now=now, tz=tz) or parse_date(
-            node.get_text(" "), now=now, tz=tz
-        )
-    parsed = parse_date(str(node), now=now, tz=tz)
+        return read(attr(node, "datetime") or "") or read(node.get_text(" "))
+    parsed = read(str(node))
     if parsed is None and marked:
         # '<div class="date"><span>26</span> Okt 2018</div>': the date spans several strings
         for element in list(node.parents)[:3]:
             text = " ".join(element.get_text(" ").split())
             if len(text) > _DATE_TEXT_MAX:
                 break
-            if parsed := parse_date(text, now=now, tz=tz):
+            if parsed := read(text):
                 break
     return parsed
+
+
+def dateline_like(text: str) -> bool:
+    """Whether a text reads as a dateline, not as Chinese prose that mentions a day ('就在6月4
+    日，一场大雨…'): it is short, or shows a year, a clock, a relative day or a wire's '电'."""
+    text = text.strip()
+    if len(text) <= _DATELINE_SHORT or _HAS_YEAR_OR_CLOCK.search(text):
+        return True
+    return not _PROSE_PUNCTUATION.search(text)
 
 
 def _marked(node: NavigableString | Tag) -> bool:
@@ -198,9 +256,7 @@ def _marked(node: NavigableString | Tag) -> bool:
     return False
 
 
-def self_link_date(
-    soup: BeautifulSoup, url: str, *, now: datetime, tz: tzinfo
-) -> ParsedDate | None:
+def self_link_date(soup: BeautifulSoup, url: str, read: Read) -> ParsedDate | None:
     """The date beside a link to this very page: the page's own entry in a 'latest' list
     or a teaser strip, where a page without a dateline still shows its date."""
     page = split_url(url)
@@ -217,12 +273,12 @@ def self_link_date(
             text = " ".join(block.get_text(" ").split())
             if len(text) > _DATE_TEXT_MAX * 2:
                 break
-            if found := parse_date(text, now=now, tz=tz):
+            if found := read(text):
                 return found
     return None
 
 
-def labelled_date(soup: BeautifulSoup, *, now: datetime, tz: tzinfo) -> ParsedDate | None:
+def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
     """A short text anywhere that says what its date is ('last edited 2019-11-10', 'Stand:
     04.05.2021', 'Publié le …'): on pages with no dateline near the headline."""
     body = soup.body or soup
@@ -231,13 +287,24 @@ def labelled_date(soup: BeautifulSoup, *, now: datetime, tz: tzinfo) -> ParsedDa
         if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
             continue
         text = " ".join(parent.get_text(" ").split())
-        if (
-            len(text) <= _DATE_TEXT_MAX
-            and not elsewhere(parent)
-            and (found := parse_date(text, now=now, tz=tz))
-        ):
+        if len(text) <= _DATE_TEXT_MAX and not elsewhere(parent) and (found := read(text)):
             return found
     return None
+
+
+def script_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
+    """The last resort: a date a script holds for the page, under a key that says it is the
+    publication's ('"published_at":"2019-03-02T06:22:28+01:00"'), else the first timestamp
+    with its clock that a script writes out ('showDate("2020/04/17 01:43:09")')."""
+    stamps: list[str] = []
+    for script in soup.find_all("script", limit=_SCRIPTS_MAX):
+        code = (script.string or "")[:_SCRIPT_TEXT_MAX]
+        if "ld+json" in (attr(script, "type") or "") or not code:
+            continue  # JSON-LD is metadata_date's
+        if (match := _SCRIPT_KEY_DATE.search(code)) and (found := read(match[1])):
+            return found
+        stamps += _SCRIPT_STAMP.findall(code)[:1]
+    return next((found for stamp in stamps if (found := read(stamp))), None)
 
 
 def url_date(url: str, tz: tzinfo) -> ParsedDate | None:

@@ -16,7 +16,13 @@ from feeds.extract.page import INVISIBLE, ld_value, norm, split_url
 _TITLE_MAX = 300
 _HEADINGS_MAX = 20
 _SITE_HEADING = re.compile(r"site|logo|brand|masthead", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - | – | — |-{2,})\s*")
+# '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
+_TITLE_SEPARATORS = re.compile(
+    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff])[-—](?=[\u4e00-\u9fff]))\s*"
+)
+# A <title> that opens with a separator lost its headline part ('-铜雀历史网', '| Blog'): a CMS
+# template whose title field was empty, leaving only the site's name.
+_HEADLESS = re.compile(r"^\s*[-_|｜–—:]")
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
@@ -26,6 +32,19 @@ def page_title(soup: BeautifulSoup) -> str | None:
         return None
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
     return max(parts, key=len) if parts else title
+
+
+def site_names(soup: BeautifulSoup) -> set[str]:
+    """The names <title> gives the site (normalised): all parts of 'Headline - Blog - Site'
+    but the longest, or the whole of a title that lost its headline part."""
+    page = text_of(soup.title) if soup.title else None
+    if not page:
+        return set()
+    if _HEADLESS.match(page):
+        return {norm(page)}
+    parts = [norm(p) for p in _TITLE_SEPARATORS.split(page) if norm(p)]
+    longest = max(parts, key=len) if parts else ""
+    return {p for p in parts if p != longest}
 
 
 def agreed_title(
@@ -50,11 +69,12 @@ def agreed_title(
         text = plain_text(value)
         if text and len(text) <= _TITLE_MAX:
             sources.append((kind, text))
+    page = text_of(soup.title) if soup.title else None
+    sites = _masthead_names(soup, page, metas)
     for h1 in soup.find_all("h1", limit=_HEADINGS_MAX):
         text = text_of(h1)
-        if text and len(text) <= _TITLE_MAX and not _site_heading(h1):
+        if text and len(text) <= _TITLE_MAX and not _site_heading(h1) and norm(text) not in sites:
             sources.append(("h1", text))
-    page = text_of(soup.title) if soup.title else None
     page_texts = [page, *_TITLE_SEPARATORS.split(page)] if page else []
 
     def support(kind: str, text: str) -> int:
@@ -73,7 +93,9 @@ def agreed_title(
         metadata = [text for kind, text in sources if kind != "h1"]
         if metadata:
             return metadata[0], "metadata"
-        return None if page else (sources[0][1], "page")
+        # <title> wins over an unconfirmed <h1>, unless it names only the site.
+        headless = page is None or norm(page) in sites
+        return (sources[0][1], "page") if headless else None
     # 'Headline | Site' from og:title, confirmed by an <h1> 'Headline': the part that is the
     # headline, without the site's name.
     parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
@@ -82,6 +104,23 @@ def agreed_title(
             if any(norm(other) == norm(part) for part in parts):
                 return other, origin(other_kind)
     return title, origin(kind)
+
+
+def _masthead_names(soup: BeautifulSoup, page: str | None, metas: dict[str, str]) -> set[str]:
+    """Names an <h1> may show that are the site's or the blog's, not the headline
+    (normalised): og:site_name; a <title> that lost its headline part; the other parts of
+    'Headline - Blog - Site' when a heading on the page shows the headline part."""
+    names = {norm(metas.get("og:site_name") or "")} - {""}
+    if page and _HEADLESS.match(page):
+        return names | {norm(page)}
+    parts = [p for p in _TITLE_SEPARATORS.split(page or "") if norm(p)]
+    if len(parts) < 2:
+        return names
+    longest = max(parts, key=len)
+    headings = soup.find_all(["h1", "h2"], limit=_HEADINGS_MAX)
+    if any(_agree(text_of(h), longest, 0.6) for h in headings):
+        names |= {norm(p) for p in parts if p != longest}
+    return names
 
 
 def _agree(a: str | None, b: str | None, ratio: float = 0.5) -> bool:

@@ -1,0 +1,100 @@
+"""What a page says about how to read its own dates: the newest full date it shows (a
+year-less '08-22 19:13' belongs near it, so a 2005 page never gets the fetch year) and the
+order of day and month in its numeric dates ('04/05/2025' is 4 May on a German page).
+
+``Read`` is ``dates.parse_date`` with these hints, computed on first use: only pages whose
+date comes from their text pay for the pass over it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, tzinfo
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from feeds.extract.dates import parse_date
+from feeds.extract.html import attr
+from feeds.extract.page import INVISIBLE
+from feeds.models import ParsedDate
+
+# A text that may hold a full date (2005-08-20, 2005年8月20日, 20.08.2005, Aug 20, 2005). A
+# copyright line's year is no such date: footers keep the year a site was built in.
+_YEAR = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
+_COPYRIGHT = re.compile(r"©|&copy;|copyright|\(c\)|版权所有", re.IGNORECASE)
+# '23/04/2025': day first; '04/23/2025': month first.
+_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})[/-](\d{1,2})[/-](?:19|20)\d\d(?![\d/])")
+_TEXT_MAX = 200
+_STRINGS_MAX = 400  # dated strings read at most: the hints need a few, not all
+# Languages whose numeric dates put the month first (American English and Filipino).
+_MONTH_FIRST = re.compile(r"^(?:en[-_]us|fil|en[-_]ph)\b", re.IGNORECASE)
+
+
+class Read:
+    """``parse_date`` for one page's texts, with its hints (see the module's docstring)."""
+
+    def __init__(
+        self, soup: BeautifulSoup, url_day: ParsedDate | None, *, now: datetime, tz: tzinfo
+    ) -> None:
+        self.now, self.tz = now, tz
+        self._soup, self._url_day = soup, url_day
+        self._hints: tuple[datetime | None, str | None] | None = None
+
+    def __call__(self, text: str) -> ParsedDate | None:
+        if self._hints is None:
+            self._hints = page_hints(self._soup, self._url_day, now=self.now, tz=self.tz)
+        near, order = self._hints
+        return parse_date(text, now=self.now, tz=self.tz, near=near, order=order)
+
+
+def page_hints(
+    soup: BeautifulSoup, url_day: ParsedDate | None, *, now: datetime, tz: tzinfo
+) -> tuple[datetime | None, str | None]:
+    """(the page's newest full date, its day/month order 'dmy'/'mdy' or None)."""
+    ceiling = now + timedelta(days=1)
+    newest: datetime | None = url_day.value if url_day is not None else None
+    votes = {"dmy": 0, "mdy": 0}
+    body = soup.body or soup
+    dated = body.find_all(string=_YEAR, limit=_STRINGS_MAX)
+    for string in dated:
+        if type(string) is not NavigableString or len(string) > _TEXT_MAX:
+            continue
+        if string.parent is None or string.parent.name in INVISIBLE:
+            continue
+        text = str(string)
+        for a, b in _SLASHED.findall(text):
+            if int(a) > 12 >= int(b):
+                votes["dmy"] += 1
+            elif int(b) > 12 >= int(a):
+                votes["mdy"] += 1
+        found = _full_date(text, now=now, tz=tz)
+        if found is not None and found <= ceiling and (newest is None or found > newest):
+            newest = found
+    order = _order(votes, soup)
+    return newest, order
+
+
+def _full_date(text: str, *, now: datetime, tz: tzinfo) -> datetime | None:
+    """The date a text shows with its year, if any."""
+    if _COPYRIGHT.search(text):
+        return None
+    parsed = parse_date(text, now=now, tz=tz)
+    if parsed is None or str(parsed.value.year) not in text:
+        return None  # the first date in the text has no year of its own
+    return parsed.value
+
+
+def _order(votes: dict[str, int], soup: BeautifulSoup) -> str | None:
+    """Day first or month first: as the page's unambiguous dates say, else as its language
+    does (month first in American English only), else unknown."""
+    if votes["dmy"] != votes["mdy"]:
+        return "dmy" if votes["dmy"] > votes["mdy"] else "mdy"
+    html = soup.find("html")
+    lang = attr(html, "lang") if isinstance(html, Tag) else None
+    for meta in soup.find_all("meta", limit=60):
+        key = (attr(meta, "property") or attr(meta, "http-equiv") or "").lower()
+        if key in ("og:locale", "content-language"):
+            lang = lang or attr(meta, "content")
+    if not lang or lang.lower().startswith(("zh", "ja", "ko")) or lang.lower() == "en":
+        return None  # Y/M/D languages, or English of no country: no order to assume
+    return "mdy" if _MONTH_FIRST.match(lang) else "dmy"

@@ -1,0 +1,251 @@
+"""Article authors: a person's name, cleaned of what stands beside it on the page, never an
+account id, a company, an editor, a slogan or a sentence (issue 15, part 3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feeds.config import ArticleRules
+from feeds.extract.article import extract_article
+from feeds.extract.labels import author_from, reporter_from
+
+NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
+STORY = "<p>" + "这是一篇很长的文章正文，讲述了一件发生在本地的事情，内容翔实。" * 6 + "</p>"
+
+
+def author_of(head: str, body: str, url: str = "https://e.com/a/1.html") -> str | None:
+    html = f"<html><head><title>一篇文章的标题_某某网</title>{head}</head><body>{body}</body>"
+    page = extract_article(html, url, ArticleRules(), now=NOW, tz=ZoneInfo("Asia/Shanghai"))
+    return page.author
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("zboygirl 阅读(1660)", "zboygirl"),
+        ("zboygirl 阅读(1660) 评论(3)", "zboygirl"),
+        ("作者：魏喆 ）", "魏喆"),
+        ("Copyright © 李建忠", "李建忠"),
+        ("Copyright © 2008-2024 好看的hk", "好看的hk"),
+        ("© 2020 Jane Doe. All rights reserved.", "Jane Doe"),
+        ("芊草凡凡 +加关注", "芊草凡凡"),
+        ("Houzz Deutschland vor 5 Stunden", "Houzz Deutschland"),
+        ("Ann Lee | Staff writer", "Ann Lee"),
+    ],
+)
+def test_names_are_cleaned_of_what_stands_beside_them(raw: str, name: str) -> None:
+    assert author_from(raw) == name
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "成就一亿技术人!",  # a slogan
+        "记者：您为什么选择回到家乡创业？",  # an interviewer's question
+        "By",  # the name is in the next element
+        "这是一句很长的话而不是任何人的名字吧",  # a sentence
+    ],
+)
+def test_what_is_no_name_is_refused(raw: str) -> None:
+    assert author_from(raw) is None
+
+
+def test_markup_left_in_an_info_line_is_no_name():
+    body = (
+        '<h1>一篇文章的标题</h1><div>作者： size="20" &nbsp;&nbsp;来源： size="20"'
+        f"&nbsp;&nbsp;发布日期： 7/5/2005 9:23:57 PM</div>{STORY}"
+    )
+    assert author_of("", body) is None
+
+
+def test_a_label_in_its_own_element_gives_the_name_beside_it():
+    body = f"<h1>一篇文章的标题</h1><div><b>作者：</b><a href='/u/1'>芊草凡凡</a></div>{STORY}"
+    assert author_of("", body) == "芊草凡凡"
+
+
+def test_an_account_id_in_metadata_is_not_the_author():
+    head = '<meta name="author" content="L_104485">'
+    body = f"<h1>一篇文章的标题</h1><div class='info'><b>作者：</b>芊草凡凡</div>{STORY}"
+    assert author_of(head, body) == "芊草凡凡"
+    assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") is None
+
+
+def test_a_cms_vendor_in_metadata_is_never_the_author():
+    head = '<meta name="Author" content="大汉网络">'
+    assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}<div>技术支持：大汉网络</div>") is None
+
+
+def test_an_editor_in_metadata_gives_way_to_the_byline():
+    # Chinese CMSs put the editor's account in <meta name="author">; the page says so.
+    head = '<meta name="author" content="倪仕轩">'
+    body = (
+        "<h1>一篇文章的标题</h1><div class='meta'><span>2023-06-15 08:10</span>"
+        f"<span>来源：中国新闻网</span><span id='author_x'>王帆</span></div>{STORY}"
+        "<div class='m-editor'>编辑：倪仕轩 责任编辑：杨格</div>"
+    )
+    assert author_of(head, body) == "王帆"
+
+
+def test_an_editor_is_the_author_only_when_nobody_else_is_named():
+    body = f"<h1>一篇文章的标题</h1>{STORY}<div>责任编辑： 焦鹏</div>"
+    assert author_of("", body) == "焦鹏"
+    body = f"<h1>一篇文章的标题</h1>{STORY}<p>新京报记者 彭冲 山东冠县报道</p><div>编辑：焦鹏</div>"
+    assert author_of("", body) == "彭冲"
+
+
+def test_a_reporter_at_the_end_of_a_long_story_is_found():
+    body = f"<h1>一篇文章的标题</h1>{STORY * 30}<p>整合 新华日报·交汇点记者 徐睿翔</p>"
+    assert author_of("", body) == "徐睿翔"
+
+
+def test_photo_credits_and_menus_are_no_reporters():
+    assert reporter_from("新华社记者 才扬 摄") is None
+    assert reporter_from("（圖／記者林悅翻攝）") is None
+    assert reporter_from("第A04版：小记者训练营") is None
+    body = (
+        "<div class='nav'><a href='/blog'>记者博客</a></div><h1>一篇文章的标题</h1>"
+        f"<p>图为现场。新华社记者 才扬 摄</p>{STORY}"
+    )
+    assert author_of("", body) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("（中央社記者邱俊欽桃園19日電）桃園市平鎮區一家輪胎行今天清晨發生大火", "邱俊欽"),
+        ("記者林悅／南市報導", "林悅"),
+        ("警方已勘驗現場並報請相驗。（王煌忠／台中報導）", "王煌忠"),
+    ],
+)
+def test_traditional_chinese_bylines(text: str, name: str) -> None:
+    assert reporter_from(text) == name
+
+
+def test_a_bare_by_before_the_name_link_is_not_the_name():
+    # The byline's box also holds the author's role and links, too long for a name: the
+    # first element that says "byline" with a short text is the bare 'By'.
+    body = (
+        "<h1>A headline for the story</h1><div class='c-byline'><em class='c-byline__by'>By"
+        "</em> <a class='c-byline__link' rel='author' href='/author/df/'>David Fear</a>"
+        "<div class='c-byline__detail'>Senior Editor at the magazine, follow him on social media"
+        " for more of his reviews and stories</div></div>"
+        "<p>The story itself, long enough to be prose for the extractor.</p>"
+    )
+    assert author_of("", body) == "David Fear"
+
+
+def test_a_teasers_byline_is_not_the_authors():
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY}<div class='more'><p><a href='/a/2.html'>"
+        "另一篇文章的标题，讲的是别的事情</a> <span class='vcard author'>"
+        "<a href='/u/2'>Collectif</a></span></p></div>"
+    )
+    assert author_of("", body) is None
+
+
+def test_the_site_named_as_the_byline_is_a_last_resort():
+    head = '<meta property="og:site_name" content="ETtoday新聞雲">'
+    body = (
+        "<h1>一篇文章的标題</h1><div class='author'>ETtoday新聞雲</div>"
+        f"<p>記者林悅／南市報導</p>{STORY}"
+    )
+    assert author_of(head, body) == "林悅"
+    body = f"<h1>一篇文章的標題</h1><div class='author'>ETtoday新聞雲</div>{STORY}"
+    assert author_of(head, body) == "ETtoday新聞雲"
+
+
+def test_a_label_inside_a_long_block_of_lines_is_read_on_its_own_line():
+    body = f"<h1>一篇文章的标题</h1><td>{STORY * 3}<br>文：眉间尺<br><br>我的博客</td>"
+    assert author_of("", body) == "眉间尺"
+
+
+def test_a_footers_credits_are_no_byline():
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY}<div align=center>Copyright &copy;2004 China-Pub.com"
+        " Source from:Oblog v2.21 Rewrited by:yaoayao</div>"
+    )
+    assert author_of("", body) is None
+
+
+def test_citation_authors_padded_to_align_and_a_publisher_list_in_metadata():
+    head = (
+        '<meta name="citation_authors" content="赵  培">'
+        '<meta name="Author" content="中文学术期刊,汉斯出版社,Hans Publishers">'
+    )
+    assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") == "赵培"
+
+
+def test_a_heading_of_the_authors_other_stories_is_no_name():
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY}<table id='relativeAuthorWords'><tr><td>■<span>"
+        "<strong>该作者文章</strong></span></td></tr></table>"
+    )
+    assert author_of("", body) is None
+
+
+def test_a_forum_posts_byline():
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY}<p><center>本贴由<b>大卫</b>于2005年8月12日16:12:21在"
+        "〖<a href='/bbs/1'>心灵驿站</a>〗发表</center>"
+    )
+    assert author_of("", body) == "大卫"
+
+
+def test_a_reporter_named_in_the_prose_far_down_is_not_the_author():
+    prose = (
+        "<p>美国记者赫德里克·史密斯(Hedrick Smith)在他那本写於一九七六年的书中，讲述了这些。</p>"
+    )
+    body = f"<h1>一篇文章的标题</h1>{STORY * 20}{prose}{STORY}<p>（姚峰 上海报道）</p>"
+    assert author_of("", body) == "姚峰"
+    assert author_of("", f"<h1>一篇文章的标题</h1>{STORY * 20}{prose}{STORY}") is None
+
+
+def test_a_name_right_below_the_headline_with_the_date_after_it():
+    body = (
+        "<h1>这个约会软件想帮你找对象</h1><div class='meta'><span>谢若含</span>"
+        f"<span>2017-03-01 14:27:02</span></div>{STORY}"
+    )
+    assert author_of("", body) == "谢若含"
+    follow = (
+        "<h1>一篇文章的标题</h1><div><a href='/u/9'>管不饿</a><a class='btn'>+关注</a>"
+        f"<span>2024-05-08 23:23</span></div>{STORY}"
+    )
+    assert author_of("", follow) == "管不饿"
+    # A section's name over the date is no byline.
+    section = f"<h1>一篇文章的标题</h1><div><span>社会</span><span>2024-05-08</span></div>{STORY}"
+    assert author_of("", section) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("作　者：张三　　来　源：新华网", "张三"),
+        ("楼主：cdylng 时间：2017-03-24 20:29:10", "cdylng"),
+        ("发信人: abc (小明), 信区: Joke", "abc (小明)"),
+    ],
+)
+def test_labels_padded_to_width_and_forum_labels(line: str, name: str) -> None:
+    body = f"<h1>一篇文章的标题</h1><div class='info'>{line}</div>{STORY}"
+    assert author_of("", body) == name
+
+
+def test_authors_a_page_implies():
+    def page(title: str, body: str) -> str | None:
+        html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+        url = "https://e.com/archives.php?id=1"
+        found = extract_article(html, url, ArticleRules(), now=NOW, tz=ZoneInfo("Asia/Shanghai"))
+        return found.author
+
+    # A blog's owner: its name beside the blog host in <title>, or 'X的博客'.
+    assert page("海姑娘 | blog.wenxuecity.com", f"<b>昨天去金矿玩</b>{STORY}") == "海姑娘"
+    assert page("金矿游记_张小明的博客", f"<h1>金矿游记</h1>{STORY}") == "张小明"
+    # The name before the headline's colon, when it also stands alone in the story.
+    story = f"<h1>茉莉：我是怎样卷入八九民运的</h1><p>我是怎样卷入八九民运的</p><p>茉莉</p>{STORY}"
+    assert page("茉莉：我是怎样卷入八九民运的", story) == "茉莉"
+    assert page("专家：明年经济将继续增长", f"<h1>专家：明年经济将继续增长</h1>{STORY}") is None
+    # A person named as the source; a newspaper is not.
+    assert page("彩票人生", f"<h1>彩票人生</h1>{STORY}<p>来源: 尹娟 </p>") == "尹娟"
+    assert page("彩票人生", f"<h1>彩票人生</h1>{STORY}<p>来源：新华网</p>") is None

@@ -1,0 +1,154 @@
+"""Article dates from the page: the labelled date beside the byline, never a sidebar's, a
+teaser's or one in the story's prose; year-less dates placed among the page's own dates;
+day and month in the page's order (issue 15, parts 3 and 4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from feeds.config import ArticleRules
+from feeds.extract.article import extract_article
+
+NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+STORY = "<p>" + "这是一篇很长的文章正文，讲述了一件发生在本地的事情，内容翔实。" * 6 + "</p>"
+PROSE = "<p>" + "The story itself, told in sentences long enough to be prose. " * 5 + "</p>"
+
+
+def day_of(html: str, url: str = "https://e.com/a/1.html", tz=SHANGHAI) -> date | None:
+    page = extract_article(html, url, ArticleRules(), now=NOW, tz=tz)
+    found = page.date or page.metadata_date
+    return found.value.date() if found else None
+
+
+def test_the_labelled_date_beside_the_byline_beats_a_sidebars_dates():
+    # An old table layout: the sidebar's year-less dates come first in the page, and the
+    # article's info line sits in one long cell with the story.
+    sidebar = "".join(
+        f"<li><a href='/a/{i}.html'>另一篇文章的标题，讲的是别的事情{i}</a>"
+        f"<span class='date'>08-1{i} 16:06</span></li>"
+        for i in range(5)
+    )
+    html = (
+        "<html><head><title>老网站</title></head><body><table><tr>"
+        f"<td class='side'><ul>{sidebar}</ul></td><td class='main'>"
+        "<b>一篇二〇〇五年的文章</b><br>作者：张三  时间：2005-08-22 19:13:18<br>"
+        f"{STORY * 2}</td></tr></table></body></html>"
+    )
+    assert day_of(html) == date(2005, 8, 22)
+
+
+def test_a_date_in_the_storys_prose_is_not_its_date():
+    html = (
+        "<html><head><title>暴雨过后_某网</title></head><body><h1>暴雨过后</h1>"
+        "<p>就在6月4 日，一场大雨让城里的很多街道都积了水，居民们纷纷出门查看情况。</p>"
+        f"{STORY}</body></html>"
+    )
+    assert day_of(html) is None
+    dated = html.replace("<h1>暴雨过后</h1>", "<h1>暴雨过后</h1><div>2005-06-05 08:00</div>")
+    assert day_of(dated) == date(2005, 6, 5)
+
+
+def test_a_year_less_date_is_placed_among_the_pages_own_dates():
+    # A page from 2005 whose dateline has no year: not 2024 (the fetch year).
+    html = (
+        "<html><head><title>旧闻_某网</title></head><body><h1>旧闻</h1>"
+        "<div class='info'>08-22 19:13</div>"
+        f"{STORY}<div class='list'><p>上一篇：2005-08-20 旧消息</p></div>"
+        "<div id='footer'>Copyright © 2005 某网</div></body></html>"
+    )
+    assert day_of(html) == date(2005, 8, 22)
+
+
+def test_a_year_less_date_is_never_in_the_future():
+    html = (
+        "<html><head><title>新闻_某网</title></head><body><h1>新闻</h1>"
+        f"<div class='info'>12-20 10:00</div>{STORY}</body></html>"
+    )
+    assert day_of(html) == date(2023, 12, 20)
+
+
+def test_a_recommended_articles_date_is_never_the_articles():
+    html = (
+        "<html><head><title>一篇文章_某网</title></head><body><h1>一篇文章</h1>"
+        f"{STORY}<div class='xgwz'><h3>推荐阅读</h3><ul><li><a href='/a/9.html'>"
+        "另一篇文章的标题，讲的是别的事情</a><span class='time'>2024-12-01</span></li></ul>"
+        "</div></body></html>"
+    )
+    assert day_of(html) is None
+    assert day_of(html, "https://e.com/2024/11/30/a.html") == date(2024, 11, 30)
+
+
+def test_day_and_month_in_the_pages_own_order():
+    def page(dateline: str, lang: str = "", other: str = "") -> str:
+        return (
+            f"<html lang='{lang}'><head><title>A story - Site</title></head><body>"
+            f"<h1>A story</h1><div class='date'>{dateline}</div>{PROSE}{other}</body></html>"
+        )
+
+    assert day_of(page("04/05/2025", "de"), tz=UTC) == date(2025, 5, 4)
+    assert day_of(page("04/05/2025", "en-US"), tz=UTC) == date(2025, 4, 5)
+    # Another date on the page shows the order: 23/04 can only be day first.
+    other = "<div class='more'>Updated 23/04/2025</div>"
+    assert day_of(page("04/05/2025", "en", other), tz=UTC) == date(2025, 5, 4)
+    # A 12-hour clock is the American habit.
+    assert day_of(page("7/5/2005 9:23:57 PM")) == date(2005, 7, 5)
+    assert day_of(page("04/05/2025")) is None  # nothing says which
+
+
+def test_a_zoned_timestamp_wins_over_the_same_one_without_its_zone():
+    html = (
+        "<html><head><title>A story</title>"
+        '<meta property="article:published_time" content="2024-11-22 16:55:35">'
+        '<meta itemprop="datePublished" content="2024-11-22T16:55:35+08:00">'
+        f"</head><body><h1>A story</h1>{PROSE}</body></html>"
+    )
+    page = extract_article(html, "https://e.com/a", ArticleRules(), now=NOW, tz=UTC)
+    assert page.metadata_date.value.isoformat() == "2024-11-22T16:55:35+08:00"
+
+
+def test_a_publication_time_element_far_below_the_headline():
+    html = (
+        "<html><head><title>Ein Artikel</title></head><body><h1>Ein Artikel</h1>"
+        f"{PROSE * 20}<div class='article-references'><time class='references__pubdate' "
+        "datetime='2021-12-15' title='15. Dezember 2021'>15.12.2021</time></div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2021, 12, 15)
+
+
+def test_a_date_only_a_script_holds_is_the_last_resort():
+    shop = (
+        '<html><head><title>Kaffee</title><script>var meta = {"product": {"vendor": '
+        '"Happy", "published_at":"2019-03-02T06:22:28+01:00"}};</script></head><body>'
+        f"<h1>Kaffee</h1>{PROSE}</body></html>"
+    )
+    assert day_of(shop, tz=UTC) == date(2019, 3, 2)
+    forum = (
+        "<html><head><title>A thread</title></head><body><h1>A thread</h1><table><tr><td>"
+        '<script>showDate("2020/04/17 01:43:09 01:43:09")</script> views 7</td></tr></table>'
+        f"{PROSE}</body></html>"
+    )
+    assert day_of(forum, tz=UTC) == date(2020, 4, 17)
+    # A page that shows its date never takes one from its scripts.
+    shown = shop.replace("<h1>Kaffee</h1>", "<h1>Kaffee</h1><div class='date'>2021-05-06</div>")
+    assert day_of(shown, tz=UTC) == date(2021, 5, 6)
+
+
+def test_an_info_line_with_a_full_date_beats_an_agenda_line_with_a_day():
+    html = (
+        "<html><head><title>会议议程_某网</title></head><body><h1>会议议程</h1>"
+        "<p>12月10日晚 联席会 时　间：7:00－9:30 地　点：会议室</p>"
+        f"{STORY}<p>发布时间：2004-12-09 09:51:00</p></body></html>"
+    )
+    assert day_of(html) == date(2004, 12, 9)
+
+
+def test_a_dateline_inside_its_own_link_is_no_teaser():
+    html = (
+        "<html><head><title>巴以冲突，困住中国外贸人_某网</title></head><body>"
+        "<h1>巴以冲突，困住中国外贸人</h1><div class='info'><a href='/c/living'>在人间</a>"
+        "<div class='timeBref'><a href='/c/8Wda'>2024年01月25日 18:03:35 <span>来自内蒙古自治区"
+        f"</span></a></div></div>{STORY}</body></html>"
+    )
+    assert day_of(html) == date(2024, 1, 25)

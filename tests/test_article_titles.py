@@ -1,0 +1,63 @@
+"""Article titles: the site's or the blog's name is never the title (issue 15, part 3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from feeds.config import ArticleRules
+from feeds.extract.article import extract_article
+
+NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
+
+
+def title_of(html: str, url: str = "https://e.com/a/1.html") -> str | None:
+    page = extract_article(html, url, ArticleRules(), now=NOW, tz=ZoneInfo("Asia/Shanghai"))
+    return page.title
+
+
+def test_a_title_that_lost_its_headline_part_gives_way_to_the_h1():
+    # The CMS left the title field empty: '<title>-Site</title>'; the headline is the <h1>.
+    html = """<html><head><title>-铜雀历史网</title></head><body>
+    <div class="nav"><a href="/">首页</a></div>
+    <h1>疫情一刀切政策怎么投诉举报</h1><p>有关疫情一刀切的防疫政策也是民众最为关注的。</p>
+    </body></html>"""
+    assert title_of(html) == "疫情一刀切政策怎么投诉举报"
+
+
+def test_a_hidden_masthead_h1_that_names_the_site_is_not_the_title():
+    # The <h1> holds the site's name (a part of <title> beside the headline); the story's
+    # headline is an <h2>.
+    html = """<html><head><title>这个约会软件，想用你和对方的相似好恶来帮你找对象_好奇心日报</title>
+    </head><body><h1 class="hidden">好奇心日报</h1>
+    <h2 class="title">这个约会软件，想用你和对方的相似好恶来帮你找对象</h2>
+    <p>一段很长的正文，讲述了约会软件如何根据相似的好恶来匹配用户。</p></body></html>"""
+    assert title_of(html) == "这个约会软件，想用你和对方的相似好恶来帮你找对象"
+
+
+def test_a_blog_name_heading_is_not_the_title():
+    # A blog's header: its name in an <h1> linking to the blog's home (not the site's root).
+    html = """<html><head><title>对于Docker和Podman的一点使用经验 - 好看的hk - 博客园</title>
+    </head><body><div id="header"><h1><a href="https://www.cnblogs.com/hkhk/">好看的hk</a></h1>
+    </div><div class="post"><h2 class="postTitle"><a href="/hkhk/p/1.html">
+    <span>对于Docker和Podman的一点使用经验</span></a></h2>
+    <div class="postBody"><p>最近在服务器上同时用了Docker和Podman，记录一下区别。</p></div>
+    </div></body></html>"""
+    assert title_of(html, "https://www.cnblogs.com/hkhk/p/1.html") == (
+        "对于Docker和Podman的一点使用经验"
+    )
+
+
+def test_an_h1_that_is_the_headline_still_wins_over_a_longer_title():
+    html = """<html><head><title>Short story - A very long site slogan about everything</title>
+    </head><body><h1>Short story</h1><p>Text of the story, long enough to be prose.</p>
+    </body></html>"""
+    assert title_of(html) == "Short story"
+
+
+def test_a_title_escaped_twice_in_metadata_is_unescaped():
+    html = """<html><head><meta property="og:title"
+    content="Australian &amp;#039;megablaze&amp;#039; brought under control"></head>
+    <body><p>Exhausted firefighters said they had finally brought the fire under control.</p>
+    </body></html>"""
+    assert title_of(html) == "Australian 'megablaze' brought under control"
