@@ -1,6 +1,7 @@
-"""Scenarios 1-5 of issue 5, side by side with the peers, in one run; one table each.
+"""Scenarios 1-5 of issue 5, side by side with the peers, in one run; one table each, and
+the start-up table of issue 19 (bench/startup.py).
 
-    .venv/bin/python bench/run.py [--only 1,2,3] [--quick] [--out bench/results/latest.md]
+    .venv/bin/python bench/run.py [--only 1,2,3,startup] [--quick] [--out bench/results/latest.md]
 
 Everything talks to the bench portal (bench/portal.py) on 127.0.0.1 only. The peers (morss,
 newslinkrss) run from bench/.venv-peers (``make bench`` creates it); a peer that is missing
@@ -775,13 +776,14 @@ def header(quick: bool) -> str:
         f"# feeds benchmarks{' (--quick: reduced sizes)' if quick else ''}\n\n"
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, peers: {', '.join(versions) or 'none'}. "
-        "One run of `make bench`; all traffic to the bench portal on 127.0.0.1.\n"
+        "One run of `make bench`; all traffic to the bench portal on 127.0.0.1. The package's "
+        "bytecode is compiled first, as an installed wheel has it.\n"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="1,2,3,4,5,serve", help="scenarios, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5,startup,serve", help="scenarios, e.g. 1,3")
     parser.add_argument("--quick", action="store_true", help="small sizes, for development")
     parser.add_argument("--out", type=Path, default=BENCH / "results/latest.md")
     args = parser.parse_args()
@@ -790,6 +792,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="feeds-bench-"))
     started = time.perf_counter()
     parts = [header(quick)]
+    import startup
+
+    startup.compile_package()  # every scenario runs the package as installed: bytecode ready
 
     def emit(tables: list[Table]) -> None:
         for table in tables:
@@ -809,6 +814,8 @@ def main() -> None:
                 emit(scenario_scale(work / "s4", 200, 100_000, (10_000, 100_000, 1_000_000)))
         if "5" in only:
             emit(scenario_growth(work / "s5", (30, 90, 300) if quick else (30, 300, 3000)))
+        if "startup" in only:
+            emit(startup.measure(work / "startup", 5 if quick else 9))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if "serve" in only:
