@@ -6,17 +6,23 @@ from __future__ import annotations
 import json
 import os
 import random
+import socket
+import ssl
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 import soupsieve
 from helpers import destoon_source, feeds, snapshot, write_config
 
+from feeds.fetch import Fetcher
 from feeds.formats import FORMATS
+from feeds.guard import Scope
 from feeds.keys import KEYS
 from feeds.models import FeedMeta, StoredItem
 from feeds.output import publish, stamped
@@ -202,3 +208,46 @@ def test_other_selectors_are_still_checked_by_soupsieve():
     assert problem is not None and "not a valid CSS selector" in problem
     _, problem = check_value(SELECTOR, "li:contains(AI)")
     assert problem is not None and ":-soup-contains" in problem
+
+
+# --------------------------------------------------------------------------- TLS
+
+
+def test_the_tls_roots_are_loaded_at_the_first_https_connection(monkeypatch):
+    trustme = pytest.importorskip("trustme")
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    built: list[ssl.SSLContext] = []
+
+    def trusting(**kwargs: object) -> ssl.SSLContext:
+        # httpx's context as the fetcher builds it, trusting the test's authority instead
+        context = ssl.create_default_context()
+        authority.configure_trust(context)
+        built.append(context)
+        return context
+
+    monkeypatch.setattr(httpx, "create_ssl_context", trusting)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}/"
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with server_context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(4096)
+            body = b"<html><body>over TLS</body></html>"
+            head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(body)}"
+            tls.sendall(head.encode() + b"\r\nConnection: close\r\n\r\n" + body)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        with Fetcher(user_agent="feeds/test (+tests)", timeout=5) as fetcher:
+            assert built == []  # a fetcher that has made no https connection has no roots
+            page = fetcher.get(url, scope=Scope.of([url], robots=False))
+    finally:
+        listener.close()
+    assert "over TLS" in page.text
+    (context,) = built
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
