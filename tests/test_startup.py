@@ -118,6 +118,19 @@ def _stamp_of(path: Path) -> str:
         return ""
 
 
+def test_a_request_to_a_configured_url_does_not_load_the_public_suffix_list():
+    out, _ = run_python(
+        "from feeds.guard import Scope, _suffixes\n"
+        "scope = Scope.of(['https://news.example.com.cn/list/'])\n"
+        "assert scope.problem('https://news.example.com.cn/list/?page=1') is None\n"
+        "print('before', _suffixes.cache_info().currsize)\n"
+        "assert scope.problem('https://m.example.com.cn/1.html') is None\n"
+        "assert scope.problem('https://example.org/1.html') is not None\n"
+        "print('after', _suffixes.cache_info().currsize)\n"
+    )
+    assert out.split() == ["before", "0", "after", "1"]
+
+
 # --------------------------------------------------------------------------- stamps
 
 META = FeedMeta(
