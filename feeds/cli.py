@@ -362,6 +362,7 @@ def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
 def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     from feeds import logs
+    from feeds.app import fewer_malloc_arenas
     from feeds.service import Listen, Service
 
     try:
@@ -370,6 +371,7 @@ def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
         print(f"run: {e}", file=sys.stderr)
         return EXIT_CONFIG
     logs.setup(args.log_format)
+    fewer_malloc_arenas()
     service = Service(config)
     service.start()
     service.run_server(listen)
