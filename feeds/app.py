@@ -73,3 +73,22 @@ def open_fetcher(
         allow_private_networks=settings.allow_private_networks,
         on_fetch=on_fetch,
     )
+
+
+# glibc's mallopt parameter for the number of malloc arenas (malloc.h: M_ARENA_MAX).
+_M_ARENA_MAX = -8
+
+
+def fewer_malloc_arenas(arenas: int = 2) -> bool:
+    """Let the threads of `feeds run` share ``arenas`` malloc arenas. glibc gives every thread
+    that allocates an arena of its own (up to 8 per core); the poll threads parse pages in
+    turn, and what each frees stays in its arena, so the service grew by arenas, not by
+    data (issue 19: 200 sources after one round, 99 MB resident with the default, 74 MB
+    with two). Called before any thread starts; False where the C library is not glibc."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # musl, macOS: their allocators need no such help
+        return False
+    return bool(mallopt(_M_ARENA_MAX, arenas))

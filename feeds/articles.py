@@ -23,8 +23,6 @@ from feeds.clean import (
 )
 from feeds.decide import Verdict, judge, needs_article
 from feeds.errors import ExtractError, FeedsError, UnexpectedError
-from feeds.extract.article import extract_article
-from feeds.extract.dates import parse_date, resolve_published
 from feeds.fetch import Fetcher
 from feeds.identity import article_key, canonical_url
 from feeds.models import Article, Built, Failed, Listed, ListingEntry, Page, Source, StoredItem
@@ -145,6 +143,9 @@ def build_item(source: Source, listed: Listed, page: Page | None, *, now: dateti
 
 def extract_page(source: Source, page: Page, *, now: datetime) -> Article:
     """An article page read with the source's rules; relative dates count from its fetch."""
+    # Extraction is imported with the first article page: an idle poll reads none (issue 19).
+    from feeds.extract.article import extract_article
+
     return extract_article(
         page.text,
         page.url,
@@ -165,6 +166,8 @@ def make_item(
     now: datetime,
 ) -> StoredItem:
     """Merge listing and article fields along the fallback chains (pure)."""
+    from feeds.extract.dates import parse_date, resolve_published
+
     entry = listed.entry
     a = article or Article(url=url)
     tz = source.zone

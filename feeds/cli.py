@@ -12,29 +12,19 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from feeds import __version__, snapshots
-from feeds.app import open_fetcher, open_state, shared_politeness
-from feeds.check import CheckReport, check_source
-from feeds.config import (
-    ArticleRules,
-    Config,
-    Source,
-    config_path,
-    default,
-    effective_toml,
-    load_config,
-)
-from feeds.discover import clip, discovery_report, print_discovery
+from feeds import __version__
+from feeds.config import ArticleRules, Config, Source, config_path, default, load_config
 from feeds.errors import ConfigError, FeedsError, FetchError
-from feeds.extract.article import extract_article
-from feeds.extract.detect import declared_address, detect_listing
-from feeds.fetch import Fetcher, read_file
-from feeds.guard import Scope
-from feeds.models import Page
-from feeds.output import OutputClaim
-from feeds.pipeline import update_source
+
+# Each command imports the stages it runs, when it runs: an idle `feeds update` must not pay
+# for extraction, rendering or the service (issue 19: tests/test_startup.py holds it to that).
+if TYPE_CHECKING:
+    from feeds.check import CheckReport
+    from feeds.fetch import Fetcher
+    from feeds.models import Page
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -147,6 +137,9 @@ def _optional_config(cli_value: str | None) -> Config | None:
 def _fetcher(config: Config | None, *, persist: bool = False) -> Fetcher:
     """``persist``: remember Retry-After holds and robots.txt answers in the store (only the
     commands that write state do; `check`, `extract` and `discover` leave no trace)."""
+    from feeds.app import open_fetcher, shared_politeness
+    from feeds.fetch import Fetcher
+
     if config is None:  # `feeds extract` works without a config file, on the defaults
         return Fetcher(
             user_agent=default("settings.user_agent"), timeout=default("settings.timeout")
@@ -156,6 +149,10 @@ def _fetcher(config: Config | None, *, persist: bool = False) -> Fetcher:
 
 def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
+    from feeds.app import open_state
+    from feeds.output import OutputClaim
+    from feeds.pipeline import update_source
+
     sources = [config.source(s) for s in args.sources] if args.sources else list(config.sources)
     store = open_state(config.settings)
     ok = True
@@ -190,6 +187,9 @@ def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
 
 def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
+    from feeds import snapshots
+    from feeds.check import check_source
+
     source = config.source(args.source)
     fetched: list[tuple[str, Page | FetchError]] = []
     now = datetime.now(UTC)
@@ -217,6 +217,8 @@ def cmd_check(args: argparse.Namespace, config: Config | None) -> int:
 def cmd_test(args: argparse.Namespace, config: Config | None) -> int:
     """Every snapshot (or those of SOURCE...) read again, offline: what changed."""
     assert config is not None
+    from feeds import snapshots
+
     root = snapshots.root_of(config.path)
     named = [config.source(source_id) for source_id in args.sources]
     sources = named or [
@@ -271,6 +273,8 @@ def _advise_for_check(error: FeedsError, source: Source) -> None:
 
 
 def _print_check(report: CheckReport) -> None:
+    from feeds.discover import clip
+
     print(f"source {report.source_id}: {len(report.items)} items from {', '.join(report.pages)}")
     print("\nselector matches (listing, summed over pages):")
     for label, count in report.listing_matches.items():
@@ -296,12 +300,18 @@ def _print_check(report: CheckReport) -> None:
 
 def cmd_config(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
+    from feeds.config import effective_toml
+
     print(f"# {config.path}: valid, {len(config.sources)} source(s)")
     print(effective_toml(config), end="")
     return EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
+    from feeds.extract.article import extract_article
+    from feeds.fetch import read_file
+    from feeds.guard import Scope
+
     source: Source | None = config.source(args.source) if config and args.source else None
     rules = source.article if source else ArticleRules()
     zone = ZoneInfo(config.settings.timezone if config else default("settings.timezone"))
@@ -352,6 +362,7 @@ def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
 def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     from feeds import logs
+    from feeds.app import fewer_malloc_arenas
     from feeds.service import Listen, Service
 
     try:
@@ -360,6 +371,7 @@ def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
         print(f"run: {e}", file=sys.stderr)
         return EXIT_CONFIG
     logs.setup(args.log_format)
+    fewer_malloc_arenas()
     service = Service(config)
     service.start()
     service.run_server(listen)
@@ -392,6 +404,10 @@ def cmd_healthcheck(url: str) -> int:
 
 
 def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
+    from feeds.discover import discovery_report, print_discovery
+    from feeds.extract.detect import declared_address, detect_listing
+    from feeds.fetch import read_file
+
     target: str = args.target
     address: str | None = "--base-url" if args.base_url else None
     try:

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from feeds.errors import ExtractError, FeedsError
-from feeds.extract.detect import detect_listing
-from feeds.extract.listing import extract_listing
 from feeds.fetch import Fetcher
 from feeds.identity import article_key
 from feeds.models import Listed, ListingPage, Page, Source, Store
@@ -119,6 +117,10 @@ def _read_page(
 
 def read_listing(source: Source, text: str, url: str) -> ListingPage:
     """The source's listing selectors, or, without them, the detected article list."""
+    # Extraction is imported when a page is read: a 304 reads none (issue 19).
+    from feeds.extract.detect import detect_listing
+    from feeds.extract.listing import extract_listing
+
     if source.listing is not None:
         return extract_listing(text, url, source.listing)
     detection = detect_listing(text, url)
@@ -174,6 +176,8 @@ def heal_listing(
     article list stands in for this poll, but only if it has at least ``at_least`` entries
     and holds articles already stored: proof that it is the same list (issue 6;
     RSSHub#23297). Ids come from canonical URLs, so no item changes identity."""
+    from feeds.extract.detect import detect_listing
+
     detection = detect_listing(text, url)
     chosen = detection.chosen
     if chosen is None or len(chosen.entries) < at_least:

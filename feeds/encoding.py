@@ -9,8 +9,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 __all__ = ["charset_from_content_type", "decode_html", "is_known_encoding"]
 
 # WHATWG labels that Python's codec registry does not know.
@@ -158,6 +156,9 @@ def _repaired_utf8(data: bytes) -> tuple[str, str] | None:
 
 
 def _detect(data: bytes) -> str | None:
+    # Loaded here, for the pages nothing else could read: most never need it (issue 19).
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data).best()
     return _normalise(best.encoding) if best else None
 

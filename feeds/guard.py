@@ -20,7 +20,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
@@ -108,7 +108,6 @@ class Scope:
     """The hosts one source's requests may reach."""
 
     origins: frozenset[Origin]  # of the configured URLs: trusted as written
-    domains: frozenset[str]  # their registrable domains
     extra: frozenset[str] = frozenset()  # allow_hosts: a name and its subdomains
     robots: bool = True  # obey robots.txt (off only for sites the operator owns)
 
@@ -116,13 +115,18 @@ class Scope:
     def of(
         cls, urls: Iterable[str], *, allow_hosts: Iterable[str] = (), robots: bool = True
     ) -> Scope:
-        origins = frozenset(o for o in map(origin, urls) if o is not None)
         return cls(
-            origins=origins,
-            domains=frozenset(registrable_domain(host) for host, _ in origins),
+            origins=frozenset(o for o in map(origin, urls) if o is not None),
             extra=frozenset(h.lower().strip().lstrip(".").rstrip(".") for h in allow_hosts),
             robots=robots,
         )
+
+    @cached_property
+    def domains(self) -> frozenset[str]:
+        """The registrable domains of the configured URLs: asked only for a URL off them,
+        since the public suffix list costs ~35 ms of CPU to load, most of an idle poll's
+        (issue 19), whose one request goes to a configured URL."""
+        return frozenset(registrable_domain(host) for host, _ in self.origins)
 
     def problem(self, url: str) -> str | None:
         """Why this source may not fetch ``url``, or None (scheme and host rules)."""

@@ -1,6 +1,8 @@
 """Feed files written so that readers see the old or the new file, never a mix: every format
 re-parsed strictly first, temp file + fsync + rename, identical bytes not rewritten, and the
-output folder claimed at start (temp files of interrupted writes removed)."""
+output folder claimed at start (temp files of interrupted writes removed). Each file can carry
+the stamp of what it was rendered from (``stamped``), so that a poll that changed nothing need
+not render it again."""
 
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ from pathlib import Path
 
 from feeds.errors import RenderError
 from feeds.formats import FORMATS
-from feeds.render import check_parses
+
+# The stamp lives in an extended attribute of the file itself: it goes wherever the file's
+# inode goes (a rename keeps it, a replacement drops it), and adds no file a directory listing,
+# a web server or a backup would see. Where the file system has none, every poll renders.
+STAMP_ATTRIBUTE = "user.feeds.rendered"
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -25,17 +31,20 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
+def write_atomic(path: Path, data: bytes, stamp: str | None = None) -> bool:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never a mix.
 
     Returns False without touching the file (its mtime stays, so HTTP caches stay valid)
     when it already holds exactly ``data``. Creates the parent directory when missing.
+    ``stamp`` (what the bytes were made from) is attached to the file, see ``stamped``.
     """
     try:
         current = path.stat()
     except FileNotFoundError:
         current = None
     if current is not None and current.st_size == len(data) and path.read_bytes() == data:
+        if stamp is not None:
+            _stamp(path, stamp)
         return False
     # Keep the mode of the file we replace; new files get 0644 because mkstemp's 0600
     # would hide them from the web server that serves the directory.
@@ -50,6 +59,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            if stamp is not None:  # before the rename: the file never shows without it
+                _stamp(handle.fileno(), stamp)
         os.replace(tmp, path)
     except BaseException:
         with suppress(OSError):
@@ -59,12 +70,41 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[Path]:
+def _stamp(file: Path | int, stamp: str) -> None:
+    """Attach ``stamp`` with the file's size and mtime: a later write by anything else
+    changes them and so voids it. Best effort: without the attribute the file is rendered
+    again next time, as it would be without stamps."""
+    with suppress(OSError):
+        found = os.stat(file)
+        value = f"{stamp} {found.st_size} {found.st_mtime_ns}".encode()
+        os.setxattr(file, STAMP_ATTRIBUTE, value)
+
+
+def stamped(output_dir: Path, feed_id: str, stamp: str) -> bool:
+    """True when every format's file of the feed exists, unchanged since it was written
+    with ``stamp``: rendering the same data again would give the same bytes."""
+    for fmt in FORMATS:
+        path = output_dir / f"{feed_id}.{fmt}"
+        try:
+            found = path.stat()
+            value = os.getxattr(path, STAMP_ATTRIBUTE)
+        except OSError:  # no file, no stamp, or no extended attributes here
+            return False
+        if value.decode(errors="replace") != f"{stamp} {found.st_size} {found.st_mtime_ns}":
+            return False
+    return True
+
+
+def publish(
+    output_dir: Path, feed_id: str, rendered: dict[str, bytes], stamp: str | None = None
+) -> list[Path]:
     """Write ``<output_dir>/<feed_id>.<fmt>`` for each rendered format, once all of them
-    parse (``check_parses``).
+    parse (``check_parses``); each carries ``stamp`` when given (see ``stamped``).
 
     Returns the paths whose content changed (and so were rewritten), in ``FORMATS`` order.
     """
+    from feeds.render import check_parses  # lxml: only when there is something to write
+
     if not feed_id or feed_id.startswith(".") or any(c in feed_id for c in "/\\\0"):
         raise RenderError(
             f"feed id {feed_id!r} cannot be used as a file name",
@@ -81,7 +121,7 @@ def publish(output_dir: Path, feed_id: str, rendered: dict[str, bytes]) -> list[
             continue
         path = output_dir / f"{feed_id}.{fmt}"
         try:
-            if write_atomic(path, rendered[fmt]):
+            if write_atomic(path, rendered[fmt], stamp):
                 written.append(path)
         except OSError as exc:
             raise RenderError(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import html
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,8 +15,7 @@ from feeds import __version__
 from feeds.errors import FeedsError
 from feeds.formats import FORMATS, feed_url
 from feeds.models import FeedMeta, Notice, Settings, Source, Store, StoredItem
-from feeds.output import publish
-from feeds.render import render
+from feeds.output import publish, stamped
 from feeds.websub import advertised
 
 log = logging.getLogger("feeds.publish")
@@ -42,12 +44,42 @@ def publish_source(source: Source, settings: Settings, store: Store) -> list[Pat
         generator=f"feeds {__version__}",
         hubs=advertised(settings),
     )
-    return publish(settings.output_dir, source.id, bounded_render(meta, items))
+    stamp = render_stamp(meta, items)
+    # Nothing changed since the files were written (an idle poll): rendering would give the
+    # same bytes, so feedgen is neither loaded nor run (issue 19). A write a crash cut short
+    # left no stamp, or the old one, so it is rendered again here (F4).
+    if stamped(settings.output_dir, source.id, stamp):
+        return []
+    return publish(settings.output_dir, source.id, bounded_render(meta, items), stamp)
+
+
+def render_stamp(meta: FeedMeta, items: Sequence[StoredItem]) -> str:
+    """What a feed's bytes are made of: everything ``render`` reads, and the code that
+    renders. Deterministic, as the renderer is; a field that does not show only costs a
+    render when it changes."""
+    digest = hashlib.sha256(_renderer().encode())
+    digest.update(repr((MAX_FEED_BYTES, meta, tuple(items))).encode(errors="surrogatepass"))
+    return digest.hexdigest()
+
+
+@functools.cache
+def _renderer() -> str:
+    """The rendering code as installed (this module, render.py, clean.py, formats.py): an
+    upgrade or an edit that changes the bytes voids every stamp, with no version to bump.
+    (feedgen's and lxml's own versions are not in it: after upgrading those alone, each feed
+    is rewritten at its next change.)"""
+    code = hashlib.sha256(__version__.encode())
+    for name in ("publish.py", "render.py", "clean.py", "formats.py"):
+        with contextlib.suppress(OSError):  # not installed as files: the version must do
+            code.update(Path(__file__).with_name(name).read_bytes())
+    return code.hexdigest()
 
 
 def bounded_render(meta: FeedMeta, items: list[StoredItem]) -> dict[str, bytes]:
     """Every format, each at most MAX_FEED_BYTES: when the newest ``keep`` items are more
     than that (items are bounded, but ``keep`` is the user's), the oldest are left out."""
+    from feeds.render import render  # feedgen and lxml: only when a feed is rendered
+
     rendered = render(meta, items)
     while len(items) > 1 and (largest := max(map(len, rendered.values()))) > MAX_FEED_BYTES:
         fits = max(1, min(len(items) - 1, int(len(items) * MAX_FEED_BYTES / largest * 0.9)))

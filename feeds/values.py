@@ -238,12 +238,26 @@ def _terms(value: Any) -> tuple[Any, str | None]:
     return terms, None
 
 
+# Selectors of type, id and class selectors and combinators only (`div.catlist li`,
+# `h1#title`, `ul > li, div.list a`): valid CSS by the grammar alone, so they are accepted
+# without soupsieve, whose first compile costs ~0.1 s of CPU, most of an idle `feeds update`
+# (issue 19). Anything else (attributes, pseudo-classes, non-ASCII names, escapes) is
+# compiled by soupsieve, which also gives the message. tests/test_startup.py holds every
+# selector this accepts to what soupsieve says.
+_IDENT = r"[_a-zA-Z][_a-zA-Z0-9-]*"
+_COMPOUND = rf"(?:(?:{_IDENT}|\*)(?:[#.]{_IDENT})*|(?:[#.]{_IDENT})+)"
+_COMPLEX = rf"{_COMPOUND}(?:(?: *[>+~] *| +){_COMPOUND})*"
+PLAIN_SELECTOR = re.compile(rf"{_COMPLEX}(?: *, *{_COMPLEX})*")
+
+
 def _selector(value: Any) -> tuple[Any, str | None]:
     text, problem = _str(value)
     if problem:
         return None, problem
     if not text.strip():
         return None, "empty selector (give a CSS selector or remove the key)"
+    if PLAIN_SELECTOR.fullmatch(text.strip()):
+        return text.strip(), None
     from feeds.extract.selectors import selector_problem  # only when a selector is given
 
     problem = selector_problem(text)

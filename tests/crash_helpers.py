@@ -145,9 +145,9 @@ def trace_phases(fd: int) -> None:
             time.sleep(TRANSACTION_HOLD)
         os.write(fd, b"C")
 
-    def traced_write(path: Path, data: bytes) -> bool:
+    def traced_write(path: Path, data: bytes, stamp: str | None = None) -> bool:
         os.write(fd, b"W")
-        changed = write_atomic(path, data)
+        changed = write_atomic(path, data, stamp)
         os.write(fd, b"w")
         return changed
 

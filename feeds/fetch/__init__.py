@@ -6,9 +6,16 @@ every connection and socket operation; ``politeness`` keeps per-host limits and
 Retry-After; ``inflate`` decodes bodies under the byte cap.
 """
 
-from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, Reply, read_file
-from feeds.fetch.network import Resolver, system_resolver
-from feeds.fetch.politeness import HostLimits, retry_after
+import sys
+
+# httpx imports its command-line client when it can (click, and pygments and rich where they
+# are installed) and falls back to a stub when that fails; we never run it, and it was a
+# fifth of an idle `feeds update`'s CPU (issue 19). A None entry makes that import fail.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, Reply, read_file  # noqa: E402
+from feeds.fetch.network import Resolver, system_resolver  # noqa: E402
+from feeds.fetch.politeness import HostLimits, retry_after  # noqa: E402
 
 __all__ = [
     "MAX_BYTES",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -257,11 +258,48 @@ class GuardedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+class TLSOnFirstUse(ssl.SSLContext):
+    """Stands in for httpx's TLS context until the first handshake, which builds it: its
+    roots (certifi's) cost ~15 ms of CPU to load, which a run that opens no https connection
+    (an idle poll of http:// sites, issue 19) need not pay. httpcore only sets ALPN on it and
+    hands it to the handshake (``wrap_socket``, ``wrap_bio``); both go to the real context.
+    Anything else using this stand-in itself finds no roots, so it fails closed."""
+
+    _lock = threading.Lock()
+
+    def __new__(cls) -> TLSOnFirstUse:
+        return super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
+
+    def __init__(self) -> None:
+        self._alpn: list[str] | None = None
+        self._real: ssl.SSLContext | None = None
+
+    def real(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._real is None:
+                self._real = httpx.create_ssl_context(trust_env=False)
+                if self._alpn is not None:
+                    self._real.set_alpn_protocols(self._alpn)
+            return self._real
+
+    def set_alpn_protocols(self, alpn_protocols: Iterable[str]) -> None:
+        with self._lock:
+            self._alpn = list(alpn_protocols)
+            if self._real is not None:
+                self._real.set_alpn_protocols(self._alpn)
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        return self.real().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        return self.real().wrap_bio(*args, **kwargs)
+
+
 class GuardedTransport(httpx.HTTPTransport):
     def __init__(self, backend: GuardedBackend) -> None:
         # trust_env off: a proxy would make the connected address the proxy's, not the site's.
-        # The TLS context (certifi's roots, ~15 ms to load) is built once and used by both pools.
-        context = httpx.create_ssl_context(trust_env=False)
+        # One TLS context for both pools, built at the first https connection.
+        context = TLSOnFirstUse()
         super().__init__(verify=context, trust_env=False)
         # httpx has no parameter for httpcore's network backend, so the pool is rebuilt with it.
         self._pool = httpcore.ConnectionPool(
