@@ -7,6 +7,7 @@ import multiprocessing
 import subprocess
 import sys
 import threading
+import time
 from contextlib import closing
 from datetime import UTC, datetime
 
@@ -165,17 +166,37 @@ def _drop_connections(url: str) -> None:
         )
 
 
+def _settled(store) -> None:
+    """Wait until the pool holds its least connections, all idle: a connection the pool is
+    still opening in the background would be opened after the cut, and never see it."""
+    from feeds.store import postgres
+
+    def full() -> bool:
+        stats = store._pool.get_stats()
+        return (
+            stats["pool_size"] >= postgres.POOL_MIN
+            and stats["pool_available"] == stats["pool_size"]
+        )
+
+    deadline = time.monotonic() + 30
+    while not full():
+        assert time.monotonic() < deadline, store._pool.get_stats()
+        time.sleep(0.05)
+
+
 def test_connections_the_server_dropped_are_replaced(pg_url, monkeypatch):
     from feeds.store import postgres
 
     store = open_store(pg_url)
     store.ensure_source("s", NOW)
+    _settled(store)
     _drop_connections(pg_url)
     monkeypatch.setattr(postgres, "CHECK_AFTER_IDLE", 0.0)  # as after a while without calls
     assert set(store.statuses()) == {"s"}
     # A connection just used is not checked: the call that meets a cut one fails as a
     # StoreError with the fix, and the pool replaces it for the next.
     monkeypatch.setattr(postgres, "CHECK_AFTER_IDLE", 3600.0)
+    _settled(store)
     _drop_connections(pg_url)
     with pytest.raises(StoreError) as caught:
         store.statuses()
