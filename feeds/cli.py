@@ -352,7 +352,8 @@ def cmd_extract(args: argparse.Namespace, config: Config | None) -> int:
 def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     from feeds import logs
-    from feeds.service import Listen, Service
+    from feeds.listener import Listen
+    from feeds.service import Service
 
     try:
         listen = Listen.parse(args.listen)

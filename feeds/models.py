@@ -42,6 +42,8 @@ class Settings:
     websub: bool = True
     websub_hubs: tuple[str, ...] = ()  # external hubs pinged after a feed changed
     websub_min_lease: int = 300  # seconds: the shortest lease the hub grants
+    # Several instances on one PostgreSQL database (issue 16; feeds/cluster.py).
+    heartbeat: float = 10.0
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ class Scheduler:
 
     def __init__(
         self,
-        on_due: Callable[[str], None],
+        on_due: Callable[[str], object],
         *,
         on_skip: Callable[[str], None] | None = None,
         workers: int = POLL_WORKERS,

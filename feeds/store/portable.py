@@ -11,6 +11,7 @@ of a feed's order.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from feeds.models import Store
@@ -80,6 +81,10 @@ class Backend(Store, Protocol):
     def load(self, dump: Dump) -> dict[str, int]:
         """Replace everything this store holds with ``dump``, in one transaction; the rows
         written per table."""
+        ...
+
+    def exclusive(self, key: int) -> AbstractContextManager[None]:
+        """Held by one process of those sharing the database at a time."""
         ...
 
     def __enter__(self) -> Backend: ...

@@ -339,6 +339,20 @@ class PostgresStore(PgHubQueries):
             row[0]: utc(row[1]) for row in self._all("SELECT source_id, next_run FROM schedule")
         }
 
+    @contextmanager
+    def exclusive(self, key: int) -> Iterator[None]:
+        """Held by one process at a time across the cluster (a session advisory lock on a
+        connection kept meanwhile): what instances that start at once must do once."""
+        try:
+            with self._pool.connection() as db:
+                db.execute("SELECT pg_advisory_lock(%s)", (key,))
+                try:
+                    yield
+                finally:
+                    db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        except psycopg.Error as e:
+            raise pg_error(e, "exclusive failed", self.url) from e
+
     def save_next_run(self, source_id: str, when: datetime) -> None:
         self._run(
             """INSERT INTO schedule (source_id, next_run) VALUES (%s, %s)

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,6 +109,10 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
 
     def close(self) -> None:
         self._db.close()
+
+    def exclusive(self, key: int) -> AbstractContextManager[None]:
+        """One process writes a SQLite file at a time anyway: nothing to take."""
+        return nullcontext()
 
     def __enter__(self) -> SQLiteStore:
         return self
