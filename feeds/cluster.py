@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 import procrastinate
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 
 from feeds.errors import StoreError
 
@@ -111,7 +111,8 @@ class Cluster:
             )
             for job in stalled:
                 log.warning("poll of a silent instance retried", extra={"source": job.lock})
-                await manager.retry_job(job)
+                with contextlib.suppress(ConnectorException):  # retried by another rescue
+                    await manager.retry_job(job)
             if timestamp % 60 == 0:
                 await manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS, queue=QUEUE)
                 await manager.prune_stalled_workers(STALLED_AFTER * self.heartbeat)

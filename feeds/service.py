@@ -296,16 +296,20 @@ class Service:
         started = datetime.now(UTC)
         with closing(open_state(self.config.settings)) as store:
             due = store.next_runs().get(source_id)
-        if due is not None and due > started + timedelta(seconds=1):
-            # Polled already: an instance killed after its poll, before it queued the next.
+        if due is not None and due > started + timedelta(seconds=0.05):
+            # Not due: polled already (by an instance killed before it queued the next, or
+            # a second chain of jobs, which the queue's lock then ends).
             return due
         # The next slot follows the one this poll was due at, unless that is so long ago
         # (a restart, a killed instance) that the next would come too soon after this one.
         recent = due is not None and (started - due).total_seconds() < source.every / 2
         after = due if recent else started
-        if not self._poll(source_id, after):
-            # Back in the queue, where another instance's threads may take it at once.
-            return started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
+        with open_state(self.config.settings).polling(source_id) as alone:
+            if not alone:
+                return None  # a slow instance found silent still polls it, and queues the next
+            if not self._poll(source_id, after):
+                # Back in the queue, where another instance's threads may take it at once.
+                return started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
         with closing(open_state(self.config.settings)) as store:
             return store.next_runs().get(source_id)
 

@@ -59,6 +59,8 @@ CHECK_AFTER_IDLE = 5.0
 # pg_advisory_xact_lock(APPLY_LOCK, hashtext(source_id)): the plans of one source are written
 # one after the other, as SQLite's single writer does, so two never deadlock on their rows.
 APPLY_LOCK = 0x66656564
+# pg_try_advisory_lock(POLL_LOCK, hashtext(source_id)), held while an instance polls it ("poll").
+POLL_LOCK = 0x706F6C6C
 
 Pool = ConnectionPool[psycopg.Connection[TupleRow]]
 T = TypeVar("T")
@@ -352,6 +354,20 @@ class PostgresStore(PgHubQueries):
                     db.execute("SELECT pg_advisory_unlock(%s)", (key,))
         except psycopg.Error as e:
             raise pg_error(e, "exclusive failed", self.url) from e
+
+    @contextmanager
+    def polling(self, source_id: str) -> Iterator[bool]:
+        """Whether this process may poll ``source_id`` now: True for one process of the
+        cluster at a time, until the block ends or the process dies (a session advisory lock,
+        on a connection of its own so that a long poll holds none of the pool's)."""
+        try:
+            with psycopg.connect(_conninfo(self.url), autocommit=True) as db:
+                row = db.execute(
+                    "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (POLL_LOCK, source_id)
+                ).fetchone()
+                yield bool(row and row[0])
+        except psycopg.Error as e:
+            raise pg_error(e, "polling failed", self.url) from e
 
     def save_next_run(self, source_id: str, when: datetime) -> None:
         self._run(

@@ -114,6 +114,10 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
         """One process writes a SQLite file at a time anyway: nothing to take."""
         return nullcontext()
 
+    def polling(self, source_id: str) -> AbstractContextManager[bool]:
+        """One process polls from a SQLite file: it may always."""
+        return nullcontext(True)
+
     def __enter__(self) -> SQLiteStore:
         return self
 
