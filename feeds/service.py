@@ -28,10 +28,10 @@ from feeds.errors import ConfigError, FeedsError
 from feeds.hub import Hub
 from feeds.listener import Listen
 from feeds.metrics import Metrics
-from feeds.output import OutputClaim
+from feeds.output import OutputClaim, mirror
 from feeds.pipeline import GONE_PAUSE, update_source
 from feeds.publish import publish_source
-from feeds.scheduler import POLL_WORKERS, Scheduler, make_trigger
+from feeds.scheduler import POLL_WORKERS, HostGate, Scheduler, make_trigger
 from feeds.server import create_app
 from feeds.status import RefusedConfig, SourceView, source_views
 
@@ -49,32 +49,7 @@ STOP_GRACE = 5.0
 # jitter) instead of holding a poll thread while it waits for the host.
 DEFER_SECONDS = 5.0
 CLUSTER_DEFER = 0.5
-
-
-class HostGate:
-    """At most ``limit`` polls per host at once, without waiting: ``enter`` says no instead,
-    so a host that hangs holds at most ``limit`` poll threads (issue 13: four tarpits once
-    held all four and starved a healthy source)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._lock = threading.Lock()
-        self._running: dict[str, int] = {}
-
-    def enter(self, host: str) -> bool:
-        with self._lock:
-            if self._running.get(host, 0) >= self.limit:
-                return False
-            self._running[host] = self._running.get(host, 0) + 1
-            return True
-
-    def leave(self, host: str) -> None:
-        with self._lock:
-            left = self._running.get(host, 1) - 1
-            if left:
-                self._running[host] = left
-            else:
-                self._running.pop(host, None)
+MIRROR_SECONDS = 1.0
 
 
 class Service:
@@ -138,6 +113,8 @@ class Service:
             self._scheduler.start()
         self.hub.start()
         threading.Thread(target=self._watch_config, name="config-watch", daemon=True).start()
+        if self._cluster is not None:
+            threading.Thread(target=self._mirror_feeds, name="feed-mirror", daemon=True).start()
         log.info(
             "scheduler started with %d source(s), config %s",
             len(self.config.sources),
@@ -313,6 +290,21 @@ class Service:
         with closing(open_state(self.config.settings)) as store:
             return store.next_runs().get(source_id)
 
+    def _mirror_feeds(self) -> None:
+        """Feed files published by any instance, copied into this one's output_dir (same
+        bytes, so the same ETags and 304s), every MIRROR_SECONDS; re-read with an overlap,
+        because a slower transaction may commit an earlier time after a later one."""
+        since = datetime.fromtimestamp(0, UTC)
+        while not self._stopping.wait(MIRROR_SECONDS):
+            try:
+                with closing(open_state(self.config.settings)) as store:
+                    docs = store.feed_docs_since(since - timedelta(seconds=10))
+                for name, body, when in docs:
+                    mirror(self.config.settings.output_dir, name, body, when)
+                    since = max(since, when)
+            except FeedsError as e:
+                log.error("feeds of the other instances not copied: %s", e)
+
     def _wanted(self) -> dict[str, datetime]:
         """Every source of this config, with when it would poll first if it had no job."""
         with closing(open_state(self.config.settings)) as store:
@@ -359,6 +351,8 @@ class Service:
                     self.metrics.gauge("feeds_items_published", source.id, status.items_published)
                     self.metrics.gauge("feeds_degraded", source.id, float(bool(status.degraded)))
                     self.metrics.gauge("feeds_consecutive_failures", source.id, failures)
+                if result.written and self._cluster is not None:  # for the other instances
+                    store.save_feed_docs({path.name: path.read_bytes() for path in result.written})
                 next_run = self._next_run(source, failures, gone=result.gone, after=after)
                 if next_run is not None:
                     store.save_next_run(source.id, next_run)

@@ -13,6 +13,7 @@ import os
 import random
 import signal
 import time
+import urllib.error
 import urllib.request
 from collections import defaultdict
 from contextlib import ExitStack
@@ -157,3 +158,40 @@ def test_a_killed_instance_s_polls_are_taken_over(portal, tmp_path, pg_url, kill
         for n in range(SOURCES):
             ids = feed_ids(instances[n % 3].base, f"s{n}")
             assert len(ids) == len(set(ids)), f"s{n} has an item twice"
+
+
+def test_every_instance_serves_the_same_bytes_etag_and_304(portal, tmp_path, pg_url):
+    """Two instances as on two machines (each its own output_dir): whichever polled a source,
+    both answer its feeds with the same bytes and ETag, and a 304 for the other's ETag."""
+    configs = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        configs.append(cluster_config(folder, portal, pg_url, 4, 3600))
+    with ExitStack() as stack:
+        instances = [stack.enter_context(service(config)) for config in configs]
+        names = [f"s{n}.{fmt}" for n in range(4) for fmt in ("rss", "atom", "json")]
+        for config in configs:  # the polls of one instance reach the other's folder
+            public = config.parent / "public"
+            wait_for(lambda public=public: all((public / n).exists() for n in names), timeout=60)
+        for name in names:
+            answers = []
+            for instance in instances:
+                request = urllib.request.Request(
+                    f"{instance.base}feeds/{name}", headers={"Accept-Encoding": "gzip"}
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    answers.append((response.read(), response.headers["ETag"]))
+            assert answers[0] == answers[1], name
+            etag = answers[0][1]
+            for instance in instances:
+                request = urllib.request.Request(
+                    f"{instance.base}feeds/{name}",
+                    headers={"Accept-Encoding": "gzip", "If-None-Match": etag},
+                )
+                with pytest.raises(urllib.error.HTTPError) as answer:
+                    urllib.request.urlopen(request, timeout=10)
+                assert answer.value.code == 304
+        polled = [polls_of(instance.log) for instance in instances]
+        print(f"polls per instance: {polled}")
+        assert sum(polled) == 4

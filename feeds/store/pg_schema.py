@@ -178,7 +178,24 @@ def _v2_websub_and_notices(db: Executor) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Executor], None], ...] = (_v1_initial, _v2_websub_and_notices)
+def _v3_feed_docs(db: Executor) -> None:
+    """Issue 16: the feed files as published, so every instance serves the same bytes (their
+    ETags and compressed forms follow from the bytes: feedfiles.represent)."""
+    db.execute(
+        """CREATE TABLE feed_docs (
+            name text COLLATE "C" PRIMARY KEY,
+            body bytea NOT NULL,
+            updated timestamptz NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX feed_docs_updated ON feed_docs (updated)")
+
+
+MIGRATIONS: tuple[Callable[[Executor], None], ...] = (
+    _v1_initial,
+    _v2_websub_and_notices,
+    _v3_feed_docs,
+)
 
 
 def migrate(db: Executor) -> int:

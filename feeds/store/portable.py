@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any, Protocol
 
 from feeds.models import Store
@@ -90,6 +91,14 @@ class Backend(Store, Protocol):
     def polling(self, source_id: str) -> AbstractContextManager[bool]:
         """Whether this process may poll the source now, held for the block: one process
         at a time of those sharing the database."""
+        ...
+
+    def save_feed_docs(self, docs: dict[str, bytes]) -> None:
+        """Feed files as published, for the other instances to serve (PostgreSQL only)."""
+        ...
+
+    def feed_docs_since(self, after: datetime) -> list[tuple[str, bytes, datetime]]:
+        """Feed files published after ``after``, oldest first: (name, bytes, when)."""
         ...
 
     def __enter__(self) -> Backend: ...

@@ -33,6 +33,7 @@ from feeds.dburl import masked
 from feeds.errors import StoreError
 from feeds.models import ItemError, PollPlan, RobotsAnswer, SourceStatus, StoredItem
 from feeds.store import pg_schema
+from feeds.store.pg_cluster import PgClusterQueries
 from feeds.store.pg_hub import PgHubQueries
 from feeds.store.pg_rows import (
     ITEM_COLUMNS,
@@ -179,7 +180,7 @@ def _wrapped(method: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-class PostgresStore(PgHubQueries):
+class PostgresStore(PgHubQueries, PgClusterQueries):
     """A handle on the process's pool for one PostgreSQL database (see the module doc)."""
 
     def __init__(self, url: str) -> None:

@@ -114,6 +114,12 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
         """One process writes a SQLite file at a time anyway: nothing to take."""
         return nullcontext()
 
+    def save_feed_docs(self, docs: dict[str, bytes]) -> None:
+        """One process serves a SQLite store's feeds: its files are the only copy."""
+
+    def feed_docs_since(self, after: datetime) -> list[tuple[str, bytes, datetime]]:
+        return []
+
     def polling(self, source_id: str) -> AbstractContextManager[bool]:
         """One process polls from a SQLite file: it may always."""
         return nullcontext(True)
