@@ -291,14 +291,18 @@ class Service:
             return store.next_runs().get(source_id)
 
     def _mirror_feeds(self) -> None:
-        """Feed files published by any instance, copied into this one's output_dir (same
-        bytes, so the same ETags and 304s), every MIRROR_SECONDS; re-read with an overlap,
-        because a slower transaction may commit an earlier time after a later one."""
+        """Every MIRROR_SECONDS, what the other instances learnt: the feed files they
+        published, copied into this one's output_dir (same bytes, so the same ETags and 304s;
+        re-read with an overlap, because a slower transaction may commit an earlier time
+        after a later one), their Retry-After holds and robots.txt answers."""
         since = datetime.fromtimestamp(0, UTC)
         while not self._stopping.wait(MIRROR_SECONDS):
             try:
                 with closing(open_state(self.config.settings)) as store:
                     docs = store.feed_docs_since(since - timedelta(seconds=10))
+                    # Retry-After holds and robots.txt answers of the other instances.
+                    self._limits.learn(store.host_holds(datetime.now(UTC)))
+                    self._robots.learn(store.robots_answers())
                 for name, body, when in docs:
                     mirror(self.config.settings.output_dir, name, body, when)
                     since = max(since, when)

@@ -17,12 +17,16 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from helpers import destoon_source, service, wait_for, write_config
 
 from feeds.decide import poll_phase
+from feeds.fetch import HostLimits
+from feeds.models import RobotsAnswer
+from feeds.robots import RobotsCache
 from feeds.store import open_store
 
 SOURCES = 20
@@ -195,3 +199,25 @@ def test_every_instance_serves_the_same_bytes_etag_and_304(portal, tmp_path, pg_
         polled = [polls_of(instance.log) for instance in instances]
         print(f"polls per instance: {polled}")
         assert sum(polled) == 4
+
+
+def test_holds_and_robots_answers_of_other_instances_are_learnt_later_wins():
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    saved: list[str] = []
+    limits = HostLimits(
+        4, holds={"a.example": now + timedelta(minutes=5)}, on_hold=lambda h, u: saved.append(h)
+    )
+    limits.learn({"a.example": now + timedelta(minutes=1), "b.example": now + timedelta(hours=1)})
+    assert limits.held_until("http://a.example/x", now) == now + timedelta(minutes=5)
+    assert limits.held_until("http://b.example/x", now) == now + timedelta(hours=1)
+    assert saved == []  # learnt, not saved back
+    key = "http://a.example/robots.txt"
+    robots = RobotsCache(
+        {key: RobotsAnswer(200, "User-agent: *\nDisallow:\n", now)}, clock=lambda: now
+    )
+    robots.learn({key: RobotsAnswer(200, "User-agent: *\nDisallow: /\n", now - timedelta(hours=1))})
+    assert robots.verdict("http://a.example/x", "feeds", fetch=None)[0] is None  # older: ignored
+    robots.learn(
+        {key: RobotsAnswer(200, "User-agent: *\nDisallow: /\n", now + timedelta(seconds=1))}
+    )
+    assert robots.verdict("http://a.example/x", "feeds", fetch=None)[0] is not None
