@@ -28,11 +28,12 @@ from feeds.errors import ConfigError, FeedsError
 from feeds.hub import Hub
 from feeds.listener import Listen
 from feeds.metrics import Metrics
-from feeds.output import OutputClaim, mirror
+from feeds.output import OutputClaim
 from feeds.pipeline import GONE_PAUSE, update_source
 from feeds.publish import publish_source
 from feeds.scheduler import POLL_WORKERS, HostGate, Scheduler, make_trigger
 from feeds.server import create_app
+from feeds.shared import Peers
 from feeds.status import RefusedConfig, SourceView, source_views
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ STOP_GRACE = 5.0
 # jitter) instead of holding a poll thread while it waits for the host.
 DEFER_SECONDS = 5.0
 CLUSTER_DEFER = 0.5
-MIRROR_SECONDS = 1.0
 
 
 class Service:
@@ -70,6 +70,7 @@ class Service:
         self._exits = ExitStack()  # what start() holds until stop(): the output dir claim
         self._gate = HostGate(config.settings.host_concurrency)
         self.abandoned = 0  # polls still hanging when stop() gave up waiting for them
+        self._polled = [0]  # polls of this instance, on the status page of a cluster
         # The WebSub hub (issue 18): its worker talks to subscribers, never a poll thread.
         self.hub = Hub(lambda: (self.config.settings, self.config.sources))
         # On PostgreSQL the polls are shared with the other instances (issue 16): a job
@@ -98,6 +99,11 @@ class Service:
     def metrics_text(self) -> str:
         return self.metrics.render()
 
+    _peers: Peers | None = None  # on PostgreSQL, from start()
+
+    def instances(self) -> list[dict[str, object]]:
+        return self._peers.instances() if self._peers is not None else []
+
     def healthy(self) -> bool:
         running = self._scheduler.running if self._cluster is None else self._cluster.running
         return running and not self._stopping.is_set()
@@ -114,7 +120,11 @@ class Service:
         self.hub.start()
         threading.Thread(target=self._watch_config, name="config-watch", daemon=True).start()
         if self._cluster is not None:
-            threading.Thread(target=self._mirror_feeds, name="feed-mirror", daemon=True).start()
+            self._peers = Peers(
+                lambda: (self.config.settings, self.config.path, self._limits, self._robots),
+                self._polled,
+            )
+            threading.Thread(target=self._peers.run, args=(self._stopping,), daemon=True).start()
         log.info(
             "scheduler started with %d source(s), config %s",
             len(self.config.sources),
@@ -287,27 +297,9 @@ class Service:
             if not self._poll(source_id, after):
                 # Back in the queue, where another instance's threads may take it at once.
                 return started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
+        self._polled[0] += 1
         with closing(open_state(self.config.settings)) as store:
             return store.next_runs().get(source_id)
-
-    def _mirror_feeds(self) -> None:
-        """Every MIRROR_SECONDS, what the other instances learnt: the feed files they
-        published, copied into this one's output_dir (same bytes, so the same ETags and 304s;
-        re-read with an overlap, because a slower transaction may commit an earlier time
-        after a later one), their Retry-After holds and robots.txt answers."""
-        since = datetime.fromtimestamp(0, UTC)
-        while not self._stopping.wait(MIRROR_SECONDS):
-            try:
-                with closing(open_state(self.config.settings)) as store:
-                    docs = store.feed_docs_since(since - timedelta(seconds=10))
-                    # Retry-After holds and robots.txt answers of the other instances.
-                    self._limits.learn(store.host_holds(datetime.now(UTC)))
-                    self._robots.learn(store.robots_answers())
-                for name, body, when in docs:
-                    mirror(self.config.settings.output_dir, name, body, when)
-                    since = max(since, when)
-            except FeedsError as e:
-                log.error("feeds of the other instances not copied: %s", e)
 
     def _wanted(self) -> dict[str, datetime]:
         """Every source of this config, with when it would poll first if it had no job."""

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import destoon_source, service, wait_for, write_config
+from helpers import destoon_source, get_json, service, wait_for, write_config
 
 from feeds.decide import poll_phase
 from feeds.fetch import HostLimits
@@ -199,6 +199,29 @@ def test_every_instance_serves_the_same_bytes_etag_and_304(portal, tmp_path, pg_
         polled = [polls_of(instance.log) for instance in instances]
         print(f"polls per instance: {polled}")
         assert sum(polled) == 4
+
+        # Each status page lists both instances, their polls and heartbeats, and whether
+        # their config files differ: alike here (output_dir is relative to the file)...
+        def configs_differ(instance) -> bool:
+            return get_json(instance.base + "status.json")["configs_differ"]
+
+        assert not any(configs_differ(instance) for instance in instances)
+        # ... until one is edited: both pages say so.
+        with configs[1].open("a", encoding="utf-8") as edited:
+            edited.write("\n# edited on one machine only\n")
+        wait_for(lambda: all(configs_differ(instance) for instance in instances), timeout=15)
+        for instance in instances:
+            document = wait_for(
+                lambda i=instance: (
+                    (d := get_json(i.base + "status.json"))
+                    and len(d.get("instances", [])) == 2
+                    and sum(row["polls"] for row in d["instances"]) == 4
+                    and d
+                ),
+                timeout=10,
+            )
+            assert [row["this"] for row in document["instances"]] == [True, False]
+            assert all(row["heartbeat"] for row in document["instances"])
 
 
 def test_holds_and_robots_answers_of_other_instances_are_learnt_later_wins():

@@ -120,6 +120,12 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
     def feed_docs_since(self, after: datetime) -> list[tuple[str, bytes, datetime]]:
         return []
 
+    def beat(self, name: str, config: str, polls: int) -> None:
+        """One process on a SQLite file: no others to tell."""
+
+    def instances(self, silent_for: float) -> list[tuple[str, str, datetime, int]]:
+        return []
+
     def polling(self, source_id: str) -> AbstractContextManager[bool]:
         """One process polls from a SQLite file: it may always."""
         return nullcontext(True)
