@@ -244,3 +244,20 @@ def test_holds_and_robots_answers_of_other_instances_are_learnt_later_wins():
         {key: RobotsAnswer(200, "User-agent: *\nDisallow: /\n", now + timedelta(seconds=1))}
     )
     assert robots.verdict("http://a.example/x", "feeds", fetch=None)[0] is not None
+
+
+def test_a_restarted_cluster_polls_nothing_before_its_time(portal, tmp_path, pg_url):
+    config = cluster_config(tmp_path, portal, pg_url, 10, 3600)
+    with ExitStack() as stack:
+        for _ in range(2):
+            stack.enter_context(service(config))
+        wait_for(lambda: len(polls(portal)) == 10, timeout=60)
+    stopped = time.time()
+    with ExitStack() as stack:
+        restarted = [stack.enter_context(service(config)) for _ in range(2)]
+        time.sleep(8)  # a sweep (every 5 s) and many queue polls later
+        assert all(get_json(i.base + "status.json")["healthy"] for i in restarted)
+    again = polls(portal, since=stopped)
+    print(f"polls after the restart: {sum(len(t) for t in again.values())}")
+    assert not again
+    assert all(len(times) == 1 for times in polls(portal).values())
