@@ -282,7 +282,7 @@ class Service:
             return None
         started = datetime.now(UTC)
         with closing(open_state(self.config.settings)) as store:
-            due = store.next_runs().get(source_id)
+            due = store.next_run(source_id)
         if due is not None and due > started + timedelta(seconds=0.05):
             # Not due: polled already (by an instance killed before it queued the next, or
             # a second chain of jobs, which the queue's lock then ends).
@@ -299,7 +299,7 @@ class Service:
                 return started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
         self._polled[0] += 1
         with closing(open_state(self.config.settings)) as store:
-            return store.next_runs().get(source_id)
+            return store.next_run(source_id)
 
     def _wanted(self) -> dict[str, datetime]:
         """Every source of this config, with when it would poll first if it had no job."""

@@ -344,8 +344,7 @@ class PostgresStore(PgHubQueries, PgClusterQueries):
 
     @contextmanager
     def exclusive(self, key: int) -> Iterator[None]:
-        """Held by one process at a time across the cluster (a session advisory lock on a
-        connection kept meanwhile): what instances that start at once must do once."""
+        """Held by one process of the cluster at a time (a session advisory lock)."""
         try:
             with self._pool.connection() as db:
                 db.execute("SELECT pg_advisory_lock(%s)", (key,))
@@ -369,6 +368,10 @@ class PostgresStore(PgHubQueries, PgClusterQueries):
                 yield bool(row and row[0])
         except psycopg.Error as e:
             raise pg_error(e, "polling failed", self.url) from e
+
+    def next_run(self, source_id: str) -> datetime | None:
+        row = self._one("SELECT next_run FROM schedule WHERE source_id = %s", (source_id,))
+        return utc(row[0]) if row else None
 
     def save_next_run(self, source_id: str, when: datetime) -> None:
         self._run(
