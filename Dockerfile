@@ -14,10 +14,12 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY feeds ./feeds
 # A current pip resolves the dependencies (older ones miss extras such as lxml[html_clean]);
+# the postgres extra too, so one image runs on SQLite or, several at once, on PostgreSQL;
 # the runtime stage installs exactly the wheels resolved here.
 RUN python -m pip install --upgrade "pip>=25" \
  && python -m pip wheel --no-deps --wheel-dir /wheels . \
- && python -m pip wheel --wheel-dir /wheels /wheels/feeds-*.whl
+ && python -m pip wheel --wheel-dir /wheels /wheels/feeds-*.whl \
+ && python -m pip wheel --wheel-dir /wheels "$(ls /wheels/feeds-*.whl)[postgres]"
 
 # --- runtime: the wheels installed, no build tools, no pip cache, a non-root user -------------
 FROM python:${PYTHON_VERSION}-slim AS runtime

@@ -1,5 +1,6 @@
-"""Scenarios 1-5 of issue 5, side by side with the peers, in one run; one table each, and
-the start-up table of issue 19 (bench/startup.py).
+"""Scenarios 1-5 of issue 5, side by side with the peers, in one run; one table each; the
+start-up table of issue 19 (bench/startup.py); scenario 6 of issue 16 (``cluster``,
+bench/cluster.py: 1-3 instances on PostgreSQL).
 
     .venv/bin/python bench/run.py [--only 1,2,3,startup] [--quick] [--out bench/results/latest.md]
 
@@ -791,7 +792,7 @@ def header(quick: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="1,2,3,4,5,startup,serve", help="scenarios, e.g. 1,3")
+    parser.add_argument("--only", default="1,2,3,4,5,startup,cluster,serve", help="scenarios, e.g. 1,3")
     parser.add_argument("--quick", action="store_true", help="small sizes, for development")
     parser.add_argument("--out", type=Path, default=BENCH / "results/latest.md")
     args = parser.parse_args()
@@ -824,6 +825,11 @@ def main() -> None:
             emit(scenario_growth(work / "s5", (30, 90, 300) if quick else (30, 300, 3000)))
         if "startup" in only:
             emit(startup.measure(work / "startup", 5 if quick else 9))
+        if "cluster" in only:
+            from cluster import scenario_cluster  # needs PostgreSQL on 127.0.0.1:5432
+
+            sizes = (200, 20, 40) if quick else (1000, 60, 120)
+            emit(scenario_cluster(work / "cluster", *sizes))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if "serve" in only:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 
+from feeds.dburl import parse_database
 from feeds.fetch import Fetcher, HostLimits
 from feeds.models import RobotsAnswer, Settings
 from feeds.robots import RobotsCache
@@ -17,6 +18,11 @@ def database(settings: Settings) -> str:
     """The one place that says where the state lives: settings.database (a path or a
     postgresql:// URL, config.py fills in the default), else <data_dir>/feeds.db."""
     return settings.database or str(settings.data_dir / "feeds.db")
+
+
+def is_shared(settings: Settings) -> bool:
+    """Whether the state is in PostgreSQL, where several `feeds run` share the polls."""
+    return parse_database(database(settings)).backend == "postgresql"
 
 
 def open_state(settings: Settings) -> Backend:

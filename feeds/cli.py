@@ -363,7 +363,8 @@ def cmd_run(args: argparse.Namespace, config: Config | None) -> int:
     assert config is not None
     from feeds import logs
     from feeds.app import fewer_malloc_arenas
-    from feeds.service import Listen, Service
+    from feeds.listener import Listen
+    from feeds.service import Service
 
     try:
         listen = Listen.parse(args.listen)

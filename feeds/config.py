@@ -101,6 +101,7 @@ def parse_config(
         websub=s["websub"],
         websub_hubs=tuple(s["websub_hubs"]),
         websub_min_lease=s["websub_min_lease"],
+        heartbeat=s["heartbeat"],
     )
     sources_raw = raw.get("source", [])
     if not isinstance(sources_raw, list):

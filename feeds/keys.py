@@ -83,6 +83,16 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "settings",
+        "heartbeat",
+        "seconds",
+        10.0,
+        "seconds between the heartbeats of a `feeds run` on a PostgreSQL database; the polls "
+        "of an instance silent for two are taken over by the others",
+        low=1,
+        high=600,
+    ),
+    Key(
+        "settings",
         "allow_private_networks",
         "bool",
         False,

@@ -262,3 +262,16 @@ def server(app: ASGIApp, limits: Limits) -> uvicorn.Server:
         lifespan="off",
     )
     return uvicorn.Server(config)
+
+
+@dataclass(frozen=True)
+class Listen:
+    host: str
+    port: int
+
+    @classmethod
+    def parse(cls, text: str) -> Listen:
+        host, _, port = text.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"--listen {text!r}: write HOST:PORT, e.g. 127.0.0.1:8080")
+        return cls(host.strip("[]"), int(port))

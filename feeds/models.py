@@ -42,6 +42,8 @@ class Settings:
     websub: bool = True
     websub_hubs: tuple[str, ...] = ()  # external hubs pinged after a feed changed
     websub_min_lease: int = 300  # seconds: the shortest lease the hub grants
+    # Several instances on one PostgreSQL database (issue 16; feeds/cluster.py).
+    heartbeat: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -420,6 +422,7 @@ class Store(Protocol):
 
     # -- schedule and politeness, shared by the polls of a process (and across restarts)
     def next_runs(self) -> dict[str, datetime]: ...
+    def next_run(self, source_id: str) -> datetime | None: ...
     def save_next_run(self, source_id: str, when: datetime) -> None: ...
     def host_holds(self, now: datetime) -> dict[str, datetime]: ...
     def save_host_hold(self, host: str, until: datetime) -> None: ...

@@ -11,6 +11,7 @@ import re
 import stat
 import tempfile
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 
 from feeds.errors import RenderError
@@ -133,6 +134,23 @@ def publish(
 
 # write_atomic's temp names: "." + the feed file's name + "." + mkstemp's 8 characters + ".tmp".
 _TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+_MIRRORED = tuple(f".{name}" for name in FORMATS)
+
+
+def mirror(output_dir: Path, name: str, data: bytes, when: datetime) -> bool:
+    """A feed file another instance published (issue 16), written here when it differs,
+    dated as published so Last-Modified agrees too. Names come from our own store, but are
+    checked all the same: a bare ``<id>.<format>``, nothing else."""
+    if Path(name).name != name or name.startswith(".") or not name.endswith(_MIRRORED):
+        return False
+    path = output_dir / name
+    if not write_atomic(path, data):
+        return False
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))
+    return True
 
 
 class OutputClaim:

@@ -81,6 +81,16 @@ class RobotsCache:
         refusal = None if rules.can_fetch(url, agent) else "robots.txt of the site disallows it"
         return refusal, float(delay) if delay else None
 
+    def learn(self, answers: dict[str, RobotsAnswer]) -> None:
+        """Answers another instance fetched (issue 16: read back from the shared store): a
+        newer one replaces ours, so the cluster asks a site for robots.txt once a day."""
+        with self._lock:
+            for key, answer in answers.items():
+                known = self._answers.get(key)
+                if known is None or answer.fetched_at > known.fetched_at:
+                    self._answers[key] = answer
+                    self._parsed.pop(key, None)
+
     def _fresh(self, key: str) -> RobotsAnswer | None:
         with self._lock:
             answer = self._answers.get(key)

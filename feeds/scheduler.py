@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
@@ -86,7 +87,7 @@ class Scheduler:
 
     def __init__(
         self,
-        on_due: Callable[[str], None],
+        on_due: Callable[[str], object],
         *,
         on_skip: Callable[[str], None] | None = None,
         workers: int = POLL_WORKERS,
@@ -157,3 +158,29 @@ class Scheduler:
     def next_run(self, source_id: str) -> datetime | None:
         job = self._scheduler.get_job(source_id)
         return job.next_run_time if job is not None else None
+
+
+class HostGate:
+    """At most ``limit`` polls per host at once, without waiting: ``enter`` says no instead,
+    so a host that hangs holds at most ``limit`` poll threads (issue 13: four tarpits once
+    held all four and starved a healthy source)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._running: dict[str, int] = {}
+
+    def enter(self, host: str) -> bool:
+        with self._lock:
+            if self._running.get(host, 0) >= self.limit:
+                return False
+            self._running[host] = self._running.get(host, 0) + 1
+            return True
+
+    def leave(self, host: str) -> None:
+        with self._lock:
+            left = self._running.get(host, 1) - 1
+            if left:
+                self._running[host] = left
+            else:
+                self._running.pop(host, None)

@@ -89,7 +89,10 @@ def _json_value(value: object) -> object:
 
 
 def status_document(
-    views: list[SourceView], healthy: bool, refused: RefusedConfig | None = None
+    views: list[SourceView],
+    healthy: bool,
+    refused: RefusedConfig | None = None,
+    instances: list[dict[str, object]] | None = None,
 ) -> dict[str, object]:
     sources = [
         {field.name: _json_value(getattr(view, field.name)) for field in dataclasses.fields(view)}
@@ -100,7 +103,17 @@ def status_document(
         if refused is None
         else {"since": rfc3339(refused.since), "problems": list(refused.problems)}
     )
-    return {"sources": sources, "healthy": healthy, "config_refused": config_refused}
+    document: dict[str, object] = {
+        "sources": sources,
+        "healthy": healthy,
+        "config_refused": config_refused,
+    }
+    if instances:  # several instances on one database (issue 16)
+        document["instances"] = [
+            {key: _json_value(value) for key, value in row.items()} for row in instances
+        ]
+        document["configs_differ"] = not all(row.get("same_config") for row in instances)
+    return document
 
 
 def _feed_table(intervals: dict[str, int]) -> dict[str, tuple[str, str, int]]:
@@ -247,7 +260,9 @@ def create_app(state: ServiceState, hub: HubFace | None = None) -> Starlette:
         )
 
     def status(request: Request) -> Response:
-        document = status_document(state.views(), state.healthy(), state.refused_config())
+        document = status_document(
+            state.views(), state.healthy(), state.refused_config(), state.instances()
+        )
         return JSONResponse(document, headers=NO_STORE)
 
     def healthz(request: Request) -> Response:

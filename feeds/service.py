@@ -13,26 +13,31 @@ import signal
 import threading
 import time
 from contextlib import ExitStack, closing
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from feeds import listener, snapshots
-from feeds.app import open_fetcher, open_state, shared_politeness
+from feeds.app import database, is_shared, open_fetcher, open_state, shared_politeness
 from feeds.config import Config, Source, load_config
 from feeds.decide import backoff_delay, first_runs
 from feeds.errors import ConfigError, FeedsError
 from feeds.hub import Hub
+from feeds.listener import Listen
 from feeds.metrics import Metrics
 from feeds.output import OutputClaim
 from feeds.pipeline import GONE_PAUSE, update_source
 from feeds.publish import publish_source
-from feeds.scheduler import Scheduler, make_trigger
+from feeds.scheduler import POLL_WORKERS, HostGate, Scheduler, make_trigger
 from feeds.server import create_app
+from feeds.shared import Peers
 from feeds.status import RefusedConfig, SourceView, source_views
+
+if TYPE_CHECKING:
+    from feeds.cluster import Cluster
 
 log = logging.getLogger("feeds")
 
@@ -44,45 +49,7 @@ STOP_GRACE = 5.0
 # A poll whose host already has its share of polls running is put off by this much (plus
 # jitter) instead of holding a poll thread while it waits for the host.
 DEFER_SECONDS = 5.0
-
-
-class HostGate:
-    """At most ``limit`` polls per host at once, without waiting: ``enter`` says no instead,
-    so a host that hangs holds at most ``limit`` poll threads (issue 13: four tarpits once
-    held all four and starved a healthy source)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._lock = threading.Lock()
-        self._running: dict[str, int] = {}
-
-    def enter(self, host: str) -> bool:
-        with self._lock:
-            if self._running.get(host, 0) >= self.limit:
-                return False
-            self._running[host] = self._running.get(host, 0) + 1
-            return True
-
-    def leave(self, host: str) -> None:
-        with self._lock:
-            left = self._running.get(host, 1) - 1
-            if left:
-                self._running[host] = left
-            else:
-                self._running.pop(host, None)
-
-
-@dataclass(frozen=True)
-class Listen:
-    host: str
-    port: int
-
-    @classmethod
-    def parse(cls, text: str) -> Listen:
-        host, _, port = text.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"--listen {text!r}: write HOST:PORT, e.g. 127.0.0.1:8080")
-        return cls(host.strip("[]"), int(port))
+CLUSTER_DEFER = 0.5
 
 
 class Service:
@@ -103,8 +70,12 @@ class Service:
         self._exits = ExitStack()  # what start() holds until stop(): the output dir claim
         self._gate = HostGate(config.settings.host_concurrency)
         self.abandoned = 0  # polls still hanging when stop() gave up waiting for them
+        self._polled = [0]  # polls of this instance, on the status page of a cluster
         # The WebSub hub (issue 18): its worker talks to subscribers, never a poll thread.
         self.hub = Hub(lambda: (self.config.settings, self.config.sources))
+        # On PostgreSQL the polls are shared with the other instances (issue 16): a job
+        # queue in the database takes the APScheduler's place.
+        self._cluster = self._make_cluster(config) if is_shared(config.settings) else None
 
     # -- ServiceState ------------------------------------------------------------
 
@@ -112,7 +83,8 @@ class Service:
         config = self.config
         with closing(open_state(config.settings)) as store:
             statuses = store.statuses()
-        next_runs = self._scheduler.next_runs()
+            store_next_runs = store.next_runs()
+        next_runs = self._scheduler.next_runs() if self._cluster is None else store_next_runs
         return source_views(config.sources, config.settings.base_url, statuses, next_runs)
 
     def intervals(self) -> dict[str, int]:
@@ -127,17 +99,32 @@ class Service:
     def metrics_text(self) -> str:
         return self.metrics.render()
 
+    _peers: Peers | None = None  # on PostgreSQL, from start()
+
+    def instances(self) -> list[dict[str, object]]:
+        return self._peers.instances() if self._peers is not None else []
+
     def healthy(self) -> bool:
-        return self._scheduler.running and not self._stopping.is_set()
+        running = self._scheduler.running if self._cluster is None else self._cluster.running
+        return running and not self._stopping.is_set()
 
     # -- lifecycle ---------------------------------------------------------------
 
     def start(self) -> None:
         self._restore_output()
-        self._schedule(self.config.sources)
-        self._scheduler.start()
+        if self._cluster is not None:
+            self._cluster.start()
+        else:
+            self._schedule(self.config.sources)
+            self._scheduler.start()
         self.hub.start()
         threading.Thread(target=self._watch_config, name="config-watch", daemon=True).start()
+        if self._cluster is not None:
+            self._peers = Peers(
+                lambda: (self.config.settings, self.config.path, self._limits, self._robots),
+                self._polled,
+            )
+            threading.Thread(target=self._peers.run, args=(self._stopping,), daemon=True).start()
         log.info(
             "scheduler started with %d source(s), config %s",
             len(self.config.sources),
@@ -157,6 +144,8 @@ class Service:
             self._idle.wait_for(lambda: self._active == 0, timeout=grace)
             self.abandoned = self._active
         self._scheduler.shutdown(wait=not self.abandoned)
+        if self._cluster is not None:
+            self._cluster.stop()
         self.hub.stop()
         self._exits.close()
         if self.abandoned:
@@ -235,6 +224,8 @@ class Service:
     # -- polls -------------------------------------------------------------------
 
     def _schedule(self, sources: tuple[Source, ...] | list[Source]) -> None:
+        if self._cluster is not None:
+            return  # the cluster's sweep starts the polls of new sources
         now = datetime.now(UTC)
         with closing(open_state(self.config.settings)) as store:
             persisted = store.next_runs()
@@ -244,18 +235,19 @@ class Service:
             trigger = make_trigger(source.id, source.every, source.cron, source.zone)
             self._scheduler.set_source(source.id, trigger, starts[source.id])
 
-    def _poll(self, source_id: str) -> None:
+    def _poll(self, source_id: str, after: datetime | None = None) -> bool:
+        """One poll on this thread; False when put off because its host is busy."""
         host = self._host_of(source_id)
         if not self._gate.enter(host):
             self._defer(source_id)
-            return
+            return False
         try:
             with self._idle:
                 if self._stopping.is_set():
-                    return
+                    return True
                 self._active += 1
             try:
-                self._poll_once(source_id)
+                self._poll_once(source_id, after)
             finally:
                 with self._idle:
                     self._active -= 1
@@ -265,6 +257,57 @@ class Service:
             # What a poll leaves in reference cycles (parsed pages, responses) would wait for
             # the cyclic GC's own schedule: collect now, between polls (bench scenario 4).
             gc.collect()
+        return True
+
+    # -- several instances (issue 16) ----------------------------------------------
+
+    def _make_cluster(self, config: Config) -> Cluster:
+        from feeds.cluster import Cluster  # procrastinate: loaded for PostgreSQL only
+
+        return Cluster(
+            database(config.settings),
+            self._due,
+            self._wanted,
+            heartbeat=config.settings.heartbeat,
+            workers=POLL_WORKERS,
+            exclusive=lambda key: open_state(self.config.settings).exclusive(key),
+        )
+
+    def _due(self, source_id: str) -> datetime | None:
+        """A poll job of the cluster: poll now, and say when the source is due next (None:
+        not a source of this config; an instance that has it starts its polls again)."""
+        try:
+            source = self.config.source(source_id)
+        except FeedsError:
+            return None
+        started = datetime.now(UTC)
+        with closing(open_state(self.config.settings)) as store:
+            due = store.next_run(source_id)
+        if due is not None and due > started + timedelta(seconds=0.05):
+            # Not due: polled already (by an instance killed before it queued the next, or
+            # a second chain of jobs, which the queue's lock then ends).
+            return due
+        # The next slot follows the one this poll was due at, unless that is so long ago
+        # (a restart, a killed instance) that the next would come too soon after this one.
+        recent = due is not None and (started - due).total_seconds() < source.every / 2
+        after = due if recent else started
+        with open_state(self.config.settings).polling(source_id) as alone:
+            if not alone:
+                return None  # a slow instance found silent still polls it, and queues the next
+            if not self._poll(source_id, after):
+                # Back in the queue, where another instance's threads may take it at once.
+                return started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
+        self._polled[0] += 1
+        with closing(open_state(self.config.settings)) as store:
+            return store.next_run(source_id)
+
+    def _wanted(self) -> dict[str, datetime]:
+        """Every source of this config, with when it would poll first if it had no job."""
+        with closing(open_state(self.config.settings)) as store:
+            persisted = store.next_runs()
+        due = {source.id: persisted.get(source.id) for source in self.config.sources}
+        # Soon, as a single process starts, but closer together: any instance polls them.
+        return first_runs(due, datetime.now(UTC), spread=CLUSTER_DEFER)
 
     def _host_of(self, source_id: str) -> str:
         try:
@@ -278,7 +321,7 @@ class Service:
         self.metrics.deferred(source_id)
         log.debug("poll deferred: its host is busy", extra={"source": source_id})
 
-    def _poll_once(self, source_id: str) -> None:
+    def _poll_once(self, source_id: str, after: datetime | None = None) -> None:
         config = self.config
         try:
             source = config.source(source_id)
@@ -304,7 +347,9 @@ class Service:
                     self.metrics.gauge("feeds_items_published", source.id, status.items_published)
                     self.metrics.gauge("feeds_degraded", source.id, float(bool(status.degraded)))
                     self.metrics.gauge("feeds_consecutive_failures", source.id, failures)
-                next_run = self._next_run(source, failures, gone=result.gone)
+                if result.written and self._cluster is not None:  # for the other instances
+                    store.save_feed_docs({path.name: path.read_bytes() for path in result.written})
+                next_run = self._next_run(source, failures, gone=result.gone, after=after)
                 if next_run is not None:
                     store.save_next_run(source.id, next_run)
             if result.written:
@@ -337,7 +382,9 @@ class Service:
                 extra={**extra, "error": result.error},
             )
 
-    def _next_run(self, source: Source, failures: int, *, gone: bool = False) -> datetime | None:
+    def _next_run(
+        self, source: Source, failures: int, *, gone: bool = False, after: datetime | None = None
+    ) -> datetime | None:
         """After a poll: the trigger's next time, or later when backing off from failures
         (much later when the listing is gone for good: a reload with a new URL resumes it)."""
         if gone:
@@ -350,6 +397,9 @@ class Service:
             when = datetime.now(UTC) + timedelta(seconds=delay)
             self._scheduler.postpone(source.id, when)
             return when
+        if self._cluster is not None:
+            trigger = make_trigger(source.id, source.every, source.cron, source.zone)
+            return trigger.get_next_fire_time(after, datetime.now(UTC))  # type: ignore[no-any-return]
         return self._scheduler.next_run(source.id)
 
     def _on_skip(self, source_id: str) -> None:

@@ -112,6 +112,12 @@ class ServiceState(Protocol):
         """False when the scheduler has stopped."""
         ...
 
+    def instances(self) -> list[dict[str, object]]:
+        """The `feeds run` instances sharing a PostgreSQL database (issue 16), this one
+        included: name (host:pid), last heartbeat, whether its config file is this one's
+        byte for byte; empty for one process on SQLite."""
+        ...
+
     def refused_config(self) -> RefusedConfig | None:
         """Why the config file on disk is not the running one; None when it is."""
         ...

@@ -1444,6 +1444,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         portal = self.server.portal
         portal._log(self.command, self.path, dict(self.headers.items()))
+        started = time.time()
         with portal._lock:
             portal.in_flight += 1
             portal.max_in_flight = max(portal.max_in_flight, portal.in_flight)
@@ -1463,6 +1464,7 @@ class _Handler(BaseHTTPRequestHandler):
             # start its next request, which must not overlap this one in the count.
             with portal._lock:
                 portal.in_flight -= 1
+                portal.timed.append((self.path, started, time.time()))
         self._send(response, send_body)
 
     def _send(self, response: _Response, send_body: bool) -> None:
@@ -1502,6 +1504,9 @@ class SamplePortal:
         self._hits = {a.id: _seed_hits(a.id) for a in self._articles}
         self._statuses: dict[str, int] = {}
         self._routes: dict[str, RouteHandler] = {}
+        # (path, start, end) of every GET and HEAD answered, in Unix seconds: the referee of
+        # the cluster tests (which source was polled when, and did two polls overlap).
+        self.timed: list[tuple[str, float, float]] = []
         self.in_flight = 0  # requests being answered now, and the most there ever were
         self.max_in_flight = 0
         # The headers of every request, in the order of ``requests``.

@@ -174,6 +174,9 @@ class FakeState:
     def refused_config(self) -> RefusedConfig | None:
         return self.refused
 
+    def instances(self) -> list[dict[str, object]]:
+        return []  # one process: tests/test_cluster.py has the instances of a cluster
+
 
 @pytest.fixture
 def state(tmp_path: Path) -> FakeState:

@@ -284,6 +284,8 @@ def test_next_runs_are_saved_and_replaced(store):
         "s": NOW + timedelta(minutes=45),
         "t": NOW + timedelta(hours=2),
     }
+    assert store.next_run("s") == NOW + timedelta(minutes=45)
+    assert store.next_run("u") is None
 
 
 def test_host_holds_round_trip_and_expire(store):

@@ -26,6 +26,7 @@ OWNERS = {
     "sqlite3": "store/",
     "psycopg": "store/",
     "psycopg_pool": "store/",
+    "procrastinate": "cluster.py",
     "feedgen": "render.py",
     "lxml": "render.py",
     "apscheduler": "scheduler.py",

@@ -68,6 +68,14 @@ class HostLimits:
         if self._on_hold is not None:
             self._on_hold(host, until)
 
+    def learn(self, holds: dict[str, datetime]) -> None:
+        """Holds another instance was given (issue 16: read back from the shared store);
+        the later time wins, and nothing is saved again."""
+        with self._lock:
+            for host, until in holds.items():
+                if until > self._holds.get(host, until - timedelta(seconds=1)):
+                    self._holds[host] = until
+
     def held_until(self, url: str, now: datetime) -> datetime | None:
         with self._lock:
             until = self._holds.get(_host(url))

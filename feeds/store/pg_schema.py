@@ -178,7 +178,33 @@ def _v2_websub_and_notices(db: Executor) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[Executor], None], ...] = (_v1_initial, _v2_websub_and_notices)
+def _v3_feed_docs(db: Executor) -> None:
+    """Issue 16: the feed files as published, so every instance serves the same bytes (their
+    ETags and compressed forms follow from the bytes: feedfiles.represent); the instances."""
+    db.execute(
+        """CREATE TABLE feed_docs (
+            name text COLLATE "C" PRIMARY KEY,
+            body bytea NOT NULL,
+            updated timestamptz NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX feed_docs_updated ON feed_docs (updated)")
+    # The `feeds run` instances, for the status page: each writes its row as it beats.
+    db.execute(
+        """CREATE TABLE instances (
+            name text COLLATE "C" PRIMARY KEY,
+            config text NOT NULL,
+            heartbeat timestamptz NOT NULL,
+            polls bigint NOT NULL DEFAULT 0
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Callable[[Executor], None], ...] = (
+    _v1_initial,
+    _v2_websub_and_notices,
+    _v3_feed_docs,
+)
 
 
 def migrate(db: Executor) -> int:

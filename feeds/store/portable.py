@@ -11,6 +11,8 @@ of a feed's order.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any, Protocol
 
 from feeds.models import Store
@@ -80,6 +82,31 @@ class Backend(Store, Protocol):
     def load(self, dump: Dump) -> dict[str, int]:
         """Replace everything this store holds with ``dump``, in one transaction; the rows
         written per table."""
+        ...
+
+    def exclusive(self, key: int) -> AbstractContextManager[None]:
+        """Held by one process of those sharing the database at a time."""
+        ...
+
+    def polling(self, source_id: str) -> AbstractContextManager[bool]:
+        """Whether this process may poll the source now, held for the block: one process
+        at a time of those sharing the database."""
+        ...
+
+    def save_feed_docs(self, docs: dict[str, bytes]) -> None:
+        """Feed files as published, for the other instances to serve (PostgreSQL only)."""
+        ...
+
+    def feed_docs_since(self, after: datetime) -> list[tuple[str, bytes, datetime]]:
+        """Feed files published after ``after``, oldest first: (name, bytes, when)."""
+        ...
+
+    def beat(self, name: str, config: str, polls: int) -> None:
+        """This `feeds run` is alive, with its config file's digest (PostgreSQL only)."""
+        ...
+
+    def instances(self, silent_for: float) -> list[tuple[str, str, datetime, int]]:
+        """The instances heard from within ``silent_for`` seconds."""
         ...
 
     def __enter__(self) -> Backend: ...

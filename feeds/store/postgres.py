@@ -33,6 +33,7 @@ from feeds.dburl import masked
 from feeds.errors import StoreError
 from feeds.models import ItemError, PollPlan, RobotsAnswer, SourceStatus, StoredItem
 from feeds.store import pg_schema
+from feeds.store.pg_cluster import PgClusterQueries
 from feeds.store.pg_hub import PgHubQueries
 from feeds.store.pg_rows import (
     ITEM_COLUMNS,
@@ -59,6 +60,8 @@ CHECK_AFTER_IDLE = 5.0
 # pg_advisory_xact_lock(APPLY_LOCK, hashtext(source_id)): the plans of one source are written
 # one after the other, as SQLite's single writer does, so two never deadlock on their rows.
 APPLY_LOCK = 0x66656564
+# pg_try_advisory_lock(POLL_LOCK, hashtext(source_id)), held while an instance polls it ("poll").
+POLL_LOCK = 0x706F6C6C
 
 Pool = ConnectionPool[psycopg.Connection[TupleRow]]
 T = TypeVar("T")
@@ -177,7 +180,7 @@ def _wrapped(method: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-class PostgresStore(PgHubQueries):
+class PostgresStore(PgHubQueries, PgClusterQueries):
     """A handle on the process's pool for one PostgreSQL database (see the module doc)."""
 
     def __init__(self, url: str) -> None:
@@ -338,6 +341,37 @@ class PostgresStore(PgHubQueries):
         return {
             row[0]: utc(row[1]) for row in self._all("SELECT source_id, next_run FROM schedule")
         }
+
+    @contextmanager
+    def exclusive(self, key: int) -> Iterator[None]:
+        """Held by one process of the cluster at a time (a session advisory lock)."""
+        try:
+            with self._pool.connection() as db:
+                db.execute("SELECT pg_advisory_lock(%s)", (key,))
+                try:
+                    yield
+                finally:
+                    db.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        except psycopg.Error as e:
+            raise pg_error(e, "exclusive failed", self.url) from e
+
+    @contextmanager
+    def polling(self, source_id: str) -> Iterator[bool]:
+        """Whether this process may poll ``source_id`` now: True for one process of the
+        cluster at a time, until the block ends or the process dies (a session advisory lock,
+        on a connection of its own so that a long poll holds none of the pool's)."""
+        try:
+            with psycopg.connect(_conninfo(self.url), autocommit=True) as db:
+                row = db.execute(
+                    "SELECT pg_try_advisory_lock(%s, hashtext(%s))", (POLL_LOCK, source_id)
+                ).fetchone()
+                yield bool(row and row[0])
+        except psycopg.Error as e:
+            raise pg_error(e, "polling failed", self.url) from e
+
+    def next_run(self, source_id: str) -> datetime | None:
+        row = self._one("SELECT next_run FROM schedule WHERE source_id = %s", (source_id,))
+        return utc(row[0]) if row else None
 
     def save_next_run(self, source_id: str, when: datetime) -> None:
         self._run(

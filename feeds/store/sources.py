@@ -53,6 +53,12 @@ class SourceQueries(Connected):
         rows = self._db.execute("SELECT source_id, next_run FROM schedule")
         return {row[0]: datetime.fromisoformat(row[1]) for row in rows}
 
+    def next_run(self, source_id: str) -> datetime | None:
+        row = self._db.execute(
+            "SELECT next_run FROM schedule WHERE source_id = ?", (source_id,)
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row else None
+
     def save_next_run(self, source_id: str, when: datetime) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO schedule (source_id, next_run) VALUES (?, ?)",

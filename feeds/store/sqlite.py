@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,6 +109,26 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
 
     def close(self) -> None:
         self._db.close()
+
+    def exclusive(self, key: int) -> AbstractContextManager[None]:
+        """One process writes a SQLite file at a time anyway: nothing to take."""
+        return nullcontext()
+
+    def save_feed_docs(self, docs: dict[str, bytes]) -> None:
+        """One process serves a SQLite store's feeds: its files are the only copy."""
+
+    def feed_docs_since(self, after: datetime) -> list[tuple[str, bytes, datetime]]:
+        return []
+
+    def beat(self, name: str, config: str, polls: int) -> None:
+        """One process on a SQLite file: no others to tell."""
+
+    def instances(self, silent_for: float) -> list[tuple[str, str, datetime, int]]:
+        return []
+
+    def polling(self, source_id: str) -> AbstractContextManager[bool]:
+        """One process polls from a SQLite file: it may always."""
+        return nullcontext(True)
 
     def __enter__(self) -> SQLiteStore:
         return self

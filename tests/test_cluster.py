@@ -1,0 +1,269 @@
+"""Several `feeds run` on one PostgreSQL database (issue 16): real processes, a real server.
+
+The sample portal is the referee: it logs every request with its start and end, and each
+source reads its own listing address (``news/?s=N``), so the log says when each source was
+polled and whether two polls of one source overlapped. Figures are printed (``pytest -rP``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import signal
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from helpers import destoon_source, get_json, service, wait_for, write_config
+
+from feeds.decide import poll_phase
+from feeds.fetch import HostLimits
+from feeds.models import RobotsAnswer
+from feeds.robots import RobotsCache
+from feeds.store import open_store
+
+SOURCES = 20
+EVERY = 6  # seconds between two polls of a source
+HEARTBEAT = 3
+
+
+def cluster_config(tmp_path: Path, portal, pg_url: str, sources: int, every: int) -> Path:
+    """One config file for every instance: ``sources`` sources on the portal, one listing
+    page each (no article pages: the listing is what a poll fetches, once)."""
+    blocks = []
+    for n in range(sources):
+        block = destoon_source(portal.url(f"news/?s={n}"), id=f"s{n}", include="[]")
+        block = block.replace("backfill_pages = 3", "backfill_pages = 1")
+        block = block.replace("full_text = true", "full_text = false")
+        blocks.append(
+            block.replace('language = "zh-CN"', f'language = "zh-CN"\nevery = "{every}s"')
+        )
+    settings = f'database = "{pg_url}"\nheartbeat = {HEARTBEAT}\n'
+    return write_config(tmp_path, *blocks, settings=settings)
+
+
+def polls(portal, since: float = 0.0) -> dict[str, list[tuple[float, float]]]:
+    """(start, end) of each listing request, per source, from the portal's log."""
+    out: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for path, start, end in list(portal.timed):
+        if "?s=" in path and start >= since:
+            out["s" + path.rsplit("=", 1)[1]].append((start, end))
+    return out
+
+
+def overlaps(times: list[tuple[float, float]]) -> int:
+    ordered = sorted(times)
+    return sum(b[0] < a[1] for a, b in itertools.pairwise(ordered))
+
+
+def gaps(times: list[tuple[float, float]]) -> list[float]:
+    starts = sorted(start for start, _ in times)
+    return [b - a for a, b in itertools.pairwise(starts)]
+
+
+def feed_ids(base: str, source_id: str) -> list[str]:
+    with urllib.request.urlopen(f"{base}feeds/{source_id}.json", timeout=10) as response:
+        return [item["id"] for item in json.loads(response.read())["items"]]
+
+
+def polls_of(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("poll ok")
+
+
+def test_three_instances_poll_each_source_once_per_interval(portal, tmp_path, pg_url):
+    portal.delay = 0.05
+    config = cluster_config(tmp_path, portal, pg_url, SOURCES, EVERY)
+    with ExitStack() as stack:
+        instances = [stack.enter_context(service(config)) for _ in range(3)]
+        started = time.time()
+        time.sleep(6 * EVERY)
+        ended = time.time()
+        seen = polls(portal)
+        # Every source, once per interval, at its slot (decide.poll_phase): two polls of one
+        # source are at least half an interval apart (a poll put off, its host busy or the
+        # machine slow, may start up to that late; the next stays on its slot, or moves to
+        # the one after), and no slot is missed but for such lateness.
+        spacing = [g for times in seen.values() for g in gaps(times)]
+        lags = sorted(
+            (start - poll_phase(sid, EVERY)) % EVERY
+            for sid, times in seen.items()
+            for start, _ in times
+        )
+        print(f"polls per instance: {[polls_of(p.log) for p in instances]}")
+        print(f"most requests in flight at the portal: {portal.max_in_flight}")
+        print(f"two polls of a source: {min(spacing):.2f} s to {max(spacing):.2f} s apart")
+        print(
+            f"poll start after its slot (s): p50 {lags[len(lags) // 2]:.2f}, "
+            f"p99 {lags[len(lags) * 99 // 100]:.2f}"
+        )
+        assert set(seen) == {f"s{n}" for n in range(SOURCES)}
+        assert all(len(times) >= (ended - started) / EVERY - 1 for times in seen.values())
+        # A poll that starts L seconds late (p99 of L is printed: a loaded machine) is at
+        # most EVERY + L after the one before it, and the next one no further.
+        assert min(spacing) >= EVERY / 2
+        assert max(spacing) <= EVERY + lags[-1] + 0.5
+        assert sum(overlaps(times) for times in seen.values()) == 0
+        assert all(polls_of(p.log) > 0 for p in instances), "every instance takes polls"
+        for sid in ("s0", "s1", f"s{SOURCES - 1}"):
+            ids = feed_ids(instances[0].base, sid)
+            assert ids and len(ids) == len(set(ids))
+
+
+def kill_and_replace(instances: list, index: int, stack: ExitStack, config: Path) -> float:
+    victim = instances[index]
+    os.kill(victim.pid, signal.SIGKILL)
+    killed = time.time()
+    victim.wait()
+    instances[index] = stack.enter_context(service(config))
+    return killed
+
+
+@pytest.mark.parametrize("kills", [pytest.param(4), pytest.param(20, marks=pytest.mark.slow)])
+def test_a_killed_instance_s_polls_are_taken_over(portal, tmp_path, pg_url, kills):
+    portal.delay = 0.05
+    every = 4
+    config = cluster_config(tmp_path, portal, pg_url, SOURCES, every)
+    random.seed(kills)
+    with ExitStack() as stack:
+        instances = [stack.enter_context(service(config)) for _ in range(3)]
+        time.sleep(every * 2)
+        first = time.time()
+        killed = []
+        for _ in range(kills):
+            portal.add_article(title=f"算力中心 {random.random():.6f}")
+            time.sleep(random.uniform(0.5, every))
+            killed.append(kill_and_replace(instances, random.randrange(3), stack, config))
+        time.sleep(every + 2 * HEARTBEAT + 2)
+        seen = polls(portal, since=first)
+        worst = max(g for times in seen.values() for g in gaps(times))
+        # Found stalled after 1.5 heartbeat periods, by a rescue that runs once a second,
+        # then taken within a queue poll (0.5 s) and put off up to 1 s if its host is busy.
+        # Plus how late polls start on this machine anyway (the median, printed).
+        lags = sorted((s - poll_phase(i, every)) % every for i, t in seen.items() for s, _ in t)
+        bound = every + 2 * HEARTBEAT + 2.5 + lags[len(lags) // 2]
+        print(f"poll start after its slot: p50 {lags[len(lags) // 2]:.2f} s")
+        print(f"{kills} kills: longest wait between two polls of a source {worst:.2f} s")
+        slowest = max(seen, key=lambda sid: max(gaps(seen[sid]), default=0))
+        print("kills at", [round(k - first, 2) for k in killed])
+        print(slowest, "polled at", [round(s - first, 2) for s, _ in sorted(seen[slowest])])
+        assert worst <= bound, f"a source waited {worst:.2f} s (bound {bound} s)"
+        assert sum(overlaps(times) for times in seen.values()) == 0
+        # Nothing lost or twice: every feed holds each listed article once.
+        wait_for(lambda: all(polls(portal, since=time.time() - every)), timeout=every * 3)
+        host = portal.url("news/").split("://")[1].split("/")[0]
+        added = {f"{host}/news/{a.id}.html" for a in portal.articles[:kills]}
+        with open_store(pg_url) as store:
+            for n in range(SOURCES):
+                stored = store.feed_items(f"s{n}", 1000)
+                ids = [item.id for item in stored]
+                assert len(ids) == len(set(ids)), f"s{n} has an item twice"
+                assert not added - {item.key for item in stored}, f"s{n} lost an item"
+        for n in range(SOURCES):
+            ids = feed_ids(instances[n % 3].base, f"s{n}")
+            assert len(ids) == len(set(ids)), f"s{n} has an item twice"
+
+
+def test_every_instance_serves_the_same_bytes_etag_and_304(portal, tmp_path, pg_url):
+    """Two instances as on two machines (each its own output_dir): whichever polled a source,
+    both answer its feeds with the same bytes and ETag, and a 304 for the other's ETag."""
+    configs = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        configs.append(cluster_config(folder, portal, pg_url, 4, 3600))
+    with ExitStack() as stack:
+        instances = [stack.enter_context(service(config)) for config in configs]
+        names = [f"s{n}.{fmt}" for n in range(4) for fmt in ("rss", "atom", "json")]
+        for config in configs:  # the polls of one instance reach the other's folder
+            public = config.parent / "public"
+            wait_for(lambda public=public: all((public / n).exists() for n in names), timeout=60)
+        for name in names:
+            answers = []
+            for instance in instances:
+                request = urllib.request.Request(
+                    f"{instance.base}feeds/{name}", headers={"Accept-Encoding": "gzip"}
+                )
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    answers.append((response.read(), response.headers["ETag"]))
+            assert answers[0] == answers[1], name
+            etag = answers[0][1]
+            for instance in instances:
+                request = urllib.request.Request(
+                    f"{instance.base}feeds/{name}",
+                    headers={"Accept-Encoding": "gzip", "If-None-Match": etag},
+                )
+                with pytest.raises(urllib.error.HTTPError) as answer:
+                    urllib.request.urlopen(request, timeout=10)
+                assert answer.value.code == 304
+        polled = [polls_of(instance.log) for instance in instances]
+        print(f"polls per instance: {polled}")
+        assert sum(polled) == 4
+
+        # Each status page lists both instances, their polls and heartbeats, and whether
+        # their config files differ: alike here (output_dir is relative to the file)...
+        def configs_differ(instance) -> bool:
+            return get_json(instance.base + "status.json")["configs_differ"]
+
+        assert not any(configs_differ(instance) for instance in instances)
+        # ... until one is edited: both pages say so.
+        with configs[1].open("a", encoding="utf-8") as edited:
+            edited.write("\n# edited on one machine only\n")
+        wait_for(lambda: all(configs_differ(instance) for instance in instances), timeout=15)
+        for instance in instances:
+            document = wait_for(
+                lambda i=instance: (
+                    (d := get_json(i.base + "status.json"))
+                    and len(d.get("instances", [])) == 2
+                    and sum(row["polls"] for row in d["instances"]) == 4
+                    and d
+                ),
+                timeout=10,
+            )
+            assert [row["this"] for row in document["instances"]] == [True, False]
+            assert all(row["heartbeat"] for row in document["instances"])
+
+
+def test_holds_and_robots_answers_of_other_instances_are_learnt_later_wins():
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    saved: list[str] = []
+    limits = HostLimits(
+        4, holds={"a.example": now + timedelta(minutes=5)}, on_hold=lambda h, u: saved.append(h)
+    )
+    limits.learn({"a.example": now + timedelta(minutes=1), "b.example": now + timedelta(hours=1)})
+    assert limits.held_until("http://a.example/x", now) == now + timedelta(minutes=5)
+    assert limits.held_until("http://b.example/x", now) == now + timedelta(hours=1)
+    assert saved == []  # learnt, not saved back
+    key = "http://a.example/robots.txt"
+    robots = RobotsCache(
+        {key: RobotsAnswer(200, "User-agent: *\nDisallow:\n", now)}, clock=lambda: now
+    )
+    robots.learn({key: RobotsAnswer(200, "User-agent: *\nDisallow: /\n", now - timedelta(hours=1))})
+    assert robots.verdict("http://a.example/x", "feeds", fetch=None)[0] is None  # older: ignored
+    robots.learn(
+        {key: RobotsAnswer(200, "User-agent: *\nDisallow: /\n", now + timedelta(seconds=1))}
+    )
+    assert robots.verdict("http://a.example/x", "feeds", fetch=None)[0] is not None
+
+
+def test_a_restarted_cluster_polls_nothing_before_its_time(portal, tmp_path, pg_url):
+    config = cluster_config(tmp_path, portal, pg_url, 10, 3600)
+    with ExitStack() as stack:
+        for _ in range(2):
+            stack.enter_context(service(config))
+        wait_for(lambda: len(polls(portal)) == 10, timeout=60)
+    stopped = time.time()
+    with ExitStack() as stack:
+        restarted = [stack.enter_context(service(config)) for _ in range(2)]
+        time.sleep(8)  # a sweep (every 5 s) and many queue polls later
+        assert all(get_json(i.base + "status.json")["healthy"] for i in restarted)
+    again = polls(portal, since=stopped)
+    print(f"polls after the restart: {sum(len(t) for t in again.values())}")
+    assert not again
+    assert all(len(times) == 1 for times in polls(portal).values())
