@@ -792,7 +792,9 @@ def header(quick: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="1,2,3,4,5,startup,cluster,serve", help="scenarios, e.g. 1,3")
+    parser.add_argument(
+        "--only", default="1,2,3,4,5,startup,cluster,serve", help="scenarios, e.g. 1,3"
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, for development")
     parser.add_argument("--out", type=Path, default=BENCH / "results/latest.md")
     args = parser.parse_args()
