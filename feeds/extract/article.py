@@ -173,18 +173,29 @@ def _author(
     editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
     sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
     marked = _lazy(lambda: bylines.marked_bylines(soup, headline()))
+    meta_authors = _lazy(lambda: bylines.meta_author_values(soup))
     return _pick(
         origins,
         "author",
         ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url, editors=editors())),
+        (
+            "metadata",
+            lambda: bylines.metadata_author(
+                metas, ld, url, editors=editors(), meta_authors=meta_authors()
+            ),
+        ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
         ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
+        (
+            "metadata",
+            lambda: bylines.metadata_author(
+                metas, ld, url, publishers=True, meta_authors=meta_authors()
+            ),
+        ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0], publishers=True)),
     )
 
