@@ -337,3 +337,23 @@ def test_the_prose_speaking_of_the_reporter_is_no_byline(prose: str) -> None:
     byline = "<p>中青报·中青网记者 魏其濛 来源：中国青年报</p>"
     body = f"<h1>一篇文章的标题</h1><p>{prose}</p>{STORY}{byline}"
     assert author_of("", body) == "魏其濛"
+
+
+def test_a_story_signed_in_a_bold_paragraph_of_its_own():
+    lines = EN_STORY * 4
+    signed = "<p style='text-align:right'><strong>Lê Phương</strong></p>"
+    assert en_author_of("", f"<h1>A headline</h1>{lines}{signed}") == "Lê Phương"
+    assert en_author_of("", f"<h1>A headline</h1><p><b>Ann Lee</b></p>{lines}") == "Ann Lee"
+    # A bold subheading between paragraphs, or a bold name in a sentence, signs nothing.
+    inner = f"<h1>A headline</h1>{lines}<p><strong>Key Findings</strong></p>{lines}"
+    assert en_author_of("", inner) is None
+    sentence = f"<h1>A headline</h1>{lines}<p><strong>Ann Lee</strong> said so.</p>"
+    assert en_author_of("", sentence) is None
+
+
+def test_a_login_boxs_words_are_no_byline():
+    body = (
+        "<div class='author-login'><a>账号</a><a>密码</a><a>我的跟贴</a></div>"
+        f"<h1>一篇文章的标题</h1><div>本文来源：21世纪经济报道 作者：何苗</div>{STORY}"
+    )
+    assert author_of('<meta name="author" content="网易">', body) == "何苗"

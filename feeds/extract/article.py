@@ -188,6 +188,7 @@ def _author(
         ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
+        ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
         (

@@ -48,6 +48,11 @@ _LINE = 200
 # A name over the date: how many texts after the headline are read; what may stand between.
 _NAME_OVER_DATE = 6
 _HANDLE_MAX = 20
+# A signed story: how many bold elements after the headline are read; how many paragraphs of
+# at least ``_STORY_LINE`` characters make a story.
+_SIGNED_BOLDS = 60
+_STORY_PARAGRAPHS = 3
+_STORY_LINE = 80
 _SEPARATORS = re.compile(r"^[\s|｜·,\-–—]+|[\s|｜·,\-–—]+$")
 _FOLLOW = re.compile(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
 _FULL_DATE = re.compile(
@@ -87,6 +92,12 @@ _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
+# A login box's words ('我的跟贴', '账号'), marked up with 'author' classes by some templates.
+_ACCOUNT_UI = re.compile(
+    r"我的|[账帐賬]号|[账帐賬]號|密[码碼]|登[录錄]|注[册冊]|退出|(?<![\w])(?:log\s?in|sign\s?in"
+    r"|log\s?out|register|my\s+account)(?![\w])",
+    re.IGNORECASE,
+)
 # What precedes a name in bylines of the languages we read; 'By' and labels go in labels.py.
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:von|par|por|di|door|av|de|from|written\s+by|posted\s+by|interview)\s*:?\s+"
@@ -200,7 +211,7 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
             name = _person_name(attr(node, "content"))
         else:
             name = _person_name(node.get_text(" ")) or _first_name_part(node)
-        if name:
+        if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
 
@@ -300,6 +311,31 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         if at == 0 or name_shaped(name):
             return name
     return None
+
+
+def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
+    """A story signed in a paragraph of its own, all bold, first or last among the story's
+    paragraphs ('<p><strong>Lê Phương</strong></p>' after the last line): a name's shape only."""
+    start = headline[0] if headline else soup.body
+    if start is None:
+        return None
+    for bold in start.find_all_next(("strong", "b"), limit=_SIGNED_BOLDS):
+        para = bold.parent
+        if not isinstance(para, Tag) or para.name != "p" or elsewhere(para):
+            continue
+        text = " ".join(bold.get_text(" ").split())
+        if " ".join(para.get_text(" ").split()) != text or not name_shaped(text):
+            continue
+        before = [_text_len(p) for p in para.find_previous_siblings("p")]
+        after = [_text_len(p) for p in para.find_next_siblings("p")]
+        at_edge = not any(after) or not any(before)  # the story's first or last paragraph
+        if at_edge and sum(n >= _STORY_LINE for n in before + after) >= _STORY_PARAGRAPHS:
+            return _person_name(text)
+    return None
+
+
+def _text_len(tag: Tag) -> int:
+    return len(tag.get_text(strip=True))
 
 
 def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
