@@ -8,6 +8,7 @@ can show which rule produced it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date as Day
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
@@ -131,6 +132,14 @@ def _dates(
         return date, None
     tz = read.tz
     found = page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz)
+    if found is not None and not page_dates.metadata_date(
+        soup, metas, ld, now=read.now, tz=tz, weak=False
+    ):
+        # Only a CMS's generic date: the day printed by the headline, marked as a date, wins.
+        shown = page_dates.visible_date(soup, headline(), read, marked_only=True)
+        if shown is not None and _day(shown) != _day(found):
+            origins.setdefault("date", "page")
+            return date, shown
     if found is not None:
         origins.setdefault("date", "metadata")
         # A UTC stamp takes the publisher's day from the URL or the page, if they say.
@@ -155,6 +164,10 @@ def _dates(
     if found is not None:
         origins.setdefault("date", "page")
     return date, found
+
+
+def _day(found: ParsedDate) -> Day:
+    return found.value.date()
 
 
 def _author(
