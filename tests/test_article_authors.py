@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feeds.config import ArticleRules
+from feeds.extract import bylines
 from feeds.extract.article import extract_article
+from feeds.extract.html import parse
 from feeds.extract.labels import author_from, reporter_from
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
@@ -249,3 +251,109 @@ def test_authors_a_page_implies():
     # A person named as the source; a newspaper is not.
     assert page("彩票人生", f"<h1>彩票人生</h1>{STORY}<p>来源: 尹娟 </p>") == "尹娟"
     assert page("彩票人生", f"<h1>彩票人生</h1>{STORY}<p>来源：新华网</p>") is None
+
+
+EN_STORY = "<p>" + "A long paragraph of the story that tells what happened and why. " * 8 + "</p>"
+
+
+def en_author_of(head: str, body: str) -> str | None:
+    html = f"<html><head><title>A headline - Daily</title>{head}</head><body>{body}</body></html>"
+    page = extract_article(html, "https://daily.example/a/1", ArticleRules(), now=NOW, tz=UTC)
+    return page.author
+
+
+def test_every_author_meta_tag_is_read_and_the_sites_name_passed_over():
+    # Two author tags, the site's name first; a 'value' attribute; a site's own key.
+    head = '<meta name="author" content="한국일보"><meta name="author" content="신현주 기자">'
+    head += '<meta property="og:site_name" content="한국일보">'
+    assert en_author_of(head, f"<h1>A headline</h1>{EN_STORY}") == "신현주"
+    head = '<meta name="author" value="Stephen Collinson">'
+    assert en_author_of(head, f"<h1>A headline</h1>{EN_STORY}") == "Stephen Collinson"
+    head = '<meta property="lrt_authors" content="Povilas Aleksandravičius">'
+    assert en_author_of(head, f"<h1>A headline</h1>{EN_STORY}") == "Povilas Aleksandravičius"
+    assert bylines.meta_author_values(parse('<meta name="its_author" content="1482">')) == ["1482"]
+
+
+def test_a_medium_named_as_author_gives_way_to_the_reporter():
+    head = '<meta name="author" content="中央通訊社">'
+    body = f"<h1>一篇文章的标题</h1><p>（中央社記者邱俊欽桃園19日電）{STORY[3:]}"
+    assert author_of(head, body) == "邱俊欽"
+    assert (
+        author_of('<meta name="author" content="网易">', f"<h1>一篇文章的标题</h1>{STORY}")
+        == "网易"
+    )
+
+
+def test_a_labelled_editor_is_not_the_writer_even_as_a_json_ld_person():
+    ld = '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Heryadi"}}'
+    head = f'<script type="application/ld+json">{ld}</script>'
+    body = (
+        "<h1>A headline</h1><div class='info'>Editor :  Heryadi</div>"
+        f"<div class='author'>Naufal Zuhdi</div>{EN_STORY}"
+    )
+    assert en_author_of(head, body) == "Naufal Zuhdi"
+
+
+def test_a_byline_block_gives_its_first_name():
+    body = (
+        "<h1>A headline</h1><div class='author'>Written by <a href='/u'>Michael Larabel</a> in "
+        "<a href='/t'>Valve</a> on 1 June 2019 at 08:34 PM EDT. <a href='/c'>51 Comments</a>"
+        f"</div>{EN_STORY}"
+    )
+    assert en_author_of("", body) == "Michael Larabel"
+    body = (
+        "<h1>A headline</h1><div class='article-byline'><span>Birgit Baumann</span> "
+        f"<span>Anna Giulia Fink</span> <span>Jan Michael Marchart</span></div>{EN_STORY}"
+    )
+    assert en_author_of("", body) == "Birgit Baumann"
+    byline = "<h1>A headline</h1><p class='author'>Interview: Ann Lee</p>"
+    assert en_author_of("", byline) == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("name", "shaped"),
+    [("Ann Lee", True), ("Ludwig van Beethoven", True), ("O’Regan Victoria", True),
+     ("About", False), ("51 Comments", False), ("twitter facebook", False), ("何苗", True),
+     ("新闻中心", False)],
+)  # fmt: skip
+def test_what_a_name_looks_like(name: str, shaped: bool) -> None:
+    assert bylines.name_shaped(name) is shaped
+
+
+def test_a_name_beside_the_date_after_a_summary():
+    body = (
+        "<h1>A headline</h1><h4>The summary of the story, in one sentence.</h4>"
+        f"<div><span>Sehernur Karsu &nbsp;|</span> <span>05.04.2025 - 10:20</span></div>{EN_STORY}"
+    )
+    assert en_author_of("", body) == "Sehernur Karsu"
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ["罗娟向记者介绍，上海工程技术大学从2010年开始", "记者回访发现，一些人习惯性地乱扔烟头"],
+)
+def test_the_prose_speaking_of_the_reporter_is_no_byline(prose: str) -> None:
+    assert reporter_from(prose) is None
+    byline = "<p>中青报·中青网记者 魏其濛 来源：中国青年报</p>"
+    body = f"<h1>一篇文章的标题</h1><p>{prose}</p>{STORY}{byline}"
+    assert author_of("", body) == "魏其濛"
+
+
+def test_a_story_signed_in_a_bold_paragraph_of_its_own():
+    lines = EN_STORY * 4
+    signed = "<p style='text-align:right'><strong>Lê Phương</strong></p>"
+    assert en_author_of("", f"<h1>A headline</h1>{lines}{signed}") == "Lê Phương"
+    assert en_author_of("", f"<h1>A headline</h1><p><b>Ann Lee</b></p>{lines}") == "Ann Lee"
+    # A bold subheading between paragraphs, or a bold name in a sentence, signs nothing.
+    inner = f"<h1>A headline</h1>{lines}<p><strong>Key Findings</strong></p>{lines}"
+    assert en_author_of("", inner) is None
+    sentence = f"<h1>A headline</h1>{lines}<p><strong>Ann Lee</strong> said so.</p>"
+    assert en_author_of("", sentence) is None
+
+
+def test_a_login_boxs_words_are_no_byline():
+    body = (
+        "<div class='author-login'><a>账号</a><a>密码</a><a>我的跟贴</a></div>"
+        f"<h1>一篇文章的标题</h1><div>本文来源：21世纪经济报道 作者：何苗</div>{STORY}"
+    )
+    assert author_of('<meta name="author" content="网易">', body) == "何苗"

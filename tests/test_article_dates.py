@@ -152,3 +152,17 @@ def test_a_dateline_inside_its_own_link_is_no_teaser():
         f"</span></a></div></div>{STORY}</body></html>"
     )
     assert day_of(html) == date(2024, 1, 25)
+
+
+def test_a_cms_generic_date_gives_way_to_the_date_shown_by_the_headline():
+    # <meta name="date"> is when the CMS saved the record; the story shows its own day.
+    head = '<meta name="date" content="2021-12-20T11:02:44+01:00">'
+    shown = "<h1>A headline</h1><span class='date'>27.01.2022</span>"
+    html = f"<html><head>{head}</head><body>{shown}{PROSE}</body></html>"
+    assert day_of(html, tz=UTC) == date(2022, 1, 27)
+    # A date in plain text is no match for it; nor is anything against a published date.
+    plain = f"<html><head>{head}</head><body><h1>A headline</h1><p>27.01.2022</p>{PROSE}"
+    assert day_of(plain, tz=UTC) == date(2021, 12, 20)
+    published = head.replace('name="date"', 'property="article:published_time"')
+    strong = f"<html><head>{published}</head><body>{shown}{PROSE}</body></html>"
+    assert day_of(strong, tz=UTC) == date(2021, 12, 20)

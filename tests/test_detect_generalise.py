@@ -10,6 +10,7 @@ from helpers import feeds
 from test_detect import assert_round_trip, urls
 
 from feeds.extract.detect import detect_listing
+from feeds.extract.detect_score import row_cells
 
 URL = "https://blog.example.org/"
 TITLES = [
@@ -310,3 +311,35 @@ def test_headers_inside_sections_are_not_the_site_header():
     )
     detection = detect_listing(text, URL)
     assert urls(detection) == [urljoin(URL, href(i)) for i in range(6)]
+
+
+def test_a_thread_table_is_read_by_its_rows_not_its_columns():
+    """An old board's thread table: each row a cell with the thread, a cell with the poster's
+    profile link, a cell with the date. Read by the cells, the list would mix threads with
+    posters; the rows are the items."""
+
+    def poster(name: str, day: int) -> str:
+        return f'<td><a href="/user_info/{name}">{name}</a><br><span>2016-03-0{day}</span></td>'
+
+    rows = "".join(
+        f'<tr><td class="no">{i + 1}</td><td><strong><a class="news1" href="/bbsarticle/HIT/'
+        f'{700 + i}.html"> ● {title} about the board, thread {i}</a>(5{i}b)</strong></td>'
+        f"<td>{i}/{40 + i}</td>{poster(f'poster{i}', i % 9 + 1)}{poster(f'last{i}', 9)}</tr>"
+        for i, title in enumerate(FORUM_TITLES * 3)
+    )
+    head = "<tr><td>序号</td><td>主题</td><td>跟贴/点击</td><td>作者</td><td>最后回复</td></tr>"
+    text = page(f'<table><tr><td class="list"><table>{head}{rows}</table></td></tr></table>')
+    url = "http://bbs.example.com/bbsdoc/HIT.html"
+    detection = detect_listing(text, url)
+    assert urls(detection) == [
+        urljoin(url, f"/bbsarticle/HIT/{700 + i}.html") for i in range(3 * len(FORUM_TITLES))
+    ]
+    assert_round_trip(detection, text, url)
+
+
+def test_cells_of_one_row_are_columns_unless_each_holds_a_headline():
+    # (row, units of the cell's main link): a title beside a poster's name in every row.
+    assert row_cells([(1, 8.0), (1, 1.0), (2, 7.0), (2, 1.0), (3, 9.0), (3, 1.0)])
+    # A grid of stories, two headlines to a row; a one-column table.
+    assert not row_cells([(1, 8.0), (1, 7.0), (2, 9.0), (2, 6.0)])
+    assert not row_cells([(1, 8.0), (2, 7.0), (3, 9.0)])

@@ -8,6 +8,7 @@ can show which rule produced it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date as Day
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
@@ -131,6 +132,14 @@ def _dates(
         return date, None
     tz = read.tz
     found = page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz)
+    if found is not None and not page_dates.metadata_date(
+        soup, metas, ld, now=read.now, tz=tz, weak=False
+    ):
+        # Only a CMS's generic date: the day printed by the headline, marked as a date, wins.
+        shown = page_dates.visible_date(soup, headline(), read, marked_only=True)
+        if shown is not None and _day(shown) != _day(found):
+            origins.setdefault("date", "page")
+            return date, shown
     if found is not None:
         origins.setdefault("date", "metadata")
         # A UTC stamp takes the publisher's day from the URL or the page, if they say.
@@ -157,6 +166,10 @@ def _dates(
     return date, found
 
 
+def _day(found: ParsedDate) -> Day:
+    return found.value.date()
+
+
 def _author(
     soup: BeautifulSoup,
     rules: ArticleRules,
@@ -173,18 +186,30 @@ def _author(
     editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
     sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
     marked = _lazy(lambda: bylines.marked_bylines(soup, headline()))
+    meta_authors = _lazy(lambda: bylines.meta_author_values(soup))
     return _pick(
         origins,
         "author",
         ("selector", lambda: author_from(_selector_raw(soup, rules.author))),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url, editors=editors())),
+        (
+            "metadata",
+            lambda: bylines.metadata_author(
+                metas, ld, url, editors=editors(), meta_authors=meta_authors()
+            ),
+        ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
         ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
+        ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
-        ("metadata", lambda: bylines.metadata_author(metas, ld, url, publishers=True)),
+        (
+            "metadata",
+            lambda: bylines.metadata_author(
+                metas, ld, url, publishers=True, meta_authors=meta_authors()
+            ),
+        ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0], publishers=True)),
     )
 

@@ -4,6 +4,7 @@ bylines marked up as such, and Chinese reporters' bylines. Labelled fields ('作
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -28,20 +29,35 @@ _AUTHOR_META = (
     "sailthru.author",
     "byl",
 )
+# Any other meta tag whose name ends in 'author(s)' ('lrt_authors', 'its_author'): a site's own
+# name for the same field; account ids among them are refused like any other.
+_AUTHOR_KEY = re.compile(r"(?:^|[_:.-])authors?$")
 _AUTHOR_MARKUP = (
     '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
-    '[class*="author" i], [class*="byline" i], [id*="author" i], [id*="byline" i]'
+    '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
+    '[id*="byline" i]'
 )
+# A byline block whose whole text is no name ('Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June
+# 2019 · <a>51 Comments</a>', three authors side by side): its first element that is one name.
+_BYLINE_PARTS = "a, span, strong, b"
+_BYLINE_BLOCK_MAX = 300
 # How far after the headline (characters of text) a story's last line may stand.
 _STORY_MAX = 20000
 _LINE = 200
 # A name over the date: how many texts after the headline are read; what may stand between.
-_NAME_OVER_DATE = 4
+_NAME_OVER_DATE = 6
 _HANDLE_MAX = 20
+# A signed story: how many bold elements after the headline are read; how many paragraphs of
+# at least ``_STORY_LINE`` characters make a story.
+_SIGNED_BOLDS = 60
+_STORY_PARAGRAPHS = 3
+_STORY_LINE = 80
+_SEPARATORS = re.compile(r"^[\s|｜·,\-–—]+|[\s|｜·,\-–—]+$")
 _FOLLOW = re.compile(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
 _FULL_DATE = re.compile(
     r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}\D{0,3}\d{1,2}:\d\d"
+    r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
 )
 # Words of a page's furniture, never a name: sections, sharing, sources.
 _UI_WORD = re.compile(
@@ -64,9 +80,24 @@ _ORGANISATION = re.compile(
     r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
     r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
 )
+# A Chinese name that is a medium's, not a person's ('网易', '中央通訊社', '华商报'): passed over
+# like the publisher's, so that the byline is read first.
+_MEDIUM = re.compile(
+    r"^(?=[\u4e00-\u9fff]{2,12}$).*(?:[网網报報社刊]|通[讯訊]|新[闻聞]|[电電][视視]|[广廣]播|在线"
+    r"|频道|頻道|[传傳]媒|媒[体體]|[杂雜]志|出版)"
+)
+# One word of a person's name: capitalised, letters with an inner apostrophe or hyphen, or an
+# initial ('J.').
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
+# A login box's words ('我的跟贴', '账号'), marked up with 'author' classes by some templates.
+_ACCOUNT_UI = re.compile(
+    r"我的|[账帐賬]号|[账帐賬]號|密[码碼]|登[录錄]|注[册冊]|退出|(?<![\w])(?:log\s?in|sign\s?in"
+    r"|log\s?out|register|my\s+account)(?![\w])",
+    re.IGNORECASE,
+)
 # What precedes a name in bylines of the languages we read; 'By' and labels go in labels.py.
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:von|par|por|di|door|av|de|from|written\s+by|posted\s+by|interview)\s*:?\s+"
@@ -93,6 +124,7 @@ def metadata_author(
     *,
     publishers: bool = False,
     editors: Sequence[str] = (),
+    meta_authors: Sequence[str] | None = None,
 ) -> str | None:
     """The author named by JSON-LD (people first) or meta tags.
 
@@ -100,7 +132,9 @@ def metadata_author(
     a domain name such as 'mdr.de') is no byline: it is passed over, so that the page's own
     byline is tried first, and taken only with ``publishers`` (the last resort). Nor is an
     account id, a company (the CMS vendor), or a name the page shows as its editor's
-    (``editors``: Chinese CMSs put the editor's account in <meta name="author">)."""
+    (``editors``: Chinese CMSs put the editor's account in <meta name="author">).
+    ``meta_authors`` (see ``meta_author_values``) are every author meta tag's values; without
+    them, the first of each name in ``metas``."""
     sites = site_names(metas, ld, url)
     persons: list[str] = []  # typed Person in JSON-LD: a person even if the site bears the name
     people: list[str] = []
@@ -118,9 +152,13 @@ def metadata_author(
                 persons.append(person)
             else:
                 (organisations if "Organization" in kind else people).append(person)
+    # The editor a page labels is not its writer, whatever the JSON-LD calls him.
+    persons = [p for p in persons if not any(e in p or p in e for e in editors)]
     if persons:
         return persons[0]
-    people += [v for name in _AUTHOR_META if (v := metas.get(name)) and not _is_url(v)]
+    if meta_authors is None:
+        meta_authors = [v for name in _AUTHOR_META if (v := metas.get(name))]
+    people += [v for v in meta_authors if not _is_url(v)]
     names = [n for v in people if (n := _person_name(v)) and not _ACCOUNT_ID.match(n)]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
@@ -129,9 +167,31 @@ def metadata_author(
     if publishers:
         # The site's own name may stand for its staff; a company named nowhere else (the
         # CMS vendor) may not.
-        named = [n for n in names if _publisher_like(n, sites) or not _COMPANY.search(n)]
+        named = [n for n in names if _site_named(n, sites) or not _COMPANY.search(n)]
         return next(iter(named + organisations), None)
     return None
+
+
+def meta_author_values(soup: BeautifulSoup) -> list[str]:
+    """Every author meta tag's value, the usual names first (``_AUTHOR_META``'s order), then
+    the site's own ('lrt_authors'), in page order: a page may carry two, the site's name and
+    the writer's ('<meta name="author" content="한국일보">', then '… content="신현주 기자">').
+    Some templates put the value in ``value``, not ``content``."""
+    found: list[tuple[int, str]] = []
+    for meta in soup.find_all("meta"):
+        value = attr(meta, "content") or attr(meta, "value")
+        keys = [k.lower() for a in ("name", "property", "itemprop") if (k := attr(meta, a))]
+        ranks = [_AUTHOR_META.index(k) if k in _AUTHOR_META else len(_AUTHOR_META) for k in keys]
+        if (
+            value
+            and value.strip()
+            and any(
+                r < len(_AUTHOR_META) or _AUTHOR_KEY.search(k)
+                for r, k in zip(ranks, keys, strict=True)
+            )
+        ):
+            found.append((min(ranks), value.strip()))
+    return [value for _, value in sorted(found, key=lambda pair: pair[0])]
 
 
 def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
@@ -145,8 +205,47 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
         following = {id(n) for n in anchor.find_all_next(True)}
         after = [n for n in nodes if id(n) in following]
         nodes = after + [n for n in reversed(nodes) if id(n) not in following]
-    raws = (attr(node, "content") if node.name == "meta" else node.get_text(" ") for node in nodes)
-    return [name for raw in raws if (name := _person_name(raw))]
+    names = []
+    for node in nodes:
+        if node.name == "meta":
+            name = _person_name(attr(node, "content"))
+        else:
+            name = _person_name(node.get_text(" ")) or _first_name_part(node)
+        if name and not _ACCOUNT_UI.search(name):
+            names.append(name)
+    return names
+
+
+def _first_name_part(node: Tag) -> str | None:
+    """The first link or span of a short byline block that is one name and shaped like one:
+    'Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June 2019', three names side by side."""
+    if _longer_than_text(node, _BYLINE_BLOCK_MAX):
+        return None
+    for part in select(node, _BYLINE_PARTS):
+        if (name := _person_name(part.get_text(" "))) and name_shaped(name):
+            return name
+    return None
+
+
+def name_shaped(name: str) -> bool:
+    """Whether a text looks like a person's name wherever it stands: two to four capitalised
+    words ('Ann Lee', 'Victoria O’Regan', 'BOB FISCHER'), or two to four Chinese, Japanese or
+    Korean characters outside the words of a page's furniture."""
+    if re.fullmatch(r"[\u4e00-\u9fff\uac00-\ud7af]{2,4}", name):
+        return not _UI_WORD.search(name)
+    words = name.replace("\u00a0", " ").split()
+    if not 2 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    return words[0][0].isupper() and words[-1][0].isupper()  # 'van', 'de' only inside
+
+
+def _longer_than_text(node: Tag, limit: int) -> bool:
+    size = 0
+    for string in node.strings:
+        size += len(string)
+        if size > limit:
+            return True
+    return False
 
 
 def markup_author(names: list[str], sites: set[str], *, publishers: bool = False) -> str | None:
@@ -201,12 +300,42 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
             if len(texts) >= _NAME_OVER_DATE:
                 break
     texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
-    if len(texts) < 2 or not _FULL_DATE.search(texts[1]) or _FULL_DATE.search(texts[0]):
+    # Right below the headline, any handle; after a summary or a kicker, a name's shape only.
+    for at, (text, after) in enumerate(itertools.pairwise(texts)):
+        if not _FULL_DATE.search(after) or _FULL_DATE.search(text):
+            continue
+        name = _person_name(text)
+        alone = _SEPARATORS.sub("", text)
+        if name is None or len(name) > _HANDLE_MAX or name != alone or _UI_WORD.search(name):
+            continue
+        if at == 0 or name_shaped(name):
+            return name
+    return None
+
+
+def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
+    """A story signed in a paragraph of its own, all bold, first or last among the story's
+    paragraphs ('<p><strong>Lê Phương</strong></p>' after the last line): a name's shape only."""
+    start = headline[0] if headline else soup.body
+    if start is None:
         return None
-    name = _person_name(texts[0])
-    if name is None or len(name) > _HANDLE_MAX or name != texts[0] or _UI_WORD.search(name):
-        return None
-    return name
+    for bold in start.find_all_next(("strong", "b"), limit=_SIGNED_BOLDS):
+        para = bold.parent
+        if not isinstance(para, Tag) or para.name != "p" or elsewhere(para):
+            continue
+        text = " ".join(bold.get_text(" ").split())
+        if " ".join(para.get_text(" ").split()) != text or not name_shaped(text):
+            continue
+        before = [_text_len(p) for p in para.find_previous_siblings("p")]
+        after = [_text_len(p) for p in para.find_next_siblings("p")]
+        at_edge = not any(after) or not any(before)  # the story's first or last paragraph
+        if at_edge and sum(n >= _STORY_LINE for n in before + after) >= _STORY_PARAGRAPHS:
+            return _person_name(text)
+    return None
+
+
+def _text_len(tag: Tag) -> int:
+    return len(tag.get_text(strip=True))
 
 
 def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
@@ -299,6 +428,12 @@ def site_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set
 
 def _publisher_like(name: str, sites: set[str]) -> bool:
     """'FOCUS Online' beside og:site_name 'FOCUS Online', 'mdr.de', 'www.yunnan.cn,云南网'."""
+    parts = [p.strip() for p in re.split(r"[,;，；]", name) if p.strip()]
+    return any(_MEDIUM.match(p) for p in parts) or _site_named(name, sites)
+
+
+def _site_named(name: str, sites: set[str]) -> bool:
+    """Whether the name is one of ``sites`` or a domain name."""
     parts = [p.strip() for p in re.split(r"[,;，；]", name) if p.strip()]
     if any(_DOMAIN_LIKE.match(p) for p in parts):
         return True

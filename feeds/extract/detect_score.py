@@ -143,6 +143,9 @@ def _what_penalty(
     if _repeats_menu(group, page):
         penalty *= 0.3
         reasons.append("navigation: links repeat the menu")
+    if _row_cells(group):
+        penalty *= 0.5
+        reasons.append("columns: cells of the same table rows (the rows are the items)")
     if _numbered(group):
         penalty *= 0.5
         reasons.append("ranking: items numbered 1, 2, 3…")
@@ -206,6 +209,27 @@ def _repeats_menu(group: Group, page: DetectPage) -> bool:
         if id(region) in around or any(a <= start <= b for a, b in spans):
             own.update(urls)
     return sum(page.in_menus[i.url] > own[i.url] for i in group.items) * 2 > len(group.items)
+
+
+def row_cells(cells: list[tuple[int, float]]) -> bool:
+    """Given (row, link units) of a block's table cells: are they several columns of the same
+    rows, a thread's title beside its poster's name and the reply count? Then the row is the
+    item. A grid of stories, several headlines to a row, is not: there every cell holds one."""
+    rows: dict[int, list[float]] = {}
+    for row, size in cells:
+        rows.setdefault(row, []).append(size)
+    shared = [sorted(sizes, reverse=True) for sizes in rows.values() if len(sizes) > 1]
+    if len(shared) * 2 <= len(rows):
+        return False
+    others = [size for sizes in shared for size in sizes[1:]]
+    return sum(size < HEADLINE_UNITS for size in others) * 2 > len(others)
+
+
+def _row_cells(group: Group) -> bool:
+    cells = [item for item in group.items if item.node.name in ("td", "th")]
+    if len(cells) < len(group.items):
+        return False
+    return row_cells([(id(item.node.parent), item.units) for item in cells])
 
 
 def _numbered(group: Group) -> bool:

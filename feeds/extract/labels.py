@@ -13,7 +13,8 @@ import re
 # names nobody else.
 WRITER_LABELS = (
     "作者", "文", "撰文", "记者", "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
-    "发帖人", "发贴人", "投稿人", "Author", "By",
+    "发帖人", "发贴人", "投稿人", "Author", "By", "Autor", "Autorin", "Auteur", "Autore",
+    "Interview", "Text",
 )  # fmt: skip
 EDITOR_LABELS = ("编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "Editor")
 AUTHOR_LABELS = WRITER_LABELS + EDITOR_LABELS
@@ -124,9 +125,23 @@ def reporter_at(raw: str | None) -> tuple[str, int] | None:
     ):
         return name, poster.end()
     for match in _REPORTER.finditer(raw[:MAX_LINE]):
-        if not _PHOTO_CREDIT.match(raw, match.end()):
-            return match["name"] or match["name2"] or match["name3"], match.end()
+        if _PHOTO_CREDIT.match(raw, match.end()) or _in_prose(raw, match):
+            continue
+        return match["name"] or match["name2"] or match["name3"], match.end()
     return None
+
+
+# The story's prose speaking of the reporter, not a byline: '罗娟向记者介绍，', '告诉记者',
+# '记者回访发现，' (a verb of four characters before a comma; names are two or three).
+_TO_REPORTER = ("向", "对", "對", "告诉", "告訴", "跟", "给", "給", "让", "讓", "接受", "据", "據")
+
+
+def _in_prose(raw: str, match: re.Match[str]) -> bool:
+    if match["name"] is None:
+        return False
+    if raw[: match.start()].endswith(_TO_REPORTER):
+        return True
+    return len(match["name"]) == 4 and raw[match.end() : match.end() + 1] in ("，", ",")
 
 
 def summary_from(raw: str | None) -> str | None:
@@ -155,6 +170,8 @@ _COPYRIGHT = re.compile(
     r"\s*[,，]?\s*|\s*[.,]?\s*(?:all rights reserved|版权所有).*$",
     re.IGNORECASE,
 )
+# A reporter's title after the name, in Korean and Japanese bylines.
+_JOB_TITLE = re.compile(r"(?<=\S)\s+(?:기자|특파원|記者|特派員|编辑|編輯)$")
 _OPENERS, _CLOSERS = "(（[【「『《", ")）]】」』》"
 # Sentence punctuation: a question or a sentence is never a name.
 _SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
@@ -183,6 +200,7 @@ def clean_name(text: str) -> str | None:
     name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、■□●○◆◇★☆▪►»"))
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
         return None
+    name = _JOB_TITLE.sub("", name)  # '신현주 기자' -> '신현주'
     if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
     if _NOT_NAME_WORDS.search(name):

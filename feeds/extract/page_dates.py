@@ -54,6 +54,13 @@ _DATE_META = (
     "datecreated",
     "weibo:article:create_at",
 )
+# Generic dates a CMS stamps on every page it renders: the record's creation or last save
+# (TYPO3's <meta name="date">), not always the day the story shows. Read after the page's
+# own published date when there is one, and checked against the date printed by the headline.
+_WEAK_DATE_META = frozenset(
+    {"date", "dc.date", "dc:date", "dc.date.created", "dcterms.date", "dcterms.created"}
+    | {"datecreated"}
+)
 # Any other meta name that says "publication date" (CMS-prefixed: sw-pubdate, cXenseParse:…).
 _DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
 # Class or id words of an element that holds the publication date, in English, German
@@ -105,10 +112,17 @@ def metadata_date(
     *,
     now: datetime,
     tz: tzinfo,
+    weak: bool = True,
 ) -> ParsedDate | None:
-    candidates = [metas.get(name) for name in _DATE_META]
+    """The publication date the page's metadata gives: named meta tags, JSON-LD, microdata,
+    a single <time pubdate>. Without ``weak``, only the named meta tags that say "published"
+    and JSON-LD: not the generic dates (``_WEAK_DATE_META``) that a CMS stamps on every page,
+    nor microdata, which a list of teasers carries too."""
+    candidates = [metas.get(name) for name in _DATE_META if weak or name not in _WEAK_DATE_META]
     candidates += [v for k, v in metas.items() if _DATE_META_LIKE.search(k)]
     candidates += [ld_value(ld, "datePublished"), ld_value(ld, "dateCreated")]
+    if not weak:
+        return _first_date(candidates, now=now, tz=tz)
     published = '[itemprop="datePublished"], abbr.published, .published[title]'
     for node in select(soup, published):
         # microdata and hAtom put the machine-readable date in datetime, content or title
@@ -124,6 +138,10 @@ def metadata_date(
     ]
     if len(pubdates) == 1 and not elsewhere(pubdates[0]):
         candidates.append(attr(pubdates[0], "datetime"))
+    return _first_date(candidates, now=now, tz=tz)
+
+
+def _first_date(candidates: list[str | None], *, now: datetime, tz: tzinfo) -> ParsedDate | None:
     parsed = [(v, p) for v in candidates if v and (p := parse_date(v, now=now, tz=tz))]
     if not parsed:
         return None
@@ -157,7 +175,9 @@ def info_line_date(lines: list[str], read: Read, *, below_headline: bool) -> Par
     return first
 
 
-def visible_date(soup: BeautifulSoup, headline: list[Tag], read: Read) -> ParsedDate | None:
+def visible_date(
+    soup: BeautifulSoup, headline: list[Tag], read: Read, *, marked_only: bool = False
+) -> ParsedDate | None:
     """The date printed nearest the headline: in a <time>, an element classed as a date
     ('date', 'datum', 'fecha', 'published', 'meta'…) or plain text, not in comments or
     teasers. Marked dates may stand up to ``_NEAR_MARKED`` characters of text from the
@@ -196,7 +216,9 @@ def visible_date(soup: BeautifulSoup, headline: list[Tag], read: Read) -> Parsed
             continue  # a date in the headline itself names an event, not the publication
         distance = position - end if position >= end else 2 * (start - position)
         marked = _marked(node)
-        if (not marked and anchor is None) or distance > (_NEAR_MARKED if marked else _NEAR_PLAIN):
+        if not marked and (anchor is None or marked_only):
+            continue
+        if distance > (_NEAR_MARKED if marked else _NEAR_PLAIN):
             continue
         if not marked and not dateline_like(str(node)):
             continue
@@ -206,8 +228,8 @@ def visible_date(soup: BeautifulSoup, headline: list[Tag], read: Read) -> Parsed
         parsed = _node_date(node, marked, read)
         if parsed is not None:
             best = (score, parsed)
-    if best is not None:
-        return best[1]
+    if best is not None or marked_only:
+        return best[1] if best is not None else None
     # A <time> far from the headline (an author box at the end); without a headline, the
     # first date with its clock time (a forum post's header: '2005-06-14 03:25:55').
     for _, node in found:
