@@ -104,7 +104,9 @@ def test_three_instances_poll_each_source_once_per_interval(portal, tmp_path, pg
             f"p99 {lags[len(lags) * 99 // 100]:.2f}"
         )
         assert set(seen) == {f"s{n}" for n in range(SOURCES)}
-        assert all(len(times) >= (ended - started) / EVERY - 1 for times in seen.values())
+        # The first poll may wait for its slot after the start, and a late poll moves the next
+        # to the slot after it (the spacing below referees that): two slots of six at most.
+        assert all(len(times) >= (ended - started) / EVERY - 2 for times in seen.values())
         # A poll that starts L seconds late (p99 of L is printed: a loaded machine) is at
         # most EVERY + L after the one before it, and the next one no further.
         assert min(spacing) >= EVERY / 2
