@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 
+from feeds.browsing import browser_options
 from feeds.fetch import Fetcher, HostLimits
 from feeds.models import RobotsAnswer, Settings
 from feeds.robots import RobotsCache
@@ -72,4 +73,5 @@ def open_fetcher(
         robots=robots,
         allow_private_networks=settings.allow_private_networks,
         on_fetch=on_fetch,
+        browser=browser_options(settings),
     )

@@ -101,6 +101,11 @@ def parse_config(
         websub=s["websub"],
         websub_hubs=tuple(s["websub_hubs"]),
         websub_min_lease=s["websub_min_lease"],
+        browser=s["browser"],
+        browser_pages=s["browser_pages"],
+        browser_timeout=s["browser_timeout"],
+        browser_recycle=s["browser_recycle"],
+        browser_memory=s["browser_memory"],
     )
     sources_raw = raw.get("source", [])
     if not isinstance(sources_raw, list):
@@ -197,6 +202,10 @@ def _source(
         allow_hosts=tuple(v["allow_hosts"]),
         robots=v["robots"],
         on_error=v["on_error"],
+        render=v["render"],
+        render_articles=v["render_articles"],
+        wait_for=v["wait_for"],
+        load_more=v["load_more"],
         listing=ListingRules(**listing) if listing is not None else None,
         article=ArticleRules(**{**article, "remove": tuple(article["remove"])}),
         identity=IdentityRules(**{k: tuple(x) for k, x in identity.items()}),

@@ -36,6 +36,7 @@ OWNERS = {
     "uvicorn": "listener.py",
     "h11": "listener.py",
     "brotli": "feedfiles.py",
+    "playwright": "fetch/browser.py",
 }
 
 

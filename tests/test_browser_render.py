@@ -1,0 +1,183 @@
+"""Sources whose list is built by JavaScript, rendered in headless Chromium (issue 17): the
+feeds are as complete as the static layout's, and no rendered page reaches an address the
+fetcher would refuse. Chromium is Debian's (``make test`` installs it in CI); the tests that
+need it skip with a message where it is missing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import destoon_source, feeds, read_feeds, write_config
+from portal_js import SecretServer, add_script_pages
+
+from feeds.browsing import BrowserOptions, Wait
+from feeds.errors import FetchError
+from feeds.fetch import Fetcher, HostLimits
+from feeds.guard import Scope
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (make test installs it as root in CI)"
+)
+ITEMS = Wait(selector="div.catlist li")
+
+
+def fetcher(**browser: object) -> Fetcher:
+    options = BrowserOptions(path=CHROMIUM or "chromium", **browser)  # type: ignore[arg-type]
+    return Fetcher(user_agent="feeds-test", timeout=10, limits=HostLimits(4, 0), browser=options)
+
+
+def script_source(id: str, url: str, pages: int) -> str:
+    """The static source's selectors, on a page that builds its list with a script."""
+    block = destoon_source(url, id=id, include="[]")
+    block = block.replace("backfill_pages = 3", f"backfill_pages = {pages}")
+    return block.replace("full_text = true", 'full_text = true\nrender = "browser"')
+
+
+def items(output: Path, feed_id: str) -> list[tuple[str, str, str, str]]:
+    feed = read_feeds(output, feed_id)["json"]
+    return [
+        (i["url"], i["title"], i["date_published"], i["content_html"])
+        for i in feed["items"]  # type: ignore[index]
+    ]
+
+
+@needs_chromium
+def test_script_built_lists_give_the_feeds_of_the_static_layout(portal, tmp_path):
+    with SecretServer() as secret:
+        add_script_pages(portal, secret.url)
+        config = write_config(
+            tmp_path,
+            destoon_source(portal.url("news/"), id="static", include="[]"),
+            script_source("script", portal.url("js/list.html"), pages=1),
+            script_source("more", portal.url("js/more.html"), pages=3),
+        )
+        run = feeds("update", config=config)
+        assert run.code == 0, run.out + run.err
+    output = tmp_path / "public"
+    static = items(output, "static")
+    assert len(static) == 25
+    # page one of the script list is the static list's newest ten; three rounds of the
+    # "load more" button give every article, as the static pages do
+    assert items(output, "script") == static[:10]
+    assert items(output, "more") == static
+    assert portal.count("/js/api-3.json") == 1
+
+
+@needs_chromium
+@pytest.mark.parametrize("allow_hosts", [(), ("127.0.0.2",)], ids=["scope", "address"])
+def test_a_rendered_page_reaches_no_internal_address(portal, allow_hosts):
+    """Through an image, an iframe, fetch(), a redirect, a WebSocket, an EventSource, a
+    beacon, a popup and the metadata address: none connects. With 127.0.0.2 allowed as a
+    host, the address check at connect time still refuses it."""
+    with SecretServer() as secret, fetcher() as client:
+        add_script_pages(portal, secret.url)
+        url = portal.url("js/evil.html")
+        scope = Scope.of([url], allow_hosts=allow_hosts)
+        page = client.render(url, wait=ITEMS, scope=scope)
+        time.sleep(0.5)  # what the page started after its list was shown
+        assert page.text.count("<li>") == 10  # the page itself rendered
+        assert portal.count("/js/jump") == 1  # the redirect was asked for, its target refused
+        assert secret.connections == 0
+
+
+@needs_chromium
+def test_chromium_alone_cannot_reach_loopback_with_our_flags(tmp_path):
+    """The last line of defence, without interception: Chromium started with LAUNCH_ARGS
+    connects nowhere; the same command without them does reach the server (the control)."""
+    from feeds.fetch.browser import LAUNCH_ARGS
+
+    def dump(secret: SecretServer, *args: str) -> None:
+        command = [
+            CHROMIUM or "chromium",
+            "--headless",
+            "--no-sandbox",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+            "--dump-dom",
+            secret.url + "direct",
+        ]
+        subprocess.run(command, capture_output=True, timeout=60)
+
+    with SecretServer() as guarded:
+        dump(guarded, *LAUNCH_ARGS)
+        assert guarded.connections == 0
+    with SecretServer() as control:
+        dump(control)
+        assert control.connections >= 1
+
+
+@needs_chromium
+def test_the_browser_is_restarted_after_its_pages(portal):
+    from feeds.fetch.browser import Browser, browser_memory
+
+    add_script_pages(portal, "http://127.0.0.2:9/")
+    by_pages = Browser(BrowserOptions(path=CHROMIUM or "chromium", recycle=2, memory_mb=65536))
+    by_memory = Browser(BrowserOptions(path=CHROMIUM or "chromium", memory_mb=64))
+    try:
+        with fetcher() as client:
+            url = portal.url("js/list.html")
+            for browser in (by_pages, by_memory):
+                for _ in range(3):
+                    page = client.get(url)
+                    rendered = browser.render(page, Scope.of([url]), ITEMS, client)
+                    assert rendered.text.count("<li>") == 10
+        # after pages 2 (recycle = 2); after pages 1 and 2 (a browser holds more than 64 MB)
+        assert [(b.rendered, b.restarts) for b in (by_pages, by_memory)] == [(3, 1), (3, 2)]
+        assert browser_memory(os.getpid()) > 64 * 1024 * 1024  # what the cap is measured on
+    finally:
+        by_pages.close()
+        by_memory.close()
+
+
+@needs_chromium
+def test_a_list_that_never_comes_fails_at_the_deadline(portal):
+    from feeds.fetch.browser import Browser
+
+    add_script_pages(portal, "http://127.0.0.2:9/")
+    browser = Browser(BrowserOptions(path=CHROMIUM or "chromium", timeout=2))
+    try:
+        with fetcher() as client:
+            url = portal.url("js/list.html")
+            started = time.monotonic()
+            with pytest.raises(FetchError, match=r"'ul.never' did not appear within 2 s"):
+                browser.render(client.get(url), Scope.of([url]), Wait("ul.never"), client)
+            assert time.monotonic() - started < 10
+    finally:
+        browser.close()
+
+
+def test_without_chromium_the_error_says_what_to_install(portal):
+    from feeds.fetch.browser import Browser
+
+    browser = Browser(BrowserOptions(path="/nonexistent/chromium"))
+    try:
+        with fetcher() as client:
+            page = client.get(portal.url("news/"))
+            with pytest.raises(FetchError, match="no Chromium") as error:
+                browser.render(page, Scope.of([page.url]), ITEMS, client)
+            assert "apt-get install chromium" in str(error.value)
+    finally:
+        browser.close()
+
+
+def test_without_playwright_the_error_says_what_to_install(portal, monkeypatch):
+    monkeypatch.setitem(sys.modules, "feeds.fetch.browser", None)  # as if not installed
+    with fetcher() as client, pytest.raises(FetchError, match="needs Playwright") as error:
+        client.render(portal.url("news/"), wait=ITEMS)
+    assert "pip install 'feeds[browser]'" in str(error.value)
+
+
+def test_the_static_path_never_loads_playwright():
+    script = (
+        "import sys, feeds.cli, feeds.service, feeds.pipeline, feeds.fetch\n"
+        "print([m for m in sys.modules if m.startswith('playwright')])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
