@@ -35,6 +35,7 @@ from feeds.guard import Scope
 from feeds.models import Page
 from feeds.output import OutputClaim
 from feeds.pipeline import update_source
+from feeds.scripted import Scripted, look_rendered
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -394,10 +395,14 @@ def cmd_healthcheck(url: str) -> int:
 def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
     target: str = args.target
     address: str | None = "--base-url" if args.base_url else None
+    script: Scripted | None = None
     try:
         if target.startswith(("http://", "https://")):
             with _fetcher(config) as fetcher:
                 page = fetcher.get(target)
+                detection = detect_listing(page.text, page.url)
+                # a page its scripts fill in: rendered, detected again, its APIs named
+                page, detection, script = look_rendered(fetcher, page, detection)
             address = "fetched"
         else:
             path = Path(target)
@@ -408,12 +413,14 @@ def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
                 # relative links resolve and its own site is known (issue 12.9).
                 page = dataclasses.replace(page, url=declared[0])
                 address = declared[1]
+            detection = detect_listing(page.text, page.url)
     except (FeedsError, OSError) as e:
         print(f"discover: {e}", file=sys.stderr)
         return EXIT_FAILED
-    detection = detect_listing(page.text, page.url)
-    report = discovery_report(detection, page.url, _page_zone(config, page.url))
+    rendered = script is not None and script.rendered
+    report = discovery_report(detection, page.url, _page_zone(config, page.url), render=rendered)
     report["address"] = address
+    report["script"] = script.report() if script is not None else None
     if address is None:
         report["config"] = None  # a file:// URL that `feeds config` would refuse
         report["config_problem"] = (

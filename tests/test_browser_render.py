@@ -5,6 +5,7 @@ need it skip with a message where it is missing."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import destoon_source, feeds, read_feeds, write_config
+from helpers import destoon_source, feeds, get_json, read_feeds, service, wait_for, write_config
 from portal_js import SecretServer, add_script_pages
 
 from feeds.browsing import BrowserOptions, Wait
@@ -43,7 +44,7 @@ def script_source(id: str, url: str, pages: int) -> str:
 def items(output: Path, feed_id: str) -> list[tuple[str, str, str, str]]:
     feed = read_feeds(output, feed_id)["json"]
     return [
-        (i["url"], i["title"], i["date_published"], i["content_html"])
+        (i["url"], i["title"], i["date_published"], i.get("content_html", ""))
         for i in feed["items"]  # type: ignore[index]
     ]
 
@@ -181,3 +182,73 @@ def test_the_static_path_never_loads_playwright():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def process_tree(pid: int) -> set[int]:
+    """Every process under ``pid``."""
+    children: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text(errors="replace")
+        except OSError:
+            continue
+        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found: set[int] = set()
+    todo = list(children.get(pid, []))
+    while todo:
+        current = todo.pop()
+        found.add(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+@needs_chromium
+def test_the_service_renders_and_leaves_no_browser_behind(portal, tmp_path):
+    add_script_pages(portal, "http://127.0.0.2:9/")
+    source = script_source("script", portal.url("js/list.html"), pages=1)
+    config = write_config(tmp_path, source.replace("full_text = true", "full_text = false"))
+    with service(config) as proc:
+        status = wait_for(lambda: get_json(proc.base + "status.json")["sources"][0]["last_success"])
+        assert status
+        browsers = process_tree(proc.pid)
+        assert browsers, "the service's browser runs under it"
+    assert len(items(tmp_path / "public", "script")) == 10
+    wait_for(lambda: not [pid for pid in browsers if Path(f"/proc/{pid}").exists()], timeout=15)
+
+
+@pytest.mark.parametrize(
+    ("html", "signs"),
+    [
+        ('<body><div id="app"></div><script src="/a.js"></script></body>', ["an empty app root"]),
+        ("<body><div id='root'>\n </div></body>", ["an empty app root"]),
+        (
+            '<div id="__next"><ul><li>x</li></ul></div><script id="__NEXT_DATA__">{}</script>',
+            ["Next.js page data"],
+        ),
+        ("<script>window.__INITIAL_STATE__={list:[]}</script>", ["a state object"]),
+        ('<div id="app"><ul><li><a href="/a">a</a></li></ul></div>', []),
+        ("<div></div><main></main>", []),
+    ],
+)
+def test_script_signs_in_the_served_html(html, signs):
+    from feeds.scripted import script_signs
+
+    found = script_signs(html)
+    assert len(found) == len(signs)
+    assert all(f.startswith(s) for f, s in zip(found, signs, strict=True))
+
+
+@needs_chromium
+def test_discover_renders_a_scripted_page_and_names_its_api(portal):
+    add_script_pages(portal, "http://127.0.0.2:9/")
+    run = feeds("discover", "--json", portal.url("js/list.html"))
+    assert run.code == 0, run.err
+    report = json.loads(run.out)
+    assert report["script"]["signs"] == ['an empty app root (<div id="app">)']
+    assert report["script"]["rendered"] is True  # the list exists only after rendering
+    assert report["script"]["apis"] == [portal.url("js/api-1.json")]
+    assert len(report["items"]) == 10
+    assert 'render = "browser"' in report["config"]
+    static = json.loads(feeds("discover", "--json", portal.url("news/")).out)
+    assert static["script"] == {"signs": [], "rendered": False, "apis": [], "problem": None}
+    assert "render" not in static["config"]

@@ -6,7 +6,7 @@ every connection and socket operation; ``politeness`` keeps per-host limits and
 Retry-After; ``inflate`` decodes bodies under the byte cap.
 """
 
-from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, Reply, read_file
+from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, Reply, Resource, read_file
 from feeds.fetch.network import Resolver, system_resolver
 from feeds.fetch.politeness import HostLimits, retry_after
 
@@ -17,6 +17,7 @@ __all__ = [
     "HostLimits",
     "Reply",
     "Resolver",
+    "Resource",
     "read_file",
     "retry_after",
     "system_resolver",

@@ -129,6 +129,9 @@ class Fetcher:
         # Told of what every ``get`` gives, a page or the error it raises, with the URL
         # asked for (`feeds check --save` keeps them).
         self.on_page: Callable[[str, Page | FetchError], None] | None = None
+        # Told of every answer a rendered page's own request got (`feeds discover` names the
+        # JSON APIs a page reads).
+        self.on_resource: Callable[[Resource], None] | None = None
         if transport is None:
             transport = GuardedTransport(GuardedBackend(resolver, allow_private_networks))
         self._client = httpx.Client(
@@ -252,6 +255,8 @@ class Fetcher:
             with self.limits.slot(current):
                 result = self._exchange(current, method, body, dict(headers or {}), scope)
             if isinstance(result, Resource):
+                if self.on_resource is not None:
+                    self.on_resource(result)
                 return result
             status, location = result
             current = urljoin(current, location.strip())
