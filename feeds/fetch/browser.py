@@ -71,6 +71,9 @@ LAUNCH_ARGS = (
     "--disable-dev-shm-usage",  # containers give /dev/shm 64 MB
     "--no-first-run",
     "--blink-settings=imagesEnabled=false",
+    "--disable-gpu",
+    "--disable-software-rasterizer",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
 )
 # WebRTC's ICE and WebTransport send UDP outside of any request a route sees.
 NO_RAW_SOCKETS = """
@@ -103,8 +106,10 @@ class Browser:
         self._chromium: Chromium | None = None
         self._since_start = 0
         self._active = 0
+        # Made on the browser's loop, by its first page.
         self._slots: asyncio.Semaphore | None = None
         self._idle: asyncio.Condition | None = None
+        self._starting: asyncio.Lock | None = None
 
     def render(self, document: Page, scope: Scope, wait: Wait, fetcher: Fetcher) -> Page:
         """``document`` (as fetched) run in the browser until ``wait`` is met; the Page
@@ -139,12 +144,12 @@ class Browser:
     # --- on the browser thread -----------------------------------------------------------
 
     async def _render(self, document: Page, scope: Scope, wait: Wait, fetcher: Fetcher) -> str:
-        if self._slots is None or self._idle is None:
+        if self._slots is None:
             self._slots = asyncio.Semaphore(self.options.pages)
             self._idle = asyncio.Condition()
+            self._starting = asyncio.Lock()
         async with self._slots:
             chromium = await self._ready(document.url)
-            self._active += 1
             try:
                 context = await _context(chromium, fetcher)
                 try:
@@ -162,26 +167,29 @@ class Browser:
                 finally:
                     await _quietly(context.close())
             finally:
-                self._active -= 1
                 self._since_start += 1
                 self.rendered += 1
+                assert self._idle is not None
                 async with self._idle:
+                    self._active -= 1
                     self._idle.notify_all()
 
     async def _ready(self, url: str) -> Chromium:
-        """The running browser; restarted first when it has rendered ``recycle`` pages or
-        holds more than ``memory_mb`` (once the pages it is rendering are done)."""
-        assert self._idle is not None
-        if self._chromium is not None and self._worn():
-            async with self._idle:
-                await self._idle.wait_for(lambda: self._active == 0)
+        """The running browser, claimed for one page; restarted first when it has rendered
+        ``recycle`` pages or holds more than ``memory_mb``, once the pages it is rendering
+        are done. One page at a time gets here, so two never start a browser each."""
+        assert self._idle is not None and self._starting is not None
+        async with self._starting:
             if self._chromium is not None and self._worn():
+                async with self._idle:
+                    await self._idle.wait_for(lambda: self._active == 0)
                 await self._stop()
                 self.restarts += 1
-        if self._chromium is None:
-            self._chromium = await self._launch(url)
-            self._since_start = 0
-        return self._chromium
+            if self._chromium is None:
+                self._chromium = await self._launch(url)
+                self._since_start = 0
+            self._active += 1  # claimed under the lock: a restart waits for this page
+            return self._chromium
 
     def _worn(self) -> bool:
         if self._since_start >= self.options.recycle:
