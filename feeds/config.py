@@ -158,6 +158,11 @@ def _source(
     urls = [v["url"]] if v["url"] else list(v["urls"] or [])
     if not urls and "url" not in table and "urls" not in table:
         problems.append(f"{where}.url: missing (add the listing page's address)")
+    for name in ("render_articles", "wait_for", "load_more"):
+        if v[name] and v["render"] != "browser":
+            problems.append(
+                f'{where}.{name}: only for render = "browser" (set it, or remove {name})'
+            )
     # Without [source.listing] the article list is detected on each poll (extract/detect.py).
     listing_raw = table.get("listing")
     listing = None

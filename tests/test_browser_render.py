@@ -285,3 +285,27 @@ def test_discover_renders_a_scripted_page_and_names_its_api(portal):
     static = json.loads(feeds("discover", "--json", portal.url("news/")).out)
     assert static["script"] == {"signs": [], "rendered": False, "apis": [], "problem": None}
     assert "render" not in static["config"]
+
+
+def test_browser_keys_without_render_browser_are_config_errors(tmp_path):
+    from feeds.config import load_config
+    from feeds.errors import ConfigError
+
+    config = write_config(
+        tmp_path,
+        destoon_source("http://127.0.0.1:9/").replace(
+            "full_text = true", 'full_text = true\nrender_articles = true\nwait_for = "ul li"'
+        ),
+    )
+    with pytest.raises(ConfigError) as error:
+        load_config(config)
+    assert 'source[1].render_articles: only for render = "browser"' in str(error.value)
+    assert 'source[1].wait_for: only for render = "browser"' in str(error.value)
+    bad = write_config(
+        tmp_path,
+        destoon_source("http://127.0.0.1:9/").replace(
+            "full_text = true", 'full_text = true\nrender = "chrome"'
+        ),
+    )
+    with pytest.raises(ConfigError, match=r'source\[1\].render: .*"browser"'):
+        load_config(bad)
