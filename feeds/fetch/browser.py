@@ -36,7 +36,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from playwright.async_api import Browser as Chromium
-from playwright.async_api import BrowserContext, Playwright, Route, WebSocketRoute, async_playwright
+from playwright.async_api import (
+    BrowserContext,
+    Locator,
+    Playwright,
+    Route,
+    WebSocketRoute,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as Tab
 
@@ -274,6 +281,9 @@ class Browser:
         except FeedsError:
             await _quietly(route.abort("blockedbyclient"))  # refused or failed: as a browser
             return
+        except Exception:  # never leave the page waiting on a request nobody answers
+            await _quietly(route.abort("failed"))
+            raise
         await _quietly(route.fulfill(status=got.status, headers=got.headers, body=got.body))
 
 
@@ -324,7 +334,7 @@ async def load_more(tab: Tab, wait: Wait) -> None:
             return  # nothing more came: the list is complete
 
 
-def _more_button(tab: Tab):  # type: ignore[no-untyped-def]
+def _more_button(tab: Tab) -> Locator:
     return tab.get_by_role("button", name=MORE_WORDS).first
 
 
