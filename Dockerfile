@@ -20,6 +20,11 @@ RUN python -m pip install --upgrade "pip>=25" \
  && python -m pip wheel --no-deps --wheel-dir /wheels . \
  && python -m pip wheel --wheel-dir /wheels /wheels/feeds-*.whl \
  && python -m pip wheel --wheel-dir /wheels "$(ls /wheels/feeds-*.whl)[postgres]"
+# The browser extra's wheels (Playwright and its few dependencies), for the browser target only.
+RUN python -m pip wheel --wheel-dir /wheels-browser --find-links /wheels \
+        "$(ls /wheels/feeds-*.whl)[browser]" \
+ && for wheel in /wheels-browser/*.whl; do \
+        if [ -e "/wheels/$(basename "$wheel")" ]; then rm "$wheel"; fi; done
 
 # --- runtime: the wheels installed, no build tools, no pip cache, a non-root user -------------
 FROM python:${PYTHON_VERSION}-slim AS runtime
@@ -58,3 +63,23 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
     CMD ["feeds", "healthcheck"]
 
 CMD ["feeds", "run", "--listen", "0.0.0.0:8080"]
+
+# --- browser: the runtime plus Debian's Chromium and Playwright, for sources with
+# render = "browser" (README: "Pages built by JavaScript"). Build it with
+#   docker build --target browser -t feeds:browser .
+# Playwright drives the system's /usr/bin/chromium (settings.browser = "chromium"); no browser
+# is downloaded. Chromium runs as the same non-root user; --disable-dev-shm-usage (set by feeds)
+# keeps it within Docker's 64 MB /dev/shm.
+FROM runtime AS browser
+USER root
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
+ && rm -rf /var/lib/apt/lists/*
+RUN --mount=type=bind,from=builder,source=/wheels-browser,target=/wheels-browser \
+    python -m pip install --no-cache-dir --disable-pip-version-check \
+        --no-index --no-deps /wheels-browser/*.whl \
+ && python -m pip check
+USER 10001:10001
+
+# --- the default target (`docker build .`) stays the slim image, without a browser ------------
+FROM runtime AS slim

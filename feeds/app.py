@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 
+from feeds.browsing import browser_options
 from feeds.dburl import parse_database
 from feeds.fetch import Fetcher, HostLimits
 from feeds.models import RobotsAnswer, Settings
@@ -78,6 +79,7 @@ def open_fetcher(
         robots=robots,
         allow_private_networks=settings.allow_private_networks,
         on_fetch=on_fetch,
+        browser=browser_options(settings),
     )
 
 

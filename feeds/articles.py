@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from feeds.browsing import article_wait
 from feeds.clean import (
     MAX_AUTHOR,
     MAX_SUMMARY,
@@ -57,6 +58,9 @@ def build_outcomes(
         if should_stop():
             return ExtractError("skipped: the service is stopping", url=url)
         try:
+            if source.render == "browser" and source.render_articles:
+                wait = article_wait(source)
+                return fetcher.render(url, wait=wait, scope=source.scope, encoding=source.encoding)
             return fetcher.get(url, scope=source.scope, encoding=source.encoding)
         except Exception as e:  # recorded by the caller, like any other article error
             return e

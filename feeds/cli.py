@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from feeds.check import CheckReport
     from feeds.fetch import Fetcher
     from feeds.models import Page
+    from feeds.scripted import Scripted
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -408,13 +409,18 @@ def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
     from feeds.discover import discovery_report, print_discovery
     from feeds.extract.detect import declared_address, detect_listing
     from feeds.fetch import read_file
+    from feeds.scripted import look_rendered
 
     target: str = args.target
     address: str | None = "--base-url" if args.base_url else None
+    script: Scripted | None = None
     try:
         if target.startswith(("http://", "https://")):
             with _fetcher(config) as fetcher:
                 page = fetcher.get(target)
+                detection = detect_listing(page.text, page.url)
+                # a page its scripts fill in: rendered, detected again, its APIs named
+                page, detection, script = look_rendered(fetcher, page, detection)
             address = "fetched"
         else:
             path = Path(target)
@@ -425,12 +431,14 @@ def cmd_discover(args: argparse.Namespace, config: Config | None) -> int:
                 # relative links resolve and its own site is known (issue 12.9).
                 page = dataclasses.replace(page, url=declared[0])
                 address = declared[1]
+            detection = detect_listing(page.text, page.url)
     except (FeedsError, OSError) as e:
         print(f"discover: {e}", file=sys.stderr)
         return EXIT_FAILED
-    detection = detect_listing(page.text, page.url)
-    report = discovery_report(detection, page.url, _page_zone(config, page.url))
+    rendered = script is not None and script.rendered
+    report = discovery_report(detection, page.url, _page_zone(config, page.url), render=rendered)
     report["address"] = address
+    report["script"] = script.report() if script is not None else None
     if address is None:
         report["config"] = None  # a file:// URL that `feeds config` would refuse
         report["config_problem"] = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from feeds.browsing import listing_wait
 from feeds.errors import ExtractError, FeedsError
 from feeds.fetch import Fetcher
 from feeds.identity import article_key
@@ -36,7 +37,7 @@ def collect_listing(source: Source, fetcher: Fetcher, *, pages: int, store: Stor
         for number in range(pages):
             if url is None or url in listing.pages:
                 break
-            page = _fetch_page(source, fetcher, store, url, number, listing)
+            page = _fetch_page(source, fetcher, store, url, number, listing, pages)
             if page is None:
                 break
             listing.pages.append(url)
@@ -56,11 +57,26 @@ def collect_listing(source: Source, fetcher: Fetcher, *, pages: int, store: Stor
 
 
 def _fetch_page(
-    source: Source, fetcher: Fetcher, store: Store, url: str, number: int, listing: Listing
+    source: Source,
+    fetcher: Fetcher,
+    store: Store,
+    url: str,
+    number: int,
+    listing: Listing,
+    pages: int,
 ) -> Page | None:
     # Validators are the source's own: another source on this URL must not make it see a 304.
     etag, last_modified = store.validators(source.id, url) if number == 0 else (None, None)
     try:
+        if source.render == "browser":  # the list is built by the page's scripts
+            return fetcher.render(
+                url,
+                wait=listing_wait(source, pages),
+                scope=source.scope,
+                encoding=source.encoding,
+                etag=etag,
+                last_modified=last_modified,
+            )
         return fetcher.get(
             url,
             scope=source.scope,

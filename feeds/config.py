@@ -102,6 +102,11 @@ def parse_config(
         websub_hubs=tuple(s["websub_hubs"]),
         websub_min_lease=s["websub_min_lease"],
         heartbeat=s["heartbeat"],
+        browser=s["browser"],
+        browser_pages=s["browser_pages"],
+        browser_timeout=s["browser_timeout"],
+        browser_recycle=s["browser_recycle"],
+        browser_memory=s["browser_memory"],
     )
     sources_raw = raw.get("source", [])
     if not isinstance(sources_raw, list):
@@ -154,6 +159,11 @@ def _source(
     urls = [v["url"]] if v["url"] else list(v["urls"] or [])
     if not urls and "url" not in table and "urls" not in table:
         problems.append(f"{where}.url: missing (add the listing page's address)")
+    for name in ("render_articles", "wait_for", "load_more"):
+        if v[name] and v["render"] != "browser":
+            problems.append(
+                f'{where}.{name}: only for render = "browser" (set it, or remove {name})'
+            )
     # Without [source.listing] the article list is detected on each poll (extract/detect.py).
     listing_raw = table.get("listing")
     listing = None
@@ -198,6 +208,10 @@ def _source(
         allow_hosts=tuple(v["allow_hosts"]),
         robots=v["robots"],
         on_error=v["on_error"],
+        render=v["render"],
+        render_articles=v["render_articles"],
+        wait_for=v["wait_for"],
+        load_more=v["load_more"],
         listing=ListingRules(**listing) if listing is not None else None,
         article=ArticleRules(**{**article, "remove": tuple(article["remove"])}),
         identity=IdentityRules(**{k: tuple(x) for k, x in identity.items()}),

@@ -31,8 +31,11 @@ def clip(text: str, width: int) -> str:
     return out + " " * (width - used)
 
 
-def discovery_report(detection: Detection, url: str, zone: tzinfo) -> dict[str, Any]:
-    """What `feeds discover` shows, as plain data (the --json output)."""
+def discovery_report(
+    detection: Detection, url: str, zone: tzinfo, *, render: bool = False
+) -> dict[str, Any]:
+    """What `feeds discover` shows, as plain data (the --json output); ``render``: the list
+    was found in the page rendered by the browser."""
     now = datetime.now(UTC)
     chosen = detection.chosen
     entries = chosen.entries if chosen else ()
@@ -67,7 +70,7 @@ def discovery_report(detection: Detection, url: str, zone: tzinfo) -> dict[str, 
             for c in detection.candidates
         ],
         "feeds": list(detection.feeds),
-        "config": _source_block(url, selectors) if selectors else None,
+        "config": _source_block(url, selectors, render) if selectors else None,
     }
 
 
@@ -108,10 +111,12 @@ def _minutes(date: str | None) -> str:
     return date if "T" not in date else datetime.fromisoformat(date).strftime("%Y-%m-%d %H:%M")
 
 
-def _source_block(url: str, selectors: dict[str, str | None]) -> str:
+def _source_block(url: str, selectors: dict[str, str | None], render: bool = False) -> str:
     host = (urlsplit(url).hostname or "site").removeprefix("www.")
     source_id = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:40] or "site"
-    lines = ["[[source]]", f'id = "{source_id}"', f"url = {toml_value(url)}", "  [source.listing]"]
+    lines = ["[[source]]", f'id = "{source_id}"', f"url = {toml_value(url)}"]
+    lines += ['render = "browser"'] if render else []
+    lines += ["  [source.listing]"]
     for name in ("item", "link", "title", "date", "next"):
         if selectors.get(name):
             lines.append(f"  {name} = {toml_value(selectors[name])}")
@@ -119,6 +124,7 @@ def _source_block(url: str, selectors: dict[str, str | None]) -> str:
 
 
 def print_discovery(report: dict[str, Any]) -> None:
+    _print_script(report.get("script"))
     for feed in report["feeds"]:
         print(f"the page advertises a feed: {feed} (subscribe to it directly if it is complete)")
     if report["selectors"] is None:
@@ -149,3 +155,19 @@ def print_discovery(report: dict[str, Any]) -> None:
         print("\nready to paste into config.toml (without [source.listing], detection runs")
         print("on each poll instead):")
         print(report["config"])
+
+
+def _print_script(script: dict[str, Any] | None) -> None:
+    """What `feeds discover` says of a page its scripts fill in (issue 17)."""
+    if not script:
+        return
+    if script["signs"]:
+        print(f"the page looks rendered by script: {'; '.join(script['signs'])}")
+    if script["rendered"]:
+        print('the article list exists only after rendering: the block sets render = "browser"')
+    for api in script["apis"]:
+        print(f"the page reads its data from the JSON API {api}: where a feed reader or a")
+        print("  script can use that API, it is the cheapest source (one request, no browser)")
+    if script["problem"]:
+        print(f"it could not be rendered: {script['problem']}")
+    print()

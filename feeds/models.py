@@ -44,6 +44,12 @@ class Settings:
     websub_min_lease: int = 300  # seconds: the shortest lease the hub grants
     # Several instances on one PostgreSQL database (issue 16; feeds/cluster.py).
     heartbeat: float = 10.0
+    # The headless browser of sources with render = "browser" (issue 17; fetch/browser.py).
+    browser: str = "chromium"  # Chromium: a path, or a command looked up on the PATH
+    browser_pages: int = 2
+    browser_timeout: float = 30.0
+    browser_recycle: int = 100
+    browser_memory: int = 1024  # MB
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,10 @@ class Source:
     allow_hosts: tuple[str, ...] = ()
     robots: bool = True
     on_error: str = "status"  # or "item": a failing source says so in its feed (issue 18)
+    render: str = "static"  # or "browser": listing pages rendered by headless Chromium
+    render_articles: bool = False  # article pages rendered too (with render = "browser")
+    wait_for: str | None = None  # the selector a rendered page is waited for
+    load_more: str | None = None  # the "load more" button of a rendered listing
 
     @property
     def zone(self) -> ZoneInfo:

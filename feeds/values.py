@@ -156,6 +156,18 @@ def _error_mode(value: Any) -> tuple[Any, str | None]:
     return text.strip(), None
 
 
+RENDER_MODES = ("static", "browser")
+
+
+def _render(value: Any) -> tuple[Any, str | None]:
+    text, problem = _str(value)
+    if problem:
+        return None, problem
+    if text.strip() not in RENDER_MODES:
+        return None, f'{text!r}: write "static" (pages as served) or "browser" (headless Chromium)'
+    return text.strip(), None
+
+
 def _agent(value: Any) -> tuple[Any, str | None]:
     text, problem = _nonempty(value)
     if problem:
@@ -338,6 +350,7 @@ _CHECKS: dict[str, Check] = {
     "urls": _urls,
     "urllist": _urllist,
     "on_error": _error_mode,
+    "render": _render,
     "id": _id,
     "int": _int,
     "seconds": _seconds,

@@ -37,6 +37,7 @@ OWNERS = {
     "uvicorn": "listener.py",
     "h11": "listener.py",
     "brotli": "feedfiles.py",
+    "playwright": "fetch/browser.py",
 }
 
 

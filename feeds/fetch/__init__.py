@@ -13,7 +13,7 @@ import sys
 # fifth of an idle `feeds update`'s CPU (issue 19). A None entry makes that import fail.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, Reply, read_file  # noqa: E402
+from feeds.fetch.client import MAX_BYTES, MAX_REDIRECTS, Fetcher, Reply, Resource, read_file  # noqa: E402
 from feeds.fetch.network import Resolver, system_resolver  # noqa: E402
 from feeds.fetch.politeness import HostLimits, retry_after  # noqa: E402
 
@@ -24,6 +24,7 @@ __all__ = [
     "HostLimits",
     "Reply",
     "Resolver",
+    "Resource",
     "read_file",
     "retry_after",
     "system_resolver",

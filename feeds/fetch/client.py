@@ -14,19 +14,21 @@ byte. Errors say what to try, and a site that cannot be reached is named as such
 from __future__ import annotations
 
 import time
-import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from typing import Protocol
+from urllib.parse import urljoin
 
 import httpx
 
+from feeds.browsing import BrowserOptions, Wait
 from feeds.encoding import charset_from_content_type, decode_html
 from feeds.errors import AddressBlocked, FetchError, NoAnswer, TooManyRedirects
-from feeds.fetch.inflate import inflaters
+from feeds.fetch.failures import failure, not_modified
+from feeds.fetch.inflate import read_capped
 from feeds.fetch.network import (
     ATTEMPT,
     AddressRefused,
@@ -36,7 +38,6 @@ from feeds.fetch.network import (
     GuardedTransport,
     NoConnection,
     Resolver,
-    connect_reason,
     system_resolver,
 )
 from feeds.fetch.politeness import HostLimits, retry_after
@@ -57,6 +58,26 @@ _STATUS_FIXES = {
     410: "the page is gone for good; remove or update the URL",
     429: "the site asks us to slow down; raise the source's `every`",
 }
+
+
+# Not handed on to the page: the body is already inflated and whole, and no state is kept.
+_NOT_PASSED = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}
+
+
+class Renderer(Protocol):
+    """The process's headless browser (``browser.Browser``), as the fetcher calls it."""
+
+    def render(self, document: Page, scope: Scope, wait: Wait, fetcher: Fetcher) -> Page: ...
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a rendered page's own request gets: any status and type, at most the byte cap."""
+
+    url: str  # after redirects
+    status: int
+    headers: dict[str, str]
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -88,9 +109,11 @@ class Fetcher:
         resolver: Resolver = system_resolver,
         max_redirects: int = MAX_REDIRECTS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        browser: BrowserOptions | None = None,
     ) -> None:
         """``on_fetch(url, status, seconds, size)`` is called after every answered request."""
         self.max_bytes = max_bytes
+        self.browser = browser or BrowserOptions()  # for sources with render = "browser"
         self.max_redirects = max_redirects
         # httpx's read timeout restarts with every byte, so a server trickling a byte every
         # few seconds would hold a poll forever (httpx#1450), in the headers as in the body:
@@ -98,6 +121,7 @@ class Fetcher:
         self.timeout = timeout
         self.deadline = 2 * timeout
         self._on_fetch = on_fetch
+        self.user_agent = user_agent
         self._agent = agent_token(user_agent)
         self._clock = clock
         self.limits = limits or HostLimits(HOST_CONCURRENCY, HOST_INTERVAL)
@@ -105,6 +129,9 @@ class Fetcher:
         # Told of what every ``get`` gives, a page or the error it raises, with the URL
         # asked for (`feeds check --save` keeps them).
         self.on_page: Callable[[str, Page | FetchError], None] | None = None
+        # Told of every answer a rendered page's own request got (`feeds discover` names the
+        # JSON APIs a page reads).
+        self.on_resource: Callable[[Resource], None] | None = None
         if transport is None:
             transport = GuardedTransport(GuardedBackend(resolver, allow_private_networks))
         self._client = httpx.Client(
@@ -151,6 +178,33 @@ class Fetcher:
         only: the fetcher is shared by every source). Without one, ``url`` itself is the
         operator's (``feeds extract URL``) and sets the scope.
         """
+        return self._page(url, scope, encoding, etag, last_modified, None)
+
+    def render(
+        self,
+        url: str,
+        *,
+        wait: Wait,
+        scope: Scope | None = None,
+        encoding: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Page:
+        """``get``, then the page run in the process's headless Chromium (``browser.py``)
+        until ``wait`` is met: the Page holds the rendered DOM. The document itself comes
+        from ``get`` (a 304 is not rendered); every request the page makes comes back
+        through ``resource``, under the same rules."""
+        return self._page(url, scope, encoding, etag, last_modified, wait)
+
+    def _page(
+        self,
+        url: str,
+        scope: Scope | None,
+        encoding: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        wait: Wait | None,
+    ) -> Page:
         scope = scope or Scope.of([url])
         headers: dict[str, str] = {}
         if etag:
@@ -159,6 +213,8 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         try:
             page = self._follow(url, scope, headers, encoding, self.max_bytes, robots=True)
+            if wait is not None and not page.not_modified:
+                page = self._browser(url).render(page, scope, wait, self)
         except FetchError as e:
             if self.on_page is not None:
                 self.on_page(url, e)
@@ -166,6 +222,71 @@ class Fetcher:
         if self.on_page is not None:
             self.on_page(url, page)
         return page
+
+    def _browser(self, url: str) -> Renderer:
+        try:  # loaded only for sources that render: the static path never imports Playwright
+            from feeds.fetch.browser import shared_browser
+        except ImportError as e:
+            raise FetchError(
+                f'render = "browser" needs Playwright, which is not installed ({e.name})',
+                url=url,
+                fix="pip install 'feeds[browser]' (it drives the system's Chromium: "
+                'settings.browser); or set render = "static"',
+            ) from e
+        browser: Renderer = shared_browser(self.browser)
+        return browser
+
+    def resource(
+        self,
+        url: str,
+        *,
+        scope: Scope,
+        method: str = "GET",
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> Resource:
+        """A request a rendered page makes (a script, a stylesheet, its JSON API) under every
+        rule of ``get``: scope, Retry-After and robots.txt on each hop, redirects followed
+        here hop by hop (Chromium is never handed one to follow), internal addresses refused
+        at connect time, the byte cap. Any status and type is handed back as it came."""
+        current = url.strip()
+        for _ in range(self.max_redirects + 1):
+            self._admit(current, scope, scope.origins, robots=True)
+            with self.limits.slot(current):
+                result = self._exchange(current, method, body, dict(headers or {}), scope)
+            if isinstance(result, Resource):
+                if self.on_resource is not None:
+                    self.on_resource(result)
+                return result
+            status, location = result
+            current = urljoin(current, location.strip())
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, body = "GET", b""  # as browsers do (RFC 9110 15.4)
+        raise TooManyRedirects(
+            f"more than {self.max_redirects} redirects", url=url, fix="the site redirects in a loop"
+        )
+
+    def _exchange(
+        self, url: str, method: str, body: bytes, headers: dict[str, str], scope: Scope
+    ) -> Resource | tuple[int, str]:
+        started = time.monotonic()
+        attempt = Attempt(self.deadline, scope.origins, self.timeout)
+        token = ATTEMPT.set(attempt)
+        try:
+            with self._client.stream(method, url, content=body or None, headers=headers) as r:
+                attempt.phase = "body"
+                location = r.headers.get("Location")
+                if r.status_code in _REDIRECTS and location:
+                    return r.status_code, location
+                data = read_capped(r, url, attempt, self.max_bytes, truncate=False)
+                if self._on_fetch is not None:
+                    self._on_fetch(url, r.status_code, time.monotonic() - started, len(data))
+        except (AddressRefused, Expired, NoConnection, httpx.HTTPError, httpx.InvalidURL) as e:
+            raise failure(e, url, attempt) from e
+        finally:
+            ATTEMPT.reset(token)
+        kept = {k: v for k, v in r.headers.items() if k.lower() not in _NOT_PASSED}
+        return Resource(url, r.status_code, kept, data)
 
     def send(
         self,
@@ -199,9 +320,9 @@ class Fetcher:
                 self._client.stream(method, url, content=body, headers=dict(headers or {})) as r,
             ):
                 attempt.phase = "body"
-                data = self._read_capped(r, url, attempt, max_bytes, truncate=True)
+                data = read_capped(r, url, attempt, max_bytes, truncate=True)
         except (AddressRefused, Expired, NoConnection, httpx.HTTPError, httpx.InvalidURL) as e:
-            raise _failure(e, url, attempt) from e
+            raise failure(e, url, attempt) from e
         finally:
             ATTEMPT.reset(token)
         return Reply(r.status_code, data)
@@ -317,15 +438,15 @@ class Fetcher:
                     if response.status_code in _REDIRECTS and location:
                         return response.status_code, location
                     if response.status_code == 304:
-                        return _not_modified(url, response, headers)
+                        return not_modified(url, response, headers)
                     self._check_status(response, url)
-                    body = self._read_capped(response, url, attempt, limit, truncate)
+                    body = read_capped(response, url, attempt, limit, truncate)
                 finally:
                     if self._on_fetch is not None:
                         elapsed = time.monotonic() - started
                         self._on_fetch(url, response.status_code, elapsed, len(body))
         except (AddressRefused, Expired, NoConnection, httpx.HTTPError, httpx.InvalidURL) as e:
-            raise _failure(e, url, attempt) from e
+            raise failure(e, url, attempt) from e
         finally:
             ATTEMPT.reset(token)
         text, used = decode_html(
@@ -366,111 +487,6 @@ class Fetcher:
         if fix is None:
             fix = "the site has a problem; it will be retried" if status >= 500 else "check the URL"
         raise FetchError(f"{status} {reason}", url=url, fix=fix, status=status)
-
-    def _read_capped(
-        self, response: httpx.Response, url: str, attempt: Attempt, limit: int, truncate: bool
-    ) -> bytes:
-        try:
-            decoders = inflaters(response.headers.get("Content-Encoding"))
-        except ValueError as e:
-            raise FetchError(str(e), url=url, fix="the site sends a broken response") from e
-        stream: Iterable[bytes] = response.iter_raw()
-        if response.is_stream_consumed:  # an in-memory response (MockTransport), decoded
-            stream, decoders = [response.content], []
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for raw in stream:
-                if attempt.expired:  # the network layer stops a real socket at the deadline
-                    raise Expired(attempt)
-                chunk = raw
-                for decoder in decoders:
-                    chunk = decoder.feed(chunk, limit - size)
-                size += len(chunk)
-                if size > limit:
-                    if truncate:
-                        chunks.append(chunk[: len(chunk) - (size - limit)])
-                        break
-                    raise FetchError(
-                        f"page larger than {limit // (1024 * 1024)} MB",
-                        url=url,
-                        fix="this is not an HTML page of a normal size; check the URL",
-                    )
-                chunks.append(chunk)
-        except zlib.error as e:
-            raise FetchError(
-                f"broken compressed body: {e}", url=url, fix="the site sends a broken response"
-            ) from e
-        return b"".join(chunks)
-
-
-def _not_modified(url: str, response: httpx.Response, sent: dict[str, str]) -> Page:
-    """The Page of a 304: the validators the site sends, or else the ones we sent."""
-    return Page(
-        url=url,
-        text="",
-        encoding="",
-        status=304,
-        etag=response.headers.get("ETag") or sent.get("If-None-Match"),
-        last_modified=response.headers.get("Last-Modified") or sent.get("If-Modified-Since"),
-        fetched_at=datetime.now(UTC),
-        not_modified=True,
-    )
-
-
-_WAITING = {
-    "status line": "waiting for the status line",
-    "headers": "reading the headers",
-    "body": "reading the body",
-}
-
-
-def _failure(error: Exception, url: str, attempt: Attempt) -> FetchError:
-    """The FetchError of a request that failed below HTTP: what failed, in which phase."""
-    netloc = urlsplit(url).netloc.rpartition("@")[2]
-    down = "the site is down or unreachable; check the URL and the network"
-    if isinstance(error, AddressRefused):
-        return AddressBlocked(
-            f"refused: {error}",
-            url=url,
-            fix="pages may not reach private networks; if the site is yours, set "
-            "settings.allow_private_networks = true",
-        )
-    if isinstance(error, Expired):
-        return NoAnswer(
-            f"answer not received within {attempt.seconds:g} s, the overall deadline of a "
-            f"request (stalled in the {attempt.phase})",
-            url=url,
-            fix="the site answers too slowly; if it is only slow, raise settings.timeout, "
-            "as a request may take twice it",
-        )
-    if isinstance(error, NoConnection):
-        return NoAnswer(f"cannot connect to {netloc} ({error.reason})", url=url, fix=down)
-    if isinstance(error, httpx.ConnectTimeout | httpx.ConnectError):
-        if attempt.phase == "TLS handshake":
-            what = (
-                f"timed out after {attempt.waited:g} s"
-                if isinstance(error, httpx.ConnectTimeout)
-                else f"failed ({error})"
-            )
-            fix = "check whether the URL should be http or https, and the site's certificate"
-            return NoAnswer(f"TLS handshake with {netloc} {what}", url=url, fix=fix)
-        reason = connect_reason(error, attempt.waited)
-        return NoAnswer(f"cannot connect to {netloc} ({reason})", url=url, fix=down)
-    if isinstance(error, httpx.TimeoutException):
-        if isinstance(error, httpx.WriteTimeout):
-            waiting = "sending the request"
-        elif isinstance(error, httpx.PoolTimeout):
-            waiting = "waiting for a free connection"
-        else:  # a read; a mock transport raises it before any phase is known
-            waiting = _WAITING.get(attempt.phase, _WAITING["status line"])
-        return NoAnswer(
-            f"timed out after {attempt.waited:g} s {waiting}",
-            url=url,
-            fix="the site is slow or down; raise settings.timeout",
-        )
-    fix = "check the URL and the network"
-    return FetchError(f"{type(error).__name__}: {error}", url=url, fix=fix)
 
 
 def read_file(path: Path, *, url: str, encoding: str | None = None) -> Page:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
+
+import httpx
+
+from feeds.errors import FetchError
+from feeds.fetch.network import Attempt, Expired
 
 
 class Inflater:
@@ -46,3 +52,41 @@ def inflaters(header: str | None) -> list[Inflater]:
     if unknown:  # br and zstd are not advertised, so a site sending them is broken
         raise ValueError(f"unsupported content encoding {unknown[0]}")
     return [Inflater(c) for c in reversed(codings)]
+
+
+def read_capped(
+    response: httpx.Response, url: str, attempt: Attempt, limit: int, truncate: bool
+) -> bytes:
+    """The body, inflated, at most ``limit`` bytes: cut there (``truncate``) or refused."""
+    try:
+        decoders = inflaters(response.headers.get("Content-Encoding"))
+    except ValueError as e:
+        raise FetchError(str(e), url=url, fix="the site sends a broken response") from e
+    stream: Iterable[bytes] = response.iter_raw()
+    if response.is_stream_consumed:  # an in-memory response (MockTransport), decoded
+        stream, decoders = [response.content], []
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for raw in stream:
+            if attempt.expired:  # the network layer stops a real socket at the deadline
+                raise Expired(attempt)
+            chunk = raw
+            for decoder in decoders:
+                chunk = decoder.feed(chunk, limit - size)
+            size += len(chunk)
+            if size > limit:
+                if truncate:
+                    chunks.append(chunk[: len(chunk) - (size - limit)])
+                    break
+                raise FetchError(
+                    f"page larger than {limit // (1024 * 1024)} MB",
+                    url=url,
+                    fix="this is not an HTML page of a normal size; check the URL",
+                )
+            chunks.append(chunk)
+    except zlib.error as e:
+        raise FetchError(
+            f"broken compressed body: {e}", url=url, fix="the site sends a broken response"
+        ) from e
+    return b"".join(chunks)

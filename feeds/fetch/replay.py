@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import httpx
 
+from feeds.browsing import Wait
 from feeds.encoding import charset_from_content_type, decode_html
 from feeds.errors import FetchError
 from feeds.fetch.client import Fetcher
@@ -69,3 +70,16 @@ class ReplayFetcher(Fetcher):
             override=encoding,
         )
         return replace(saved, text=text, encoding=used)
+
+    def render(
+        self,
+        url: str,
+        *,
+        wait: Wait,
+        scope: Scope | None = None,
+        encoding: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Page:
+        """The page as it was rendered then: a snapshot keeps the rendered DOM."""
+        return self.get(url, scope=scope, encoding=encoding)
