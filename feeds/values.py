@@ -266,14 +266,17 @@ def _selector(value: Any) -> tuple[Any, str | None]:
     text, problem = _str(value)
     if problem:
         return None, problem
-    if not text.strip():
+    # The selector checked is the one kept: str.strip() also takes a no-break space, which
+    # CSS reads as part of a name ('\xa00' is a valid type selector, '0' is not).
+    text = text.strip()
+    if not text:
         return None, "empty selector (give a CSS selector or remove the key)"
-    if PLAIN_SELECTOR.fullmatch(text.strip()):
-        return text.strip(), None
+    if PLAIN_SELECTOR.fullmatch(text):
+        return text, None
     from feeds.extract.selectors import selector_problem  # only when a selector is given
 
     problem = selector_problem(text)
-    return (None, problem) if problem else (text.strip(), None)
+    return (None, problem) if problem else (text, None)
 
 
 def _selectors(value: Any) -> tuple[Any, str | None]:

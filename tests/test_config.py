@@ -279,3 +279,11 @@ def test_the_cli_reports_bad_numbers_with_exit_2_and_no_traceback(
     assert "Traceback" not in run.err
     assert expected in run.err
     assert "source[1].every: must be at most 365d" in run.err
+
+
+def test_a_selector_is_checked_as_it_is_kept():
+    # Found by the property test above: '\xa00' is a valid CSS name, its stripped '0' is not.
+    with pytest.raises(ConfigError, match=r"source\[1\]\.listing\.title: '0' is not a valid"):
+        parse_config(
+            config_with(next(k for k in KEYS if k.path == "source.listing.title"), "\xa00")
+        )
