@@ -12,7 +12,7 @@ from feeds.dburl import parse_database
 from feeds.fetch import Fetcher, HostLimits
 from feeds.models import RobotsAnswer, Settings
 from feeds.robots import RobotsCache
-from feeds.store import Backend, has_state, open_store
+from feeds.store import Backend, has_state, open_cluster, open_store
 
 
 def database(settings: Settings) -> str:
@@ -61,6 +61,10 @@ def shared_politeness(
         settings.host_interval,
         holds=holds,
         on_hold=save_hold if persist else None,
+        # On PostgreSQL the instances keep to each host's limits together (issue 16); the
+        # handle borrows a pooled connection per call, so the fetch threads may share it.
+        cluster=open_cluster(database(settings)) if persist and is_shared(settings) else None,
+        patience=2 * settings.timeout,  # the request deadline (Fetcher.deadline)
     )
     return limits, RobotsCache(answers, on_answer=save_robots if persist else None)
 

@@ -34,7 +34,9 @@ EVERY = 6  # seconds between two polls of a source
 HEARTBEAT = 3
 
 
-def cluster_config(tmp_path: Path, portal, pg_url: str, sources: int, every: int) -> Path:
+def cluster_config(
+    tmp_path: Path, portal, pg_url: str, sources: int, every: int, settings: str = ""
+) -> Path:
     """One config file for every instance: ``sources`` sources on the portal, one listing
     page each (no article pages: the listing is what a poll fetches, once)."""
     blocks = []
@@ -45,7 +47,7 @@ def cluster_config(tmp_path: Path, portal, pg_url: str, sources: int, every: int
         blocks.append(
             block.replace('language = "zh-CN"', f'language = "zh-CN"\nevery = "{every}s"')
         )
-    settings = f'database = "{pg_url}"\nheartbeat = {HEARTBEAT}\n'
+    settings += f'database = "{pg_url}"\nheartbeat = {HEARTBEAT}\n'
     return write_config(tmp_path, *blocks, settings=settings)
 
 
@@ -132,6 +134,38 @@ def test_three_instances_poll_each_source_once_per_interval(portal, tmp_path, pg
         for sid in ("s0", "s1", f"s{SOURCES - 1}"):
             ids = feed_ids(instances[0].base, sid)
             assert ids and len(ids) == len(set(ids))
+
+
+def test_three_instances_keep_to_one_host_s_concurrency_and_spacing(portal, tmp_path, pg_url):
+    """The limits of a host are the cluster's (issue 16): with host_concurrency 2 and slow
+    answers, three instances (6 poll threads for the host between them) have at most 2
+    requests at the portal at once, and no two start closer than host_interval."""
+    portal.delay = 0.5
+    interval = 0.15
+    config = cluster_config(
+        tmp_path,
+        portal,
+        pg_url,
+        16,
+        4,
+        settings=f"host_concurrency = 2\nhost_interval = {interval}\n",
+    )
+    with ExitStack() as stack:
+        instances = [stack.enter_context(service(config)) for _ in range(3)]
+        wait_for(lambda: len(polls(portal)) == 16, timeout=40)
+        time.sleep(4)
+        starts = sorted(start for _, start, _ in list(portal.timed))
+    polled = [polls_of(p.log) for p in instances]
+    closest = min(b - a for a, b in itertools.pairwise(starts))
+    print(f"polls per instance: {polled}; requests: {len(starts)}")
+    print(f"most requests in flight at the portal: {portal.max_in_flight}")
+    print(f"closest two request starts: {closest:.3f} s (host_interval {interval} s)")
+    assert sum(p > 0 for p in polled) >= 2, "the polls were shared"
+    # Demand was above the limit (16 polls of 0.5 s every 4 s, from 3 instances), so the
+    # limit was reached, and never exceeded.
+    assert portal.max_in_flight == 2
+    # The portal notes a start a little after the fetcher's (a loopback hop, a busy machine).
+    assert closest >= interval - 0.05
 
 
 def kill_and_replace(instances: list, index: int, stack: ExitStack, config: Path) -> float:

@@ -3,15 +3,48 @@
 from __future__ import annotations
 
 import email.utils
+import logging
+import random
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 from urllib.parse import urlsplit
+
+from feeds.errors import FetchError, StoreError
+
+log = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = timedelta(hours=24)  # "Retry-After: 99999999" is a bug, not a plan
 MAX_CRAWL_DELAY = 60.0
+# How long a waiter sleeps between two tries for a slot another instance holds: short, so a
+# slot freed is taken again within a request's time at the portal; jittered, so the waiters
+# of several instances do not ask in step.
+POLL_PAUSE = (0.01, 0.04)
+# A slot's lease outlives the request it covers by this much: an instance killed in the
+# middle of a request frees its slots by themselves, a live one always gives them back first.
+LEASE_MARGIN = 30.0
+
+
+class ClusterGate(Protocol):
+    """Per-host concurrency and spacing kept with the other instances of a cluster (issue 16:
+    three instances impose on a portal what one would), in the shared database; the store
+    implements it (``PgClusterQueries``), fetch/ only sees this."""
+
+    def take_host_slot(self, host: str, slots: int, holder: str, lease: float) -> int | None:
+        """One of the host's first ``slots`` slots, leased to ``holder`` for ``lease``
+        seconds, or None when all are taken."""
+        ...
+
+    def give_host_slot(self, host: str, slot: int, holder: str) -> None: ...
+
+    def reserve_host_start(self, host: str, interval: float) -> float:
+        """Seconds to wait before starting a request to ``host``, the next start pushed
+        ``interval`` seconds past this one."""
+        ...
 
 
 class HostLimits:
@@ -30,9 +63,16 @@ class HostLimits:
         *,
         holds: dict[str, datetime] | None = None,
         on_hold: Callable[[str, datetime], None] | None = None,
+        cluster: ClusterGate | None = None,
+        patience: float = 60.0,
     ) -> None:
         self.concurrency = concurrency
         self.interval = interval
+        # With a cluster gate the limits are the cluster's: a slot of this process (which
+        # keeps its own threads off the database) and then one of the shared slots, waited
+        # for at most ``patience`` seconds (the request deadline).
+        self.cluster = cluster
+        self.patience = patience
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = {}
@@ -47,13 +87,63 @@ class HostLimits:
             slots = self._slots.setdefault(host, threading.BoundedSemaphore(self.concurrency))
         with slots:
             interval = max(self.interval, self._intervals.get(host, 0.0))
-            if interval:
-                with self._lock:
-                    now = time.monotonic()
-                    start = max(now, self._next_start.get(host, 0.0))
-                    self._next_start[host] = start + interval
-                time.sleep(max(0.0, start - now))
+            if self.cluster is None:
+                time.sleep(self._local_wait(host, interval))
+                yield
+                return
+            with self._cluster_slot(self.cluster, host, url, interval):
+                yield
+
+    def _local_wait(self, host: str, interval: float) -> float:
+        """Seconds until this process may start a request to ``host``."""
+        if not interval:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start.get(host, 0.0))
+            self._next_start[host] = start + interval
+        return max(0.0, start - now)
+
+    @contextmanager
+    def _cluster_slot(
+        self, gate: ClusterGate, host: str, url: str, interval: float
+    ) -> Iterator[None]:
+        """A shared slot and start time of ``host``. A database that fails here fails no
+        request: it goes out under this process's limits, and the log says so."""
+        holder = uuid.uuid4().hex
+        # Longer than anything done while holding it: the wait for its start, the request.
+        lease = self.patience + self.concurrency * interval + LEASE_MARGIN
+        taken: int | None = None
+        try:
+            taken = self._take(gate, host, url, holder, lease)
+            wait = gate.reserve_host_start(host, interval) if interval else 0.0
+        except StoreError as e:
+            log.warning("shared host limits failed, %s keeps to this instance's: %s", host, e)
+            wait = self._local_wait(host, interval)
+        try:
+            time.sleep(max(0.0, wait))
             yield
+        finally:
+            if taken is not None:
+                try:
+                    gate.give_host_slot(host, taken, holder)
+                except StoreError as e:  # its lease frees it
+                    log.warning("could not give back a shared slot of %s: %s", host, e)
+
+    def _take(self, gate: ClusterGate, host: str, url: str, holder: str, lease: float) -> int:
+        give_up = time.monotonic() + self.patience
+        while True:
+            taken = gate.take_host_slot(host, self.concurrency, holder, lease)
+            if taken is not None:
+                return taken
+            if time.monotonic() >= give_up:
+                raise FetchError(
+                    f"no request slot of {host} came free in {self.patience:g} s: the "
+                    f"instances of the cluster keep {self.concurrency} request(s) in flight",
+                    url=url,
+                    fix="raise settings.host_concurrency, or spread the sources over time",
+                )
+            time.sleep(random.uniform(*POLL_PAUSE))
 
     def crawl_delay(self, url: str, seconds: float) -> None:
         with self._lock:

@@ -11,13 +11,17 @@ adds what `feeds migrate` needs).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feeds.dburl import Database, masked, parse_database
 from feeds.errors import StoreError
 from feeds.store.portable import Backend
 from feeds.store.sqlite import SQLiteStore
 
-__all__ = ["Backend", "SQLiteStore", "has_state", "open_store", "sqlite_path"]
+if TYPE_CHECKING:
+    from feeds.store.postgres import PostgresStore
+
+__all__ = ["Backend", "SQLiteStore", "has_state", "open_cluster", "open_store", "sqlite_path"]
 
 POSTGRES_EXTRA = "pip install 'feeds[postgres]'"
 
@@ -49,6 +53,20 @@ def open_store(database: str | Path) -> Backend:
             fix=f"{POSTGRES_EXTRA}, or point settings.database at a SQLite file",
         ) from e
     return PostgresStore(parsed.target)
+
+
+def open_cluster(database: str | Path) -> PostgresStore:
+    """The PostgreSQL store with what only several instances use beyond ``Store``: the
+    shared per-host request slots and start times (``fetch.politeness.ClusterGate``)."""
+    store = open_store(database)
+    from feeds.store.postgres import PostgresStore
+
+    if not isinstance(store, PostgresStore):
+        raise StoreError(
+            f"{masked(str(database))} is not a PostgreSQL database",
+            fix="only instances sharing a postgresql:// database share host limits",
+        )
+    return store
 
 
 def has_state(database: str | Path) -> bool:

@@ -200,10 +200,30 @@ def _v3_feed_docs(db: Executor) -> None:
     )
 
 
+def _v4_host_slots(db: Executor) -> None:
+    """Issue 16: per-host concurrency and spacing kept by every instance together. A slot row
+    per request a host may have in flight, leased (``until``) so a killed instance's slots
+    free themselves; the earliest moment the next request to a host may start."""
+    db.execute(
+        """CREATE TABLE host_slots (
+            host text COLLATE "C" NOT NULL,
+            slot integer NOT NULL,
+            holder text,
+            until timestamptz,
+            PRIMARY KEY (host, slot)
+        )"""
+    )
+    db.execute(
+        'CREATE TABLE host_pace (host text COLLATE "C" PRIMARY KEY, '
+        "next_start timestamptz NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[Executor], None], ...] = (
     _v1_initial,
     _v2_websub_and_notices,
     _v3_feed_docs,
+    _v4_host_slots,
 )
 
 
