@@ -206,8 +206,9 @@ def _v4_host_slots(db: Executor) -> None:
     free themselves; the earliest moment the next request to a host may start. UNLOGGED:
     written around every request and worth little after a crash of the server (which empties
     them: the requests then in flight are no longer counted, for one request's time), so no
-    commit waits for the disk: a request's three statements took 1.1 ms instead of 1.9 ms
-    on the 2-core CI machine. Neither is copied by `feeds migrate`."""
+    commit waits for the disk: a request's three statements took 0.7 to 1.1 ms instead of
+    1.2 to 6.4 ms (``bench/host_gate.py``, on the 2-core machine busy with other work).
+    Neither is copied by `feeds migrate`."""
     db.execute(
         """CREATE UNLOGGED TABLE host_slots (
             host text COLLATE "C" NOT NULL,
