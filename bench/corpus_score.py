@@ -426,9 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", dest="sets", help="a set name (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list the worst pages")
     parser.add_argument("--limit", type=int, default=15, help="how many worst pages")
-    parser.add_argument(
-        "--held-out-misses", action="store_true", help="list held-out pages too"
-    )
+    parser.add_argument("--held-out-misses", action="store_true", help="list held-out pages too")
     parser.add_argument("--no-trafilatura", action="store_true", help="ours only (faster)")
     args = parser.parse_args(argv)
     for logger in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):

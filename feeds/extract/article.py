@@ -145,7 +145,11 @@ def _dates(
         # A UTC stamp takes the publisher's day from the URL or the page, if they say.
         if page_dates.is_utc(found):
             day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
-            found = page_dates.publisher_day(found, day)
+            if day is not None:
+                found = page_dates.publisher_day(found, day)
+            else:  # else the day in the page's own offset, if its other stamps agree on one
+                offset = page_dates.page_offset(page_dates.stamp_texts(soup))
+                found = page_dates.local_day(found, offset)
         return date, found
     if date is not None:
         return date, None
