@@ -188,6 +188,8 @@ def _author(
     """The writer: the selector's, then metadata's person, a byline marked up as one, a
     labelled one ('作者：'), a reporter's; then an editor the page labels, else the site."""
     editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
+    # Not the writer, wherever the page labels them: the editor's name in <meta name="author">.
+    not_writers = _lazy(lambda: editors() + bylines.labelled_editors(soup))
     sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
     marked = _lazy(lambda: bylines.marked_bylines(soup, headline()))
     meta_authors = _lazy(lambda: bylines.meta_author_values(soup))
@@ -198,7 +200,7 @@ def _author(
         (
             "metadata",
             lambda: bylines.metadata_author(
-                metas, ld, url, editors=editors(), meta_authors=meta_authors()
+                metas, ld, url, editors=not_writers(), meta_authors=meta_authors()
             ),
         ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
@@ -207,6 +209,7 @@ def _author(
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
+        ("page", lambda: bylines.shown_creator(soup, metas)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
         (
             "metadata",
