@@ -379,13 +379,11 @@ def article_table(name: str, results: Sequence[Scored]) -> str:
 
 
 def misses(results: Sequence[Scored], limit: int, held_out: bool = False) -> str:
-    """The worst pages of ours: lowest mean score first, with what was found; listing pages
-    of held-out sites only when asked (they are scored, not studied: see ``half``)."""
+    """The worst pages of ours: lowest mean score first, with what was found; pages of
+    held-out sites only when asked (they are scored, not studied: see ``half``)."""
     ours = [r for r in results if r.run == "ours" and r.scores]
     if not held_out:
-        ours = [
-            r for r in ours if not r.page.set.endswith("listings") or half(r.page.site) == "dev"
-        ]
+        ours = [r for r in ours if half(r.page.site) == "dev"]
     worst = sorted(ours, key=lambda r: sum(r.scores.values()) / len(r.scores))[:limit]
     lines = ["### worst pages (ours)"]
     for r in worst:
@@ -428,9 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", dest="sets", help="a set name (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list the worst pages")
     parser.add_argument("--limit", type=int, default=15, help="how many worst pages")
-    parser.add_argument(
-        "--held-out-misses", action="store_true", help="list held-out listing pages too"
-    )
+    parser.add_argument("--held-out-misses", action="store_true", help="list held-out pages too")
     parser.add_argument("--no-trafilatura", action="store_true", help="ours only (faster)")
     args = parser.parse_args(argv)
     for logger in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):

@@ -357,3 +357,50 @@ def test_a_login_boxs_words_are_no_byline():
         f"<h1>一篇文章的标题</h1><div>本文来源：21世纪经济报道 作者：何苗</div>{STORY}"
     )
     assert author_of('<meta name="author" content="网易">', body) == "何苗"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("新华社北京5月19日电（刘艺、杨吉）中国科学院专家19日介绍", "刘艺"),
+        ("新华社北京5月19日电（欧阳晓明）记者近日", "欧阳晓明"),
+        ("本报北京5月19日电（记者 张三 李四）", "张三"),
+    ],
+)
+def test_a_news_agencys_dateline_names_its_reporters_without_the_word(line: str, name: str):
+    assert reporter_from(line) == name
+
+
+def test_a_datelines_other_credits_are_no_reporters():
+    assert reporter_from("新华社北京5月19日电（通讯员 张三）") is None
+    assert reporter_from("中新网5月19日电（图）") is None
+
+
+def test_an_editor_labelled_under_the_story_is_not_the_metadata_author():
+    # <meta name="author"> holds the editor's account; the page labels him under the story,
+    # far from the info line, and the agency's dateline names the reporter.
+    head = '<meta name="author" content="张倩">'
+    body = (
+        "<h1>一篇文章的标题</h1><p>2024-05-20 来源：新华社</p>"
+        f"<p><strong>新华社北京5月19日电（刘艺、杨吉）</strong>{STORY[3:-4]}</p>{STORY * 4}"
+        '<div class="tool"><span>[ </span><span>责编：张倩</span><span> ]</span></div>'
+    )
+    assert author_of(head, body) == "刘艺"
+    assert author_of(head, body.replace("责编：张倩", "分享到")) == "张倩"
+    assert bylines.labelled_editors(parse(f"<body>{body}</body>")) == ["张倩"]
+
+
+def test_the_twitter_creator_shown_as_a_profile_link_is_the_writer():
+    head = '<meta name="twitter:creator" content="delta201">'
+    byline = '<span> by </span><h3><a href="/profile/142450">delta201</a></h3>'
+    creator = {"twitter:creator": "@delta201"}
+    assert bylines.shown_creator(parse(f"<body>{byline}</body>"), creator) == "delta201"
+    body = f"<h2>Melas</h2>{byline}{STORY * 3}"
+    assert author_of(head, body) == "delta201"
+    # The handle alone, or shown only as a plain link, is maybe the site's account.
+    assert author_of(head, f"<h2>Melas</h2>{STORY * 3}") is None
+    plain = '<a href="https://twitter.com/delta201">delta201</a>'
+    assert (
+        bylines.shown_creator(parse(f"<body>{plain}</body>"), {"twitter:creator": "delta201"})
+        is None
+    )

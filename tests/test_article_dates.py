@@ -4,11 +4,12 @@ day and month in the page's order (issue 15, parts 3 and 4)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
+from feeds.extract.page_dates import page_offset
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -166,3 +167,26 @@ def test_a_cms_generic_date_gives_way_to_the_date_shown_by_the_headline():
     published = head.replace('name="date"', 'property="article:published_time"')
     strong = f"<html><head>{published}</head><body>{shown}{PROSE}</body></html>"
     assert day_of(strong, tz=UTC) == date(2021, 12, 20)
+
+
+def test_the_page_offset_is_the_one_non_zero_offset_its_stamps_agree_on():
+    new_york = timezone(timedelta(hours=-4))
+    stamps = ['{"date":"Fri, 01 May 2020 23:00:00 -0400"}', "2020-05-02T06:00:00-04:00"]
+    assert page_offset(stamps) == new_york
+    assert page_offset([*stamps, "2020-05-02T02:54:29.000Z", "10:00:00+00:00"]) == new_york
+    assert page_offset(stamps[:1]) is None  # one stamp is not the page's habit
+    assert page_offset([*stamps, "2020-05-02T08:00:00+05:30"]) is None  # it disagrees
+    assert page_offset(["open 12:00-13:00 and 14:00-18:00, 09:30-12:00"]) is None  # hours
+
+
+def test_a_utc_stamp_is_read_on_the_day_of_the_pages_own_offset():
+    # The published stamp is in UTC, past midnight; the page's other stamps (its data for
+    # the related stories) say it lives at -04:00: it was published on the evening of the 1st.
+    data = (
+        '<script>var related = [{"date":"Fri, 01 May 2020 23:00:00 -0400"},'
+        '{"date":"Sat, 02 May 2020 06:00:00 -0400"}];</script>'
+    )
+    head = '<meta property="article:published_time" content="2020-05-02T02:54:29.000Z">'
+    html = f"<html><head>{head}</head><body><h1>Station to close overnight</h1>{PROSE}"
+    assert day_of(html + "</body></html>", tz=UTC) == date(2020, 5, 2)
+    assert day_of(html + data + "</body></html>", tz=UTC) == date(2020, 5, 1)

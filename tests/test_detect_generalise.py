@@ -343,3 +343,36 @@ def test_cells_of_one_row_are_columns_unless_each_holds_a_headline():
     # A grid of stories, two headlines to a row; a one-column table.
     assert not row_cells([(1, 8.0), (1, 7.0), (2, 9.0), (2, 6.0)])
     assert not row_cells([(1, 8.0), (2, 7.0), (3, 9.0)])
+
+
+def test_rows_that_hold_rows_are_read_by_their_links():
+    """A JSP board whose thread rows each hold a small table for the last post, with another
+    link to the same thread: any row selector that takes the thread rows takes the rows around
+    or inside them too. The thread links share a class and a kind of URL
+    (``a.forum[href*="thread.jsp"]``, while the pager's links are ``a.forum`` too): the
+    element holding each is named by them, and reads back exactly the thread links."""
+    rows = "".join(
+        f'<tr bgcolor="#eeeeee"><td><img src="images/topic.gif"></td><td><font size="-1">'
+        f'<a href="thread.jsp?forum=2&amp;thread={900 + i}&amp;tstart=0" class="forum">'
+        f"<b>{TITLES[i]}</b></a></font></td><td><font>{i + 3}</font></td><td><font>"
+        f'<a href="profile.jsp?user={40 + i}"><b>member{i}</b></a></font></td>'
+        f"<td><table><tr><td><font>Mar {11 + i}, 2016 10:49 AM</font></td><td><font>by: "
+        f'<a href="thread.jsp?forum=2&amp;thread={900 + i}&amp;message={7000 + i}#{7000 + i}"'
+        f' title="Jump to Message">member{i} &raquo;</a></font></td></tr></table></td></tr>'
+        for i in range(8)
+    )
+    pager = "".join(
+        f'<a class="forum" href="forum.jsp?forum=2&amp;start={15 * n}">{n + 1}</a> '
+        for n in range(1, 5)
+    )
+    head = "<tr><td></td><td><b>TOPIC</b></td><td><b>REPLIES</b></td><td><b>AUTHOR</b></td></tr>"
+    pages = f"<table><tr><td><font>Pages: {pager}</font></td></tr></table>"
+    text = page(f"<table><tr><td>{pages}<table>{head}{rows}</table>{pages}</td></tr></table>")
+    url = "http://forum.example.com/forum.jsp?forum=2"
+    detection = detect_listing(text, url)
+    assert urls(detection) == [
+        urljoin(url, f"thread.jsp?forum=2&thread={900 + i}&tstart=0") for i in range(8)
+    ]
+    assert detection.chosen is not None
+    assert any(r.startswith("read by their links") for r in detection.chosen.reasons)
+    assert_round_trip(detection, text, url)

@@ -145,7 +145,11 @@ def _dates(
         # A UTC stamp takes the publisher's day from the URL or the page, if they say.
         if page_dates.is_utc(found):
             day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
-            found = page_dates.publisher_day(found, day)
+            if day is not None:
+                found = page_dates.publisher_day(found, day)
+            else:  # else the day in the page's own offset, if its other stamps agree on one
+                offset = page_dates.page_offset(page_dates.stamp_texts(soup))
+                found = page_dates.local_day(found, offset)
         return date, found
     if date is not None:
         return date, None
@@ -184,6 +188,8 @@ def _author(
     """The writer: the selector's, then metadata's person, a byline marked up as one, a
     labelled one ('作者：'), a reporter's; then an editor the page labels, else the site."""
     editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
+    # Not the writer, wherever the page labels them: the editor's name in <meta name="author">.
+    not_writers = _lazy(lambda: editors() + bylines.labelled_editors(soup))
     sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
     marked = _lazy(lambda: bylines.marked_bylines(soup, headline()))
     meta_authors = _lazy(lambda: bylines.meta_author_values(soup))
@@ -194,7 +200,7 @@ def _author(
         (
             "metadata",
             lambda: bylines.metadata_author(
-                metas, ld, url, editors=editors(), meta_authors=meta_authors()
+                metas, ld, url, editors=not_writers(), meta_authors=meta_authors()
             ),
         ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
@@ -203,6 +209,7 @@ def _author(
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
+        ("page", lambda: bylines.shown_creator(soup, metas)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
         (
             "metadata",

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.html import attr, select, text_of
-from feeds.extract.labels import author_from, reporter_at
+from feeds.extract.labels import EDITOR_LABELS, author_from, labelled_editor, reporter_at
 from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
 
 _AUTHOR_META = (
@@ -45,6 +45,8 @@ _BYLINE_BLOCK_MAX = 300
 # How far after the headline (characters of text) a story's last line may stand.
 _STORY_MAX = 20000
 _LINE = 200
+_EDITOR_WORD = re.compile("|".join(EDITOR_LABELS), re.IGNORECASE)
+_EDITOR_LINE = 40  # '[ 责编：张倩 ]': a label and a name, not a sentence about an editor
 # A name over the date: how many texts after the headline are read; what may stand between.
 _NAME_OVER_DATE = 6
 _HANDLE_MAX = 20
@@ -439,3 +441,32 @@ def _site_named(name: str, sites: set[str]) -> bool:
         return True
     words = f" {norm(name)} "
     return any(f" {site} " in words or words.strip() in site.split(" ") for site in sites)
+
+
+def labelled_editors(soup: BeautifulSoup) -> list[str]:
+    """The editors a page labels anywhere, on a short line of their own ('[ 责编：张倩 ]'
+    under the story): Chinese CMSs put the editor's name in <meta name="author">."""
+    found = []
+    for node in soup.find_all(string=_EDITOR_WORD):
+        if node.parent is None or node.parent.name in INVISIBLE or len(node) > _EDITOR_LINE:
+            continue
+        if name := labelled_editor(str(node).strip()):
+            found.append(name)
+    return found
+
+
+# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
+_PROFILE_PATH = re.compile(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
+
+
+def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
+    """The creator's handle in ``twitter:creator`` when the page shows it as the text of a
+    link to a person's page: the handle alone may be the site's account; shown as a profile
+    link, it is the writer's (a story site's 'by delta201')."""
+    handle = (metas.get("twitter:creator") or "").strip().lstrip("@")
+    if not handle or len(handle) > _EDITOR_LINE:
+        return None
+    for link in soup.find_all("a", href=True, string=True):
+        if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
+            return handle
+    return None

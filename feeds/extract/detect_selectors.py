@@ -5,7 +5,10 @@ them. What is detected is what a poll with those selectors will read.
 
 Items are first read where they are (``div.catlist li``); when no selector matches the items
 and nothing else, they are read by their headlines (``div.post h2``, ``td.subject span``): the
-element right around each main link, which a more general selector can name.
+element right around each main link, which a more general selector can name. Last, they are
+read by the links themselves: the element holding each link, named by what the links share
+(``font:has(> a.forum[href*="thread.jsp"])``), for rows no selector can tell apart (thread
+rows that hold a table of their own, whose rows hold the same kind of link).
 """
 
 from __future__ import annotations
@@ -69,6 +72,10 @@ def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
         selectors = _headline_level(group, holders, page)
         if selectors is not None:
             group.reasons.append(f"read by their headlines ({selectors.item})")
+    if selectors is None:
+        selectors = _link_level(group, page)
+        if selectors is not None:
+            group.reasons.append(f"read by their links ({selectors.item})")
     if selectors is None:
         return None
     try:
@@ -138,6 +145,44 @@ def _headline_level(
     if item is None or not _finds(found, [i.link for i in alike], DEFAULT_LINK):
         return None
     return ListingSelectors(item=item)
+
+
+def _link_level(group: Group, page: DetectPage) -> ListingSelectors | None:
+    """Items read by the links alone: the element right around each link, named by a link
+    selector that every item link and no other link on the page matches
+    (``font:has(> a.forum[href*="thread.jsp"])``), kept only when it matches exactly those
+    elements page-wide. One level up only: soupsieve takes one combinator inside ``:has``."""
+    links = [i.link for i in group.items]
+    holders = [link.parent for link in links]
+    if any(h is None for h in holders) or len({h.name for h in holders if h}) != 1:
+        return None
+    scopes = [h for h in holders if h is not None]
+    wanted = [id(h) for h in scopes]
+    for link in _link_options(links, group.items):
+        if sum(1 for _ in compiled(link).select(page.soup)) != len(links):
+            continue  # other links are alike: naming the holders by the link is not enough
+        item = f"{soupsieve.escape(scopes[0].name or '')}:has(> {link})"
+        if [id(el) for el in compiled(item).select(page.soup)] != wanted:
+            continue
+        if _finds(scopes, links, DEFAULT_LINK):
+            return ListingSelectors(item=item)
+        if _finds(scopes, links, link):
+            return ListingSelectors(item=item, link=link)
+    return None
+
+
+def _link_options(links: Sequence[Tag], items: list[Item]) -> Iterator[str]:
+    """Selectors every link matches: their shared class and the kind of URL they point at
+    (``a.forum[href*="thread.jsp"]``), then each alone."""
+    forms = selector_forms(links)
+    if not forms:
+        return
+    *named, tag = forms
+    markers = [m.removeprefix("a") for m in _href_markers(items)] if tag == "a" else []
+    for form in named:
+        yield from (f"{form}{marker}" for marker in markers)
+    yield from (f"{tag}{marker}" for marker in markers)
+    yield from named
 
 
 def _item_selector(items: list[Item], outliers: list[Item], page: DetectPage) -> str | None:

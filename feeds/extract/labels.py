@@ -87,6 +87,8 @@ _NOT_A_NAME = (
     "对對将將也还還就等调調招到见見前後后为為是的与與及所日"
 )
 _REPORTER_NAME = rf"(?![{_NOT_A_NAME}])"
+# Who else a dateline's brackets name: '（记者 …）' is read above, '（通讯员 …）', '（图）' never.
+_NOT_A_REPORTER = "记者|記者|通讯员|通訊員|实习生|實習生|特约|特約|本报|本報|图|圖"
 _REPORTER = re.compile(
     r"(?<!小)(?:本报|本報|特约|特約|实习|實習|首席)?(?:记者|記者)\s*"
     rf"(?:(?P<name>{_REPORTER_NAME}"
@@ -97,6 +99,9 @@ _REPORTER = re.compile(
     rf"|(?P<name2>{_REPORTER_NAME}[\u4e00-\u9fff]{{2,4}})(?=[\u4e00-\u9fff]{{2,3}}\d{{1,2}}日[电電]))"
     # A byline in brackets at the story's end: '（王煌忠／台中報導）', '（姚峰 上海报道）'.
     r"|[（(](?P<name3>[\u4e00-\u9fff]{2,4})\s*[/／\s]\s*[\u4e00-\u9fff]{1,8}(?:报道|報導|報道)[)）]"
+    # A news agency's dateline without 记者: '新华社北京5月19日电（刘艺、杨吉）', the first.
+    rf"|(?<=\d日[电電][（(])(?!{_NOT_A_REPORTER})"
+    r"(?P<name4>[\u4e00-\u9fff]{2,4}?)(?=[、，,\s]|[)）])"
 )
 # A forum post's byline: '本贴由大卫于2005年8月12日16:12:21…发表', 'ggjj 发表于 2005-9-15'.
 _POSTER = re.compile(
@@ -127,7 +132,7 @@ def reporter_at(raw: str | None) -> tuple[str, int] | None:
     for match in _REPORTER.finditer(raw[:MAX_LINE]):
         if _PHOTO_CREDIT.match(raw, match.end()) or _in_prose(raw, match):
             continue
-        return match["name"] or match["name2"] or match["name3"], match.end()
+        return match["name"] or match["name2"] or match["name3"] or match["name4"], match.end()
     return None
 
 

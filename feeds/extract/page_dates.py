@@ -363,3 +363,43 @@ def publisher_day(found: ParsedDate, url_day: ParsedDate | None) -> ParsedDate:
         if shifted.date() == day:
             return ParsedDate(shifted, True)
     return found
+
+
+# A timestamp with seconds and a numeric offset: '2020-05-01T23:00:00-04:00',
+# 'Fri, 01 May 2020 23:00:00 -0400'. Seconds required: '12:00-13:00' is a range of hours.
+_OFFSET_STAMP = re.compile(r"\d\d:\d\d:\d\d(?:\.\d+)?\s?([+-])(\d\d):?(\d\d)(?!\d)")
+
+
+def page_offset(texts: list[str]) -> timezone | None:
+    """The page's own UTC offset: the one non-zero offset its zoned timestamps carry (in its
+    scripts' data, its metadata), when at least two carry it and no other non-zero one
+    occurs. None when the page says nothing or disagrees with itself."""
+    seen: dict[timedelta, int] = {}
+    for text in texts:
+        for sign, hours, minutes in _OFFSET_STAMP.findall(text):
+            if int(hours) > 14 or minutes not in ("00", "30", "45"):
+                continue
+            offset = timedelta(hours=int(hours), minutes=int(minutes))
+            if offset:
+                offset = -offset if sign == "-" else offset
+                seen[offset] = seen.get(offset, 0) + 1
+    if len(seen) != 1:
+        return None
+    ((offset, count),) = seen.items()
+    return timezone(offset) if count >= 2 else None
+
+
+def local_day(found: ParsedDate, offset: timezone | None) -> ParsedDate:
+    """A UTC timestamp re-expressed in the page's own offset: '2020-05-02T02:54Z' on a page
+    whose other stamps say -04:00 was published on the evening of the 1st there."""
+    if offset is None or not is_utc(found):
+        return found
+    return ParsedDate(found.value.astimezone(offset), True)
+
+
+def stamp_texts(soup: BeautifulSoup) -> list[str]:
+    """Where a page keeps its machine-readable timestamps: script data, meta and time tags."""
+    texts = [node.get_text() for node in soup.find_all("script")]
+    texts += [attr(node, "content") or "" for node in soup.find_all("meta", content=True)]
+    texts += [attr(node, "datetime") or "" for node in soup.find_all("time", datetime=True)]
+    return texts
