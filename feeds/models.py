@@ -259,6 +259,9 @@ class PollEnd:
     added: int = 0
     degraded: str | None = None
     last_listed: int | None = None  # items on page one, kept when the poll was healthy
+    # new entries left for later polls (the per-poll cap): while any are, polls read as deep
+    # as a first poll (backfill_pages), or a backfill deeper than one poll is never finished
+    backlog: int | None = None
     # listing URL -> its validators, or None to forget them (the listing must be read again)
     validators: dict[str, tuple[str | None, str | None] | None] = field(default_factory=dict)
 
@@ -416,6 +419,7 @@ class Store(Protocol):
     def item_attempts(self, source_id: str, keys: Iterable[str]) -> dict[str, int]: ...
     def validators(self, source_id: str, url: str) -> tuple[str | None, str | None]: ...
     def last_listed(self, source_id: str) -> int | None: ...
+    def backlog(self, source_id: str) -> int: ...
 
     # -- the one write of a poll: a plan, in one transaction
     def ensure_source(self, source_id: str, now: datetime) -> None: ...

@@ -102,7 +102,10 @@ def update_source(
     # 1. Listing pages: entries with their canonical keys. A first poll backfills deeper.
     try:
         store.ensure_source(source.id, now)
-        pages = source.max_pages if store.has_items(source.id) else source.backfill_pages
+        # So does a poll after one that left entries for later (the cap): a backfill deeper
+        # than one poll's max_articles is read on until it is done.
+        deep = not store.has_items(source.id) or store.backlog(source.id) > 0
+        pages = source.backfill_pages if deep else source.max_pages
         listing = collect_listing(source, fetcher, pages=pages, store=store)
     except Exception as e:  # one source's failure, whatever it is, stays its own
         error = as_feeds_error(e, "reading the listing page", source.urls[0])
@@ -217,6 +220,7 @@ def poll_end(listing: Listing, work: Work, tally: Tally) -> PollEnd:
         added=tally.added,
         degraded=listing.degraded,
         last_listed=listing.first_page if healthy else None,
+        backlog=work.deferred,
         validators={
             url: (validators if complete else None)
             for url, validators in listing.validators.items()

@@ -34,6 +34,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.sources: dict[str, SourceStatus] = {}
         self.last_listed_counts: dict[str, int] = {}
+        self.backlogs: dict[str, int] = {}
         self.rows: dict[tuple[str, str], _Row] = {}
         self.aliases: dict[tuple[str, str], str] = {}
         self.errors: dict[tuple[str, str], tuple[ItemError, datetime]] = {}
@@ -77,6 +78,9 @@ class MemoryStore:
 
     def validators(self, source_id: str, url: str) -> tuple[str | None, str | None]:
         return self.validator_pairs.get((source_id, url), (None, None))
+
+    def backlog(self, source_id: str) -> int:
+        return self.backlogs.get(source_id, 0)
 
     def last_listed(self, source_id: str) -> int | None:
         return self.last_listed_counts.get(source_id)
@@ -169,6 +173,8 @@ class MemoryStore:
         self.sources[sid] = status
         if end.last_listed is not None:
             self.last_listed_counts[sid] = end.last_listed
+        if end.backlog is not None:
+            self.backlogs[sid] = end.backlog
         for url, pair in end.validators.items():
             if pair is None or pair == (None, None):
                 self.validator_pairs.pop((sid, url), None)

@@ -277,3 +277,29 @@ def test_a_list_too_deep_for_the_parser_says_why_for_a_source_with_selectors(por
     run = feeds("update", config=config)
     assert run.code == 1 and "matched no article links" in run.out
     assert "nests elements more than 256 levels deep" in run.out, run.out
+
+
+def test_a_backfill_deeper_than_one_poll_is_read_on_until_it_is_done(portal, tmp_path):
+    # Before: the first poll read backfill_pages and stored max_articles of them; the next
+    # polls read max_pages only, so what the backfill pages held beyond one poll was never read.
+    whole = destoon_source(portal.url("news/"), include="[]", keep=500)
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "capped").mkdir()
+    reference = write_config(tmp_path / "reference", whole)
+    assert feeds("update", config=reference).code == 0
+    expected = read_feeds(tmp_path / "reference" / "public", "sample")["json"]["items"]
+    capped = write_config(
+        tmp_path / "capped", whole.replace("keep = 500", "keep = 500\nmax_articles = 4")
+    )
+    assert "max_pages = 1" in whole and "backfill_pages = 3" in whole
+    polls = 0
+    while polls < 20:
+        polls += 1
+        run = feeds("update", config=capped)
+        assert run.code == 0, run.out
+        items = read_feeds(tmp_path / "capped" / "public", "sample")["json"]["items"]
+        if len(items) == len(expected):
+            break
+    assert len(expected) > 8  # deeper than two polls of four
+    assert {i["id"] for i in items} == {i["id"] for i in expected}
+    assert polls == -(-len(expected) // 4)  # four a poll, and done

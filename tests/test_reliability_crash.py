@@ -686,13 +686,6 @@ def test_crash_kill_9_during_polls_and_writes_20_times(portal, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect, found 2026-12-06: a first poll reads backfill_pages but stores at most "
-    "max_articles new items; the next polls read only max_pages, so a backfill deeper than one "
-    "poll's cap is never finished (the never-killed reference stores 50 of 258). Nothing the "
-    "killed run stored was lost or doubled. Remove this mark when the backlog is read on.",
-)
 def test_crash_kill_9_during_polls_and_writes_240_times(portal, tmp_path):
     report = run_crash_test(portal, tmp_path, kills=240, seed=240)
     # Every kind of moment was hit (the modes take turns; a few of each at least).

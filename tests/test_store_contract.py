@@ -490,3 +490,13 @@ def test_a_notice_is_saved_replaced_and_removed(store):
     assert store.notice("s") == degraded
     store.save_notice("s", None)
     assert store.notice("s") is None
+
+
+def test_the_backlog_a_poll_leaves_is_kept_until_a_poll_reads_it(store):
+    assert store.backlog("s") == 0
+    store.apply(plan(end=PollEnd(ok=True, added=4, backlog=7)))
+    assert store.backlog("s") == 7
+    store.apply(plan(end=PollEnd(ok=False, error="fetch: 503")))  # a failure keeps it
+    assert store.backlog("s") == 7
+    store.apply(plan(end=PollEnd(ok=True, added=4, backlog=0)))
+    assert store.backlog("s") == 0

@@ -116,6 +116,8 @@ class PlanWriter:
             self.run(
                 "UPDATE sources SET degraded = %s WHERE id = %s", (end.degraded, self.source_id)
             )
+        if end.backlog is not None:
+            self.run("UPDATE sources SET backlog = %s WHERE id = %s", (end.backlog, self.source_id))
         if end.last_listed is not None:
             self.run(
                 "UPDATE sources SET last_listed = %s WHERE id = %s",

@@ -224,11 +224,16 @@ def _v4_host_slots(db: Executor) -> None:
     )
 
 
+def _v5_backlog(db: Executor) -> None:
+    db.execute("ALTER TABLE sources ADD COLUMN backlog integer NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Callable[[Executor], None], ...] = (
     _v1_initial,
     _v2_websub_and_notices,
     _v3_feed_docs,
     _v4_host_slots,
+    _v5_backlog,
 )
 
 

@@ -25,7 +25,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "sources": (
         *("id", "created", "last_attempt", "last_success", "last_error"),
         *("consecutive_failures", "polls", "last_new", "degraded", "last_listed"),
-        *("items_seen", "items_published"),
+        *("items_seen", "items_published", "backlog"),
     ),
     "items": (
         *("source_id", "key", "id", "url", "title", "author", "summary", "content_html"),

@@ -1,15 +1,10 @@
-"""The PostgreSQL store (psycopg 3 is imported here only, and only when a ``postgresql://``
-database is opened): the same promises as ``SQLiteStore``, for one instance today and for
-several sharing one database tomorrow.
-
-One connection pool per database per process, shared by every thread: ``PostgresStore`` is a
-handle that borrows a connection for each call and gives it back at once (``apply``: for its
-one transaction), so the service's short ``open_state()`` per poll and per status page costs
-no connection, and one handle may be shared by threads. The first open in a process migrates
-the schema (``pg_schema``) on a connection of its own, which also gives a missing server, a
-refused login or a missing database its real reason. Every psycopg error is wrapped once, here,
-as a chained ``StoreError`` that says what to check; a password never appears in one.
-"""
+"""The PostgreSQL store (psycopg 3 imported here only, for a ``postgresql://`` database): the
+promises of ``SQLiteStore``, for one instance or several sharing the database. One pool per
+database per process: a ``PostgresStore`` borrows a connection per call (``apply``: for its one
+transaction), so a short ``open_state()`` costs none. The first open migrates (``pg_schema``) on
+a connection of its own, which gives a missing server, login or database its real reason. Every
+psycopg error is wrapped once, here, as a chained ``StoreError`` that says what to check (never
+with a password)."""
 
 from __future__ import annotations
 
@@ -287,6 +282,10 @@ class PostgresStore(PgHubQueries, PgClusterQueries):
             (source_id, url),
         )
         return (row[0], row[1]) if row else (None, None)
+
+    def backlog(self, source_id: str) -> int:
+        row = self._one("SELECT backlog FROM sources WHERE id = %s", (source_id,))
+        return int(row[0]) if row and row[0] is not None else 0
 
     def last_listed(self, source_id: str) -> int | None:
         row = self._one("SELECT last_listed FROM sources WHERE id = %s", (source_id,))

@@ -175,6 +175,10 @@ def _v7_websub_and_notices(db: sqlite3.Connection) -> None:
     )
 
 
+def _v8_backlog(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE sources ADD COLUMN backlog INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_initial,
     _v2_schedule,
@@ -183,4 +187,5 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v5_last_listed,
     _v6_validators_per_source_and_counters,
     _v7_websub_and_notices,
+    _v8_backlog,
 )

@@ -31,6 +31,11 @@ class SourceQueries(Connected):
         rows = self._db.execute("SELECT id FROM sources WHERE last_success IS NOT NULL")
         return {row[0] for row in rows}
 
+    def backlog(self, source_id: str) -> int:
+        """New entries the last poll left for later ones (its per-poll cap)."""
+        row = self._db.execute("SELECT backlog FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
     def last_listed(self, source_id: str) -> int | None:
         """How many items page one of the listing gave at the last healthy poll."""
         row = self._db.execute(

@@ -239,6 +239,10 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
             self._db.execute(
                 "UPDATE sources SET degraded = ? WHERE id = ?", (end.degraded, source_id)
             )
+        if end.backlog is not None:
+            self._db.execute(
+                "UPDATE sources SET backlog = ? WHERE id = ?", (end.backlog, source_id)
+            )
         if end.last_listed is not None:
             self._db.execute(
                 "UPDATE sources SET last_listed = ? WHERE id = ?", (end.last_listed, source_id)
