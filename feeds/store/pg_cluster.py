@@ -5,26 +5,13 @@ so that the instances together keep to one host's limits (``fetch.politeness.Clu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any
 
-from feeds.store.pg_rows import utc
-from feeds.store.pg_schema import Executor
+from feeds.store.pg_rows import PgConnected, utc
 
 
-class PgClusterQueries:
-    """Mixed into ``PostgresStore``, which gives the connection of each call."""
-
-    def _all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
-
-    def _run(self, query: str, params: Sequence[Any] = ()) -> None:
-        raise NotImplementedError
-
-    def _transaction(self) -> AbstractContextManager[Executor]:
-        raise NotImplementedError
+class PgClusterQueries(PgConnected):
+    """Mixed into ``PostgresStore``."""
 
     def save_feed_docs(self, docs: dict[str, bytes]) -> None:
         """Feed files as just published (by name: ``<id>.<format>``)."""

@@ -5,13 +5,11 @@ instances sharing the database never deliver the same change twice."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 from feeds.models import Delivery, HubCounts, HubIntent, Notice, Subscription
-from feeds.store.pg_rows import clean, utc
-from feeds.store.pg_schema import Executor
+from feeds.store.pg_rows import PgConnected, clean, utc
 
 _INTENT = "topic, callback, mode, lease_seconds, secret, requested"
 _SUBSCRIPTION = "s.topic, s.callback, s.secret, s.lease_seconds, s.expires"
@@ -25,17 +23,8 @@ def _subscription(row: Sequence[Any]) -> Subscription:
     return Subscription(row[0], row[1], row[2], row[3], utc(row[4]))
 
 
-class PgHubQueries:
-    """Mixed into ``PostgresStore``, which gives the connection of each call."""
-
-    def _all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
-
-    def _run(self, query: str, params: Sequence[Any] = ()) -> None:
-        raise NotImplementedError
-
-    def _transaction(self) -> AbstractContextManager[Executor]:
-        raise NotImplementedError
+class PgHubQueries(PgConnected):
+    """Mixed into ``PostgresStore``."""
 
     def hub_request(self, intent: HubIntent) -> None:
         self._run(

@@ -7,6 +7,7 @@ of ``apply``'s transaction as anything with ``execute``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,20 @@ def clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(clean(v) for v in value)
     return value
+
+
+class PgConnected:
+    """What the query mixins (``pg_hub``, ``pg_cluster``) need of ``PostgresStore``, which
+    gives the connection of each call."""
+
+    def _all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def _run(self, query: str, params: Sequence[Any] = ()) -> None:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[Executor]:
+        raise NotImplementedError
 
 
 class PlanWriter:
