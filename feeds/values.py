@@ -144,28 +144,23 @@ def _urllist(value: Any) -> tuple[Any, str | None]:
     return _urls(value)
 
 
-ERROR_MODES = ("status", "item")
+def _choice(modes: dict[str, str]) -> Callable[[Any], tuple[Any, str | None]]:
+    """A key that takes one of a few words; the problem names each with what it means."""
+    fix = " or ".join(f'"{mode}" ({meaning})' for mode, meaning in modes.items())
+
+    def check(value: Any) -> tuple[Any, str | None]:
+        text, problem = _str(value)
+        if problem:
+            return None, problem
+        if text.strip() not in modes:
+            return None, f"{text!r}: write {fix}"
+        return text.strip(), None
+
+    return check
 
 
-def _error_mode(value: Any) -> tuple[Any, str | None]:
-    text, problem = _str(value)
-    if problem:
-        return None, problem
-    if text.strip() not in ERROR_MODES:
-        return None, f'{text!r}: write "status" (the status page only) or "item" (also in the feed)'
-    return text.strip(), None
-
-
-RENDER_MODES = ("static", "browser")
-
-
-def _render(value: Any) -> tuple[Any, str | None]:
-    text, problem = _str(value)
-    if problem:
-        return None, problem
-    if text.strip() not in RENDER_MODES:
-        return None, f'{text!r}: write "static" (pages as served) or "browser" (headless Chromium)'
-    return text.strip(), None
+_error_mode = _choice({"status": "the status page only", "item": "also in the feed"})
+_render = _choice({"static": "pages as served", "browser": "headless Chromium"})
 
 
 def _agent(value: Any) -> tuple[Any, str | None]:
