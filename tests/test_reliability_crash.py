@@ -61,9 +61,9 @@ def update_until_settled(config: Path) -> None:
     count = -1
     for _ in range(20):
         assert update(config) == 0
-        if len(stored_ids(config)) == count:
+        before, count = count, len(stored_ids(config))
+        if count == before:
             return
-        count = len(stored_ids(config))
     raise AssertionError("twenty polls and still new items")
 
 
