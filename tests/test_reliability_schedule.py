@@ -376,6 +376,15 @@ def etags(base: str, ids: list[str]) -> dict[str, str]:
     return out
 
 
+def size_or_zero(path: Path) -> int:
+    """The size of a file that may vanish between two looks: SQLite deletes the WAL file when
+    the last connection to the database closes."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def soak(
     portal_factory, tmp_path: Path, *, static: int, changing: int, every: str, seconds: float
 ) -> dict:
@@ -407,9 +416,7 @@ def soak(
             if time.monotonic() >= next_article:
                 busy.add_article(f"AI 快讯 {len(busy.articles)}", summary="大模型。")
                 next_article += 5
-            samples.append(
-                (rss_kib(proc.pid), fd_count(proc.pid), wal.stat().st_size if wal.exists() else 0)
-            )
+            samples.append((rss_kib(proc.pid), fd_count(proc.pid), size_or_zero(wal)))
             for path in output.iterdir():
                 if path.name.endswith(".tmp"):
                     temp_seen.add(path.name)
