@@ -76,7 +76,7 @@ $(PEERS_STAMP):
 # wrk and nginx (the serving table) and GNU time (peak RSS) come from Debian's packages;
 # installed here when missing and root, else the rows that need them say so.
 bench-tools:
-	@missing=""; for tool in wrk nginx:/usr/sbin/nginx time:/usr/bin/time; do \
+	@missing=""; for tool in wrk nginx:/usr/sbin/nginx time:/usr/bin/time php-cli:/usr/bin/php; do \
 	  name=$${tool%%:*}; path=$${tool#*:}; \
 	  command -v $$name >/dev/null 2>&1 || [ -x "$$path" ] || missing="$$missing $$name"; done; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
