@@ -20,6 +20,7 @@ import logging
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from email.utils import formatdate
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -208,6 +209,8 @@ class FeedFront:
     def __init__(self, state: ServiceState, files: FileCache, hub: HubFace | None) -> None:
         self._state, self._files, self._hub = state, files, hub
         self._answers: dict[tuple[object, ...], tuple[FeedFile, Answer, Answer]] = {}
+        # Each feed's path, made once: building a Path per request cost as much as the lstat.
+        self._paths: dict[tuple[Path, str], Path] = {}
 
     def answer(self, scope: Scope) -> Answer | None:
         """The whole answer to ``scope``, or None when the app must make it."""
@@ -228,7 +231,13 @@ class FeedFront:
         accept, encoding, tags, since = _conditions(scope["headers"])
         if prefers_html(accept, REGISTRY[fmt].media_type):
             return None  # a browser: its page is made from the JSON Feed file, by the app
-        feed = self._files.cached(self._state.output_dir() / name)
+        folder = self._state.output_dir()
+        path = self._paths.get((folder, name))
+        if path is None:
+            if len(self._paths) >= ANSWERS_KEPT:
+                self._paths.clear()
+            path = self._paths[(folder, name)] = folder / name
+        feed = self._files.cached(path)
         if feed is None:
             return None
         coding = pick_coding(encoding, feed.encoded)
