@@ -8,10 +8,10 @@ protocol, subclassed (issue 19: its h11 protocol, bounded the same way before, c
 times as much per request, most of what a feed in memory costs to serve):
 
 - **Request heads are capped** as nginx and Apache cap them (``Limits``): the request line
-  and each header line at 8 KiB, 100 header lines, 32 KiB in all. Each piece received is
-  checked with what came of its head before the parser sees it, so the parser never holds
-  more than that and one piece; above it the client gets 414 or 431 and the connection
-  closes, after a short lingering read so that the answer is not lost to a reset.
+  and each header line at 8 KiB, 100 header lines, 32 KiB in all. Each piece received while
+  a head may be coming is checked with what came of that head before the parser sees it, so
+  the parser never holds more than that and one piece; above it the client gets 414 or 431
+  and the connection closes, after a short lingering read so the answer is not lost to a reset.
 - **Clients must be quick**: a request must be whole within ``request_timeout`` of its first
   byte (or of the connection's opening), whatever it trickles; an idle keep-alive connection
   closes after ``keep_alive`` seconds.
