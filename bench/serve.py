@@ -111,6 +111,8 @@ def main() -> None:
                 except OSError:
                     pass
                 time.sleep(0.2)
+            else:
+                raise SystemExit("feeds run wrote no feed within 60 s (a loaded machine?)")
             ours = f"http://127.0.0.1:{port}/feeds/sample.rss"
             theirs = f"http://127.0.0.1:{nginx_port}/feeds/sample.rss"
             our_etag, size = etag_of(ours)
