@@ -223,8 +223,11 @@ class FeedFront:
 
     def _from_memory(self, scope: Scope) -> Answer | None:
         name = scope["path"][len("/feeds/") :]
-        # The same names as _feed_table's: formats have no dot, so the split is unique.
+        # The same names as _feed_table's (formats have no dot, so the split is unique) and
+        # as the route's ({name} never holds a slash).
         source_id, _, fmt = name.rpartition(".")
+        if "/" in name:
+            return None
         every = self._state.intervals().get(source_id) if fmt in REGISTRY else None
         if every is None:
             return None
@@ -366,7 +369,7 @@ async def hub_response(request: Request, hub: HubFace) -> Response:
     return PlainTextResponse(text + "\n", status, headers=NO_STORE)
 
 
-def create_app(state: ServiceState, hub: HubFace | None = None) -> Starlette:
+def create_app(state: ServiceState, hub: HubFace | None = None) -> FeedsApp:
     """The app over ``state``; with ``hub``, feeds name it and /hub takes subscriptions."""
     files = FileCache()
     pages = PageCache()
