@@ -300,3 +300,22 @@ def test_the_browser_page_is_unchanged_by_the_front(ports: tuple[FeedsApp, int, 
         ours, theirs = exchange(fast_port, page), exchange(slow_port, page)
         assert without_date(ours) == without_date(theirs)
     assert gzip.decompress(ours.partition(b"\r\n\r\n")[2]).startswith(b"<!doctype html>")
+
+
+def test_an_upgrade_asked_for_is_ignored_and_the_connection_keeps_serving(
+    ports: tuple[FeedsApp, int, int], state: FakeState
+) -> None:
+    # curl --http2 on http:// asks for h2c on its first request; llhttp pauses on any Upgrade.
+    _, fast_port, _ = ports
+    data = (state.output / "alpha.rss").read_bytes()
+    upgrade = (
+        b"GET /feeds/alpha.rss HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+        b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n"
+    )
+    plain = b"GET /feeds/alpha.rss HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", fast_port), timeout=10) as sock:
+        sock.sendall(upgrade)
+        answers = read_answers(sock, 1)
+        sock.sendall(plain)
+        answers += read_answers(sock, 1)
+    assert all(a.startswith(b"HTTP/1.1 200 ") and a.endswith(data) for a in answers)
