@@ -1,9 +1,11 @@
 """Requests per second of /feeds/<id>.rss, 200 and 304, beside nginx serving the same file.
 
-    .venv/bin/python bench/serve.py [--seconds 10] [--connections 32]
+    .venv/bin/python bench/serve.py [--seconds 10] [--connections 32] [--runs 3]
 
 Needs wrk and nginx (Debian packages). Starts the sample portal of the tests, `feeds run`
-against it, and nginx on the same output folder, all on 127.0.0.1; prints one table.
+against it, and nginx on the same output folder, all on 127.0.0.1; prints one table. The
+four measurements take turns, ``--runs`` rounds of them, and the table gives each one's
+median: on a shared machine one round can be far off.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -107,18 +111,23 @@ def main() -> None:
                 except OSError:
                     pass
                 time.sleep(0.2)
+            else:
+                raise SystemExit("feeds run wrote no feed within 60 s (a loaded machine?)")
             ours = f"http://127.0.0.1:{port}/feeds/sample.rss"
             theirs = f"http://127.0.0.1:{nginx_port}/feeds/sample.rss"
             our_etag, size = etag_of(ours)
             nginx_etag, _ = etag_of(theirs)
-            rows = []
-            for label, url, etag in (
-                ("feeds 200", ours, None),
-                ("nginx 200", theirs, None),
-                ("feeds 304", ours, our_etag),
-                ("nginx 304", theirs, nginx_etag),
-            ):
-                rows.append((label, wrk(url, args.seconds, args.connections, etag)))
+            runs: dict[str, list[float]] = {}
+            for _ in range(args.runs):
+                for label, url, etag in (
+                    ("feeds 200", ours, None),
+                    ("nginx 200", theirs, None),
+                    ("feeds 304", ours, our_etag),
+                    ("nginx 304", theirs, nginx_etag),
+                ):
+                    measured = wrk(url, args.seconds, args.connections, etag)
+                    runs.setdefault(label, []).append(measured)
+            rows = [(label, statistics.median(rates)) for label, rates in runs.items()]
         finally:
             subprocess.run([nginx, "-c", str(work / "nginx.conf"), "-s", "stop"], check=False)
             service.send_signal(signal.SIGTERM)
@@ -126,7 +135,7 @@ def main() -> None:
     rate = dict(rows)
     print(
         f"/feeds/sample.rss, {size} bytes, wrk -t2 -c{args.connections} -d{args.seconds}s, "
-        f"{os.cpu_count()} cores, one run"
+        f"{os.cpu_count()} cores, median of {args.runs} runs"
     )
     print("| server | requests/s | ratio to nginx |\n|---|---:|---:|")
     for label, value in rows:

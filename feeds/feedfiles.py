@@ -65,14 +65,20 @@ def represent(data: bytes, mtime: int) -> FeedFile:
     return FeedFile(data, f'"{digest}"', mtime, encoded)
 
 
-class FileCache:
-    """Feed files by path, valid while the path's (mtime_ns, size) stays the same.
+# What tells one version of a file from the next: a rename gives a new inode, a rewrite in
+# place a new mtime or size.
+Stamp = tuple[int, int, int]
 
-    ``publish`` replaces a feed by renaming a new file over it, so a stat tells whether the
-    cached bytes are still the file's: a hot feed costs a stat, not a read, a hash and two
-    compressions. The read goes through one open file (fstat + read), so the bytes and their
-    stamp always belong together even when a rename happens in between. Keeping one entry per
-    path bounds the cache by the number of feeds.
+
+class FileCache:
+    """Feed files by path, valid while the path's (inode, mtime_ns, size) stays the same.
+
+    ``publish`` replaces a feed by renaming a new file over it (and so do the other instances
+    of a cluster, through ``feeds.shared``), so a stat tells whether the cached bytes are still
+    the file's: a hot feed costs a stat, not a read, a hash and two compressions. The read
+    goes through one open file (fstat + read), so the bytes and their stamp always belong
+    together even when a rename happens in between. Keeping one entry per path bounds the
+    cache by the number of feeds.
 
     Only regular files are served, never through a symlink: ``publish`` always writes real
     files, so a link in the output folder was put there by someone else and may point
@@ -81,20 +87,28 @@ class FileCache:
 
     def __init__(self, max_entries: int = FILE_CACHE_ENTRIES) -> None:
         self._lock = threading.Lock()  # route functions run on several threads
-        self._entries: OrderedDict[Path, tuple[tuple[int, int], FeedFile]] = OrderedDict()
+        self._entries: OrderedDict[Path, tuple[Stamp, FeedFile]] = OrderedDict()
         self._max_entries = max_entries
         self.reads = 0  # files actually read, for tests
+
+    def cached(self, path: Path) -> FeedFile | None:
+        """The file's bytes when they are in memory and still the file's (one lstat, no
+        read: cheap enough for the event loop); None when they must be read. Raises
+        FileNotFoundError like ``get``."""
+        stamp = _stamp(_regular(os.lstat(path), path))
+        with self._lock:
+            hit = self._entries.get(path)
+            if hit is None or hit[0] != stamp:
+                return None
+            self._entries.move_to_end(path)
+            return hit[1]
 
     def get(self, path: Path) -> FeedFile:
         """The file's bytes; FileNotFoundError when it does not exist or is not a regular
         file (a symlink, a folder)."""
-        found = _regular(os.lstat(path), path)
-        stamp = (found.st_mtime_ns, found.st_size)
-        with self._lock:
-            hit = self._entries.get(path)
-            if hit is not None and hit[0] == stamp:
-                self._entries.move_to_end(path)
-                return hit[1]
+        hit = self.cached(path)
+        if hit is not None:
+            return hit
         try:
             # O_NOFOLLOW: a link swapped in after the lstat fails here (ELOOP) rather than
             # being read.
@@ -109,7 +123,7 @@ class FileCache:
         feed = represent(data, opened.st_mtime_ns // 1_000_000_000)
         with self._lock:
             self.reads += 1
-            self._entries[path] = ((opened.st_mtime_ns, opened.st_size), feed)
+            self._entries[path] = (_stamp(opened), feed)
             self._entries.move_to_end(path)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
@@ -148,6 +162,10 @@ class PageCache:
 
 class NotAFile(FileNotFoundError):
     """The feed's name is taken by a symlink or a folder: answered as a missing feed."""
+
+
+def _stamp(found: os.stat_result) -> Stamp:
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
 def _regular(found: os.stat_result, path: Path) -> os.stat_result:

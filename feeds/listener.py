@@ -1,14 +1,17 @@
 """The listening side of the HTTP server: uvicorn, with every client bounded (issue 13.4, 13.5).
 
-uvicorn's fast parser (httptools) buffers a request head of any size (one 100 MB header took
-16 s and 246 MB), and none of its protocols times out a client that is slow to send its
-request (3,000 half-sent requests stayed open 70 s; 1,100 idle ones took every descriptor, so
-polls could not open the database). So the server runs uvicorn's h11 protocol, subclassed:
+uvicorn's fast parser (httptools, llhttp's) buffers a request head of any size (one 100 MB
+header took 16 s and 246 MB), and none of its protocols times out a client that is slow to
+send its request (3,000 half-sent requests stayed open 70 s; 1,100 idle ones took every
+descriptor, so polls could not open the database). So the server runs uvicorn's httptools
+protocol, subclassed (issue 19: its h11 protocol, bounded the same way before, cost three
+times as much per request, most of what a feed in memory costs to serve):
 
 - **Request heads are capped** as nginx and Apache cap them (``Limits``): the request line
-  and each header line at 8 KiB, 100 header lines, 32 KiB in all. Above that the client gets
-  414 or 431 and the connection closes, after a short lingering read so that the answer is
-  not lost to a reset. h11's own buffer cap stays behind it as a second bound.
+  and each header line at 8 KiB, 100 header lines, 32 KiB in all. Each piece received while
+  a head may be coming is checked with what came of that head before the parser sees it, so
+  the parser never holds more than that and one piece; above it the client gets 414 or 431
+  and the connection closes, after a short lingering read so the answer is not lost to a reset.
 - **Clients must be quick**: a request must be whole within ``request_timeout`` of its first
   byte (or of the connection's opening), whatever it trickles; an idle keep-alive connection
   closes after ``keep_alive`` seconds.
@@ -18,7 +21,7 @@ polls could not open the database). So the server runs uvicorn's h11 protocol, s
   takes the place of the one that has waited longest without a request in progress, so a
   flood of idle connections cannot keep ``/healthz`` or a reader out.
 
-This module owns uvicorn and h11; ``feeds.server`` builds the app it runs.
+This module owns uvicorn and httptools; ``feeds.server`` builds the app it runs.
 """
 
 from __future__ import annotations
@@ -30,17 +33,16 @@ import socket
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import h11
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from feeds.errors import FeedsError
 
 KIB = 1024
 MAX_CONNECTIONS = 1024  # far more readers than one self-hosted service has at once
 OPEN_FILES_WANTED = 65536  # the soft limit asked for when the hard one is unlimited
-# End of a request head: an empty line; h11 takes a bare LF as a line end too.
+# End of a request head: an empty line (a bare LF counted as a line end too, to be safe).
 _END_OF_HEAD = re.compile(rb"\n\r?\n")
 
 
@@ -63,6 +65,10 @@ def head_problem(received: bytes, limits: Limits) -> tuple[int, str] | None:
     Pure and incremental: called with everything received of the head so far, it refuses as
     soon as a limit is passed, without waiting for the end of an enormous line.
     """
+    if len(received) <= min(limits.request_line, limits.header_line) and (
+        received.count(b"\n") <= limits.header_count
+    ):
+        return None  # every request of a reader: too short for any limit (and cheap to see)
     window = received[: limits.head + 1]
     end = _END_OF_HEAD.search(window)
     lines = (window[: end.start()] if end else window).split(b"\n")
@@ -90,21 +96,28 @@ def raw_answer(status: int, reason: str) -> bytes:
     ).encode() + body
 
 
-class BoundedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with the head caps, deadlines and connection cap above.
+class BoundedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the head caps, deadlines and connection cap above.
 
     ``limits`` and ``waiting`` are set on a subclass per server (``protocol_for``). ``waiting``
     holds the connections with no request being answered (just opened, idle between requests,
     or still sending one), oldest first: the ones a new connection may push out.
+
+    The parser's callbacks say where the client is (``_phase``): "idle" (nothing of a request
+    yet), "head" (part of a request head), "body" (the head is in, the body not yet), "done"
+    (a whole request is in). ``_head`` keeps what has come of the current head, so that each
+    new piece is checked with it before the parser, which would buffer any amount, sees it.
     """
 
     limits: ClassVar[Limits] = Limits()
-    waiting: ClassVar[dict[BoundedH11Protocol, None]] = {}
+    waiting: ClassVar[dict[BoundedProtocol, None]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
         self._refused = False
+        self._phase = "idle"
+        self._head = b""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -124,32 +137,54 @@ class BoundedH11Protocol(H11Protocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return  # lingering after a refusal: dropped unread
-        if self.conn.their_state is h11.IDLE:
-            problem = head_problem(self.conn.trailing_data[0] + data, self.limits)
+        received = self._head + data if self._phase == "head" else data
+        if self._phase != "body":
+            problem = head_problem(received, self.limits)
             if problem is not None:
                 self._refuse(*problem)
                 return
             self._arm()
         super().data_received(data)
-        self._follow_state()
+        if self._phase == "head":
+            # A head still coming: what is in of it, from the end of the last head (a body
+            # before it in the same piece counts too: more, never less, than the head).
+            ends = list(_END_OF_HEAD.finditer(received))
+            self._head = received[ends[-1].end() :] if ends else received
+            problem = head_problem(self._head, self.limits)
+            if problem is not None and not self.transport.is_closing():
+                self._refuse(*problem)
+
+    # -- the parser's callbacks --------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._phase = "head"
+
+    def on_headers_complete(self) -> None:
+        self._phase, self._head = "body", b""
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        # A whole request is in: no deadline, and not a connection to push out while its
+        # answer is being made.
+        self._phase = "done"
+        self._disarm()
+        self.waiting.pop(self, None)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # may start on a pipelined request already received
-        if not self.transport.is_closing():
-            self._follow_state()
-            if self.conn.their_state is h11.IDLE:
+        if self.transport.is_closing():
+            return
+        if self._phase == "done":
+            if self.cycle.response_complete:  # every request received is answered
+                self._phase = "idle"
                 self._wait()
-                if self.conn.trailing_data[0]:
-                    self._arm()  # part of the next request is in: it has begun
+        else:  # part of the next request is in: it has begun
+            self._wait()
+            self._arm()
 
     # -- helpers -----------------------------------------------------------------------
-
-    def _follow_state(self) -> None:
-        # A whole request is in (DONE) or the connection is ending: no deadline, and not a
-        # connection to push out while its answer is being made.
-        if self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
-            self._disarm()
-            self.waiting.pop(self, None)
 
     def _wait(self) -> None:
         self.waiting.pop(self, None)
@@ -177,7 +212,7 @@ class BoundedH11Protocol(H11Protocol):
         self._deadline = None
         if self.transport.is_closing():
             return
-        if self.conn.their_state is h11.IDLE and self.conn.trailing_data[0]:
+        if self._phase == "head" and (self.cycle is None or self.cycle.response_complete):
             self.transport.write(raw_answer(408, "request not received in time"))
         self.transport.close()
 
@@ -195,10 +230,10 @@ class BoundedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def protocol_for(limits: Limits) -> type[BoundedH11Protocol]:
+def protocol_for(limits: Limits) -> type[BoundedProtocol]:
     """A protocol class of its own for one server: its limits and its waiting connections."""
     attributes = {"limits": limits, "waiting": {}}
-    return type("FeedsH11Protocol", (BoundedH11Protocol,), attributes)
+    return type("FeedsProtocol", (BoundedProtocol,), attributes)
 
 
 def raise_open_files_limit() -> int:
@@ -253,12 +288,14 @@ def server(app: ASGIApp, limits: Limits) -> uvicorn.Server:
         app,
         http=protocol_for(limits),
         ws="none",  # no WebSocket upgrade: it would leave the protocol above
-        h11_max_incomplete_event_size=2 * limits.head,
         timeout_keep_alive=limits.keep_alive,
         backlog=limits.backlog,
         log_config=None,
         access_log=False,
         server_header=False,
+        # Nothing here reads the client's address or scheme (base_url says the public
+        # address), so uvicorn's X-Forwarded-* layer would only cost time per request.
+        proxy_headers=False,
         lifespan="off",
     )
     return uvicorn.Server(config)

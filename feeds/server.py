@@ -20,6 +20,7 @@ import logging
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from email.utils import formatdate
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -185,6 +186,137 @@ def feed_response(
     return Response(body.data, headers=headers, media_type=f"{media_type}; charset=utf-8")
 
 
+# --- the feed route's fast path -------------------------------------------------------------
+
+RawHeaders = list[tuple[bytes, bytes]]
+# A made answer: status, headers, body (empty for a 304).
+Answer = tuple[int, RawHeaders, bytes]
+ANSWERS_KEPT = 1024  # made answers kept (a few per feed); all dropped when there are more
+
+
+class FeedFront:
+    """GET and HEAD of /feeds/<id>.<ext> answered from memory, in front of Starlette.
+
+    A reader's request for a feed whose bytes are in ``files`` and still the file's (one
+    lstat, ``FileCache.cached``) is answered here on the event loop, 200 or 304: no routing,
+    middleware, thread-pool hop or Response object per request (issue 19: they were most of
+    its cost). The headers are those ``feed_response`` and ``_Guard`` give, made once per
+    (version of the file, coding, interval, Link header) and kept. Everything else, a
+    browser's page, a file not read yet or changed on disk, a missing feed, an unknown name,
+    any error, goes on to the app, which answers it as before and fills the cache.
+    """
+
+    def __init__(self, state: ServiceState, files: FileCache, hub: HubFace | None) -> None:
+        self._state, self._files, self._hub = state, files, hub
+        self._answers: dict[tuple[object, ...], tuple[FeedFile, Answer, Answer]] = {}
+        # Each feed's path, made once: building a Path per request cost as much as the lstat.
+        self._paths: dict[tuple[Path, str], Path] = {}
+
+    def answer(self, scope: Scope) -> Answer | None:
+        """The whole answer to ``scope``, or None when the app must make it."""
+        if scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith("/feeds/"):
+            return None
+        try:
+            return self._from_memory(scope)
+        except Exception:  # the app answers, and logs what it cannot answer
+            return None
+
+    def _from_memory(self, scope: Scope) -> Answer | None:
+        name = scope["path"][len("/feeds/") :]
+        # The same names as _feed_table's (formats have no dot, so the split is unique) and
+        # as the route's ({name} never holds a slash).
+        source_id, _, fmt = name.rpartition(".")
+        if "/" in name:
+            return None
+        every = self._state.intervals().get(source_id) if fmt in REGISTRY else None
+        if every is None:
+            return None
+        accept, encoding, tags, since = _conditions(scope["headers"])
+        if prefers_html(accept, REGISTRY[fmt].media_type):
+            return None  # a browser: its page is made from the JSON Feed file, by the app
+        folder = self._state.output_dir()
+        path = self._paths.get((folder, name))
+        if path is None:
+            if len(self._paths) >= ANSWERS_KEPT:
+                self._paths.clear()
+            path = self._paths[(folder, name)] = folder / name
+        feed = self._files.cached(path)
+        if feed is None:
+            return None
+        coding = pick_coding(encoding, feed.encoded)
+        links = self._hub.links(source_id, fmt) if self._hub is not None else None
+        key = (name, coding, every, links)
+        made = self._answers.get(key)
+        if made is None or made[0] is not feed:
+            if len(self._answers) >= ANSWERS_KEPT:
+                self._answers.clear()
+            made = (feed, *_feed_answers(feed, fmt, coding, every, links))
+            self._answers[key] = made
+        _, whole, unchanged = made
+        etag = feed.body(coding).etag
+        return unchanged if not_modified(tags, since, etag, feed.mtime) else whole
+
+
+def _conditions(headers: RawHeaders) -> tuple[str, str, list[str], str | None]:
+    """Accept, Accept-Encoding, every If-None-Match and If-Modified-Since of a request, as
+    Starlette's Headers reads them (the first of a repeated header, latin-1)."""
+    accept = encoding = since = None
+    tags = []
+    for name, value in headers:
+        if name == b"accept-encoding":
+            encoding = value.decode("latin-1") if encoding is None else encoding
+        elif name == b"if-none-match":
+            tags.append(value.decode("latin-1"))
+        elif name == b"accept":
+            accept = value.decode("latin-1") if accept is None else accept
+        elif name == b"if-modified-since":
+            since = value.decode("latin-1") if since is None else since
+    return accept or "", encoding or "", tags, since
+
+
+def _feed_answers(
+    feed: FeedFile, fmt: str, coding: str | None, every: int, links: str | None
+) -> tuple[Answer, Answer]:
+    """The 200 and the 304 of one representation, header for header what ``feed_response``
+    (through Starlette's Response) and ``_Guard`` send, in the same order."""
+    body = feed.body(coding)
+    common = [
+        (b"etag", body.etag.encode("latin-1")),
+        (b"last-modified", formatdate(feed.mtime, usegmt=True).encode("latin-1")),
+        (b"cache-control", f"public, max-age={max_age(every)}".encode("latin-1")),
+        (b"vary", FEED_VARY.encode("latin-1")),
+    ]
+    if links:
+        common.append((b"link", links.encode("latin-1")))
+    guard = [*ALWAYS_HEADERS, (b"content-security-policy", DEFAULT_CSP)]
+    whole = [
+        *common,
+        *([(b"content-encoding", coding.encode("latin-1"))] if coding is not None else []),
+        (b"content-length", str(len(body.data)).encode("latin-1")),
+        (b"content-type", f"{REGISTRY[fmt].media_type}; charset=utf-8".encode("latin-1")),
+        *guard,
+    ]
+    return (200, whole, body.data), (304, [*common, *guard], b"")
+
+
+class FeedsApp(Starlette):
+    """The Starlette app with ``FeedFront`` before it."""
+
+    front: FeedFront | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = self.front.answer(scope) if self.front and scope["type"] == "http" else None
+        if answer is None:
+            await super().__call__(scope, receive, send)
+            return
+        status, headers, body = answer
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        # HEAD: Content-Length still tells the size, as _Guard does it.
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
+
+
 # --- the app --------------------------------------------------------------------------------
 
 
@@ -237,7 +369,7 @@ async def hub_response(request: Request, hub: HubFace) -> Response:
     return PlainTextResponse(text + "\n", status, headers=NO_STORE)
 
 
-def create_app(state: ServiceState, hub: HubFace | None = None) -> Starlette:
+def create_app(state: ServiceState, hub: HubFace | None = None) -> FeedsApp:
     """The app over ``state``; with ``hub``, feeds name it and /hub takes subscriptions."""
     files = FileCache()
     pages = PageCache()
@@ -290,7 +422,8 @@ def create_app(state: ServiceState, hub: HubFace | None = None) -> Starlette:
             return await hub_response(request, face)
 
         routes.append(Route(f"/{HUB_PATH}", subscribe, methods=["POST"]))
-    app = Starlette(routes=routes, middleware=[Middleware(_Guard)])
+    app = FeedsApp(routes=routes, middleware=[Middleware(_Guard)])
+    app.front = FeedFront(state, files, hub)
     app.state.files = files  # for tests: how often feed files were actually read
     app.state.pages = pages  # and browser pages built
     # A redirect from /feeds/x.rss/ would answer a path we do not serve; 404 is plainer.

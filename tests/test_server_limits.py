@@ -110,7 +110,7 @@ def send_head(port: int, head: bytes, chunk: int = 64 * 1024) -> tuple[int | Non
 
 
 def refused(status: int | None) -> bool:
-    # 431 (header fields too large), 414 (request line too long), 400 (h11's own cap), or a
+    # 431 (header fields too large), 414 (request line too long), 400 (the parser's own), or a
     # close without an answer: anything but serving the request.
     return status in (None, 400, 414, 431)
 

@@ -35,7 +35,7 @@ OWNERS = {
     "protego": "robots.py",
     "publicsuffixlist": "guard.py",
     "uvicorn": "listener.py",
-    "h11": "listener.py",
+    "httptools": "listener.py",
     "brotli": "feedfiles.py",
     "playwright": "fetch/browser.py",
 }
