@@ -190,3 +190,70 @@ def test_a_utc_stamp_is_read_on_the_day_of_the_pages_own_offset():
     html = f"<html><head>{head}</head><body><h1>Station to close overnight</h1>{PROSE}"
     assert day_of(html + "</body></html>", tz=UTC) == date(2020, 5, 2)
     assert day_of(html + data + "</body></html>", tz=UTC) == date(2020, 5, 1)
+
+
+def test_a_published_stamp_that_is_the_last_save_gives_way_to_the_day_shown():
+    # Published and modified to the second: the time the CMS last saved the record. The
+    # story shows its own, earlier day by the headline.
+    stamp = "2020-01-20T09:49:32+0000"
+    published = f'<meta property="og:article:published_time" content="{stamp}">'
+    modified = f'<meta property="og:article:modified_time" content="{stamp}">'
+    shown = "<h1>A headline</h1><div class='ArticleHeader_date'>January 19, 2020 / 12:25 PM</div>"
+    html = f"<html><head>{published}{modified}</head><body>{shown}{PROSE}</body></html>"
+    assert day_of(html, tz=UTC) == date(2020, 1, 19)
+    # Without the same modified stamp the published one stands; so it does against a later
+    # day shown (the last save cannot come before the story).
+    assert day_of(html.replace(modified, ""), tz=UTC) == date(2020, 1, 20)
+    other = modified.replace("09:49:32", "10:00:00")
+    assert day_of(html.replace(modified, other), tz=UTC) == date(2020, 1, 20)
+    later = html.replace("January 19, 2020", "January 21, 2020")
+    assert day_of(later, tz=UTC) == date(2020, 1, 20)
+    # dateModified in JSON-LD says the same.
+    ld = f'<script type="application/ld+json">{{"dateModified": "{stamp}"}}</script>'
+    assert day_of(html.replace(modified, ld), tz=UTC) == date(2020, 1, 19)
+
+
+def test_a_date_line_in_a_footer_block_right_under_the_headline_is_the_articles():
+    # TYPO3 news: <div class="header"><h3> then <div class="footer"> with the date, while
+    # the CMS's generic <meta name="date"> is the record's last save.
+    head = '<meta name="date" content="2022-01-21T15:38:44+01:00">'
+    article = (
+        "<div class='article'><div class='header'><h3 itemprop='headline'>Im Winter</h3></div>"
+        "<div class='footer'><p><span class='news-list-date'><time itemprop='datePublished' "
+        "datetime='2022-01-27'>27.01.2022</time></span></p></div>"
+        f"<div class='teaser-text'>{PROSE}</div></div>"
+    )
+    html = f"<html><head><title>Im Winter</title>{head}</head><body>{article}</body></html>"
+    assert day_of(html, tz=UTC) == date(2022, 1, 27)
+    # The page's own footer, below the story, is no date line of the article.
+    far = article.replace("<div class='footer'>", f"<div>{PROSE}</div><div class='footer'>")
+    html = f"<html><head><title>Im Winter</title>{head}</head><body>{far}</body></html>"
+    assert day_of(html, tz=UTC) == date(2022, 1, 21)
+
+
+def test_a_date_in_a_sidebar_column_that_holds_the_headline_is_the_articles():
+    # The page's header block is set in a column classed 'sidebar', with a copy of the
+    # headline, its lede and the date; the headline found is the <h1> above the photo.
+    side = (
+        "<div class='sidebar__item sidebar__item--header'><p class='h1'>Best of Rust</p>"
+        "<p class='teaser'>Auf einen Blick: ein Wein mit langer Geschichte.</p>"
+        "<p class='time'><time datetime='2022-01-28'>28. Januar 2022</time></p></div>"
+    )
+    html = (
+        "<html><head><title>Best of Rust</title></head><body><h1>Best of Rust</h1>"
+        f"<figure><figcaption>Rust am See.</figcaption></figure><div class='sidebar'>{side}"
+        f"</div><div class='content'>{PROSE}</div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2022, 1, 28)
+    # A sidebar without the headline holds other pages' dates.
+    other = html.replace("<p class='h1'>Best of Rust</p>", "<p class='h1'>Weinreisen</p>")
+    assert day_of(other, tz=UTC) is None
+
+
+def test_a_label_in_its_own_element_beside_its_date():
+    html = (
+        "<html><head><title>Schneekarten</title></head><body><h1>Schneekarten</h1>"
+        f"{PROSE * 12}<div class='label_container'><label>Letzte Änderung:</label>"
+        "<div class='label_content'>14.01.2022 um 09:25</div></div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2022, 1, 14)

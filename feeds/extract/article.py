@@ -132,12 +132,14 @@ def _dates(
         return date, None
     tz = read.tz
     found = page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz)
-    if found is not None and not page_dates.metadata_date(
-        soup, metas, ld, now=read.now, tz=tz, weak=False
-    ):
-        # Only a CMS's generic date: the day printed by the headline, marked as a date, wins.
+    strong = found and page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz, weak=False)
+    saved = strong is not None and page_dates.last_saved(strong, metas, ld, now=read.now, tz=tz)
+    if found is not None and (strong is None or saved):
+        # Only a CMS's generic date, or a published stamp that is the last save's: the day
+        # printed by the headline, marked as a date, wins (before that last save).
         shown = page_dates.visible_date(soup, headline(), read, marked_only=True)
-        if shown is not None and _day(shown) != _day(found):
+        earlier = shown is not None and _day(shown) < _day(found)
+        if shown is not None and (earlier if saved else _day(shown) != _day(found)):
             origins.setdefault("date", "page")
             return date, shown
     if found is not None:

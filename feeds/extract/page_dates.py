@@ -18,6 +18,7 @@ from feeds.extract.page import (
     INVISIBLE,
     NEAR_HEADLINE,
     elsewhere,
+    elsewhere_block,
     ld_value,
     short_match,
     split_url,
@@ -63,6 +64,9 @@ _WEAK_DATE_META = frozenset(
 )
 # Any other meta name that says "publication date" (CMS-prefixed: sw-pubdate, cXenseParse:…).
 _DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
+# Meta names of the page's last change: article:modified_time, og:updated_time,
+# dc.date.modified, CMS-prefixed ones (zdf:modificationdate), last-modified.
+_MODIFIED_META = re.compile(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
 # Class or id words of an element that holds the publication date, in English, German
 # (datum, zeit), Spanish (fecha), Italian/Portuguese (data) and the usual CMS names.
 _DATE_CUE = re.compile(
@@ -100,7 +104,7 @@ _HAS_YEAR_OR_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|�
 _DATE_WORDS = re.compile(
     r"published|posted|last\s+(?:edited|updated|modified)|updated|veröffentlicht|erstellt"
     r"|aktualisiert|\bstand\b|publié|mis à jour|publicado|actualizado|pubblicato"
-    r"|aggiornato|gepubliceerd|发布|发表|更新",
+    r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新",
     re.IGNORECASE,
 )
 
@@ -139,6 +143,24 @@ def metadata_date(
     if len(pubdates) == 1 and not elsewhere(pubdates[0]):
         candidates.append(attr(pubdates[0], "datetime"))
     return _first_date(candidates, now=now, tz=tz)
+
+
+def last_saved(
+    found: ParsedDate, metas: dict[str, str], ld: list[dict[str, Any]], *, now: datetime, tz: tzinfo
+) -> bool:
+    """Whether a published stamp is to the second the page's last change as well
+    (article:modified_time, dateModified): a CMS that writes the time its record was last
+    saved into both, not the day the story went out (a story shown on the 19th, stamped
+    published and modified on the 20th at 09:49:32)."""
+    if not found.has_time:
+        return False
+    texts: list[str | None] = [v for k, v in metas.items() if _MODIFIED_META.search(k)]
+    texts.append(ld_value(ld, "dateModified"))
+    for text in texts:
+        other = parse_date(text, now=now, tz=tz) if text else None
+        if other is not None and other.has_time and other.value == found.value:
+            return True
+    return False
 
 
 def _first_date(candidates: list[str | None], *, now: datetime, tz: tzinfo) -> ParsedDate | None:
@@ -223,7 +245,7 @@ def visible_date(
         if not marked and not dateline_like(str(node)):
             continue
         score = distance if marked else 3 * distance
-        if (best is not None and score >= best[0]) or elsewhere(node) or teaser(node, anchor):
+        if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
             continue
         parsed = _node_date(node, marked, read)
         if parsed is not None:
@@ -253,6 +275,24 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
             if parsed := read(text):
                 break
     return parsed
+
+
+def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
+    """Whether the node stands in a sidebar, footer or comments (``elsewhere``), unless that
+    block is the headline's own: it holds a copy of the headline (the header set in a
+    'sidebar' column) or the headline's block stands right before it (TYPO3 news puts its
+    date line in <div class="footer"> under <div class="header"><h3>)."""
+    block = elsewhere_block(node)
+    if block is None or anchor is None:
+        return block is not None
+    before = block.find_previous_sibling(True)
+    if before is not None and (before is anchor or anchor in before.descendants):
+        return False
+    title = " ".join(anchor.get_text(" ").split())
+    for string in block.find_all(string=True, limit=_LINKS_MAX):
+        if " ".join(string.split()) == title and string.find_parent("a") is None:
+            return False
+    return True
 
 
 def dateline_like(text: str) -> bool:
@@ -308,9 +348,16 @@ def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
         parent = string.parent
         if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
             continue
-        text = " ".join(parent.get_text(" ").split())
-        if len(text) <= _DATE_TEXT_MAX and not elsewhere(parent) and (found := read(text)):
-            return found
+        if elsewhere(parent):
+            continue
+        # The label may be an element of its own beside the date's ('<label>Letzte Änderung:
+        # </label><div>14.01.2022 um 09:25</div>'): then their common parent says both.
+        for block in (parent, parent.parent):
+            text = " ".join(block.get_text(" ").split()) if block is not None else ""
+            if len(text) > _DATE_TEXT_MAX:
+                break
+            if found := read(text):
+                return found
     return None
 
 
