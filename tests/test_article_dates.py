@@ -131,6 +131,8 @@ def test_a_date_only_a_script_holds_is_the_last_resort():
         f"{PROSE}</body></html>"
     )
     assert day_of(forum, tz=UTC) == date(2020, 4, 17)
+    portal = shop.replace('"published_at":"2019-03-02T06:22:28+01:00"', '"pubtime": "2018-05-06"')
+    assert day_of(portal, tz=UTC) == date(2018, 5, 6)
     # A page that shows its date never takes one from its scripts.
     shown = shop.replace("<h1>Kaffee</h1>", "<h1>Kaffee</h1><div class='date'>2021-05-06</div>")
     assert day_of(shown, tz=UTC) == date(2021, 5, 6)
@@ -257,3 +259,12 @@ def test_a_label_in_its_own_element_beside_its_date():
         "<div class='label_content'>14.01.2022 um 09:25</div></div></body></html>"
     )
     assert day_of(html, tz=UTC) == date(2022, 1, 14)
+
+
+def test_an_official_notice_dated_in_chinese_numerals():
+    html = (
+        "<html><head><title>关于开展检查的通知_某局</title></head><body>"
+        "<h1>关于开展检查的通知</h1><p>发布日期：二〇二四年十二月六日</p>"
+        f"{STORY}</body></html>"
+    )
+    assert day_of(html) == date(2024, 12, 6)

@@ -57,6 +57,13 @@ def parse(text: str, now: datetime = NOW) -> ParsedDate | None:
         ("Dec 6, 2024 at 9:27 pm", sh(2024, 12, 6, 21, 27), True),
         ("Dec 6, 2024 12:05 AM", sh(2024, 12, 6, 0, 5), True),
         ("２０２４－１２－０６", sh(2024, 12, 6), False),
+        # the Chinese clock, and dates in Chinese numerals as official documents write them
+        ("2024年12月6日10时30分", sh(2024, 12, 6, 10, 30), True),
+        ("12月6日 9点05分", sh(2024, 12, 6, 9, 5), True),
+        ("二〇二四年十二月六日", sh(2024, 12, 6), False),
+        ("二○二三年一月三十一日", sh(2023, 1, 31), False),
+        ("发布日期：二〇二四年十月二十日", sh(2024, 10, 20), False),
+        ("一九九九年九月九日", sh(1999, 9, 9), False),
     ],
 )
 def test_absolute_naive_formats_use_source_zone(
@@ -220,6 +227,9 @@ def test_year_inference(text: str, now: datetime, expected: datetime, has_time: 
         "1989-12-06",
         "2026-12-06",  # more than a year after now
         "1900年12月06日",
+        "二〇二四年二月三十日",
+        "三〇二四年一月一日",
+        "二〇二四年十二月",
         "13-45",
         "192.168.1.1",
         "Feb 30, 2024",

@@ -86,7 +86,7 @@ _LINKS_MAX = 2000
 _SCRIPTS_MAX = 200
 _SCRIPT_TEXT_MAX = 200_000
 _SCRIPT_KEY_DATE = re.compile(
-    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?date|publish_?(?:date|time)"
+    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?(?:date|time)|publish_?(?:date|time)"
     r"|date_?created|created_?at|post_?date)[\"']?\s*[:=]\s*[\"']"
     r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
     re.IGNORECASE,
