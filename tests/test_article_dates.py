@@ -268,3 +268,13 @@ def test_an_official_notice_dated_in_chinese_numerals():
         f"{STORY}</body></html>"
     )
     assert day_of(html) == date(2024, 12, 6)
+
+
+def test_a_utc_stamp_is_read_on_the_day_of_the_sources_zone_when_the_page_says_nothing():
+    # 20:30 UTC is 04:30 the next morning in Shanghai, where the source says it lives.
+    head = '<meta property="article:published_time" content="2024-12-06T20:30:00Z">'
+    html = f"<html><head>{head}</head><body><h1>夜间新闻</h1>{STORY}</body></html>"
+    assert day_of(html) == date(2024, 12, 7)
+    assert day_of(html, tz=UTC) == date(2024, 12, 6)
+    shown = f"<html><body><h1>夜间新闻</h1><time datetime='2024-12-06T20:30:00Z'></time>{STORY}"
+    assert day_of(shown + "</body></html>") == date(2024, 12, 7)

@@ -149,9 +149,11 @@ def _dates(
             day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
             if day is not None:
                 found = page_dates.publisher_day(found, day)
-            else:  # else the day in the page's own offset, if its other stamps agree on one
+            else:  # else the day in the page's own offset, if its other stamps agree on
+                # one, else in the source's zone: UTC is where the stamp was written, not
+                # where the story came out
                 offset = page_dates.page_offset(page_dates.stamp_texts(soup))
-                found = page_dates.local_day(found, offset)
+                found = page_dates.local_day(found, offset or tz)
         return date, found
     if date is not None:
         return date, None
@@ -169,6 +171,7 @@ def _dates(
     )
     if found is not None:
         origins.setdefault("date", "page")
+        found = page_dates.local_day(found, tz)
     return date, found
 
 

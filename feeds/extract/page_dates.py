@@ -436,9 +436,10 @@ def page_offset(texts: list[str]) -> timezone | None:
     return timezone(offset) if count >= 2 else None
 
 
-def local_day(found: ParsedDate, offset: timezone | None) -> ParsedDate:
+def local_day(found: ParsedDate, offset: tzinfo | None) -> ParsedDate:
     """A UTC timestamp re-expressed in the page's own offset: '2020-05-02T02:54Z' on a page
-    whose other stamps say -04:00 was published on the evening of the 1st there."""
+    whose other stamps say -04:00 was published on the evening of the 1st there (or in the
+    source's zone, when the page says nothing)."""
     if offset is None or not is_utc(found):
         return found
     return ParsedDate(found.value.astimezone(offset), True)
