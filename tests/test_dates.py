@@ -56,6 +56,8 @@ def parse(text: str, now: datetime = NOW) -> ParsedDate | None:
         ("December 6th, 2024", sh(2024, 12, 6), False),
         ("Dec 6, 2024 at 9:27 pm", sh(2024, 12, 6, 21, 27), True),
         ("Dec 6, 2024 12:05 AM", sh(2024, 12, 6, 0, 5), True),
+        ("January 19, 2020 / 12:25 PM", sh(2020, 1, 19, 12, 25), True),
+        ("6 December 2024 | 10:23", sh(2024, 12, 6, 10, 23), True),
         ("２０２４－１２－０６", sh(2024, 12, 6), False),
         # the Chinese clock, and dates in Chinese numerals as official documents write them
         ("2024年12月6日10时30分", sh(2024, 12, 6, 10, 30), True),

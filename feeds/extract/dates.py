@@ -96,9 +96,10 @@ _ZONE = (
     r"|(?:Z|UTC|UT|GMT|EST|EDT|MST|MDT|PST|PDT)(?![a-z]))"
 )
 _ZONE_OPT = rf"(?:\s?{_ZONE})?"
-# "at", "um", "à", "alle" and a dash sit between the day and the clock in the languages above.
+# "at", "um", "à", "alle", a dash, a slash or a bar sit between the day and the clock.
 _EN_TIME = (
-    rf"(?:,?\s{{1,3}}(?:(?:at|um|à|alle|-)\s{{1,3}})?{_TIME}(?:\s{{1,3}}uhr)?{_AMPM}{_ZONE_OPT})?"
+    rf"(?:,?\s{{1,3}}(?:(?:at|um|à|alle|-|/|\|)\s{{1,3}})?{_TIME}(?:\s{{1,3}}uhr)?{_AMPM}"
+    rf"{_ZONE_OPT})?"
 )
 
 
