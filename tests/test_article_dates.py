@@ -278,3 +278,39 @@ def test_a_utc_stamp_is_read_on_the_day_of_the_sources_zone_when_the_page_says_n
     assert day_of(html, tz=UTC) == date(2024, 12, 6)
     shown = f"<html><body><h1>夜间新闻</h1><time datetime='2024-12-06T20:30:00Z'></time>{STORY}"
     assert day_of(shown + "</body></html>") == date(2024, 12, 7)
+
+
+def test_a_photo_caption_is_no_dateline():
+    caption = (
+        "<figure><img src='/p.jpg'><figcaption>A file photograph shows the minister speaking "
+        "in Shah Alam on November 19, 2024. — Picture by a photographer</figcaption></figure>"
+    )
+    html = (
+        "<html><head><title>Minister clarifies</title></head><body><h1>Minister clarifies</h1>"
+        f"{caption}<div>{PROSE}</div><div class='byline'>By A Writer</div>"
+        "<p>Friday, 22 Nov 2024 4:55 PM MYT</p>"
+        f"{PROSE * 3}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2024, 11, 22)
+    # class="caption" says the same as <figcaption>
+    div = caption.replace("<figcaption>", "<div class='image-caption'>")
+    div = div.replace("</figcaption>", "</div>").replace("figure>", "div>")
+    assert day_of(html.replace(caption, div), tz=UTC) == date(2024, 11, 22)
+    # but a dateline under the headline that a CMS classes as a caption, with no picture,
+    # is the article's
+    dateline = (
+        "<html><head><title>Der Tipp</title></head><body><h1>Der Tipp</h1><p class='rte-"
+        f"paragraph__caption'>01. November 2021 | Naturschutz</p>{PROSE}</body></html>"
+    )
+    assert day_of(dateline, tz=UTC) == date(2021, 11, 1)
+
+
+def test_a_year_less_info_line_gives_way_to_the_full_date_by_the_headline():
+    # '销售时间：5月12日-5月18日' is a labelled line of the story (a ticket offer), below the
+    # dateline that names its year.
+    html = (
+        "<html><head><title>门票半价_某网</title></head><body><h1>门票半价</h1>"
+        "<div class='time'>2024-05-13 12:03:10</div><p>作者：曹磊</p>"
+        f"{STORY}<p>备注：销售时间：5月12日-5月18日 使用时间：5月17日—19日</p></body></html>"
+    )
+    assert day_of(html) == date(2024, 5, 13)

@@ -92,6 +92,12 @@ def test_absolute_naive_formats_use_source_zone(
         ),
         ("2024-12-06T10:23:00-0330", datetime(2024, 12, 6, 13, 53, tzinfo=UTC)),
         ("2024-12-06 10:23 GMT+8", datetime(2024, 12, 6, 2, 23, tzinfo=UTC)),
+        # zones by name, and in brackets
+        ("Friday, 6 Dec 2024 4:55 PM MYT", datetime(2024, 12, 6, 8, 55, tzinfo=UTC)),
+        ("Thứ hai, 25/11/2024, 19:25 (GMT+7)", datetime(2024, 11, 25, 12, 25, tzinfo=UTC)),
+        ("06.12.2024, 10:30 Uhr MEZ", datetime(2024, 12, 6, 9, 30, tzinfo=UTC)),
+        ("6 December 2024 10:30 BST", datetime(2024, 12, 6, 9, 30, tzinfo=UTC)),
+        ("2024-12-06 10:23 JST", datetime(2024, 12, 6, 1, 23, tzinfo=UTC)),
     ],
 )
 def test_offsets_keep_their_instant(text: str, instant: datetime) -> None:

@@ -157,12 +157,15 @@ def _dates(
         return date, found
     if date is not None:
         return date, None
+    below = bool(headline())
     # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
+    # (a year-less one, '销售时间：5月12日-5月18日', only after the date by the headline)
     # Else the date printed nearest the headline, else the one in the URL, else weaker
     # hints: the page's own entry in a list, a labelled date anywhere, the image's path.
     found = (
-        page_dates.info_line_date(info_lines(), read, below_headline=bool(headline()))
+        page_dates.info_line_date(info_lines(), read, below_headline=below, full_only=True)
         or page_dates.visible_date(soup, headline(), read)
+        or page_dates.info_line_date(info_lines(), read, below_headline=below)
         or page_dates.url_date(url, tz)
         or page_dates.self_link_date(soup, url, read)
         or page_dates.labelled_date(soup, read)

@@ -88,14 +88,23 @@ _MONTH = (
 )
 _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?(?!\d)"
 _AMPM = r"(?:\s{0,3}(?P<ap>[ap])\.?m\b\.?)?"
-_NAMED_ZONES = {"Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4}
-_NAMED_ZONES |= {"MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
-# CST is left out on purpose: China Standard Time on the sites we read, US Central elsewhere.
+_NAMED_ZONES = {"Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CDT": -5}
+_NAMED_ZONES |= {"MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10}
+# Europe (MEZ/MESZ in German; BST is British summer time on the sites that print it)
+_NAMED_ZONES |= {"WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2}
+_NAMED_ZONES |= {"EET": 2, "EEST": 3, "MSK": 3}
+# Asia and Oceania
+_NAMED_ZONES |= {"WIB": 7, "ICT": 7, "HKT": 8, "SGT": 8, "MYT": 8, "PHT": 8, "JST": 9, "KST": 9}
+_NAMED_ZONES |= {"AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13}
+# CST is left out on purpose: China Standard Time on the sites we read, US Central elsewhere;
+# so is IST (India, Israel or Ireland).
+_ZONE_NAMES = "|".join(sorted(_NAMED_ZONES, key=len, reverse=True))
 _ZONE = (
     r"(?P<tz>(?:GMT|UTC|UT)\s?[+-]\d{1,2}(?::?\d{2})?(?!\d)|[+-]\d{2}:?\d{2}(?!\d)"
-    r"|(?:Z|UTC|UT|GMT|EST|EDT|MST|MDT|PST|PDT)(?![a-z]))"
+    rf"|(?:{_ZONE_NAMES})(?![a-z]))"
 )
-_ZONE_OPT = rf"(?:\s?{_ZONE})?"
+# '19:25 (GMT+7)': the zone may stand in brackets.
+_ZONE_OPT = rf"(?:\s?\(?{_ZONE}\)?)?"
 # "at", "um", "à", "alle", a dash, a slash or a bar sit between the day and the clock.
 _EN_TIME = (
     rf"(?:,?\s{{1,3}}(?:(?:at|um|à|alle|-|/|\|)\s{{1,3}})?{_TIME}(?:\s{{1,3}}uhr)?{_AMPM}"

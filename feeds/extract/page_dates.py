@@ -181,19 +181,23 @@ def _wall(found: ParsedDate) -> datetime:
     return found.value.replace(tzinfo=None)
 
 
-def info_line_date(lines: list[str], read: Read, *, below_headline: bool) -> ParsedDate | None:
+def info_line_date(
+    lines: list[str], read: Read, *, below_headline: bool, full_only: bool = False
+) -> ParsedDate | None:
     """The date of the page's info line: the first line below the headline with a full
     date; with no headline found, the first that also names the author or the source (the
     byline's line, not a sidebar's '更新：2005-08-11'). A year-less date ('12月10日晚 …
-    时间：7:00', an agenda's line) only when no line has a year."""
+    时间：7:00', an agenda's line) only when no line has a year, and not ``full_only``."""
     first: ParsedDate | None = None
     for line in lines:
         found = read(line)
         if found is None:
             continue
-        if str(found.value.year) in line and (below_headline or _BYLINE_LABEL.search(line)):
+        full = str(found.value.year) in line
+        if full and (below_headline or _BYLINE_LABEL.search(line)):
             return found
-        first = first or found
+        if full or not full_only:
+            first = first or found
     return first
 
 
@@ -242,7 +246,7 @@ def visible_date(
             continue
         if distance > (_NEAR_MARKED if marked else _NEAR_PLAIN):
             continue
-        if not marked and not dateline_like(str(node)):
+        if not marked and (not dateline_like(str(node)) or _caption(node)):
             continue
         score = distance if marked else 3 * distance
         if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
@@ -293,6 +297,21 @@ def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
         if " ".join(string.split()) == title and string.find_parent("a") is None:
             return False
     return True
+
+
+def _caption(node: NavigableString | Tag) -> bool:
+    """Whether the text is a photo's caption ('… in Shah Alam on November 19, 2024'): the
+    day the picture was taken, not the story's. A <figcaption>, or a block named 'caption'
+    beside a picture: some CMSs call the dateline under the headline a caption too."""
+    for element in list(node.parents)[:3]:
+        if element.name == "figcaption":
+            return True
+        if "caption" in f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower():
+            around = element.parent
+            return element.find_parent("figure") is not None or (
+                around is not None and around.find("img") is not None
+            )
+    return False
 
 
 def dateline_like(text: str) -> bool:
