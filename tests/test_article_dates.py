@@ -133,6 +133,10 @@ def test_a_date_only_a_script_holds_is_the_last_resort():
     assert day_of(forum, tz=UTC) == date(2020, 4, 17)
     portal = shop.replace('"published_at":"2019-03-02T06:22:28+01:00"', '"pubtime": "2018-05-06"')
     assert day_of(portal, tz=UTC) == date(2018, 5, 6)
+    app = shop.replace(
+        '"published_at":"2019-03-02T06:22:28+01:00"', '"dateOfPublication":"2017-04-05"'
+    )
+    assert day_of(app, tz=UTC) == date(2017, 4, 5)
     # A page that shows its date never takes one from its scripts.
     shown = shop.replace("<h1>Kaffee</h1>", "<h1>Kaffee</h1><div class='date'>2021-05-06</div>")
     assert day_of(shown, tz=UTC) == date(2021, 5, 6)
@@ -314,3 +318,19 @@ def test_a_year_less_info_line_gives_way_to_the_full_date_by_the_headline():
         f"{STORY}<p>备注：销售时间：5月12日-5月18日 使用时间：5月17日—19日</p></body></html>"
     )
     assert day_of(html) == date(2024, 5, 13)
+
+
+def test_an_absolute_date_beats_a_relative_one_beside_it():
+    # 'Published 3 weeks ago on October 17, 2023': a cached page's '3 weeks ago' counts from
+    # whenever it is read.
+    html = (
+        "<html><head><title>Orionids</title></head><body><h1>Orionids</h1><p>Published "
+        "<span class='post-date'>3 weeks ago</span> on <time class='post-date updated' "
+        f"datetime='2023-10-17'>October 17, 2023</time></p>{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2023, 10, 17)
+    # alone, the relative date is the page's
+    alone = html.replace(
+        " on <time class='post-date updated' datetime='2023-10-17'>October 17, 2023</time>", ""
+    )
+    assert day_of(alone, tz=UTC) == (NOW - timedelta(weeks=3)).date()

@@ -409,6 +409,17 @@ def parse_date(
     return best[2] if best else None
 
 
+_RELATIVE = (_JUST_NOW, _AGO_CN, _AGO_EN, _DAY_WORD)
+_ANY_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def relative_text(text: str) -> bool:
+    """Whether the text dates itself relative to when it was read ('3 weeks ago', '昨天
+    10:30') and names no year: a cached page's '3 weeks ago' is older than it says."""
+    folded = text[:MAX_DATE_TEXT].translate(_FOLD)
+    return not _ANY_YEAR.search(folded) and any(p.search(folded) for p in _RELATIVE)
+
+
 def resolve_published(
     candidates: Sequence[ParsedDate | None], *, first_seen: datetime, tz: tzinfo
 ) -> tuple[datetime, str]:

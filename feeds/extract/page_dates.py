@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.date_context import Read
-from feeds.extract.dates import parse_date
+from feeds.extract.dates import parse_date, relative_text
 from feeds.extract.html import attr, select
 from feeds.extract.page import (
     INVISIBLE,
@@ -87,7 +87,8 @@ _SCRIPTS_MAX = 200
 _SCRIPT_TEXT_MAX = 200_000
 _SCRIPT_KEY_DATE = re.compile(
     r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?(?:date|time)|publish_?(?:date|time)"
-    r"|date_?created|created_?at|post_?date)[\"']?\s*[:=]\s*[\"']"
+    r"|publication_?(?:date|time)|date_?of_?publication|date_?created|created_?at|post_?date)"
+    r"[\"']?\s*[:=]\s*[\"']"
     r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
     re.IGNORECASE,
 )
@@ -237,6 +238,7 @@ def visible_date(
     if inside:
         end = offset
     best: tuple[int, ParsedDate] | None = None
+    relative: tuple[int, ParsedDate] | None = None  # only when no absolute date is near
     for position, node in found:
         if start <= position < end and any(p is anchor for p in node.parents):
             continue  # a date in the headline itself names an event, not the publication
@@ -252,8 +254,13 @@ def visible_date(
         if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
             continue
         parsed = _node_date(node, marked, read)
-        if parsed is not None:
+        if parsed is not None and isinstance(node, NavigableString) and relative_text(node):
+            # '3 weeks ago' beside 'October 17, 2023': counted from when the page was cached
+            if relative is None or score < relative[0]:
+                relative = (score, parsed)
+        elif parsed is not None:
             best = (score, parsed)
+    best = best or relative
     if best is not None or marked_only:
         return best[1] if best is not None else None
     # A <time> far from the headline (an author box at the end); without a headline, the
