@@ -131,6 +131,12 @@ def test_a_date_only_a_script_holds_is_the_last_resort():
         f"{PROSE}</body></html>"
     )
     assert day_of(forum, tz=UTC) == date(2020, 4, 17)
+    portal = shop.replace('"published_at":"2019-03-02T06:22:28+01:00"', '"pubtime": "2018-05-06"')
+    assert day_of(portal, tz=UTC) == date(2018, 5, 6)
+    app = shop.replace(
+        '"published_at":"2019-03-02T06:22:28+01:00"', '"dateOfPublication":"2017-04-05"'
+    )
+    assert day_of(app, tz=UTC) == date(2017, 4, 5)
     # A page that shows its date never takes one from its scripts.
     shown = shop.replace("<h1>Kaffee</h1>", "<h1>Kaffee</h1><div class='date'>2021-05-06</div>")
     assert day_of(shown, tz=UTC) == date(2021, 5, 6)
@@ -190,3 +196,141 @@ def test_a_utc_stamp_is_read_on_the_day_of_the_pages_own_offset():
     html = f"<html><head>{head}</head><body><h1>Station to close overnight</h1>{PROSE}"
     assert day_of(html + "</body></html>", tz=UTC) == date(2020, 5, 2)
     assert day_of(html + data + "</body></html>", tz=UTC) == date(2020, 5, 1)
+
+
+def test_a_published_stamp_that_is_the_last_save_gives_way_to_the_day_shown():
+    # Published and modified to the second: the time the CMS last saved the record. The
+    # story shows its own, earlier day by the headline.
+    stamp = "2020-01-20T09:49:32+0000"
+    published = f'<meta property="og:article:published_time" content="{stamp}">'
+    modified = f'<meta property="og:article:modified_time" content="{stamp}">'
+    shown = "<h1>A headline</h1><div class='ArticleHeader_date'>January 19, 2020 / 12:25 PM</div>"
+    html = f"<html><head>{published}{modified}</head><body>{shown}{PROSE}</body></html>"
+    assert day_of(html, tz=UTC) == date(2020, 1, 19)
+    # Without the same modified stamp the published one stands; so it does against a later
+    # day shown (the last save cannot come before the story).
+    assert day_of(html.replace(modified, ""), tz=UTC) == date(2020, 1, 20)
+    other = modified.replace("09:49:32", "10:00:00")
+    assert day_of(html.replace(modified, other), tz=UTC) == date(2020, 1, 20)
+    later = html.replace("January 19, 2020", "January 21, 2020")
+    assert day_of(later, tz=UTC) == date(2020, 1, 20)
+    # dateModified in JSON-LD says the same.
+    ld = f'<script type="application/ld+json">{{"dateModified": "{stamp}"}}</script>'
+    assert day_of(html.replace(modified, ld), tz=UTC) == date(2020, 1, 19)
+
+
+def test_a_date_line_in_a_footer_block_right_under_the_headline_is_the_articles():
+    # TYPO3 news: <div class="header"><h3> then <div class="footer"> with the date, while
+    # the CMS's generic <meta name="date"> is the record's last save.
+    head = '<meta name="date" content="2022-01-21T15:38:44+01:00">'
+    article = (
+        "<div class='article'><div class='header'><h3 itemprop='headline'>Im Winter</h3></div>"
+        "<div class='footer'><p><span class='news-list-date'><time itemprop='datePublished' "
+        "datetime='2022-01-27'>27.01.2022</time></span></p></div>"
+        f"<div class='teaser-text'>{PROSE}</div></div>"
+    )
+    html = f"<html><head><title>Im Winter</title>{head}</head><body>{article}</body></html>"
+    assert day_of(html, tz=UTC) == date(2022, 1, 27)
+    # The page's own footer, below the story, is no date line of the article.
+    far = article.replace("<div class='footer'>", f"<div>{PROSE}</div><div class='footer'>")
+    html = f"<html><head><title>Im Winter</title>{head}</head><body>{far}</body></html>"
+    assert day_of(html, tz=UTC) == date(2022, 1, 21)
+
+
+def test_a_date_in_a_sidebar_column_that_holds_the_headline_is_the_articles():
+    # The page's header block is set in a column classed 'sidebar', with a copy of the
+    # headline, its lede and the date; the headline found is the <h1> above the photo.
+    side = (
+        "<div class='sidebar__item sidebar__item--header'><p class='h1'>Best of Rust</p>"
+        "<p class='teaser'>Auf einen Blick: ein Wein mit langer Geschichte.</p>"
+        "<p class='time'><time datetime='2022-01-28'>28. Januar 2022</time></p></div>"
+    )
+    html = (
+        "<html><head><title>Best of Rust</title></head><body><h1>Best of Rust</h1>"
+        f"<figure><figcaption>Rust am See.</figcaption></figure><div class='sidebar'>{side}"
+        f"</div><div class='content'>{PROSE}</div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2022, 1, 28)
+    # A sidebar without the headline holds other pages' dates.
+    other = html.replace("<p class='h1'>Best of Rust</p>", "<p class='h1'>Weinreisen</p>")
+    assert day_of(other, tz=UTC) is None
+
+
+def test_a_label_in_its_own_element_beside_its_date():
+    html = (
+        "<html><head><title>Schneekarten</title></head><body><h1>Schneekarten</h1>"
+        f"{PROSE * 12}<div class='label_container'><label>Letzte Änderung:</label>"
+        "<div class='label_content'>14.01.2022 um 09:25</div></div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2022, 1, 14)
+
+
+def test_an_official_notice_dated_in_chinese_numerals():
+    html = (
+        "<html><head><title>关于开展检查的通知_某局</title></head><body>"
+        "<h1>关于开展检查的通知</h1><p>发布日期：二〇二四年十二月六日</p>"
+        f"{STORY}</body></html>"
+    )
+    assert day_of(html) == date(2024, 12, 6)
+
+
+def test_a_utc_stamp_is_read_on_the_day_of_the_sources_zone_when_the_page_says_nothing():
+    # 20:30 UTC is 04:30 the next morning in Shanghai, where the source says it lives.
+    head = '<meta property="article:published_time" content="2024-12-06T20:30:00Z">'
+    html = f"<html><head>{head}</head><body><h1>夜间新闻</h1>{STORY}</body></html>"
+    assert day_of(html) == date(2024, 12, 7)
+    assert day_of(html, tz=UTC) == date(2024, 12, 6)
+    shown = f"<html><body><h1>夜间新闻</h1><time datetime='2024-12-06T20:30:00Z'></time>{STORY}"
+    assert day_of(shown + "</body></html>") == date(2024, 12, 7)
+
+
+def test_a_photo_caption_is_no_dateline():
+    caption = (
+        "<figure><img src='/p.jpg'><figcaption>A file photograph shows the minister speaking "
+        "in Shah Alam on November 19, 2024. — Picture by a photographer</figcaption></figure>"
+    )
+    html = (
+        "<html><head><title>Minister clarifies</title></head><body><h1>Minister clarifies</h1>"
+        f"{caption}<div>{PROSE}</div><div class='byline'>By A Writer</div>"
+        "<p>Friday, 22 Nov 2024 4:55 PM MYT</p>"
+        f"{PROSE * 3}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2024, 11, 22)
+    # class="caption" says the same as <figcaption>
+    div = caption.replace("<figcaption>", "<div class='image-caption'>")
+    div = div.replace("</figcaption>", "</div>").replace("figure>", "div>")
+    assert day_of(html.replace(caption, div), tz=UTC) == date(2024, 11, 22)
+    # but a dateline under the headline that a CMS classes as a caption, with no picture,
+    # is the article's
+    dateline = (
+        "<html><head><title>Der Tipp</title></head><body><h1>Der Tipp</h1><p class='rte-"
+        f"paragraph__caption'>01. November 2021 | Naturschutz</p>{PROSE}</body></html>"
+    )
+    assert day_of(dateline, tz=UTC) == date(2021, 11, 1)
+
+
+def test_a_year_less_info_line_gives_way_to_the_full_date_by_the_headline():
+    # '销售时间：5月12日-5月18日' is a labelled line of the story (a ticket offer), below the
+    # dateline that names its year.
+    html = (
+        "<html><head><title>门票半价_某网</title></head><body><h1>门票半价</h1>"
+        "<div class='time'>2024-05-13 12:03:10</div><p>作者：曹磊</p>"
+        f"{STORY}<p>备注：销售时间：5月12日-5月18日 使用时间：5月17日—19日</p></body></html>"
+    )
+    assert day_of(html) == date(2024, 5, 13)
+
+
+def test_an_absolute_date_beats_a_relative_one_beside_it():
+    # 'Published 3 weeks ago on October 17, 2023': a cached page's '3 weeks ago' counts from
+    # whenever it is read.
+    html = (
+        "<html><head><title>Orionids</title></head><body><h1>Orionids</h1><p>Published "
+        "<span class='post-date'>3 weeks ago</span> on <time class='post-date updated' "
+        f"datetime='2023-10-17'>October 17, 2023</time></p>{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2023, 10, 17)
+    # alone, the relative date is the page's
+    alone = html.replace(
+        " on <time class='post-date updated' datetime='2023-10-17'>October 17, 2023</time>", ""
+    )
+    assert day_of(alone, tz=UTC) == (NOW - timedelta(weeks=3)).date()

@@ -56,7 +56,16 @@ def parse(text: str, now: datetime = NOW) -> ParsedDate | None:
         ("December 6th, 2024", sh(2024, 12, 6), False),
         ("Dec 6, 2024 at 9:27 pm", sh(2024, 12, 6, 21, 27), True),
         ("Dec 6, 2024 12:05 AM", sh(2024, 12, 6, 0, 5), True),
+        ("January 19, 2020 / 12:25 PM", sh(2020, 1, 19, 12, 25), True),
+        ("6 December 2024 | 10:23", sh(2024, 12, 6, 10, 23), True),
         ("２０２４－１２－０６", sh(2024, 12, 6), False),
+        # the Chinese clock, and dates in Chinese numerals as official documents write them
+        ("2024年12月6日10时30分", sh(2024, 12, 6, 10, 30), True),
+        ("12月6日 9点05分", sh(2024, 12, 6, 9, 5), True),
+        ("二〇二四年十二月六日", sh(2024, 12, 6), False),
+        ("二○二三年一月三十一日", sh(2023, 1, 31), False),
+        ("发布日期：二〇二四年十月二十日", sh(2024, 10, 20), False),
+        ("一九九九年九月九日", sh(1999, 9, 9), False),
     ],
 )
 def test_absolute_naive_formats_use_source_zone(
@@ -83,6 +92,12 @@ def test_absolute_naive_formats_use_source_zone(
         ),
         ("2024-12-06T10:23:00-0330", datetime(2024, 12, 6, 13, 53, tzinfo=UTC)),
         ("2024-12-06 10:23 GMT+8", datetime(2024, 12, 6, 2, 23, tzinfo=UTC)),
+        # zones by name, and in brackets
+        ("Friday, 6 Dec 2024 4:55 PM MYT", datetime(2024, 12, 6, 8, 55, tzinfo=UTC)),
+        ("Thứ hai, 25/11/2024, 19:25 (GMT+7)", datetime(2024, 11, 25, 12, 25, tzinfo=UTC)),
+        ("06.12.2024, 10:30 Uhr MEZ", datetime(2024, 12, 6, 9, 30, tzinfo=UTC)),
+        ("6 December 2024 10:30 BST", datetime(2024, 12, 6, 9, 30, tzinfo=UTC)),
+        ("2024-12-06 10:23 JST", datetime(2024, 12, 6, 1, 23, tzinfo=UTC)),
     ],
 )
 def test_offsets_keep_their_instant(text: str, instant: datetime) -> None:
@@ -220,6 +235,9 @@ def test_year_inference(text: str, now: datetime, expected: datetime, has_time: 
         "1989-12-06",
         "2026-12-06",  # more than a year after now
         "1900年12月06日",
+        "二〇二四年二月三十日",
+        "三〇二四年一月一日",
+        "二〇二四年十二月",
         "13-45",
         "192.168.1.1",
         "Feb 30, 2024",

@@ -132,12 +132,14 @@ def _dates(
         return date, None
     tz = read.tz
     found = page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz)
-    if found is not None and not page_dates.metadata_date(
-        soup, metas, ld, now=read.now, tz=tz, weak=False
-    ):
-        # Only a CMS's generic date: the day printed by the headline, marked as a date, wins.
+    strong = found and page_dates.metadata_date(soup, metas, ld, now=read.now, tz=tz, weak=False)
+    saved = strong is not None and page_dates.last_saved(strong, metas, ld, now=read.now, tz=tz)
+    if found is not None and (strong is None or saved):
+        # Only a CMS's generic date, or a published stamp that is the last save's: the day
+        # printed by the headline, marked as a date, wins (before that last save).
         shown = page_dates.visible_date(soup, headline(), read, marked_only=True)
-        if shown is not None and _day(shown) != _day(found):
+        earlier = shown is not None and _day(shown) < _day(found)
+        if shown is not None and (earlier if saved else _day(shown) != _day(found)):
             origins.setdefault("date", "page")
             return date, shown
     if found is not None:
@@ -147,18 +149,23 @@ def _dates(
             day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
             if day is not None:
                 found = page_dates.publisher_day(found, day)
-            else:  # else the day in the page's own offset, if its other stamps agree on one
+            else:  # else the day in the page's own offset, if its other stamps agree on
+                # one, else in the source's zone: UTC is where the stamp was written, not
+                # where the story came out
                 offset = page_dates.page_offset(page_dates.stamp_texts(soup))
-                found = page_dates.local_day(found, offset)
+                found = page_dates.local_day(found, offset or tz)
         return date, found
     if date is not None:
         return date, None
+    below = bool(headline())
     # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
+    # (a year-less one, '销售时间：5月12日-5月18日', only after the date by the headline)
     # Else the date printed nearest the headline, else the one in the URL, else weaker
     # hints: the page's own entry in a list, a labelled date anywhere, the image's path.
     found = (
-        page_dates.info_line_date(info_lines(), read, below_headline=bool(headline()))
+        page_dates.info_line_date(info_lines(), read, below_headline=below, full_only=True)
         or page_dates.visible_date(soup, headline(), read)
+        or page_dates.info_line_date(info_lines(), read, below_headline=below)
         or page_dates.url_date(url, tz)
         or page_dates.self_link_date(soup, url, read)
         or page_dates.labelled_date(soup, read)
@@ -167,6 +174,7 @@ def _dates(
     )
     if found is not None:
         origins.setdefault("date", "page")
+        found = page_dates.local_day(found, tz)
     return date, found
 
 

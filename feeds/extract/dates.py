@@ -88,17 +88,27 @@ _MONTH = (
 )
 _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?(?!\d)"
 _AMPM = r"(?:\s{0,3}(?P<ap>[ap])\.?m\b\.?)?"
-_NAMED_ZONES = {"Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4}
-_NAMED_ZONES |= {"MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
-# CST is left out on purpose: China Standard Time on the sites we read, US Central elsewhere.
+_NAMED_ZONES = {"Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CDT": -5}
+_NAMED_ZONES |= {"MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10}
+# Europe (MEZ/MESZ in German; BST is British summer time on the sites that print it)
+_NAMED_ZONES |= {"WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2}
+_NAMED_ZONES |= {"EET": 2, "EEST": 3, "MSK": 3}
+# Asia and Oceania
+_NAMED_ZONES |= {"WIB": 7, "ICT": 7, "HKT": 8, "SGT": 8, "MYT": 8, "PHT": 8, "JST": 9, "KST": 9}
+_NAMED_ZONES |= {"AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13}
+# CST is left out on purpose: China Standard Time on the sites we read, US Central elsewhere;
+# so is IST (India, Israel or Ireland).
+_ZONE_NAMES = "|".join(sorted(_NAMED_ZONES, key=len, reverse=True))
 _ZONE = (
     r"(?P<tz>(?:GMT|UTC|UT)\s?[+-]\d{1,2}(?::?\d{2})?(?!\d)|[+-]\d{2}:?\d{2}(?!\d)"
-    r"|(?:Z|UTC|UT|GMT|EST|EDT|MST|MDT|PST|PDT)(?![a-z]))"
+    rf"|(?:{_ZONE_NAMES})(?![a-z]))"
 )
-_ZONE_OPT = rf"(?:\s?{_ZONE})?"
-# "at", "um", "à", "alle" and a dash sit between the day and the clock in the languages above.
+# '19:25 (GMT+7)': the zone may stand in brackets.
+_ZONE_OPT = rf"(?:\s?\(?{_ZONE}\)?)?"
+# "at", "um", "à", "alle", a dash, a slash or a bar sit between the day and the clock.
 _EN_TIME = (
-    rf"(?:,?\s{{1,3}}(?:(?:at|um|à|alle|-)\s{{1,3}})?{_TIME}(?:\s{{1,3}}uhr)?{_AMPM}{_ZONE_OPT})?"
+    rf"(?:,?\s{{1,3}}(?:(?:at|um|à|alle|-|/|\|)\s{{1,3}})?{_TIME}(?:\s{{1,3}}uhr)?{_AMPM}"
+    rf"{_ZONE_OPT})?"
 )
 
 
@@ -110,15 +120,25 @@ _ISO = _compile(
     r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
     rf"(?:(?:T|\s{{1,3}}){_TIME}{_ZONE_OPT})?"
 )
+# '10:30', or the Chinese clock '10时30分' / '10点30分'.
+_CN_TIME = rf"(?:{_TIME}|(?P<cH>\d{{1,2}})\s?[时時点點]\s?(?P<cM>\d{{1,2}})\s?分)"
 _CN = _compile(
     r"(?<!\d)(?P<y>\d{4})\s{0,2}年\s{0,2}(?P<m>\d{1,2})\s{0,2}月\s{0,2}(?P<d>\d{1,2})"
-    rf"(?:\s{{0,2}}[日号]|(?!\d))(?:\s{{0,3}}{_TIME})?"
+    rf"(?:\s{{0,2}}[日号]|(?!\d))(?:\s{{0,3}}{_CN_TIME})?"
+)
+# In Chinese numerals, as official documents date themselves: '二〇二四年十二月六日' (the
+# year digit by digit, with 〇 or ○ for zero; month and day counted with 十).
+_CN_DIGITS = {c: 0 for c in "〇○零"} | {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+_CN_NUMERAL = "".join(_CN_DIGITS)
+_CN_WRITTEN = _compile(
+    rf"(?P<y>[{_CN_NUMERAL}]{{4}})\s{{0,2}}年\s{{0,2}}(?P<m>十[一二]?|[一二三四五六七八九])"
+    r"\s{0,2}月\s{0,2}(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s{0,2}[日号]"
 )
 # Year-less forms must not start inside a longer number or date, or a rejected
 # ``2024-13-45`` would be re-read as ``13-45``, and ``1900年12月6日`` as ``12月6日``.
 _CN_MD = _compile(
     r"(?<![\d年])(?P<m>\d{1,2})\s{0,2}月\s{0,2}(?P<d>\d{1,2})\s{0,2}[日号]"
-    rf"(?:\s{{0,3}}{_TIME})?"
+    rf"(?:\s{{0,3}}{_CN_TIME})?"
 )
 # Two digits each: single-digit ``3-1`` is far more often a score or a range than a date.
 _MD = _compile(rf"(?<![\d\-/.:])(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d\-/.:])(?:\s{{1,3}}{_TIME})?")
@@ -173,9 +193,10 @@ _UNIT_SECONDS |= {"w": 604800}
 
 def _clock(g: dict[str, str | None]) -> tuple[int, int, int, int] | None:
     """(hour, minute, second, microsecond), or None when absent or impossible."""
-    if g.get("H") is None or g.get("M") is None:
+    hour_text, minute_text = g.get("H") or g.get("cH"), g.get("M") or g.get("cM")
+    if hour_text is None or minute_text is None:
         return None
-    hour, minute, second = int(g["H"] or 0), int(g["M"] or 0), int(g.get("S") or 0)
+    hour, minute, second = int(hour_text), int(minute_text), int(g.get("S") or 0)
     micro = int((g.get("F") or "0")[:6].ljust(6, "0"))
     ap = (g.get("ap") or "").lower()
     if ap:
@@ -224,6 +245,18 @@ def _absolute(m: re.Match[str], r: _Reading) -> ParsedDate | None:
     if g.get("y2"):
         year_text = str(2000 + int(g["y2"] or 0))  # "23.09.22": this century
     return _make(year_text, month, day, g, r)
+
+
+def _cn_number(text: str) -> int:
+    """'二〇二四' digit by digit; '十二', '二十六', '三十' counted with 十."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return 10 * (_cn_number(tens) if tens else 1) + (_cn_number(ones) if ones else 0)
+
+
+def _written(m: re.Match[str], r: _Reading) -> ParsedDate | None:
+    return _make(str(_cn_number(m["y"])), _cn_number(m["m"]), _cn_number(m["d"]), {}, r)
 
 
 def _slashed(m: re.Match[str], r: _Reading) -> ParsedDate | None:
@@ -320,6 +353,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_ISO, _absolute),
     (_CN, _absolute),
     (_CN_MD, _absolute),
+    (_CN_WRITTEN, _written),
     (_MD, _absolute),
     (_DMY, _absolute),
     (_MDY, _absolute),
@@ -373,6 +407,17 @@ def parse_date(
                 break
             pos = m.start() + 1
     return best[2] if best else None
+
+
+_RELATIVE = (_JUST_NOW, _AGO_CN, _AGO_EN, _DAY_WORD)
+_ANY_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def relative_text(text: str) -> bool:
+    """Whether the text dates itself relative to when it was read ('3 weeks ago', '昨天
+    10:30') and names no year: a cached page's '3 weeks ago' is older than it says."""
+    folded = text[:MAX_DATE_TEXT].translate(_FOLD)
+    return not _ANY_YEAR.search(folded) and any(p.search(folded) for p in _RELATIVE)
 
 
 def resolve_published(

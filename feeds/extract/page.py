@@ -187,16 +187,23 @@ def elsewhere(
     ``itself``, the node's own count too). Class and id words count whole ('comment-meta', not
     'wsidebar'), up to the article's own <article> or <main>, and only the nearest
     ``_BLOCK_DEPTH`` ancestors: further up, 'right-sidebar' names a page layout."""
+    return elsewhere_block(node, words, itself=itself) is not None
+
+
+def elsewhere_block(
+    node: NavigableString | Tag, words: frozenset[str] = ELSEWHERE, *, itself: bool = False
+) -> Tag | None:
+    """The nearest block that makes ``elsewhere`` true for the node, if any."""
     chain = node.parents if not (itself and isinstance(node, Tag)) else (node, *node.parents)
     for depth, element in enumerate(chain):
         if depth >= _BLOCK_DEPTH or element.name in ("article", "main", "body", "html"):
-            return False
+            return None
         if element.name in ("nav", "footer"):
-            return True
+            return element
         names = f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower()
         if not words.isdisjoint(_CLASS_WORDS.split(names)):
-            return True
-    return False
+            return element
+    return None
 
 
 def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:

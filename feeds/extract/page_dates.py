@@ -12,12 +12,13 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.date_context import Read
-from feeds.extract.dates import parse_date
+from feeds.extract.dates import parse_date, relative_text
 from feeds.extract.html import attr, select
 from feeds.extract.page import (
     INVISIBLE,
     NEAR_HEADLINE,
     elsewhere,
+    elsewhere_block,
     ld_value,
     short_match,
     split_url,
@@ -63,6 +64,9 @@ _WEAK_DATE_META = frozenset(
 )
 # Any other meta name that says "publication date" (CMS-prefixed: sw-pubdate, cXenseParse:…).
 _DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
+# Meta names of the page's last change: article:modified_time, og:updated_time,
+# dc.date.modified, CMS-prefixed ones (zdf:modificationdate), last-modified.
+_MODIFIED_META = re.compile(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
 # Class or id words of an element that holds the publication date, in English, German
 # (datum, zeit), Spanish (fecha), Italian/Portuguese (data) and the usual CMS names.
 _DATE_CUE = re.compile(
@@ -82,8 +86,9 @@ _LINKS_MAX = 2000
 _SCRIPTS_MAX = 200
 _SCRIPT_TEXT_MAX = 200_000
 _SCRIPT_KEY_DATE = re.compile(
-    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?date|publish_?(?:date|time)"
-    r"|date_?created|created_?at|post_?date)[\"']?\s*[:=]\s*[\"']"
+    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?(?:date|time)|publish_?(?:date|time)"
+    r"|publication_?(?:date|time)|date_?of_?publication|date_?created|created_?at|post_?date)"
+    r"[\"']?\s*[:=]\s*[\"']"
     r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
     re.IGNORECASE,
 )
@@ -100,7 +105,7 @@ _HAS_YEAR_OR_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|�
 _DATE_WORDS = re.compile(
     r"published|posted|last\s+(?:edited|updated|modified)|updated|veröffentlicht|erstellt"
     r"|aktualisiert|\bstand\b|publié|mis à jour|publicado|actualizado|pubblicato"
-    r"|aggiornato|gepubliceerd|发布|发表|更新",
+    r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新",
     re.IGNORECASE,
 )
 
@@ -141,6 +146,24 @@ def metadata_date(
     return _first_date(candidates, now=now, tz=tz)
 
 
+def last_saved(
+    found: ParsedDate, metas: dict[str, str], ld: list[dict[str, Any]], *, now: datetime, tz: tzinfo
+) -> bool:
+    """Whether a published stamp is to the second the page's last change as well
+    (article:modified_time, dateModified): a CMS that writes the time its record was last
+    saved into both, not the day the story went out (a story shown on the 19th, stamped
+    published and modified on the 20th at 09:49:32)."""
+    if not found.has_time:
+        return False
+    texts: list[str | None] = [v for k, v in metas.items() if _MODIFIED_META.search(k)]
+    texts.append(ld_value(ld, "dateModified"))
+    for text in texts:
+        other = parse_date(text, now=now, tz=tz) if text else None
+        if other is not None and other.has_time and other.value == found.value:
+            return True
+    return False
+
+
 def _first_date(candidates: list[str | None], *, now: datetime, tz: tzinfo) -> ParsedDate | None:
     parsed = [(v, p) for v in candidates if v and (p := parse_date(v, now=now, tz=tz))]
     if not parsed:
@@ -159,19 +182,23 @@ def _wall(found: ParsedDate) -> datetime:
     return found.value.replace(tzinfo=None)
 
 
-def info_line_date(lines: list[str], read: Read, *, below_headline: bool) -> ParsedDate | None:
+def info_line_date(
+    lines: list[str], read: Read, *, below_headline: bool, full_only: bool = False
+) -> ParsedDate | None:
     """The date of the page's info line: the first line below the headline with a full
     date; with no headline found, the first that also names the author or the source (the
     byline's line, not a sidebar's '更新：2005-08-11'). A year-less date ('12月10日晚 …
-    时间：7:00', an agenda's line) only when no line has a year."""
+    时间：7:00', an agenda's line) only when no line has a year, and not ``full_only``."""
     first: ParsedDate | None = None
     for line in lines:
         found = read(line)
         if found is None:
             continue
-        if str(found.value.year) in line and (below_headline or _BYLINE_LABEL.search(line)):
+        full = str(found.value.year) in line
+        if full and (below_headline or _BYLINE_LABEL.search(line)):
             return found
-        first = first or found
+        if full or not full_only:
+            first = first or found
     return first
 
 
@@ -211,6 +238,7 @@ def visible_date(
     if inside:
         end = offset
     best: tuple[int, ParsedDate] | None = None
+    relative: tuple[int, ParsedDate] | None = None  # only when no absolute date is near
     for position, node in found:
         if start <= position < end and any(p is anchor for p in node.parents):
             continue  # a date in the headline itself names an event, not the publication
@@ -220,14 +248,19 @@ def visible_date(
             continue
         if distance > (_NEAR_MARKED if marked else _NEAR_PLAIN):
             continue
-        if not marked and not dateline_like(str(node)):
+        if not marked and (not dateline_like(str(node)) or _caption(node)):
             continue
         score = distance if marked else 3 * distance
-        if (best is not None and score >= best[0]) or elsewhere(node) or teaser(node, anchor):
+        if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
             continue
         parsed = _node_date(node, marked, read)
-        if parsed is not None:
+        if parsed is not None and isinstance(node, NavigableString) and relative_text(node):
+            # '3 weeks ago' beside 'October 17, 2023': counted from when the page was cached
+            if relative is None or score < relative[0]:
+                relative = (score, parsed)
+        elif parsed is not None:
             best = (score, parsed)
+    best = best or relative
     if best is not None or marked_only:
         return best[1] if best is not None else None
     # A <time> far from the headline (an author box at the end); without a headline, the
@@ -253,6 +286,39 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
             if parsed := read(text):
                 break
     return parsed
+
+
+def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
+    """Whether the node stands in a sidebar, footer or comments (``elsewhere``), unless that
+    block is the headline's own: it holds a copy of the headline (the header set in a
+    'sidebar' column) or the headline's block stands right before it (TYPO3 news puts its
+    date line in <div class="footer"> under <div class="header"><h3>)."""
+    block = elsewhere_block(node)
+    if block is None or anchor is None:
+        return block is not None
+    before = block.find_previous_sibling(True)
+    if before is not None and (before is anchor or anchor in before.descendants):
+        return False
+    title = " ".join(anchor.get_text(" ").split())
+    for string in block.find_all(string=True, limit=_LINKS_MAX):
+        if " ".join(string.split()) == title and string.find_parent("a") is None:
+            return False
+    return True
+
+
+def _caption(node: NavigableString | Tag) -> bool:
+    """Whether the text is a photo's caption ('… in Shah Alam on November 19, 2024'): the
+    day the picture was taken, not the story's. A <figcaption>, or a block named 'caption'
+    beside a picture: some CMSs call the dateline under the headline a caption too."""
+    for element in list(node.parents)[:3]:
+        if element.name == "figcaption":
+            return True
+        if "caption" in f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower():
+            around = element.parent
+            return element.find_parent("figure") is not None or (
+                around is not None and around.find("img") is not None
+            )
+    return False
 
 
 def dateline_like(text: str) -> bool:
@@ -308,9 +374,16 @@ def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
         parent = string.parent
         if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
             continue
-        text = " ".join(parent.get_text(" ").split())
-        if len(text) <= _DATE_TEXT_MAX and not elsewhere(parent) and (found := read(text)):
-            return found
+        if elsewhere(parent):
+            continue
+        # The label may be an element of its own beside the date's ('<label>Letzte Änderung:
+        # </label><div>14.01.2022 um 09:25</div>'): then their common parent says both.
+        for block in (parent, parent.parent):
+            text = " ".join(block.get_text(" ").split()) if block is not None else ""
+            if len(text) > _DATE_TEXT_MAX:
+                break
+            if found := read(text):
+                return found
     return None
 
 
@@ -389,9 +462,10 @@ def page_offset(texts: list[str]) -> timezone | None:
     return timezone(offset) if count >= 2 else None
 
 
-def local_day(found: ParsedDate, offset: timezone | None) -> ParsedDate:
+def local_day(found: ParsedDate, offset: tzinfo | None) -> ParsedDate:
     """A UTC timestamp re-expressed in the page's own offset: '2020-05-02T02:54Z' on a page
-    whose other stamps say -04:00 was published on the evening of the 1st there."""
+    whose other stamps say -04:00 was published on the evening of the 1st there (or in the
+    source's zone, when the page says nothing)."""
     if offset is None or not is_utc(found):
         return found
     return ParsedDate(found.value.astimezone(offset), True)
