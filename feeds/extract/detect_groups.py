@@ -303,7 +303,7 @@ def _shape(url: str) -> tuple[str, ...]:
 
 def _item(member: Tag, link: Tag, info: Link, bare: bool, body: Tag) -> Item:
     assert info.url is not None
-    date = None if bare else _date_element(member, link)
+    date = _date_element(member, link)  # of a bare item, in an element inside the link
     dated = date is not None or _date_element(body, link) is not None or _has_date(body, link)
     return Item(
         node=member,
@@ -385,8 +385,9 @@ def _is_date(text: str) -> bool:
 
 
 def _date_element(member: Tag, link: Tag) -> Tag | None:
-    """The element around the item's first short text that reads as a date (outside the
-    headline: a year in a title is not a date)."""
+    """The element around the item's first short text that reads as a date: outside the
+    headline (a year in a title is not a date), or in an element of its own inside it (a
+    link that wraps a whole row: ``<a><p>title</p><span>2024-12-06</span></a>``)."""
     for string in member.find_all(string=True):
         text = string.strip()
         if (
@@ -395,15 +396,18 @@ def _date_element(member: Tag, link: Tag) -> Tag | None:
             and len(text) <= _DATE_TEXT_MAX
             and isinstance(string.parent, Tag)
             and string.parent.name not in ("script", "style")
-            and not _within(string, link)
+            and not _in_title(string, link)
             and _is_date(text)
         ):
             return string.parent
     return None
 
 
-def _within(node: NavigableString, link: Tag) -> bool:
-    return any(parent is link for parent in node.parents)
+def _in_title(node: NavigableString, link: Tag) -> bool:
+    """Is the text part of the headline's own words: right in the link, or all of its text?"""
+    if not any(parent is link for parent in node.parents):
+        return False
+    return node.parent is link or (text_of(node.parent) or "") == (text_of(link) or "")
 
 
 def _has_date(member: Tag, link: Tag) -> bool:

@@ -31,7 +31,7 @@ from feeds.extract.detect_page import (
 from feeds.extract.html import attr, text_of
 from feeds.extract.names import class_names, site_of
 
-__all__ = ["DISQUALIFYING", "describe", "label", "mark_pagers", "score"]
+__all__ = ["DISQUALIFYING", "block_size", "describe", "label", "mark_pagers", "score"]
 
 _SHORT_UNITS = 3.0  # a median below this is a menu, unless the items carry dates or intros
 _ITEM_TYPES = re.compile(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
@@ -58,7 +58,15 @@ def mark_pagers(groups: list[Group], page: DetectPage, pagers: list[int]) -> Non
             if group.end < position and (owner is None or group.end > owner.end):
                 owner = group
         if owner is not None and _near(owner, position, page):
-            owner.shares["pager"] = 1.0
+            # The same list read another way (its posts' headlines, or the posts themselves
+            # when the first is wrapped apart) is paged by the same pager.
+            for group in groups:
+                if (
+                    group.end < position
+                    and group.position <= owner.end
+                    and group.end >= owner.position
+                ):
+                    group.shares["pager"] = 1.0
 
 
 def _near(group: Group, position: int, page: DetectPage) -> bool:
@@ -100,13 +108,20 @@ def score(group: Group, page: DetectPage) -> Group:
     bonus = _structure_bonus(group, page, urls, reasons)
     penalty = _chrome_penalty(group, page, reasons)
     penalty *= _what_penalty(group, page, shares, median, reasons)
-    # More items count, with diminishing returns: 10 items is full size, 30 and more 1.5.
-    size = min(1.5, math.log2(1 + n) / math.log2(11))
+    size = block_size(n, bool(group.shares.get("pager")))
     # Rounded so that float noise can never reorder equal blocks between two runs.
     group.score = round((quality + bonus) * size * penalty, 4)
     group.reasons = reasons
     group.shares = {**group.shares, **shares}
     return group
+
+
+def block_size(n: int, paged: bool) -> float:
+    """More items count, with diminishing returns: 10 items is full size, 30 and more 1.5.
+    A block with a pager under it is one page of a longer list, and how many items the site
+    shows to a page is its setting: it counts four items more than it shows (a dated sidebar
+    box of ten must not beat the six articles a column shows per page), and more still count."""
+    return min(1.5, math.log2(1 + n + (4 if paged else 0)) / math.log2(11))
 
 
 def _structure_bonus(group: Group, page: DetectPage, urls: list[str], reasons: list[str]) -> float:
@@ -146,7 +161,9 @@ def _what_penalty(
     if _row_cells(group):
         penalty *= 0.5
         reasons.append("columns: cells of the same table rows (the rows are the items)")
-    if _numbered(group):
+    if _numbered(group) and shares["dated"] < 0.5:
+        # A dated list numbered 1, 2, 3… is a table with a 序号 column (an announcement
+        # list); rankings of the most read carry no dates.
         penalty *= 0.5
         reasons.append("ranking: items numbered 1, 2, 3…")
     if shares["headline"] < 0.5 and content < 0.5:
