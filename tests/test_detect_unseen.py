@@ -13,7 +13,7 @@ from unseen_listings import EN_TITLES, SAMPLES, ZH_TITLES, Sample
 
 from feeds.extract.dates import parse_date
 from feeds.extract.detect import detect_listing
-from feeds.extract.detect_score import block_size
+from feeds.extract.detect_score import block_size, same_list
 from feeds.extract.listing import extract_listing
 from feeds.models import ListingRules
 
@@ -184,3 +184,21 @@ def test_the_pager_pages_the_list_however_it_is_read() -> None:
     text = page(f'<div id="content">{first}<div class="grid">{rest}</div>{pager}</div>')
     detection = detect_listing(text, "https://blog.example.org/")
     assert urls(detection) == [f"https://blog.example.org{h}" for h in href[:7]]
+
+
+def test_a_pager_is_shared_only_by_blocks_listing_the_same_articles() -> None:
+    posts = {f"/p/{i}" for i in range(7)}
+    assert same_list({f"/p/{i}" for i in range(1, 7)}, posts)  # the posts without the first
+    assert not same_list(posts, {"/p/0", "/p/1", *(f"/column/{i}" for i in range(9))})
+    assert not same_list(posts, {"/p/0", "/p/1"})  # two of them: a featured box
+
+
+def test_rows_dated_day_or_month_first_are_dated() -> None:
+    """``06/12/2024`` reads either way; either way it is a date, and the rows are dated."""
+    rows = "".join(
+        f'<li><a href="{h}">{t}</a> <span>{i + 1:02d}/12/2024</span></li>'
+        for i, (h, t) in enumerate(ROWS)
+    )
+    detection = detect_listing(page(f'<ul class="n">{rows}</ul>'), "https://x.cn/")
+    assert detection.chosen is not None and detection.chosen.selectors.date == "span"
+    assert any(r == "dated 100%" for r in detection.chosen.reasons)

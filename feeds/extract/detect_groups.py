@@ -17,6 +17,7 @@ heading, on the site, longest). A few short non-article members ("more…") are 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ _CONTAINER_HEADLINES = 3  # a member holding this many headlines holds a list of
 _DATE_TEXT_MAX = 40  # longer texts are sentences that happen to hold a date
 _LABEL_UNITS = 12.0  # a heading between two parts of a list is at most this long
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
+_AMBIGUOUS = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")  # 06/12/2024: day or month first
 
 
 @dataclass(eq=False)  # identity: bs4 compares tags by markup, and two items can look alike
@@ -380,8 +382,15 @@ def _described(member: Tag) -> float:
 
 
 def _is_date(text: str) -> bool:
-    # Only whether a date is there matters, so the clock never changes the result.
-    return parse_date(text, now=datetime.now(UTC), tz=UTC) is not None
+    # Only whether a date is there matters, so the clock never changes the result; and an
+    # ambiguous "06/12/2024" is a date in either order (the page, not the list, says which).
+    now = datetime.now(UTC)
+    if parse_date(text, now=now, tz=UTC) is not None:
+        return True
+    return (
+        _AMBIGUOUS.search(text) is not None
+        and parse_date(text, now=now, tz=UTC, order="dmy") is not None
+    )
 
 
 def _date_element(member: Tag, link: Tag) -> Tag | None:

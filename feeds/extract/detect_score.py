@@ -31,7 +31,15 @@ from feeds.extract.detect_page import (
 from feeds.extract.html import attr, text_of
 from feeds.extract.names import class_names, site_of
 
-__all__ = ["DISQUALIFYING", "block_size", "describe", "label", "mark_pagers", "score"]
+__all__ = [
+    "DISQUALIFYING",
+    "block_size",
+    "describe",
+    "label",
+    "mark_pagers",
+    "same_list",
+    "score",
+]
 
 _SHORT_UNITS = 3.0  # a median below this is a menu, unless the items carry dates or intros
 _ITEM_TYPES = re.compile(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
@@ -59,14 +67,19 @@ def mark_pagers(groups: list[Group], page: DetectPage, pagers: list[int]) -> Non
                 owner = group
         if owner is not None and _near(owner, position, page):
             # The same list read another way (its posts' headlines, or the posts themselves
-            # when the first is wrapped apart) is paged by the same pager.
+            # when the first is wrapped apart) is paged by the same pager: a block listing
+            # most of the owner's links. Not a block that merely spans it (the page's columns).
+            owned = {item.url for item in owner.items}
             for group in groups:
-                if (
-                    group.end < position
-                    and group.position <= owner.end
-                    and group.end >= owner.position
-                ):
+                if same_list(owned, {item.url for item in group.items}):
                     group.shares["pager"] = 1.0
+
+
+def same_list(owned: set[str], other: set[str]) -> bool:
+    """Does a block list the same articles as the pager's owner: most of the owner's links,
+    and mostly those?"""
+    shared = len(owned & other)
+    return shared * 2 > len(owned) and shared * 2 > len(other)
 
 
 def _near(group: Group, position: int, page: DetectPage) -> bool:

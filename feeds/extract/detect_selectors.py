@@ -75,6 +75,10 @@ def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
         if selectors is not None:
             group.reasons.append(f"read by their links ({selectors.item})")
     if selectors is None:
+        selectors = _item_level(group, page, by_place=True)
+        if selectors is not None:
+            group.reasons.append(f"read by their place ({selectors.item})")
+    if selectors is None:
         return None
     try:
         listing = extract_listing(text, page.url, selectors.rules())
@@ -86,9 +90,9 @@ def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
     return Candidate(selectors, listing.entries, group.score, tuple(group.reasons))
 
 
-def _item_level(group: Group, page: DetectPage) -> ListingSelectors | None:
-    item = _item_selector(group.items, group.outliers, page)
-    if item is None and group.outliers:
+def _item_level(group: Group, page: DetectPage, by_place: bool = False) -> ListingSelectors | None:
+    item = _item_selector(group.items, group.outliers, page, by_place)
+    if item is None and group.outliers and not by_place:
         # No selector leaves the outliers out: take them in, and say so.
         merged = sorted(group.items + group.outliers, key=lambda i: page.order[id(i.node)])
         item = _item_selector(merged, [], page)
@@ -230,14 +234,16 @@ def _link_options(links: Sequence[Tag], items: list[Item]) -> Iterator[str]:
     yield from named
 
 
-def _item_selector(items: list[Item], outliers: list[Item], page: DetectPage) -> str | None:
+def _item_selector(
+    items: list[Item], outliers: list[Item], page: DetectPage, by_place: bool = False
+) -> str | None:
     """The simplest selector matching every item and nothing else that holds a link; else
     one narrowed to leave the other link holders out (see _excluding)."""
     nodes = [i.node for i in items]
     wanted = {id(n) for n in nodes}
     others = [el for el in page.holders(nodes[0].name or "") if id(el) not in wanted]
     crowded: list[tuple[str, list[Tag]]] = []  # selectors that match more, and what more
-    for selector in _item_options(nodes):
+    for selector in _positional(nodes) if by_place else _item_options(nodes):
         matcher = compiled(selector)
         if not all(matcher.match(n) for n in nodes):
             continue
@@ -339,12 +345,13 @@ def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
                 for inner in ancestors[near][:2]:
                     yield f"{outer} {inner} {tag}"
                     yield f"{outer} {inner} > {tag}"
-    yield from _positional(nodes, tag)
 
 
-def _positional(nodes: Sequence[Tag], tag: str) -> Iterator[str]:
-    """Last, for items that share one parent named by nothing (links between ``<br>`` in the
-    second cell of a layout table): that parent by its place among its siblings."""
+def _positional(nodes: Sequence[Tag]) -> Iterator[str]:
+    """The last resort, for items that share one parent named by nothing (links between
+    ``<br>`` in the second cell of a layout table): that parent by its place among its
+    siblings. A place changes with any block added before it, so every name goes first."""
+    tag = soupsieve.escape(nodes[0].name or "")
     parents = {id(n.parent): n.parent for n in nodes if isinstance(n.parent, Tag)}
     if len(parents) != 1:
         return
