@@ -60,10 +60,19 @@ def entries(name: str) -> list[tuple[str, str | None]]:
 def test_a_numbered_announcement_table_is_read_by_its_rows_with_dates() -> None:
     """Rows numbered 1, 2, 3… in a 序号 column, each dated, are an announcement table, not a
     ranking: the row is the item and its date cell is read (the title cell alone has none)."""
-    sample = find("government")
-    detection = detect_listing(sample.html, sample.url)
+    rows = "".join(
+        f'<tr><td>{i + 1}</td><td><a href="{h}">{t}</a></td><td>2024-12-{20 - i:02d}</td></tr>'
+        for i, (h, t) in enumerate(ROWS)
+    )
+    text = page(
+        f'<table class="tab"><tr><th>序号</th><th>标题</th><th>日期</th></tr>{rows}</table>'
+    )
+    detection = detect_listing(text, "https://www.example.gov.cn/col/col12/index.html")
     assert detection.chosen is not None
-    assert detection.chosen.selectors.item.endswith("tr")
+    assert detection.chosen.selectors.item == "table.tab tr"
+    assert [e.date_text for e in detection.chosen.entries] == [
+        f"2024-12-{20 - i:02d}" for i in range(len(ROWS))
+    ]
     assert not any(r.startswith("ranking") for r in detection.chosen.reasons)
 
 
