@@ -211,3 +211,26 @@ def test_rows_dated_day_or_month_first_are_dated() -> None:
     detection = detect_listing(page(f'<ul class="n">{rows}</ul>'), "https://x.cn/")
     assert detection.chosen is not None and detection.chosen.selectors.date == "span"
     assert any(r == "dated 100%" for r in detection.chosen.reasons)
+
+
+def test_headlines_gathered_from_beyond_the_pager_box_do_not_share_its_pager() -> None:
+    """The headlines alike in tag and class across the page (ten posts in the main column,
+    four in a column beside it) list most of the posts over the pager, but also links from
+    outside the pager's box: they are not the paged list, the posts are."""
+    posts = "".join(
+        f'<div class="post"><h2 class="t"><a href="/2024/12/{20 - i:02d}/post-{i}-of-the-day/">'
+        f"{EN_TITLES[i % 8]} ({i})</a></h2><p>{EN_TITLES[i % 8]}, and a few words more.</p></div>"
+        for i in range(10)
+    )
+    beside = "".join(
+        f'<h2 class="t"><a href="/2023/0{i + 1}/older-post-{i}-of-the-year/">'
+        f"{EN_TITLES[i]} (older)</a></h2>"
+        for i in range(4)
+    )
+    pager = '<div class="pages"><span>1</span> <a href="/page/2/">2</a> '
+    pager += '<a href="/page/2/">Next</a></div>'
+    text = page(f'<div id="main">{posts}{pager}</div><div class="col2">{beside}</div>')
+    detection = detect_listing(text, "https://blog.example.org/")
+    assert urls(detection) == [
+        f"https://blog.example.org/2024/12/{20 - i:02d}/post-{i}-of-the-day/" for i in range(10)
+    ]

@@ -65,13 +65,20 @@ def mark_pagers(groups: list[Group], page: DetectPage, pagers: list[int]) -> Non
         for group in groups:
             if group.end < position and (owner is None or group.end > owner.end):
                 owner = group
-        if owner is not None and _near(owner, position, page):
+        scope = _near(owner, position, page) if owner is not None else None
+        if owner is not None and scope is not None:
             # The same list read another way (its posts' headlines, or the posts themselves
             # when the first is wrapped apart) is paged by the same pager: a block listing
-            # most of the owner's links. Not a block that merely spans it (the page's columns).
+            # most of the owner's links, all inside the box that holds the pager. Not a block
+            # that merely spans it, nor one that adds links from elsewhere on the page.
             owned = {item.url for item in owner.items}
+            start, end = page.order[id(scope)], page.end(scope)
             for group in groups:
-                if same_list(owned, {item.url for item in group.items}):
+                if (
+                    start < group.position
+                    and group.end <= end
+                    and same_list(owned, {item.url for item in group.items})
+                ):
                     group.shares["pager"] = 1.0
 
 
@@ -82,15 +89,16 @@ def same_list(owned: set[str], other: set[str]) -> bool:
     return shared * 2 > len(owned) and shared * 2 > len(other)
 
 
-def _near(group: Group, position: int, page: DetectPage) -> bool:
+def _near(group: Group, position: int, page: DetectPage) -> Tag | None:
+    """The element around the block's items (up to three levels up) that holds the pager."""
     scope = common_ancestor(group)
     for _ in range(_PAGER_REACH):
         if scope is None or scope.name in ("body", "html"):
-            return False
+            return None
         if page.order[id(scope)] < position <= page.end(scope):
-            return True
+            return scope
         scope = scope.parent if isinstance(scope.parent, Tag) else None
-    return False
+    return None
 
 
 def score(group: Group, page: DetectPage) -> Group:
