@@ -5,12 +5,16 @@ rows, links between ``<br>``), each with its chrome, and the rules they needed, 
 
 from __future__ import annotations
 
+import json
+import tomllib
 from datetime import UTC, datetime
 
 import pytest
+from helpers import feeds
 from test_detect import assert_round_trip, urls
 from unseen_listings import EN_TITLES, SAMPLES, ZH_TITLES, Sample
 
+from feeds.config import parse_config
 from feeds.extract.dates import parse_date
 from feeds.extract.detect import detect_listing
 from feeds.extract.detect_score import block_size, same_list
@@ -234,3 +238,18 @@ def test_headlines_gathered_from_beyond_the_pager_box_do_not_share_its_pager() -
     assert urls(detection) == [
         f"https://blog.example.org/2024/12/{20 - i:02d}/post-{i}-of-the-day/" for i in range(10)
     ]
+
+
+@pytest.mark.parametrize("name", ["destoon", "card_links"])
+def test_discover_on_a_saved_page_gives_the_list_and_a_source_that_reads_it(name, tmp_path):
+    """Through the real command line: the list, and a ``[[source]]`` block whose selectors
+    are the detected ones."""
+    sample = find(name)
+    path = tmp_path / "page.html"
+    path.write_text(sample.html, encoding="utf-8")
+    run = feeds("discover", str(path), "--base-url", sample.url, "--json")
+    assert run.code == 0, run.err
+    report = json.loads(run.out)
+    assert [i["url"] for i in report["items"]] == list(sample.expected)
+    source = parse_config(tomllib.loads(report["config"])).sources[0]
+    assert source.listing is not None and source.listing.item == report["selectors"]["item"]
