@@ -227,11 +227,13 @@ def test_a_close_call_says_why_the_list_won(tmp_path):
         f"the post in a sentence or two.</p><em>2024-05-{10 + i}</em></div>"
         for i in range(8)
     )
+    # More items than the list: the pager is what tells them apart (a block with a pager is
+    # one page of a longer list, so its eight items count as a full page).
     other = "".join(
-        f'<div class="item"><a href="/2023/0{i + 1}/another-post-{i}-with-a-long-name/">'
+        f'<div class="item"><a href="/2023/{i + 1:02d}/another-post-{i}-with-a-long-name/">'
         f"Another long headline of an older post, number {i}</a><p>What that older post "
-        f"said, in a sentence or two of summary.</p><em>2023-0{i + 1}-01</em></div>"
-        for i in range(8)
+        f"said, in a sentence or two of summary.</p><em>2023-{i + 1:02d}-01</em></div>"
+        for i in range(12)
     )
     pager = (
         '<div class="pages"><span>1</span> <a href="/page/2/">2</a> '

@@ -17,6 +17,7 @@ heading, on the site, longest). A few short non-article members ("more…") are 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ _CONTAINER_HEADLINES = 3  # a member holding this many headlines holds a list of
 _DATE_TEXT_MAX = 40  # longer texts are sentences that happen to hold a date
 _LABEL_UNITS = 12.0  # a heading between two parts of a list is at most this long
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
+_AMBIGUOUS = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")  # 06/12/2024: day or month first
 
 
 @dataclass(eq=False)  # identity: bs4 compares tags by markup, and two items can look alike
@@ -303,7 +305,7 @@ def _shape(url: str) -> tuple[str, ...]:
 
 def _item(member: Tag, link: Tag, info: Link, bare: bool, body: Tag) -> Item:
     assert info.url is not None
-    date = None if bare else _date_element(member, link)
+    date = _date_element(member, link)  # of a bare item, in an element inside the link
     dated = date is not None or _date_element(body, link) is not None or _has_date(body, link)
     return Item(
         node=member,
@@ -380,13 +382,21 @@ def _described(member: Tag) -> float:
 
 
 def _is_date(text: str) -> bool:
-    # Only whether a date is there matters, so the clock never changes the result.
-    return parse_date(text, now=datetime.now(UTC), tz=UTC) is not None
+    # Only whether a date is there matters, so the clock never changes the result; and an
+    # ambiguous "06/12/2024" is a date in either order (the page, not the list, says which).
+    now = datetime.now(UTC)
+    if parse_date(text, now=now, tz=UTC) is not None:
+        return True
+    return (
+        _AMBIGUOUS.search(text) is not None
+        and parse_date(text, now=now, tz=UTC, order="dmy") is not None
+    )
 
 
 def _date_element(member: Tag, link: Tag) -> Tag | None:
-    """The element around the item's first short text that reads as a date (outside the
-    headline: a year in a title is not a date)."""
+    """The element around the item's first short text that reads as a date: outside the
+    headline (a year in a title is not a date), or in an element of its own inside it (a
+    link that wraps a whole row: ``<a><p>title</p><span>2024-12-06</span></a>``)."""
     for string in member.find_all(string=True):
         text = string.strip()
         if (
@@ -395,15 +405,18 @@ def _date_element(member: Tag, link: Tag) -> Tag | None:
             and len(text) <= _DATE_TEXT_MAX
             and isinstance(string.parent, Tag)
             and string.parent.name not in ("script", "style")
-            and not _within(string, link)
+            and not _in_title(string, link)
             and _is_date(text)
         ):
             return string.parent
     return None
 
 
-def _within(node: NavigableString, link: Tag) -> bool:
-    return any(parent is link for parent in node.parents)
+def _in_title(node: NavigableString, link: Tag) -> bool:
+    """Is the text part of the headline's own words: right in the link, or all of its text?"""
+    if not any(parent is link for parent in node.parents):
+        return False
+    return node.parent is link or (text_of(node.parent) or "") == (text_of(link) or "")
 
 
 def _has_date(member: Tag, link: Tag) -> bool:

@@ -31,7 +31,15 @@ from feeds.extract.detect_page import (
 from feeds.extract.html import attr, text_of
 from feeds.extract.names import class_names, site_of
 
-__all__ = ["DISQUALIFYING", "describe", "label", "mark_pagers", "score"]
+__all__ = [
+    "DISQUALIFYING",
+    "block_size",
+    "describe",
+    "label",
+    "mark_pagers",
+    "same_list",
+    "score",
+]
 
 _SHORT_UNITS = 3.0  # a median below this is a menu, unless the items carry dates or intros
 _ITEM_TYPES = re.compile(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
@@ -57,19 +65,40 @@ def mark_pagers(groups: list[Group], page: DetectPage, pagers: list[int]) -> Non
         for group in groups:
             if group.end < position and (owner is None or group.end > owner.end):
                 owner = group
-        if owner is not None and _near(owner, position, page):
-            owner.shares["pager"] = 1.0
+        scope = _near(owner, position, page) if owner is not None else None
+        if owner is not None and scope is not None:
+            # The same list read another way (its posts' headlines, or the posts themselves
+            # when the first is wrapped apart) is paged by the same pager: a block listing
+            # most of the owner's links, all inside the box that holds the pager. Not a block
+            # that merely spans it, nor one that adds links from elsewhere on the page.
+            owned = {item.url for item in owner.items}
+            start, end = page.order[id(scope)], page.end(scope)
+            for group in groups:
+                if (
+                    start < group.position
+                    and group.end <= end
+                    and same_list(owned, {item.url for item in group.items})
+                ):
+                    group.shares["pager"] = 1.0
 
 
-def _near(group: Group, position: int, page: DetectPage) -> bool:
+def same_list(owned: set[str], other: set[str]) -> bool:
+    """Does a block list the same articles as the pager's owner: most of the owner's links,
+    and mostly those?"""
+    shared = len(owned & other)
+    return shared * 2 > len(owned) and shared * 2 > len(other)
+
+
+def _near(group: Group, position: int, page: DetectPage) -> Tag | None:
+    """The element around the block's items (up to three levels up) that holds the pager."""
     scope = common_ancestor(group)
     for _ in range(_PAGER_REACH):
         if scope is None or scope.name in ("body", "html"):
-            return False
+            return None
         if page.order[id(scope)] < position <= page.end(scope):
-            return True
+            return scope
         scope = scope.parent if isinstance(scope.parent, Tag) else None
-    return False
+    return None
 
 
 def score(group: Group, page: DetectPage) -> Group:
@@ -100,13 +129,20 @@ def score(group: Group, page: DetectPage) -> Group:
     bonus = _structure_bonus(group, page, urls, reasons)
     penalty = _chrome_penalty(group, page, reasons)
     penalty *= _what_penalty(group, page, shares, median, reasons)
-    # More items count, with diminishing returns: 10 items is full size, 30 and more 1.5.
-    size = min(1.5, math.log2(1 + n) / math.log2(11))
+    size = block_size(n, bool(group.shares.get("pager")))
     # Rounded so that float noise can never reorder equal blocks between two runs.
     group.score = round((quality + bonus) * size * penalty, 4)
     group.reasons = reasons
     group.shares = {**group.shares, **shares}
     return group
+
+
+def block_size(n: int, paged: bool) -> float:
+    """More items count, with diminishing returns: 10 items is full size, 30 and more 1.5.
+    A block with a pager under it is one page of a longer list, and how many items the site
+    shows to a page is its setting: it counts four items more than it shows (a dated sidebar
+    box of ten must not beat the six articles a column shows per page), and more still count."""
+    return min(1.5, math.log2(1 + n + (4 if paged else 0)) / math.log2(11))
 
 
 def _structure_bonus(group: Group, page: DetectPage, urls: list[str], reasons: list[str]) -> float:
@@ -146,7 +182,9 @@ def _what_penalty(
     if _row_cells(group):
         penalty *= 0.5
         reasons.append("columns: cells of the same table rows (the rows are the items)")
-    if _numbered(group):
+    if _numbered(group) and shares["dated"] < 0.5:
+        # A dated list numbered 1, 2, 3… is a table with a 序号 column (an announcement
+        # list); rankings of the most read carry no dates.
         penalty *= 0.5
         reasons.append("ranking: items numbered 1, 2, 3…")
     if shares["headline"] < 0.5 and content < 0.5:

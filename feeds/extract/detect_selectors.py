@@ -23,8 +23,8 @@ from soupsieve import SoupSieve
 
 from feeds.extract.detect_groups import Group, Item
 from feeds.extract.detect_page import HEADINGS, DetectPage, inside
-from feeds.extract.html import attr, select_one
-from feeds.extract.listing import DEFAULT_LINK, extract_listing
+from feeds.extract.html import attr, select_one, text_of
+from feeds.extract.listing import DEFAULT_LINK, extract_listing, item_link
 from feeds.extract.names import (
     ancestor_at,
     class_names,
@@ -64,18 +64,20 @@ class Candidate:
 
 def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
     """Selectors that reproduce the group, verified through extract_listing; None if none do."""
-    if group.bare:
-        return None
     selectors = _item_level(group, page)
-    if selectors is None:
+    if selectors is None and not group.bare:
         holders = [_holder(item) for item in group.items]
         selectors = _headline_level(group, holders, page)
         if selectors is not None:
             group.reasons.append(f"read by their headlines ({selectors.item})")
-    if selectors is None:
+    if selectors is None and not group.bare:
         selectors = _link_level(group, page)
         if selectors is not None:
             group.reasons.append(f"read by their links ({selectors.item})")
+    if selectors is None:
+        selectors = _item_level(group, page, by_place=True)
+        if selectors is not None:
+            group.reasons.append(f"read by their place ({selectors.item})")
     if selectors is None:
         return None
     try:
@@ -88,9 +90,9 @@ def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
     return Candidate(selectors, listing.entries, group.score, tuple(group.reasons))
 
 
-def _item_level(group: Group, page: DetectPage) -> ListingSelectors | None:
-    item = _item_selector(group.items, group.outliers, page)
-    if item is None and group.outliers:
+def _item_level(group: Group, page: DetectPage, by_place: bool = False) -> ListingSelectors | None:
+    item = _item_selector(group.items, group.outliers, page, by_place)
+    if item is None and group.outliers and not by_place:
         # No selector leaves the outliers out: take them in, and say so.
         merged = sorted(group.items + group.outliers, key=lambda i: page.order[id(i.node)])
         item = _item_selector(merged, [], page)
@@ -102,7 +104,7 @@ def _item_level(group: Group, page: DetectPage) -> ListingSelectors | None:
         return None
     nodes = [i.node for i in group.items]
     links = [i.link for i in group.items]
-    default_link = _finds(nodes, links, DEFAULT_LINK)  # extract_listing's first a[href]
+    default_link = _finds(nodes, links, DEFAULT_LINK, link=True)  # extract_listing's
     link = None if default_link else _relative_selector(nodes, links)
     if link is None and not default_link:
         return None
@@ -110,7 +112,54 @@ def _item_level(group: Group, page: DetectPage) -> ListingSelectors | None:
     date = None
     if len(dated) * 5 >= len(group.items) * 3:  # a date on at least 3 items in 5
         date = _relative_selector([i.node for i in dated], [i.date for i in dated if i.date])
-    return ListingSelectors(item=item, link=link, date=date)
+    title = _title_in_card(group) if group.bare else None
+    return ListingSelectors(
+        item=item, link=link, date=date, title=title or _title_beside_date(group)
+    )
+
+
+def _title_in_card(group: Group) -> str | None:
+    """Items that are whole-card links (``a.card`` holding an image, an ``h3``, a date and an
+    intro) are titled by the heading inside each, when every one holds one."""
+    headings = [i.link.find(list(HEADINGS)) for i in group.items]
+    found = [h for h in headings if isinstance(h, Tag) and text_of(h)]
+    if len(found) != len(group.items):
+        return None
+    selector = _relative_selector([i.node for i in group.items], found)
+    if selector is not None:
+        for item, heading in zip(group.items, found, strict=True):
+            item.title = text_of(heading) or ""
+    return selector
+
+
+def _title_beside_date(group: Group) -> str | None:
+    """When each headline link wraps its whole row, date included (``<a><p>title</p>
+    <span>2024-12-06</span></a>``) and has no title attribute, its text holds the date too:
+    the title is read from the element beside the date, the largest, and the items' titles
+    become what that selector reads."""
+    items = group.items
+    if any(i.date is None or not inside(i.date, i.link) or attr(i.link, "title") for i in items):
+        return None
+    parts = [_title_part(i.link, i.date) for i in items if i.date is not None]
+    found = [p for p in parts if p is not None]
+    if len(found) != len(items):
+        return None
+    selector = _relative_selector([i.node for i in items], found)
+    if selector is not None:
+        for item, part in zip(items, found, strict=True):
+            item.title = text_of(part) or ""
+    return selector
+
+
+def _title_part(link: Tag, date: Tag) -> Tag | None:
+    """The child of the link, beside its date, with the longest text."""
+    beside = [
+        child
+        for child in link.find_all(True, recursive=False)
+        if child is not date and not inside(date, child)
+    ]
+    best = max(beside, key=lambda c: len(text_of(c) or ""), default=None)
+    return best if best is not None and text_of(best) else None
 
 
 def _holder(item: Item) -> Tag | None:
@@ -185,14 +234,16 @@ def _link_options(links: Sequence[Tag], items: list[Item]) -> Iterator[str]:
     yield from named
 
 
-def _item_selector(items: list[Item], outliers: list[Item], page: DetectPage) -> str | None:
+def _item_selector(
+    items: list[Item], outliers: list[Item], page: DetectPage, by_place: bool = False
+) -> str | None:
     """The simplest selector matching every item and nothing else that holds a link; else
     one narrowed to leave the other link holders out (see _excluding)."""
     nodes = [i.node for i in items]
     wanted = {id(n) for n in nodes}
     others = [el for el in page.holders(nodes[0].name or "") if id(el) not in wanted]
     crowded: list[tuple[str, list[Tag]]] = []  # selectors that match more, and what more
-    for selector in _item_options(nodes):
+    for selector in _positional(nodes) if by_place else _item_options(nodes):
         matcher = compiled(selector)
         if not all(matcher.match(n) for n in nodes):
             continue
@@ -296,13 +347,37 @@ def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
                     yield f"{outer} {inner} > {tag}"
 
 
+def _positional(nodes: Sequence[Tag]) -> Iterator[str]:
+    """The last resort, for items that share one parent named by nothing (links between
+    ``<br>`` in the second cell of a layout table): that parent by its place among its
+    siblings. A place changes with any block added before it, so every name goes first."""
+    tag = soupsieve.escape(nodes[0].name or "")
+    parents = {id(n.parent): n.parent for n in nodes if isinstance(n.parent, Tag)}
+    if len(parents) != 1:
+        return
+    parent = next(iter(parents.values()))
+    if parent.name in ("body", "html", "[document]"):
+        return
+    place = 1 + len(parent.find_previous_siblings(parent.name))
+    own = f"{soupsieve.escape(parent.name or '')}:nth-of-type({place})"
+    yield f"{own} > {tag}"
+    outer = parent.parent
+    for form in selector_forms([outer]) if isinstance(outer, Tag) else []:
+        yield f"{form} > {own} > {tag}"
+
+
 def _relative_selector(scopes: Sequence[Tag], targets: Sequence[Tag]) -> str | None:
     """A selector that, from each scope, finds its target first (as select_one does)."""
     return next((s for s in _relative_options(scopes, targets) if _finds(scopes, targets, s)), None)
 
 
-def _finds(scopes: Sequence[Tag], targets: Sequence[Tag], selector: str) -> bool:
-    return all(select_one(s, selector) is t for s, t in zip(scopes, targets, strict=True))
+def _finds(
+    scopes: Sequence[Tag], targets: Sequence[Tag], selector: str, link: bool = False
+) -> bool:
+    """Does the selector find each target first from its scope, as extract_listing reads it
+    (a link selector also matches the item itself, see item_link)?"""
+    read = item_link if link else select_one
+    return all(read(s, selector) is t for s, t in zip(scopes, targets, strict=True))
 
 
 def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator[str]:
@@ -315,6 +390,9 @@ def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator
     own = [tag, *specific]
     yield from specific
     yield tag
+    # A child of the item itself, before any alike element deeper in (a date span beside a
+    # link that holds a span of its own: ``[通知]``).
+    yield from (f":scope > {mine}" for mine in own)
     between = [_inner_ancestors(scopes, targets, depth) for depth in range(1, 4)]
     for forms in between:
         for qualifier in forms:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bs4 import Tag
+
 from feeds.extract.html import (
     DEPTH_NOTE,
     absolute,
@@ -12,9 +14,19 @@ from feeds.extract.html import (
     select_one,
     text_of,
 )
+from feeds.extract.selectors import compiled
 from feeds.models import ListingEntry, ListingPage, ListingRules
 
 DEFAULT_LINK = "a[href]"
+
+
+def item_link(node: Tag, selector: str) -> Tag | None:
+    """The item's link: the first match inside it, else the item itself when it matches (a
+    card that is one link, ``div.grid > a.card``; links one after another between ``<br>``)."""
+    found = select_one(node, selector)
+    if found is None and compiled(selector).match(node):
+        return node
+    return found
 
 
 def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPage:
@@ -26,7 +38,7 @@ def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPag
     entries: list[ListingEntry] = []
     problems: list[str] = []
     for index, node in enumerate(nodes):
-        link = select_one(node, rules.link or DEFAULT_LINK)
+        link = item_link(node, rules.link or DEFAULT_LINK)
         url = absolute(attr(link, "href"), base) if link is not None else None
         if url is None:
             # Spacer rows (Destoon's <li class="sp">) and ads carry no text; they aren't errors.
