@@ -304,6 +304,88 @@ def test_holds_and_robots_answers_of_other_instances_are_learnt_later_wins():
     assert robots.verdict("http://a.example/x", "feeds", fetch=None)[0] is not None
 
 
+def robots_answer(host: int, version: int) -> RobotsAnswer:
+    when = datetime(2026, 12, 6, tzinfo=UTC) + timedelta(seconds=version)
+    return RobotsAnswer(200, f"User-agent: *\nDisallow: /{host}/{version}/\n", when)
+
+
+def test_robots_answers_are_read_by_what_changed_since_a_marker(pg_url):
+    """Issue 16: an instance reads the answers saved since its last look, not every host's."""
+    with open_store(pg_url) as store:
+        for host in range(50):
+            store.save_robots(f"https://h{host}.example/robots.txt", robots_answer(host, 0))
+        answers, marker = store.robots_since(-1)
+        assert len(answers) == 50
+        assert store.robots_since(marker) == ({}, marker)  # nothing new: no row read
+        store.save_robots("https://h7.example/robots.txt", robots_answer(7, 1))
+        store.save_robots("https://new.example/robots.txt", robots_answer(99, 0))
+        changed, later = store.robots_since(marker)
+        assert changed == {
+            "https://h7.example/robots.txt": robots_answer(7, 1),
+            "https://new.example/robots.txt": robots_answer(99, 0),
+        }
+        assert later > marker and store.robots_since(later) == ({}, later)
+        assert store.robots_answers()["https://h7.example/robots.txt"] == robots_answer(7, 1)
+
+
+def test_a_reader_by_marker_misses_no_answer_saved_while_it_reads(pg_url):
+    """Four writers save answers (each a new version of one of 20 hosts) while a reader
+    asks for what changed, over and over: what it learnt in the end is what is stored."""
+    import threading
+
+    stop = threading.Event()
+
+    def write(writer: int) -> None:
+        with open_store(pg_url) as store:
+            for version in range(1, 40):
+                host = (writer * 7 + version) % 20
+                store.save_robots(
+                    f"https://h{host}.example/robots.txt", robots_answer(host, version)
+                )
+
+    writers = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+    learnt, reads = RobotsCache({}), 0
+    with open_store(pg_url) as store:
+        marker = -1
+        for thread in writers:
+            thread.start()
+        while any(thread.is_alive() for thread in writers) or not stop.is_set():
+            if not any(thread.is_alive() for thread in writers):
+                stop.set()  # one more read after the last write
+            answers, marker = store.robots_since(marker)
+            learnt.learn(answers)
+            reads += 1
+        stored = store.robots_answers()
+    print(f"{reads} reads while 156 answers were saved")
+    assert len(stored) == 20
+    assert {key: learnt._answers[key] for key in stored} == stored
+
+
+def test_the_peers_thread_reads_only_the_robots_answers_saved_since_its_last_exchange(
+    tmp_path, pg_url
+):
+    from feeds.config import load_config
+    from feeds.shared import Peers
+
+    source = destoon_source("http://127.0.0.1:9/news/", id="s0")  # never polled here
+    config = write_config(tmp_path, source, settings=f'database = "{pg_url}"\n')
+    settings = load_config(config).settings
+    limits, robots = HostLimits(4), RobotsCache({})
+    peers = Peers(lambda: (settings, config, limits, robots), [0])
+    with open_store(pg_url) as store:
+        for host in range(200):
+            store.save_robots(f"https://h{host}.example/robots.txt", robots_answer(host, 0))
+        peers.exchange()
+        assert peers.robots_read == 200  # the first look reads them all
+        for _ in range(3):
+            peers.exchange()
+        assert peers.robots_read == 200  # then nothing, however many hosts there are
+        store.save_robots("https://h5.example/robots.txt", robots_answer(5, 1))
+        peers.exchange()
+        assert peers.robots_read == 201
+    assert robots._answers["https://h5.example/robots.txt"] == robots_answer(5, 1)
+
+
 def test_a_restarted_cluster_polls_nothing_before_its_time(portal, tmp_path, pg_url):
     config = cluster_config(tmp_path, portal, pg_url, 10, 3600)
     with ExitStack() as stack:
