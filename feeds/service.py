@@ -291,12 +291,14 @@ class Service:
         # (a restart, a killed instance) that the next would come too soon after this one.
         recent = due is not None and (started - due).total_seconds() < source.every / 2
         after = due if recent else started
+        retry = started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
+        if self._gate.full(self._host_of(source_id)):
+            return retry  # before a lock's connection: another instance may take it at once
         with open_state(self.config.settings).polling(source_id) as alone:
             if not alone:
                 return None  # a slow instance found silent still polls it, and queues the next
             if not self._poll(source_id, after):
-                # Back in the queue, where another instance's threads may take it at once.
-                return started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
+                return retry  # back in the queue, where another instance's threads may take it
         self._polled[0] += 1
         with closing(open_state(self.config.settings)) as store:
             return store.next_run(source_id)

@@ -135,6 +135,15 @@ class PgClusterQueries(PgConnected):
             (host, slot, holder),
         )
 
+    def renew_host_slots(self, holders: list[str], lease: float) -> None:
+        """The slots of these holders, leased ``lease`` seconds from now: a live instance
+        keeps what it holds, a killed one's slots lapse within a lease."""
+        self._run(
+            """UPDATE host_slots SET until = clock_timestamp() + make_interval(secs => %s)
+               WHERE holder = ANY(%s::text[])""",
+            (lease, holders),
+        )
+
     def reserve_host_start(self, host: str, interval: float) -> float:
         """Seconds until this request to ``host`` may start, the next start pushed
         ``interval`` past it, in one statement (the row lock orders the instances)."""
