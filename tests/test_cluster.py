@@ -279,6 +279,51 @@ def test_a_killed_instance_s_polls_are_taken_over(portal, tmp_path, pg_url, kill
             assert len(ids) == len(set(ids)), f"s{n} has an item twice"
 
 
+def test_a_stalled_poll_whose_next_is_queued_is_ended_and_the_next_runs(pg_url):
+    """A poll job queues the next one as its last act. Its instance killed just after, the
+    job stays 'doing' while the next one waits for the source's lock; the queue will not
+    retry it (one waiting job per queueing lock), so ``rescue`` ends it and the next runs.
+    (Before: the source was never polled again; the 20-kill test found it.)"""
+    import psycopg
+
+    from feeds.cluster import Cluster
+
+    polled: list[str] = []
+    cluster = Cluster(
+        pg_url,
+        lambda source: polled.append(source) and None,
+        dict,
+        heartbeat=1,
+        workers=2,
+        exclusive=lambda key: open_store(pg_url).exclusive(key),
+    )
+    cluster.start()
+    try:
+
+        def defer(when: datetime) -> int:
+            job = cluster._poll_task.configure(queueing_lock="x", lock="x", schedule_at=when)
+            return cluster._call(job.defer_async(source="x"))
+
+        stalled = defer(datetime.now(UTC) + timedelta(hours=1))  # out of the workers' reach
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            (dead,) = db.execute(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                "VALUES (now() - interval '1 hour') RETURNING id"
+            ).fetchone()
+            db.execute(
+                "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id = %s",
+                (dead, stalled),
+            )
+            defer(datetime.now(UTC))  # the next poll, queued by the job before it died
+            wait_for(lambda: polled == ["x"], timeout=20)
+            (status,) = db.execute(
+                "SELECT status FROM procrastinate_jobs WHERE id = %s", (stalled,)
+            ).fetchone()
+        assert status == "succeeded"
+    finally:
+        cluster.stop()
+
+
 def test_every_instance_serves_the_same_bytes_etag_and_304(portal, tmp_path, pg_url):
     """Two instances as on two machines (each its own output_dir): whichever polled a source,
     both answer its feeds with the same bytes and ETag, and a 304 for the other's ETag."""
