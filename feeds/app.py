@@ -65,6 +65,8 @@ def shared_politeness(
         # handle borrows a pooled connection per call, so the fetch threads may share it.
         cluster=open_cluster(database(settings)) if persist and is_shared(settings) else None,
         patience=2 * settings.timeout,  # the request deadline (Fetcher.deadline)
+        # A killed instance's slots lapse within two heartbeats, as its polls are retried.
+        lease=2 * settings.heartbeat,
     )
     return limits, RobotsCache(answers, on_answer=save_robots if persist else None)
 

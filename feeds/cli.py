@@ -153,6 +153,7 @@ def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
     from feeds.app import open_state
     from feeds.output import OutputClaim
     from feeds.pipeline import update_source
+    from feeds.shared import instance_name
 
     sources = [config.source(s) for s in args.sources] if args.sources else list(config.sources)
     store = open_state(config.settings)
@@ -162,7 +163,7 @@ def cmd_update(args: argparse.Namespace, config: Config | None) -> int:
         # is writing beside us); the polls then rewrite whatever feed is behind the store.
         with _fetcher(config, persist=True) as fetcher, OutputClaim(config.settings.output_dir):
             for source in sources:
-                result = update_source(source, config.settings, store, fetcher)
+                result = update_source(source, config.settings, store, fetcher, by=instance_name())
                 # A degraded source worked around broken selectors: the operator must act.
                 ok &= result.ok and result.degraded is None
                 if result.ok:

@@ -25,7 +25,8 @@ from datetime import datetime
 from typing import Any
 
 import procrastinate
-from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException, UniqueViolation
+from procrastinate.jobs import Status
 
 from feeds.errors import StoreError
 
@@ -110,14 +111,38 @@ class Cluster:
                 seconds_since_heartbeat=STALLED_AFTER * self.heartbeat
             )
             for job in stalled:
-                log.warning("poll of a silent instance retried", extra={"source": job.lock})
-                with contextlib.suppress(ConnectorException):  # retried by another rescue
+                try:
                     await manager.retry_job(job)
+                except UniqueViolation:
+                    await self._end_if_followed(job.id, job.queueing_lock)
+                except ConnectorException:  # retried by another rescue
+                    continue
+                else:
+                    log.warning("poll of a silent instance retried", extra={"source": job.lock})
             if timestamp % 60 == 0:
                 await manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS, queue=QUEUE)
                 await manager.prune_stalled_workers(STALLED_AFTER * self.heartbeat)
 
         self._poll_task = poll
+
+    async def _end_if_followed(self, job_id: int | None, queueing_lock: str | None) -> None:
+        """A stalled job the queue will not retry: its successor is queued already (one
+        waiting job per queueing lock). A poll job queues the next one as its last act, so
+        its work was done: it is ended, or it would keep the source's lock, and the
+        successor, waiting for that lock, would never run (the source never polled again)."""
+        if job_id is None:
+            return
+        followed = await self._app.connector.execute_query_one_async(
+            """SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo'
+                 AND queueing_lock = %(lock)s AND id > %(id)s) AS followed""",
+            lock=queueing_lock,
+            id=job_id,
+        )
+        if followed and followed["followed"]:
+            with contextlib.suppress(ConnectorException):  # ended by another rescue
+                await self._app.job_manager.finish_job_by_id_async(
+                    job_id, Status.SUCCEEDED, delete_job=False
+                )
 
     async def _defer(self, source: str, when: datetime) -> None:
         job = self._poll_task.configure(queueing_lock=source, lock=source, schedule_at=when)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
+
+from feeds.status import InstanceView
 
 # Upper bounds (seconds) of the fetch-latency histogram buckets.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -98,6 +101,35 @@ class Metrics:
                 if metric == gauge:
                     lines.append(f'{gauge}{{source="{_esc(source_id)}"}} {_num(value)}')
         return "\n".join(lines) + "\n"
+
+
+# Per-instance gauges of a cluster (issue 16): every instance's /metrics shows them all,
+# from the heartbeats in the database, so one scrape of any instance sees the cluster.
+INSTANCE_GAUGES = {
+    "feeds_instance_heartbeat_age_seconds": "Seconds since the instance's last heartbeat.",
+    "feeds_instance_polls": "Polls the instance ran since it started.",
+    "feeds_instance_same_config": "1 when the instance's config file is this one's, else 0.",
+}
+
+
+def _instance_values(instance: InstanceView) -> tuple[float, float, float]:
+    """The gauges of ``INSTANCE_GAUGES`` for one instance, in that order."""
+    return round(instance.age, 3), instance.polls, int(instance.same_config)
+
+
+def instance_metrics(instances: Sequence[InstanceView]) -> str:
+    """The gauges of ``INSTANCE_GAUGES``, labelled ``instance="host:pid"``, in the text
+    format of ``Metrics.render``; empty for one process on SQLite (no instances)."""
+    if not instances:
+        return ""
+    lines: list[str] = []
+    ordered = sorted(instances, key=lambda i: i.name)
+    for index, (name, text) in enumerate(INSTANCE_GAUGES.items()):
+        lines += [f"# HELP {name} {text}", f"# TYPE {name} gauge"]
+        for instance in ordered:
+            value = _instance_values(instance)[index]
+            lines.append(f'{name}{{instance="{_esc(instance.name)}"}} {_num(value)}')
+    return "\n".join(lines) + "\n"
 
 
 def _esc(value: str) -> str:

@@ -259,11 +259,11 @@ class PollEnd:
     added: int = 0
     degraded: str | None = None
     last_listed: int | None = None  # items on page one, kept when the poll was healthy
-    # new entries left for later polls (the per-poll cap): while any are, polls read as deep
-    # as a first poll (backfill_pages), or a backfill deeper than one poll is never finished
+    # new entries left for later polls (the cap): while any are, polls read backfill_pages
     backlog: int | None = None
     # listing URL -> its validators, or None to forget them (the listing must be read again)
     validators: dict[str, tuple[str | None, str | None] | None] = field(default_factory=dict)
+    polled_by: str | None = None  # `host:pid` of the polling process (issue 16: an instance)
 
 
 @dataclass(frozen=True)
@@ -305,6 +305,7 @@ class SourceStatus:
     items_seen: int
     items_published: int
     degraded: str | None = None  # the poll worked around a problem the operator must fix
+    polled_by: str | None = None  # `host:pid` of the process of the last poll (issue 16)
 
 
 @dataclass(frozen=True)

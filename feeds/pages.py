@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from feeds.formats import FORMATS, REGISTRY
-from feeds.status import RefusedConfig, SourceView
+from feeds.status import InstanceView, RefusedConfig, SourceView, shows_poller
 
 STATE_WORDS = {
     "ok": "ok",
@@ -142,7 +142,7 @@ def _state(view: SourceView) -> _Html:
     return _html('<span class="{cls}">{words}</span>', cls=view.state, words=words)
 
 
-def _card(view: SourceView, now: datetime) -> _Html:
+def _card(view: SourceView, now: datetime, poller: bool) -> _Html:
     links = _join(
         _html(
             '<a href="{href}" type="{type}">{label}</a>',
@@ -163,12 +163,17 @@ def _card(view: SourceView, now: datetime) -> _Html:
     )
     if view.degraded:
         error = _html('<p class="error">Needs attention: {d}</p>{e}', d=view.degraded, e=error)
+    polled_by = (
+        _html("<dt>Polled by</dt><dd>{by}</dd>\n", by=view.polled_by or "no poll yet")
+        if poller
+        else NOTHING
+    )
     return _html(
         '<article class="feed" id="feed-{id}">\n<h2>{title}</h2>\n'
         '<p class="subscribe">{links}</p>\n<dl>\n'
         "<dt>Website</dt><dd>{site}</dd>\n<dt>State</dt><dd>{state}</dd>\n"
         "<dt>Last success</dt><dd>{last}</dd>\n<dt>Next poll</dt><dd>{next}</dd>\n"
-        "<dt>Items</dt><dd>{items} published</dd>\n</dl>\n{error}</article>\n",
+        "<dt>Items</dt><dd>{items} published</dd>\n{polled_by}</dl>\n{error}</article>\n",
         id=view.id,
         title=view.title,
         links=links,
@@ -177,6 +182,7 @@ def _card(view: SourceView, now: datetime) -> _Html:
         last=_time(view.last_success, last),
         next=_time(view.next_poll, nxt),
         items=view.items_published,
+        polled_by=polled_by,
         error=error,
     )
 
@@ -198,14 +204,65 @@ def _refused(refused: RefusedConfig | None, now: datetime) -> _Html:
     )
 
 
-def index_page(views: list[SourceView], now: datetime, refused: RefusedConfig | None) -> str:
+def _heartbeat(instance: InstanceView) -> _Html:
+    # Seconds matter here: an instance is given up after a few heartbeat periods.
+    words = f"{instance.age:.0f} s ago" if instance.age < 120 else f"{_span(instance.age)} ago"
+    return _time(instance.heartbeat, words)
+
+
+def _instances(instances: list[InstanceView]) -> _Html:
+    """The `feeds run` instances sharing the database (issue 16); nothing for one process."""
+    if not instances:
+        return NOTHING
+    rows = _join(
+        _html(
+            "<tr><td>{name}{this}</td><td>{beat}</td><td>{polls}</td><td{cls}>{config}</td></tr>\n",
+            name=i.name,
+            this=" (this one)" if i.this else "",
+            beat=_heartbeat(i),
+            polls=i.polls,
+            cls=NOTHING if i.same_config else _Html(' class="failing"'),
+            config="same as this one's" if i.same_config else "differs",
+        )
+        for i in instances
+    )
+    differ = sum(not i.same_config for i in instances)
+    warning = (
+        _html(
+            '<p class="error">{n} instance(s) read a different config file: each polls '
+            "the sources of its own file. Give them all the same file.</p>\n",
+            n=differ,
+        )
+        if differ
+        else NOTHING
+    )
+    return _html(
+        '<section class="instances" id="instances">\n<h2>Instances</h2>\n'
+        "<p>{count} <code>feeds run</code> instance(s) share the database.</p>\n{warning}"
+        "<table>\n<thead><tr><th>Instance</th><th>Last heartbeat</th><th>Polls</th>"
+        "<th>Config file</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</section>\n",
+        count=len(instances),
+        warning=warning,
+        rows=rows,
+    )
+
+
+def index_page(
+    views: list[SourceView],
+    now: datetime,
+    refused: RefusedConfig | None,
+    instances: list[InstanceView] | None = None,
+) -> str:
     count = len(views)
+    poller = shows_poller(views, instances or [])
     return _html(
         INDEX_TEMPLATE,
         alternates=_join(_alternates(v) for v in views),
         summary=f"{count} feed{'s' if count != 1 else ''}.",
         refused=_refused(refused, now),
-        cards=_join(_card(v, now) for v in views) or _Html("<p>No sources are configured.</p>\n"),
+        instances=_instances(instances or []),
+        cards=_join(_card(v, now, poller) for v in views)
+        or _Html("<p>No sources are configured.</p>\n"),
     )
 
 

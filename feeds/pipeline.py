@@ -91,12 +91,14 @@ def update_source(
     *,
     now: datetime | None = None,
     should_stop: Callable[[], bool] = never,
+    by: str | None = None,
 ) -> PollResult:
     """Poll one source and publish its feeds. Never raises for problems of the site or of
     the store: each is recorded on the source and returned.
 
     ``should_stop`` is asked before each article page and batch: when it says yes the poll
-    is abandoned, and the batch under way is not stored.
+    is abandoned, and the batch under way is not stored. ``by`` (the process's ``host:pid``)
+    is recorded with the poll's outcome: which instance of a cluster polled it.
     """
     now = now or datetime.now(UTC)
     # 1. Listing pages: entries with their canonical keys. A first poll backfills deeper.
@@ -109,13 +111,16 @@ def update_source(
         listing = collect_listing(source, fetcher, pages=pages, store=store)
     except Exception as e:  # one source's failure, whatever it is, stays its own
         error = as_feeds_error(e, "reading the listing page", source.urls[0])
-        return listing_failed(source, settings, store, now, error)
+        return listing_failed(source, settings, store, now, error, by=by)
 
     # 2-4. What to read, the article pages, and what to store: a transaction per batch.
     try:
-        tally = store_articles(source, listing, store, fetcher, now=now, should_stop=should_stop)
+        tally = store_articles(
+            source, listing, store, fetcher, now=now, should_stop=should_stop, by=by
+        )
     except Exception as e:  # the store failed (locked, full, gone), or a bug: recorded
-        return failed(source, store, now, as_feeds_error(e, "storing the poll", source.urls[0]))
+        error = as_feeds_error(e, "storing the poll", source.urls[0])
+        return failed(source, store, now, error, by=by)
     if tally is None:
         return PollResult(
             source.id, ok=False, error="poll abandoned: the service is stopping", abandoned=True
@@ -127,7 +132,7 @@ def update_source(
         written = publish_source(source, settings, store)
     except Exception as e:  # the previous files stay served
         error = as_feeds_error(e, "publishing the feeds", source.urls[0])
-        return replace(failed(source, store, now, error), new=tally.added)
+        return replace(failed(source, store, now, error, by=by), new=tally.added)
     return PollResult(
         source.id,
         ok=True,
@@ -153,6 +158,7 @@ def store_articles(
     should_stop: Callable[[], bool] = never,
     cap: int | None = None,
     on_page: OnPage | None = None,
+    by: str | None = None,
 ) -> Tally | None:
     """Read and store the new entries of a listing, a batch at a time, then end the poll
     (status, validators) in the transaction of its edits. None when abandoned."""
@@ -190,7 +196,7 @@ def store_articles(
     edits = plan_edits(source.id, now, work, rereads, Facts(stored=stored))
     tally.edited = len(edits.edits)
     tally.fetches += sum(outcome.fetched for outcome in rereads)
-    store.apply(replace(edits, end=poll_end(listing, work, tally)))
+    store.apply(replace(edits, end=replace(poll_end(listing, work, tally), polled_by=by)))
     return tally
 
 
@@ -229,7 +235,13 @@ def poll_end(listing: Listing, work: Work, tally: Tally) -> PollEnd:
 
 
 def listing_failed(
-    source: Source, settings: Settings, store: Store, now: datetime, error: FeedsError
+    source: Source,
+    settings: Settings,
+    store: Store,
+    now: datetime,
+    error: FeedsError,
+    *,
+    by: str | None = None,
 ) -> PollResult:
     """The listing could not be read: recorded, and the feeds still follow the store."""
     gone = isinstance(error, FetchError) and error.status == 410
@@ -240,7 +252,7 @@ def listing_failed(
             f"the listing answered 410 Gone: the site removed it; polling paused for "
             f"{GONE_PAUSE // 86400} days; update or remove the source's URL"
         )
-    result = failed(source, store, now, error, degraded=degraded)
+    result = failed(source, store, now, error, degraded=degraded, by=by)
     with contextlib.suppress(FeedsError):  # the failure recorded is the one to show
         note_health(source, store, now)
     written = repair_feeds(source, settings, store)
@@ -257,15 +269,20 @@ def note_health(source: Source, store: Store, now: datetime) -> None:
 
 
 def failed(
-    source: Source, store: Store, now: datetime, error: FeedsError, *, degraded: str | None = None
+    source: Source,
+    store: Store,
+    now: datetime,
+    error: FeedsError,
+    *,
+    degraded: str | None = None,
+    by: str | None = None,
 ) -> PollResult:
     """Record a failed poll; if even that fails (the store is the problem), say both."""
     message = str(error)
     try:
         store.ensure_source(source.id, now)
-        store.apply(
-            PollPlan(source.id, now, end=PollEnd(ok=False, error=message, degraded=degraded))
-        )
+        end = PollEnd(ok=False, error=message, degraded=degraded, polled_by=by)
+        store.apply(PollPlan(source.id, now, end=end))
     except FeedsError as e:
         log.error("failure not recorded: %s", e, extra={"source": source.id})
         message = f"{message}; and it could not be recorded: {e}"

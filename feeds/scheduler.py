@@ -177,6 +177,11 @@ class HostGate:
             self._running[host] = self._running.get(host, 0) + 1
             return True
 
+    def full(self, host: str) -> bool:
+        """Whether ``enter`` would say no now."""
+        with self._lock:
+            return self._running.get(host, 0) >= self.limit
+
     def leave(self, host: str) -> None:
         with self._lock:
             left = self._running.get(host, 1) - 1

@@ -36,7 +36,7 @@ from feeds.formats import FORMATS, REGISTRY
 from feeds.negotiate import max_age, not_modified, pick_coding, prefers_html
 from feeds.pages import PAGE_CSS, feed_page, index_page, rfc3339
 from feeds.render import clean_text
-from feeds.status import HubFace, RefusedConfig, ServiceState, SourceView
+from feeds.status import HubFace, InstanceView, RefusedConfig, ServiceState, SourceView
 from feeds.websub import HUB_PATH, REQUEST_BYTES
 
 log = logging.getLogger("feeds.server")
@@ -89,16 +89,19 @@ def _json_value(value: object) -> object:
     return rfc3339(value) if isinstance(value, datetime) else value
 
 
+def _json_fields(view: SourceView | InstanceView) -> dict[str, object]:
+    return {
+        field.name: _json_value(getattr(view, field.name)) for field in dataclasses.fields(view)
+    }
+
+
 def status_document(
     views: list[SourceView],
     healthy: bool,
     refused: RefusedConfig | None = None,
-    instances: list[dict[str, object]] | None = None,
+    instances: list[InstanceView] | None = None,
 ) -> dict[str, object]:
-    sources = [
-        {field.name: _json_value(getattr(view, field.name)) for field in dataclasses.fields(view)}
-        for view in views
-    ]
+    sources = [_json_fields(view) for view in views]
     config_refused = (
         None
         if refused is None
@@ -110,10 +113,8 @@ def status_document(
         "config_refused": config_refused,
     }
     if instances:  # several instances on one database (issue 16)
-        document["instances"] = [
-            {key: _json_value(value) for key, value in row.items()} for row in instances
-        ]
-        document["configs_differ"] = not all(row.get("same_config") for row in instances)
+        document["instances"] = [_json_fields(row) for row in instances]
+        document["configs_differ"] = not all(row.same_config for row in instances)
     return document
 
 
@@ -375,7 +376,8 @@ def create_app(state: ServiceState, hub: HubFace | None = None) -> FeedsApp:
     pages = PageCache()
 
     def index(request: Request) -> Response:
-        page = index_page(state.views(), datetime.now(UTC), state.refused_config())
+        now = datetime.now(UTC)
+        page = index_page(state.views(), now, state.refused_config(), state.instances())
         headers = {"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"}
         return Response(page, headers=headers, media_type="text/html; charset=utf-8")
 

@@ -27,14 +27,14 @@ from feeds.decide import backoff_delay, first_runs
 from feeds.errors import ConfigError, FeedsError
 from feeds.hub import Hub
 from feeds.listener import Listen
-from feeds.metrics import Metrics
+from feeds.metrics import Metrics, instance_metrics
 from feeds.output import OutputClaim
 from feeds.pipeline import GONE_PAUSE, update_source
 from feeds.publish import publish_source
 from feeds.scheduler import POLL_WORKERS, HostGate, Scheduler, make_trigger
 from feeds.server import create_app
-from feeds.shared import Peers
-from feeds.status import RefusedConfig, SourceView, source_views
+from feeds.shared import Peers, instance_name
+from feeds.status import InstanceView, RefusedConfig, SourceView, source_views
 
 if TYPE_CHECKING:
     from feeds.cluster import Cluster
@@ -97,11 +97,11 @@ class Service:
         return self.config.settings.base_url
 
     def metrics_text(self) -> str:
-        return self.metrics.render()
+        return self.metrics.render() + instance_metrics(self.instances())
 
     _peers: Peers | None = None  # on PostgreSQL, from start()
 
-    def instances(self) -> list[dict[str, object]]:
+    def instances(self) -> list[InstanceView]:
         return self._peers.instances() if self._peers is not None else []
 
     def healthy(self) -> bool:
@@ -291,12 +291,14 @@ class Service:
         # (a restart, a killed instance) that the next would come too soon after this one.
         recent = due is not None and (started - due).total_seconds() < source.every / 2
         after = due if recent else started
+        retry = started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
+        if self._gate.full(self._host_of(source_id)):
+            return retry  # before a lock's connection: another instance may take it at once
         with open_state(self.config.settings).polling(source_id) as alone:
             if not alone:
                 return None  # a slow instance found silent still polls it, and queues the next
             if not self._poll(source_id, after):
-                # Back in the queue, where another instance's threads may take it at once.
-                return started + timedelta(seconds=CLUSTER_DEFER * (1 + random.random()))
+                return retry  # back in the queue, where another instance's threads may take it
         self._polled[0] += 1
         with closing(open_state(self.config.settings)) as store:
             return store.next_run(source_id)
@@ -335,7 +337,9 @@ class Service:
                 open_fetcher(config.settings, (self._limits, self._robots), on_fetch) as fetcher,
             ):
                 result = update_source(
-                    source, config.settings, store, fetcher, should_stop=self._stopping.is_set
+                    *(source, config.settings, store, fetcher),
+                    should_stop=self._stopping.is_set,
+                    by=instance_name(),
                 )
                 if result.abandoned:
                     # The schedule stays as persisted: a restart finds this poll due.

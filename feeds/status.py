@@ -29,6 +29,7 @@ class SourceView:
     items_seen: int
     last_new: int
     degraded: str | None = None  # what the operator should fix, when state is "degraded"
+    polled_by: str | None = None  # the process (`host:pid`) of the last poll (issue 16)
 
 
 def source_view(
@@ -62,6 +63,7 @@ def source_view(
         items_seen=status.items_seen if status else 0,
         last_new=status.last_new if status else 0,
         degraded=status.degraded if status else None,
+        polled_by=status.polled_by if status else None,
     )
 
 
@@ -72,6 +74,27 @@ def source_views(
     next_polls: Mapping[str, datetime],
 ) -> list[SourceView]:
     return [source_view(s, statuses.get(s.id), next_polls.get(s.id), base_url) for s in sources]
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """One `feeds run` of those sharing a PostgreSQL database (issue 16), as its heartbeat
+    says: ``age`` is seconds since that heartbeat by the database's clock (one clock for
+    instances on several machines)."""
+
+    name: str  # host:pid
+    this: bool  # the instance answering
+    heartbeat: datetime
+    age: float
+    polls: int  # polls this instance ran since it started
+    same_config: bool  # its config file is this one's, byte for byte
+
+
+def shows_poller(views: Sequence[SourceView], instances: Sequence[InstanceView]) -> bool:
+    """Whether the index page names the instance that polled each source: when several
+    instances are heard from, or the last polls name more than one process (a cluster, or
+    a single process restarted); one process that did every poll looks as it always did."""
+    return len(instances) > 1 or len({v.polled_by for v in views} - {None}) > 1
 
 
 @dataclass(frozen=True)
@@ -112,10 +135,10 @@ class ServiceState(Protocol):
         """False when the scheduler has stopped."""
         ...
 
-    def instances(self) -> list[dict[str, object]]:
+    def instances(self) -> list[InstanceView]:
         """The `feeds run` instances sharing a PostgreSQL database (issue 16), this one
-        included: name (host:pid), last heartbeat, whether its config file is this one's
-        byte for byte; empty for one process on SQLite."""
+        first: name (host:pid), last heartbeat, polls, whether its config file is this
+        one's byte for byte; empty for one process on SQLite."""
         ...
 
     def refused_config(self) -> RefusedConfig | None:

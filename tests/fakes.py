@@ -160,6 +160,7 @@ class MemoryStore:
                 polls=status.polls + 1,
                 last_new=end.added,
                 degraded=end.degraded,
+                polled_by=end.polled_by,
             )
         else:
             status = replace(
@@ -169,6 +170,7 @@ class MemoryStore:
                 consecutive_failures=status.consecutive_failures + 1,
                 polls=status.polls + 1,
                 degraded=end.degraded if end.degraded is not None else status.degraded,
+                polled_by=end.polled_by,
             )
         self.sources[sid] = status
         if end.last_listed is not None:

@@ -34,6 +34,20 @@ def test_host_slots_are_leased_given_back_and_expire(pg_url):
     assert gate.take_host_slot("c.example", 1, "other", 60) is None
 
 
+def test_renewed_slots_are_kept_and_a_silent_holder_s_lapse(pg_url):
+    """A live instance renews the leases of its slots; a killed one's lapse within a lease
+    (issue 16: 20 kills with leases of minutes once left a host no slot for the others)."""
+    gate = open_cluster(pg_url)
+    assert gate.take_host_slot("a.example", 2, "live", 0.6) == 0
+    assert gate.take_host_slot("a.example", 2, "killed", 0.6) == 1
+    for _ in range(4):
+        time.sleep(0.2)
+        gate.renew_host_slots(["live"], 0.6)
+    # 0.8 s later: the killed holder's slot is anyone's, the renewed one is still held.
+    assert gate.take_host_slot("a.example", 2, "other", 60) == 1
+    assert gate.take_host_slot("a.example", 2, "third", 60) is None
+
+
 def test_host_slots_taken_at_once_go_to_one_taker_each(pg_url):
     gate = open_cluster(pg_url)
     # Once the host's rows exist (a taker that finds none makes them, and a taker that
@@ -72,6 +86,7 @@ class ListGate:
         self.fails = fails
         self.taken: list[str] = []
         self.given: list[str] = []
+        self.renewed: list[list[str]] = []
 
     def take_host_slot(self, host: str, slots: int, holder: str, lease: float) -> int | None:
         if self.fails:
@@ -83,6 +98,11 @@ class ListGate:
 
     def give_host_slot(self, host: str, slot: int, holder: str) -> None:
         self.given.append(holder)
+
+    def renew_host_slots(self, holders: list[str], lease: float) -> None:
+        if self.fails:
+            raise StoreError("the server went away")
+        self.renewed.append(list(holders))
 
     def reserve_host_start(self, host: str, interval: float) -> float:
         return 0.0
@@ -113,3 +133,17 @@ def test_a_failing_database_leaves_the_request_to_this_instance_s_limits(caplog)
         entered = True
     assert entered
     assert "shared host limits failed, a.example keeps to this instance's" in caplog.text
+
+
+def test_a_slot_held_through_a_long_request_is_renewed_until_given_back():
+    gate = ListGate(free=1)
+    limits = HostLimits(1, cluster=gate, patience=1, lease=0.3)
+    with limits.slot("http://a.example/x"):
+        time.sleep(0.5)  # longer than the lease: renewed meanwhile (every 0.1 s)
+        (holder,) = gate.taken
+        assert [holder] in gate.renewed
+    time.sleep(0.3)  # the renewing thread ends with the last slot given back
+    renewals = len(gate.renewed)
+    time.sleep(0.3)
+    assert len(gate.renewed) == renewals
+    assert not limits._renewing

@@ -53,7 +53,11 @@ def more_state(database: str) -> None:
                 datetime.now(UTC),
                 aliases=((f"m.{key}", key),),
                 failures=(failure,),
-                end=PollEnd(ok=True, validators={"https://site.example/": ('"v1"', None)}),
+                end=PollEnd(
+                    ok=True,
+                    validators={"https://site.example/": ('"v1"', None)},
+                    polled_by="old-host:4242",  # issue 16: which process polled it
+                ),
             )
         )
         store.save_host_hold("held.example", later)
@@ -130,6 +134,8 @@ def test_migrate_copies_a_sqlite_store_to_postgresql_ids_and_bytes_unchanged(
     assert f'next: set settings.database = "{pg_url}"' in run.out
     assert dump(pg_url) == original  # every row, id, key and date; items in their order
     assert dump(sqlite_db) == original  # the source is only read
+    with open_store(pg_url) as store:
+        assert store.source_status("sample").polled_by == "old-host:4242"
 
     # The feeds built from PostgreSQL alone are the same bytes, and nothing is new.
     shutil.rmtree(public)

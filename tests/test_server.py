@@ -42,13 +42,14 @@ with warnings.catch_warnings():
 from feeds import listener
 from feeds.feedfiles import FileCache
 from feeds.formats import FORMATS
+from feeds.metrics import instance_metrics
 from feeds.models import FeedMeta, StoredItem
 from feeds.negotiate import etag_matches, max_age, pick_coding, prefers_html
 from feeds.output import publish
 from feeds.pages import feed_page, since_words, until_words
 from feeds.render import render
 from feeds.server import PAGE_CSP, create_app
-from feeds.status import RefusedConfig, SourceView
+from feeds.status import InstanceView, RefusedConfig, SourceView
 
 BASE_URL = "https://feeds.example.net/"
 CST = timezone(timedelta(hours=8))
@@ -148,6 +149,7 @@ class FakeState:
         self.is_healthy = True
         self.error: Exception | None = None  # raised by views() when set
         self.refused: RefusedConfig | None = None
+        self.cluster: list[InstanceView] = []  # one process unless a test says otherwise
 
     def views(self) -> list[SourceView]:
         if self.error is not None:
@@ -174,8 +176,8 @@ class FakeState:
     def refused_config(self) -> RefusedConfig | None:
         return self.refused
 
-    def instances(self) -> list[dict[str, object]]:
-        return []  # one process: tests/test_cluster.py has the instances of a cluster
+    def instances(self) -> list[InstanceView]:
+        return list(self.cluster)  # tests/test_cluster.py has the instances of real processes
 
 
 @pytest.fixture
@@ -807,3 +809,87 @@ def test_a_refused_config_shows_on_the_index_and_in_status(
     state.refused = None  # a good config loaded
     assert 'id="config-refused"' not in client.get("/").text
     assert client.get("/status.json").json()["config_refused"] is None
+
+
+def test_one_process_that_did_every_poll_shows_no_instances_and_no_polled_by(
+    client: TestClient, state: FakeState
+) -> None:
+    """Single-process mode looks as it always did: the poller is in status.json only."""
+    state.source_views = [view("alpha", polled_by="host:7"), view("beta", polled_by=None)]
+    page = client.get("/").text
+    assert 'id="instances"' not in page and "Polled by" not in page
+    doc = client.get("/status.json").json()
+    assert [s["polled_by"] for s in doc["sources"]] == ["host:7", None]
+    assert "instances" not in doc and "configs_differ" not in doc
+    assert "feeds_instance" not in client.get("/metrics").text
+    # A restart (another pid) polled one of them: the page names who polled what.
+    state.source_views = [view("alpha", polled_by="host:7"), view("beta", polled_by="host:9")]
+    cards = lxml.html.fromstring(client.get("/").text).xpath("//article[@class='feed']")
+    polled = [card.xpath(".//dt[.='Polled by']/following-sibling::dd[1]/text()") for card in cards]
+    assert polled == [["host:7"], ["host:9"]]
+
+
+def test_the_index_shows_the_cluster_s_instances_and_who_polled_each_source(
+    client: TestClient, state: FakeState
+) -> None:
+    beat = datetime.now(UTC).replace(microsecond=0)
+    state.cluster = [
+        InstanceView("a:1", True, beat, 0.4, 12, True),
+        InstanceView("b:<b>2</b>", False, beat - timedelta(seconds=2), 2.3, 7, False),
+    ]
+    state.source_views = [view("alpha", polled_by="a:1"), view("beta", polled_by=None)]
+    page = client.get("/").text
+    doc = lxml.html.fromstring(page)
+    (section,) = doc.xpath("//section[@id='instances']")
+    rows = [[td.text_content() for td in tr.xpath("td")] for tr in section.xpath(".//tbody/tr")]
+    assert rows == [
+        ["a:1 (this one)", "0 s ago", "12", "same as this one's"],
+        ["b:<b>2</b>", "2 s ago", "7", "differs"],
+    ]
+    assert "1 instance(s) read a different config file" in section.text_content()
+    assert section.xpath(".//time/@datetime") == [
+        beat.isoformat(),
+        (beat - timedelta(seconds=2)).isoformat(),
+    ]
+    assert doc.xpath("//b") == []  # the name is escaped
+    cards = doc.xpath("//article[@class='feed']")
+    polled = [card.xpath(".//dt[.='Polled by']/following-sibling::dd[1]/text()") for card in cards]
+    assert polled == [["a:1"], ["no poll yet"]]
+    document = client.get("/status.json").json()
+    assert document["configs_differ"] is True
+    assert [row["name"] for row in document["instances"]] == ["a:1", "b:<b>2</b>"]
+    assert document["instances"][1] == {
+        "name": "b:<b>2</b>",
+        "this": False,
+        "heartbeat": (beat - timedelta(seconds=2)).isoformat(),
+        "age": 2.3,
+        "polls": 7,
+        "same_config": False,
+    }
+    assert document["sources"][0]["polled_by"] == "a:1"
+
+
+def test_instance_gauges_in_the_prometheus_text_format() -> None:
+    beat = datetime.now(UTC)
+    text = instance_metrics(
+        [
+            InstanceView("web-2:31", False, beat, 2.3456, 7, False),
+            InstanceView('web-1:"9"', True, beat, 0.0, 12, True),
+        ]
+    )
+    assert text.splitlines() == [
+        "# HELP feeds_instance_heartbeat_age_seconds Seconds since the instance's last heartbeat.",
+        "# TYPE feeds_instance_heartbeat_age_seconds gauge",
+        'feeds_instance_heartbeat_age_seconds{instance="web-1:\\"9\\""} 0',
+        'feeds_instance_heartbeat_age_seconds{instance="web-2:31"} 2.346',
+        "# HELP feeds_instance_polls Polls the instance ran since it started.",
+        "# TYPE feeds_instance_polls gauge",
+        'feeds_instance_polls{instance="web-1:\\"9\\""} 12',
+        'feeds_instance_polls{instance="web-2:31"} 7',
+        "# HELP feeds_instance_same_config"
+        " 1 when the instance's config file is this one's, else 0.",
+        "# TYPE feeds_instance_same_config gauge",
+        'feeds_instance_same_config{instance="web-1:\\"9\\""} 1',
+        'feeds_instance_same_config{instance="web-2:31"} 0',
+    ]
+    assert instance_metrics([]) == ""  # one process on SQLite: /metrics as before

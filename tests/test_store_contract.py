@@ -500,3 +500,17 @@ def test_the_backlog_a_poll_leaves_is_kept_until_a_poll_reads_it(store):
     assert store.backlog("s") == 7
     store.apply(plan(end=PollEnd(ok=True, added=4, backlog=0)))
     assert store.backlog("s") == 0
+
+
+def test_the_process_of_the_last_poll_is_recorded_with_its_outcome(store):
+    """Issue 16: which instance (``host:pid``) polled a source last, success or failure."""
+    store.ensure_source("never", NOW)
+    assert store.source_status("s").polled_by is None
+    store.apply(plan(end=PollEnd(ok=True, added=1, polled_by="web-1:31")))
+    assert store.source_status("s").polled_by == "web-1:31"
+    store.apply(plan(item("a")))  # a batch of a poll under way leaves it
+    assert store.source_status("s").polled_by == "web-1:31"
+    store.apply(plan(end=PollEnd(ok=False, error="fetch: 503", polled_by="web-2:7")))
+    assert store.source_status("s").polled_by == "web-2:7"
+    statuses = store.statuses()
+    assert (statuses["s"].polled_by, statuses["never"].polled_by) == ("web-2:7", None)

@@ -202,3 +202,32 @@ def test_connections_the_server_dropped_are_replaced(pg_url, monkeypatch):
         store.statuses()
     assert "(check settings.database and that PostgreSQL is running)" in str(caught.value)
     assert set(store.statuses()) == {"s"}
+
+
+def test_a_store_of_the_previous_schema_gains_polled_by_and_keeps_its_robots(pg_url):
+    """PostgreSQL v5 -> v6 (issue 16): a source's poller is unknown (NULL) until its next
+    poll; robots.txt answers saved before the numbering are still read from the start."""
+    import psycopg
+
+    from feeds.models import PollEnd, PollPlan
+    from feeds.store import pg_schema
+
+    with psycopg.connect(pg_url, autocommit=True) as db, db.transaction():
+        for migration in pg_schema.MIGRATIONS[:5]:
+            migration(db)
+        db.execute("CREATE TABLE feeds_schema (version integer NOT NULL)")
+        db.execute("INSERT INTO feeds_schema (version) VALUES (5)")
+        db.execute("INSERT INTO sources (id, created, polls) VALUES ('s', now(), 3)")
+        db.execute(
+            "INSERT INTO robots (url, status, body, fetched_at) VALUES (%s, 200, 'old', %s)",
+            ("https://a.example/robots.txt", NOW),
+        )
+    with open_store(pg_url) as store:
+        status = store.source_status("s")
+        assert (status.polls, status.polled_by) == (3, None)
+        answers, marker = store.robots_since(-1)
+        assert answers == {"https://a.example/robots.txt": RobotsAnswer(200, "old", NOW)}
+        store.save_robots("https://b.example/robots.txt", RobotsAnswer(200, "new", NOW))
+        assert set(store.robots_since(marker)[0]) == {"https://b.example/robots.txt"}
+        store.apply(PollPlan("s", NOW, end=PollEnd(ok=True, polled_by="host:1")))
+        assert store.source_status("s").polled_by == "host:1"

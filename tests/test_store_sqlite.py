@@ -41,3 +41,28 @@ def test_a_locked_database_fails_one_source_records_it_and_the_others_go_on(port
         assert status is not None and status.consecutive_failures == 1
         assert "database is locked" in (status.last_error or "")
         assert store.source_status("b").items_published > 0
+
+
+def test_a_store_of_the_previous_schema_gains_an_empty_polled_by(tmp_path):
+    """SQLite v8 -> v9 (issue 16): a store written before keeps its rows; which process
+    polled a source is unknown (NULL) until its next poll records it."""
+    from datetime import UTC, datetime
+
+    from feeds.models import PollEnd, PollPlan
+    from feeds.store import open_store
+    from feeds.store.schema import MIGRATIONS
+
+    path = tmp_path / "feeds.db"
+    with sqlite3.connect(path) as db:
+        for migration in MIGRATIONS[:8]:
+            migration(db)
+        db.execute("PRAGMA user_version = 8")
+        db.execute("INSERT INTO sources (id, created, polls) VALUES ('s', '2026-12-06', 3)")
+    now = datetime.now(UTC)
+    with open_store(path) as store:
+        status = store.source_status("s")
+        assert (status.polls, status.polled_by) == (3, None)
+        store.apply(PollPlan("s", now, end=PollEnd(ok=True, polled_by="host:1")))
+        assert store.source_status("s").polled_by == "host:1"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)

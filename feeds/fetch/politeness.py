@@ -24,9 +24,11 @@ MAX_CRAWL_DELAY = 60.0
 # slot freed is taken again within a request's time at the portal; jittered, so the waiters
 # of several instances do not ask in step.
 POLL_PAUSE = (0.01, 0.04)
-# A slot's lease outlives the request it covers by this much: an instance killed in the
-# middle of a request frees its slots by themselves, a live one always gives them back first.
-LEASE_MARGIN = 30.0
+# Seconds a shared slot is leased for unless told (settings.heartbeat makes it two heartbeats):
+# a live process renews the leases of the slots it holds every third of that, however long its
+# requests take; a killed one's lapse by themselves, so that the other instances do not wait
+# long for its share of a host (a lease of minutes let 20 kills exhaust a host's slots).
+SLOT_LEASE = 30.0
 
 
 class ClusterGate(Protocol):
@@ -40,6 +42,10 @@ class ClusterGate(Protocol):
         ...
 
     def give_host_slot(self, host: str, slot: int, holder: str) -> None: ...
+
+    def renew_host_slots(self, holders: list[str], lease: float) -> None:
+        """The slots of these holders, leased ``lease`` seconds from now."""
+        ...
 
     def reserve_host_start(self, host: str, interval: float) -> float:
         """Seconds to wait before starting a request to ``host``, the next start pushed
@@ -65,6 +71,7 @@ class HostLimits:
         on_hold: Callable[[str, datetime], None] | None = None,
         cluster: ClusterGate | None = None,
         patience: float = 60.0,
+        lease: float = SLOT_LEASE,
     ) -> None:
         self.concurrency = concurrency
         self.interval = interval
@@ -73,6 +80,9 @@ class HostLimits:
         # for at most ``patience`` seconds (the request deadline).
         self.cluster = cluster
         self.patience = patience
+        self.lease = lease
+        self._held: set[str] = set()  # holders of the shared slots this process has now
+        self._renewing = False
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = {}
@@ -111,11 +121,10 @@ class HostLimits:
         """A shared slot and start time of ``host``. A database that fails here fails no
         request: it goes out under this process's limits, and the log says so."""
         holder = uuid.uuid4().hex
-        # Longer than anything done while holding it: the wait for its start, the request.
-        lease = self.patience + self.concurrency * interval + LEASE_MARGIN
         taken: int | None = None
         try:
-            taken = self._take(gate, host, url, holder, lease)
+            taken = self._take(gate, host, url, holder, self.lease)
+            self._renew_while_held(gate, holder)
             wait = gate.reserve_host_start(host, interval) if interval else 0.0
         except StoreError as e:
             log.warning("shared host limits failed, %s keeps to this instance's: %s", host, e)
@@ -125,6 +134,8 @@ class HostLimits:
             yield
         finally:
             if taken is not None:
+                with self._lock:
+                    self._held.discard(holder)
                 try:
                     gate.give_host_slot(host, taken, holder)
                 except StoreError as e:  # its lease frees it
@@ -144,6 +155,29 @@ class HostLimits:
                     fix="raise settings.host_concurrency, or spread the sources over time",
                 )
             time.sleep(random.uniform(*POLL_PAUSE))
+
+    def _renew_while_held(self, gate: ClusterGate, holder: str) -> None:
+        """Counts ``holder`` among the slots to renew; starts the thread that renews them
+        when none runs (it ends when the process holds no slot)."""
+        with self._lock:
+            self._held.add(holder)
+            if self._renewing:
+                return
+            self._renewing = True
+        threading.Thread(target=self._renew, args=(gate,), name="slots", daemon=True).start()
+
+    def _renew(self, gate: ClusterGate) -> None:
+        while True:
+            time.sleep(self.lease / 3)
+            with self._lock:
+                holders = sorted(self._held)
+                if not holders:
+                    self._renewing = False
+                    return
+            try:
+                gate.renew_host_slots(holders, self.lease)
+            except StoreError as e:  # the next renewal, two before the leases lapse
+                log.warning("shared host slots not renewed: %s", e)
 
     def crawl_delay(self, url: str, seconds: float) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ from feeds.store.pg_schema import Executor
 ITEM_COLUMNS = """source_id, key, id, url, title, author, summary, content_html, published,
     updated, first_seen, date_precision, status, content_hash"""
 STATUS_COLUMNS = """id, created, last_attempt, last_success, last_error, consecutive_failures,
-    polls, last_new, items_seen, items_published, degraded"""
+    polls, last_new, items_seen, items_published, degraded, polled_by"""
 
 
 def clean(value: Any) -> Any:
@@ -117,15 +117,16 @@ class PlanWriter:
         if end.ok:
             self.run(
                 """UPDATE sources SET last_attempt = %s, last_success = %s, last_error = %s,
-                     consecutive_failures = 0, polls = polls + 1, last_new = %s WHERE id = %s""",
-                (now, now, end.error, end.added, self.source_id),
+                     consecutive_failures = 0, polls = polls + 1, last_new = %s,
+                     polled_by = %s WHERE id = %s""",
+                (now, now, end.error, end.added, end.polled_by, self.source_id),
             )
         else:
             self.run(
                 """UPDATE sources SET last_attempt = %s, last_error = %s,
-                     consecutive_failures = consecutive_failures + 1, polls = polls + 1
-                   WHERE id = %s""",
-                (now, end.error or "failed", self.source_id),
+                     consecutive_failures = consecutive_failures + 1, polls = polls + 1,
+                     polled_by = %s WHERE id = %s""",
+                (now, end.error or "failed", end.polled_by, self.source_id),
             )
         if end.ok or end.degraded is not None:  # a failure leaves the last verdict standing
             self.run(
@@ -185,4 +186,5 @@ def status_of(row: Sequence[Any]) -> SourceStatus:
         items_seen=row[8],
         items_published=row[9],
         degraded=row[10],
+        polled_by=row[11],
     )

@@ -228,12 +228,23 @@ def _v5_backlog(db: Executor) -> None:
     db.execute("ALTER TABLE sources ADD COLUMN backlog integer NOT NULL DEFAULT 0")
 
 
+def _v6_polled_by_and_robots_changes(db: Executor) -> None:
+    """Issue 16: which instance (`host:pid`) polled a source last, with the poll's outcome;
+    robots.txt answers numbered in the order they were saved (``version``, one writer at a
+    time: ``pg_cluster.save_robots``), so the instances read only the ones saved since
+    they last looked, not every host's answer every second."""
+    db.execute("ALTER TABLE sources ADD COLUMN polled_by text")
+    db.execute("ALTER TABLE robots ADD COLUMN version bigint NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX robots_version ON robots (version)")
+
+
 MIGRATIONS: tuple[Callable[[Executor], None], ...] = (
     _v1_initial,
     _v2_websub_and_notices,
     _v3_feed_docs,
     _v4_host_slots,
     _v5_backlog,
+    _v6_polled_by_and_robots_changes,
 )
 
 

@@ -25,7 +25,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "sources": (
         *("id", "created", "last_attempt", "last_success", "last_error"),
         *("consecutive_failures", "polls", "last_new", "degraded", "last_listed"),
-        *("items_seen", "items_published", "backlog"),
+        *("items_seen", "items_published", "backlog", "polled_by"),
     ),
     "items": (
         *("source_id", "key", "id", "url", "title", "author", "summary", "content_html"),
@@ -105,8 +105,9 @@ class Backend(Store, Protocol):
         """This `feeds run` is alive, with its config file's digest (PostgreSQL only)."""
         ...
 
-    def instances(self, silent_for: float) -> list[tuple[str, str, datetime, int]]:
-        """The instances heard from within ``silent_for`` seconds."""
+    def instances(self, silent_for: float) -> list[tuple[str, str, datetime, int, float]]:
+        """The instances heard from within ``silent_for`` seconds: (name, config digest,
+        last heartbeat, polls, seconds since that heartbeat)."""
         ...
 
     def __enter__(self) -> Backend: ...

@@ -26,7 +26,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from feeds.dburl import masked
 from feeds.errors import StoreError
-from feeds.models import ItemError, PollPlan, RobotsAnswer, SourceStatus, StoredItem
+from feeds.models import ItemError, PollPlan, SourceStatus, StoredItem
 from feeds.store import pg_schema
 from feeds.store.pg_cluster import PgClusterQueries
 from feeds.store.pg_hub import PgHubQueries
@@ -391,26 +391,6 @@ class PostgresStore(PgHubQueries, PgClusterQueries):
             """INSERT INTO host_holds (host, until) VALUES (%s, %s)
                ON CONFLICT (host) DO UPDATE SET until = excluded.until""",
             (host, until),
-        )
-
-    def robots_answers(self) -> dict[str, RobotsAnswer]:
-        # The body column holds the rules of a 2xx answer, else why there are none.
-        answers = {}
-        for url, status, body, fetched_at in self._all(
-            "SELECT url, status, body, fetched_at FROM robots"
-        ):
-            answer = RobotsAnswer(status, body, utc(fetched_at))
-            answers[url] = (
-                answer if answer.ok else RobotsAnswer(status, "", answer.fetched_at, body)
-            )
-        return answers
-
-    def save_robots(self, url: str, answer: RobotsAnswer) -> None:
-        self._run(
-            """INSERT INTO robots (url, status, body, fetched_at) VALUES (%s, %s, %s, %s)
-               ON CONFLICT (url) DO UPDATE SET status = excluded.status, body = excluded.body,
-                 fetched_at = excluded.fetched_at""",
-            (url, answer.status, answer.text if answer.ok else answer.error, answer.fetched_at),
         )
 
     # -- the one write of a poll ----------------------------------------------------

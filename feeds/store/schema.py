@@ -179,6 +179,11 @@ def _v8_backlog(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE sources ADD COLUMN backlog INTEGER NOT NULL DEFAULT 0")
 
 
+def _v9_polled_by(db: sqlite3.Connection) -> None:
+    # Issue 16: which process (`host:pid`) polled a source last, with the poll's outcome.
+    db.execute("ALTER TABLE sources ADD COLUMN polled_by TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_initial,
     _v2_schedule,
@@ -188,4 +193,5 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v6_validators_per_source_and_counters,
     _v7_websub_and_notices,
     _v8_backlog,
+    _v9_polled_by,
 )

@@ -73,21 +73,22 @@ class SourceQueries(Connected):
     # -- writes, only inside ``apply``'s transaction ------------------------------------
 
     def _record_success(
-        self, source_id: str, now: datetime, new: int, problems: str | None
+        self, source_id: str, now: datetime, new: int, problems: str | None, by: str | None
     ) -> None:
         """A completed poll; ``problems`` keeps per-item problems visible without failing it."""
         self._db.execute(
             """UPDATE sources SET last_attempt = ?, last_success = ?, last_error = ?,
-                 consecutive_failures = 0, polls = polls + 1, last_new = ? WHERE id = ?""",
-            (ts(now), ts(now), problems, new, source_id),
+                 consecutive_failures = 0, polls = polls + 1, last_new = ?, polled_by = ?
+               WHERE id = ?""",
+            (ts(now), ts(now), problems, new, by, source_id),
         )
 
-    def _record_failure(self, source_id: str, now: datetime, error: str) -> None:
+    def _record_failure(self, source_id: str, now: datetime, error: str, by: str | None) -> None:
         self._db.execute(
             """UPDATE sources SET last_attempt = ?, last_error = ?,
-                 consecutive_failures = consecutive_failures + 1, polls = polls + 1
-               WHERE id = ?""",
-            (ts(now), error, source_id),
+                 consecutive_failures = consecutive_failures + 1, polls = polls + 1,
+                 polled_by = ? WHERE id = ?""",
+            (ts(now), error, by, source_id),
         )
 
     def _save_validators(
@@ -119,4 +120,5 @@ def _status(row: sqlite3.Row) -> SourceStatus:
         items_seen=row["items_seen"],
         items_published=row["items_published"],
         degraded=row["degraded"],
+        polled_by=row["polled_by"],
     )

@@ -123,7 +123,7 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
     def beat(self, name: str, config: str, polls: int) -> None:
         """One process on a SQLite file: no others to tell."""
 
-    def instances(self, silent_for: float) -> list[tuple[str, str, datetime, int]]:
+    def instances(self, silent_for: float) -> list[tuple[str, str, datetime, int, float]]:
         return []
 
     def polling(self, source_id: str) -> AbstractContextManager[bool]:
@@ -232,9 +232,9 @@ class SQLiteStore(ItemQueries, SourceQueries, PolitenessQueries, HubQueries):
 
     def _end_poll(self, source_id: str, now: datetime, end: PollEnd) -> None:
         if end.ok:
-            self._record_success(source_id, now, end.added, end.error)
+            self._record_success(source_id, now, end.added, end.error, end.polled_by)
         else:
-            self._record_failure(source_id, now, end.error or "failed")
+            self._record_failure(source_id, now, end.error or "failed", end.polled_by)
         if end.ok or end.degraded is not None:  # a failure leaves the last verdict standing
             self._db.execute(
                 "UPDATE sources SET degraded = ? WHERE id = ?", (end.degraded, source_id)
