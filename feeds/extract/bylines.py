@@ -14,7 +14,13 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.html import attr, select, text_of
-from feeds.extract.labels import EDITOR_LABELS, author_from, labelled_editor, reporter_at
+from feeds.extract.labels import (
+    EDITOR_LABELS,
+    author_from,
+    labelled_author,
+    labelled_editor,
+    reporter_at,
+)
 from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
 
 _AUTHOR_META = (
@@ -164,7 +170,7 @@ def metadata_author(
     names = [n for v in people if (n := _person_name(v)) and not _ACCOUNT_ID.match(n)]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
-        if not _publisher_like(name, sites) and not _COMPANY.search(name):
+        if not publisher_like(name, sites) and not _COMPANY.search(name):
             return name
     if publishers:
         # The site's own name may stand for its staff; a company named nowhere else (the
@@ -211,8 +217,10 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     for node in nodes:
         if node.name == "meta":
             name = _person_name(attr(node, "content"))
+        elif labelled_editor(text := node.get_text(" ")) and not labelled_author(text):
+            continue  # '<span class="author">责任编辑：王五</span>': an editor, no writer
         else:
-            name = _person_name(node.get_text(" ")) or _first_name_part(node)
+            name = _person_name(text) or _first_name_part(node)
         if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
@@ -254,7 +262,7 @@ def markup_author(names: list[str], sites: set[str], *, publishers: bool = False
     """The first of ``marked_bylines`` that is not the site's own name (``sites``, see
     ``site_names``); with ``publishers`` (a last resort), the first that is: 'par Attac
     France' on Attac France's site."""
-    return next((n for n in names if publishers == _publisher_like(n, sites)), None)
+    return next((n for n in names if publishers == publisher_like(n, sites)), None)
 
 
 def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
@@ -428,7 +436,7 @@ def site_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set
     return {norm(n) for n in names if isinstance(n, str) and norm(n)}
 
 
-def _publisher_like(name: str, sites: set[str]) -> bool:
+def publisher_like(name: str, sites: set[str]) -> bool:
     """'FOCUS Online' beside og:site_name 'FOCUS Online', 'mdr.de', 'www.yunnan.cn,云南网'."""
     parts = [p.strip() for p in re.split(r"[,;，；]", name) if p.strip()]
     return any(_MEDIUM.match(p) for p in parts) or _site_named(name, sites)

@@ -24,10 +24,12 @@ _GAP = r"(?:\s{2,}|[\u00a0\u3000]+|\s*[|｜]\s*)"
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 
 
-def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+def _label_pattern(labels: tuple[str, ...], opens: str = "") -> re.Pattern[str]:
     # Old pages pad two-character labels to the width of four: '作　者：', '来 源：'.
     names = "|".join(_spaced(label) for label in labels)
-    return re.compile(rf"(?:^|(?<=[\s\u00a0\u3000|｜]))(?:{names})\s*[:：]\s*", re.IGNORECASE)
+    return re.compile(
+        rf"(?:^|(?<=[\s\u00a0\u3000|｜{opens}]))(?:{names})\s*[:：]\s*", re.IGNORECASE
+    )
 
 
 def _spaced(label: str) -> str:
@@ -36,8 +38,11 @@ def _spaced(label: str) -> str:
     return re.escape(label)
 
 
-_AUTHOR = _label_pattern(AUTHOR_LABELS)
-_WRITER = _label_pattern(WRITER_LABELS)
+# A writer's label may open a bracket: '【作者：张三】', '（作者：张三）'. An editor's in brackets
+# ('（责任编辑：王五）' under the story) is left unread: an editor is the author only when the
+# page names nobody else, and the one a page puts in brackets at the story's end is no byline.
+_WRITER = _label_pattern(WRITER_LABELS, opens="【\\[（(")
+_AUTHOR = re.compile(rf"{_WRITER.pattern}|{_label_pattern(EDITOR_LABELS).pattern}", re.I)
 _EDITOR = _label_pattern(EDITOR_LABELS)
 _SUMMARY = _label_pattern(SUMMARY_LABELS)
 _BY = re.compile(r"^\s*by\s+(?=\S)", re.IGNORECASE)
@@ -185,7 +190,8 @@ _SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
 MARKUP = re.compile(r'[=<>{}"]')
 _SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
-_NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀")
+# Nor a date's label: '更新时间' over the date is no name.
+_NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
 # What a byline says before the name, alone: the name itself is elsewhere.
 _BARE_WORDS = frozenset(
     {"by", "von", "par", "por", "di", "de", "door", "av", "from", "written by", "posted by",
