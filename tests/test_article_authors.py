@@ -404,3 +404,135 @@ def test_the_twitter_creator_shown_as_a_profile_link_is_the_writer():
         bylines.shown_creator(parse(f"<body>{plain}</body>"), {"twitter:creator": "delta201"})
         is None
     )
+
+
+# --- bylines that neither markup nor a colon label names (byline_lines.py) ---------------------
+
+EN_STORY = (
+    "<p>" + "A long story about something that happened in town, told in detail. " * 6 + "</p>"
+)
+EN_HEAD = "<h1>A headline of the story</h1>"
+
+
+def story_author_of(head: str, body: str) -> str | None:
+    html = f"<html><head><title>A headline of the story - Site</title>{head}</head><body>{body}"
+    page = extract_article(html, "https://e.com/a/1.html", ArticleRules(), now=NOW, tz=UTC)
+    return page.author
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p>By Jane Doe</p>", "Jane Doe"),
+        ("<p>By Jane Doe | June 3, 2021</p>", "Jane Doe"),
+        ("<p>von Andreas Kürten</p>", "Andreas Kürten"),
+        ("<p>Par Jeanne van der Berg le 3 juin</p>", "Jeanne van der Berg"),
+        (
+            "<p>By <a href='/p/1'>Jane Doe</a> and <a href='/p/2'>John Roe</a></p>",
+            "Jane Doe and John Roe",
+        ),
+        ("<div>Posted by <a href='/u/jdoe'>jdoe</a> on June 3, 2021</div>", "jdoe"),
+    ],
+)
+def test_a_line_under_the_headline_that_opens_with_by_names_the_writer(line: str, name: str):
+    assert story_author_of("", f"{EN_HEAD}{line}{EN_STORY}") == name
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<h2>Von Berlin nach Hamburg</h2>",  # a heading, not a byline
+        "<p>Von Berlin nach Hamburg</p>",  # 'nach' is no particle of a name
+        "<p>By the numbers</p>",  # no name's shape
+        "<div>Posted by <a href='/u/admin'>admin</a> on June 3</div>",  # the site's account
+        "<p>Photo by Jane Doe</p>",  # a photographer
+    ],
+)
+def test_a_by_line_that_names_no_writer_is_passed_over(line: str):
+    assert story_author_of("", f"{EN_HEAD}{line}{EN_STORY}") is None
+
+
+def test_a_by_line_in_a_related_story_is_not_the_writer():
+    related = "<li><a href='/b/2'>Another story headline with many words in it</a></li>"
+    body = f"{EN_HEAD}<ul class='related'>{related}<li>By Ann Lee</li></ul>{EN_STORY}"
+    assert story_author_of("", body) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p>文/张三</p>", "张三"),
+        ("<p>文 / 张三</p>", "张三"),
+        ("<p>文 | 张三</p>", "张三"),
+        ("<p>作者丨张三</p>", "张三"),
+        ("<p>图/文 张三</p>", "张三"),
+        ("<p>【文/张三】</p>", "张三"),
+        ("<p>文/本报记者 张三</p>", "张三"),
+        ("<div>撰稿人：张三</div>", "张三"),
+        ("<div>2024-01-02 本文作者：张三</div>", "张三"),
+        ("<div><strong>作者</strong>：张三</div>", "张三"),
+    ],
+)
+def test_a_chinese_byline_with_a_slash_or_bar_names_the_writer(line: str, name: str):
+    assert author_of("", f"<h1>一篇文章的标题</h1>{line}{STORY}") == name
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>文/图：新华社</p>",
+        "<p>文/新京报</p>",
+        "<p>作者|这是一个很长的描述而不是名字</p>",
+        "<p>文化部长</p>",
+    ],
+)
+def test_a_chinese_slash_byline_that_names_a_medium_or_a_sentence_is_none(line: str):
+    assert author_of("", f"<h1>一篇文章的标题</h1>{line}{STORY}") is None
+
+
+def test_a_label_that_opens_a_bracket_is_read():
+    assert author_from("【作者：张三】") == "张三"
+    assert author_of("", f"<h1>一篇文章的标题</h1><div>【作者：张三】</div>{STORY}") == "张三"
+
+
+def test_an_author_given_as_an_address_is_named_by_its_link():
+    head = '<meta property="article:author" content="https://e.com/author/jane-doe">'
+    body = f"{EN_HEAD}<div><a href='/author/jane-doe/'>Jane Doe</a></div>{EN_STORY}"
+    assert story_author_of(head, body) == "Jane Doe"
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": '
+        '"Person", "url": "https://e.com/author/jane-doe"}}</script>'
+    )
+    assert story_author_of(ld, body) == "Jane Doe"
+
+
+def test_an_author_address_that_is_a_profile_elsewhere_or_the_home_page_names_nobody():
+    body = f"{EN_HEAD}<div><a href='/'>Some Site</a></div>{EN_STORY}"
+    facebook = '<meta property="article:author" content="https://www.facebook.com/janedoe">'
+    assert story_author_of(facebook, body) is None
+    home = '<meta property="article:author" content="https://e.com/">'
+    assert story_author_of(home, body) is None
+    yoast = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@id": '
+        '"https://e.com/#/schema/person/1"}}</script>'
+    )
+    assert story_author_of(yoast, body) is None
+
+
+def test_an_editor_in_author_markup_is_not_the_writer():
+    # '<span class="author">责任编辑：王五</span>' above the story, the reporter's byline in it.
+    body = (
+        "<h1>一篇文章的标题</h1><span class='author'>责任编辑：王五</span>"
+        f"{STORY}<p>（记者 张三）</p>"
+    )
+    assert author_of("", body) == "张三"
+
+
+def test_a_medium_labelled_as_author_gives_way_to_the_reporter():
+    body = f"<h1>一篇文章的标题</h1><div>作者：新京报</div>{STORY}<p>（新京报记者 张三）</p>"
+    assert author_of("", body) == "张三"
+
+
+def test_a_date_label_over_the_date_is_no_name():
+    body = f"<h1>一篇文章的标题</h1><div>更新时间</div><div>2012年9月18日 14:07</div>{STORY}"
+    assert author_of("", body) is None

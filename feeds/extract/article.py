@@ -210,7 +210,7 @@ def _author(
         ("page", lambda: byline_lines.linked_author(soup, metas, ld, url)),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
         ("page", lambda: _labelled(info_lines(), sites()[0])),
-        ("page", lambda: byline_lines.prefixed_byline(headline())),
+        ("page", lambda: byline_lines.prefixed_byline(headline(), sites()[0])),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),

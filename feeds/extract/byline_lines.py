@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.bylines import name_shaped
+from feeds.extract.bylines import name_shaped, publisher_like
 from feeds.extract.html import attr
 from feeds.extract.labels import clean_name, reporter_from
 from feeds.extract.page import INVISIBLE, elsewhere, teaser
@@ -37,24 +37,32 @@ _NAME_END = re.compile(
 # Several writers: 'Ann Lee and Bob Roe', 'Ann Lee, Bob Roe & Cy Doe'.
 _AND = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", re.IGNORECASE)
 # Chinese bylines without a colon: '文/张三', '文 | 张三', '作者丨张三', '【文/张三】', and text
-# and pictures by one hand: '图/文 张三', '文/图：张三'.
+# and pictures by one hand: '图/文 张三', '文/图：张三'; with one, labels the info line
+# misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
 _ZH_BY = re.compile(
     r"^\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
-    r"|(?:文字|文|作者|撰文|撰稿|记者|記者)\s*[/／|｜丨:：])\s*"
+    r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者)\s*[/／|｜丨:：])\s*"
 )
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
 _ZH_NAMES = re.compile(r"\s*[、，,\s]\s*")
 _ZH_NAME_END = re.compile(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*")
 # A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
 _HANDLE = re.compile(r"[\w.~-]{2,24}")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
+    | {"bin", "ibn", "al", "el", "ter", "te", "zu", "y"}
+)
 _UI = re.compile(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
 
 
-def prefixed_byline(headline: list[Tag]) -> str | None:
+def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     """The name of a short line under the headline that opens with a byline's word: 'By Ann
     Lee | 3 June 2021', 'von Ann Lee', '文/张三', 'Posted by <a>jdoe</a> on …'. A Western
-    name must be shaped like one (``name_shaped``) or be the text of a link on that line;
-    outside comments, sidebars and teasers."""
+    name must be shaped like one (``name_shaped``, lower-case words only a name's particles)
+    or be the text of a link on that line; a medium's or the site's name (``sites``) is none:
+    '文/新华社'. Not in headings ('<h2>Von Berlin nach Hamburg</h2>'), comments, sidebars or
+    teasers."""
     if not headline:
         return None
     for line, host in _lines_after(headline[0]):
@@ -64,7 +72,7 @@ def prefixed_byline(headline: list[Tag]) -> str | None:
             name = _western_names(line[match.end() :], host)
         else:
             continue
-        if name is not None:
+        if name is not None and not publisher_like(name, sites):
             return name
     return None
 
@@ -88,7 +96,7 @@ def _lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
         line = " ".join(host.get_text(" ").split())
         if len(line) > _LINE_MAX:
             line, host = " ".join(node.split()), node.parent
-        if id(host) in seen or len(line) > _LINE_MAX:
+        if id(host) in seen or len(line) > _LINE_MAX or host.name in _HEADINGS:
             continue
         seen.add(id(host))
         if not elsewhere(host, itself=True) and not teaser(host, start):
@@ -115,10 +123,16 @@ def _western_names(rest: str, host: Tag) -> str | None:
     if name is None or len(name) > 60 or _UI.match(name):
         return None
     parts = [p for p in _AND.split(name) if p]
-    if parts and all(name_shaped(p) for p in parts):
+    if parts and all(name_shaped(p) and _particles_only(p) for p in parts):
         return name
     links = {" ".join(a.get_text(" ").split()) for a in host.find_all("a")}
     return name if name in links and _HANDLE.fullmatch(name) else None
+
+
+def _particles_only(name: str) -> bool:
+    """Whether a name's lower-case words are a name's particles ('Ludwig van Beethoven'), not
+    a phrase's ('Berlin nach Hamburg')."""
+    return all(w[0].isupper() or w.lower() in _PARTICLES for w in name.split())
 
 
 def linked_author(

@@ -12,7 +12,8 @@ import re
 # Who wrote the story, and who edited or posted it: an editor is the author only when the page
 # names nobody else.
 WRITER_LABELS = (
-    "作者", "文", "撰文", "记者", "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
+    "作者", "本文作者", "文章作者", "文", "撰文", "撰稿", "撰稿人", "执笔", "執筆", "署名", "记者",
+    "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
     "发帖人", "发贴人", "投稿人", "Author", "By", "Autor", "Autorin", "Auteur", "Autore",
     "Interview", "Text",
 )  # fmt: skip
