@@ -536,3 +536,45 @@ def test_a_medium_labelled_as_author_gives_way_to_the_reporter():
 def test_a_date_label_over_the_date_is_no_name():
     body = f"<h1>一篇文章的标题</h1><div>更新时间</div><div>2012年9月18日 14:07</div>{STORY}"
     assert author_of("", body) is None
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<span class='autor'>Jana Nováková</span>",
+        "<div class='article-autore'>Jana Nováková</div>",
+        "<p id='auteur'>Jana Nováková</p>",
+    ],
+)
+def test_byline_markup_is_read_in_the_page_s_language(block: str):
+    assert story_author_of("", f"{EN_HEAD}{block}{EN_STORY}") == "Jana Nováková"
+
+
+def test_byline_markup_named_in_pinyin_is_read():
+    assert (
+        author_of("", f"<h1>一篇文章的标题</h1><span class='zuozhe'>张三</span>{STORY}") == "张三"
+    )
+    assert (
+        author_of("", f"<h1>一篇文章的标题</h1><span id='jizhe'>记者 张三</span>{STORY}") == "张三"
+    )
+
+
+def test_a_story_s_json_ld_creator_is_its_writer_an_image_s_is_not():
+    story = '{"@type": "NewsArticle", "creator": ["渡辺洋介"]}'
+    image = '{"@type": "ImageObject", "creator": {"@type": "Person", "name": "Photo Grapher"}}'
+    ld = '<script type="application/ld+json">{}</script>'
+    assert story_author_of(ld.format(story), f"{EN_HEAD}{EN_STORY}") == "渡辺洋介"
+    assert story_author_of(ld.format(image), f"{EN_HEAD}{EN_STORY}") is None
+
+
+def test_a_twitter_card_labelled_written_by_names_the_writer():
+    card = '<meta name="twitter:label1" content="{}"><meta name="twitter:data1" content="{}">'
+    body = f"{EN_HEAD}{EN_STORY}"
+    assert story_author_of(card.format("Written by", "Ann Lee"), body) == "Ann Lee"
+    assert story_author_of(card.format("Est. reading time", "3 minutes"), body) is None
+
+
+def test_an_e_mail_address_is_no_part_of_a_name():
+    assert author_from("Ann Lee (ann@site.com)") == "Ann Lee"
+    assert author_from("By Ann Lee <ann.lee@site.co.uk>") == "Ann Lee"
+    assert author_from("ann@site.com") is None

@@ -196,7 +196,9 @@ def _author(
     marked = _lazy(
         lambda: [n for n in bylines.marked_bylines(soup, headline()) if n not in not_writers()]
     )
-    meta_authors = _lazy(lambda: bylines.meta_author_values(soup))
+    meta_authors = _lazy(
+        lambda: bylines.meta_author_values(soup) + byline_lines.twitter_written_by(metas)
+    )
     return _pick(
         origins,
         "author",

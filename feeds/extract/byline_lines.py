@@ -180,3 +180,24 @@ def _address(href: str, base: str) -> str | None:
     if not absolute.startswith(("http://", "https://")) or path.strip("/") == "":
         return None
     return absolute.rstrip("/")
+
+
+# What a 'twitter:label' says of its 'twitter:data' when that is the writer (Yoast SEO, in the
+# site's language): 'Written by', 'Verfasst von', 'Escrito por', 'Écrit par', 'Scritto da'.
+_WRITTEN_BY = re.compile(
+    r"^(?:written\s+by|verfasst\s+von|geschrieben\s+von|escrito\s+por|écrit\s+par|scritto\s+da"
+    r"|geschreven\s+door|skrevet\s+af|skriven\s+av|napisane\s+przez|autor|author|作者)$",
+    re.IGNORECASE,
+)
+_TWITTER_PAIRS = 4
+
+
+def twitter_written_by(metas: dict[str, str]) -> list[str]:
+    """The writer a WordPress page names in its Twitter card ('twitter:label1' = 'Written by',
+    'twitter:data1' = 'Ann Lee')."""
+    found = []
+    for n in range(1, _TWITTER_PAIRS + 1):
+        label = (metas.get(f"twitter:label{n}") or "").strip()
+        if _WRITTEN_BY.match(label) and (value := (metas.get(f"twitter:data{n}") or "").strip()):
+            found.append(value)
+    return found

@@ -42,7 +42,10 @@ _AUTHOR_MARKUP = (
     '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
-    '[id*="byline" i]'
+    '[id*="byline" i], '
+    # The same in the page's language: Autor, autore, auteur; 作者 and 记者 in pinyin.
+    '[class*="autor" i], [class*="auteur" i], [class*="zuozhe" i], [class*="jizhe" i], '
+    '[id*="autor" i], [id*="auteur" i], [id*="zuozhe" i], [id*="jizhe" i]'
 )
 # A byline block whose whole text is no name ('Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June
 # 2019 · <a>51 Comments</a>', three authors side by side): its first element that is one name.
@@ -149,7 +152,7 @@ def metadata_author(
     organisations: list[str] = []
     by_id = {item["@id"]: item for item in ld if isinstance(item.get("@id"), str)}
     for item in ld:
-        for author in _listed(item.get("author")):
+        for author in _listed(item.get("author") or _story_creator(item)):
             if isinstance(author, dict) and set(author) <= {"@id", "@type"}:
                 author = by_id.get(author.get("@id"), author)  # Yoast: {"@id": "#/person/…"}
             name = author.get("name") if isinstance(author, dict) else author
@@ -412,6 +415,13 @@ def _person_name(raw: str | None) -> str | None:
     if any(c in name for c in '=<>{}"'):  # markup or code that leaked into the text
         return None
     return name
+
+
+def _story_creator(item: dict[str, Any]) -> object:
+    """A story's ``creator`` (asahi.com's JSON-LD names the writer so), not an image's: that
+    is the photographer."""
+    kind = str(item.get("@type", ""))
+    return item.get("creator") if re.search(r"Article|Posting|Report", kind) else None
 
 
 def _listed(value: object) -> list[object]:

@@ -181,6 +181,8 @@ _COPYRIGHT = re.compile(
     r"\s*[,，]?\s*|\s*[.,]?\s*(?:all rights reserved|版权所有).*$",
     re.IGNORECASE,
 )
+# An e-mail address beside the name or instead of it: 'Ann Lee (ann@site.com)', 'mailto:…'.
+_EMAIL = re.compile(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
 # A reporter's title after the name, in Korean and Japanese bylines.
 _JOB_TITLE = re.compile(r"(?<=\S)\s+(?:기자|특파원|記者|特派員|编辑|編輯)$")
 _OPENERS, _CLOSERS = "(（[【「『《", ")）]】」』》"
@@ -207,7 +209,7 @@ def clean_name(text: str) -> str | None:
     name = _squash(text[:MAX_LINE])
     if name is None:
         return None
-    name = _COPYRIGHT.sub("", name)
+    name = _EMAIL.sub(" ", _COPYRIGHT.sub("", name)).strip()
     name = _NAME_TAIL.split(name, maxsplit=1)[0]
     name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、■□●○◆◇★☆▪►»"))
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
