@@ -578,3 +578,15 @@ def test_an_e_mail_address_is_no_part_of_a_name():
     assert author_from("Ann Lee (ann@site.com)") == "Ann Lee"
     assert author_from("By Ann Lee <ann.lee@site.co.uk>") == "Ann Lee"
     assert author_from("ann@site.com") is None
+
+
+@pytest.mark.parametrize("placeholder", ["佚名", "admin", "Anonymous", "未知"])
+def test_a_cms_placeholder_is_nobody(placeholder: str):
+    assert author_from(placeholder) is None
+    head = f'<meta name="author" content="{placeholder}">'
+    assert author_of(head, f"<h1>一篇文章的标题</h1><div>作者：{placeholder}</div>{STORY}") is None
+
+
+def test_a_reporter_s_byline_as_metadata_gives_the_reporter():
+    head = '<meta name="author" content="記者陳嘉寧／桃園機場報導">'
+    assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") == "陳嘉寧"

@@ -20,6 +20,7 @@ from feeds.extract.labels import (
     labelled_author,
     labelled_editor,
     reporter_at,
+    reporter_from,
 )
 from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
 
@@ -100,6 +101,7 @@ _MEDIUM = re.compile(
 # One word of a person's name: capitalised, letters with an inner apostrophe or hyphen, or an
 # initial ('J.').
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
+_REPORTER_WORD = re.compile("记者|記者")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
@@ -404,7 +406,10 @@ def _ends_line(line: str, end: int, node: NavigableString) -> bool:
 def _person_name(raw: str | None) -> str | None:
     """A name from a byline's text: 'By Ann Lee' -> 'Ann Lee'; None for what can't be one
     (a sentence, a bio, a link, a bare date)."""
-    name = author_from(raw[:_AUTHOR_RAW_MAX] if raw else None)
+    raw = raw[:_AUTHOR_RAW_MAX] if raw else None
+    # A reporter's byline as the value: '記者陳嘉寧／桃園機場報導' -> '陳嘉寧'.
+    reporter = reporter_from(raw) if raw and _REPORTER_WORD.search(raw) else None
+    name = reporter or author_from(raw)
     if not name:
         return None
     name = _BYLINE_PREFIX.sub("", name).strip(" ,;:|")

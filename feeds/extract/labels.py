@@ -195,6 +195,12 @@ _SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
 # Nor a date's label: '更新时间' over the date is no name.
 _NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
+# What a CMS prints where nobody is named: 'anonymous', its default account.
+_PLACEHOLDER = re.compile(
+    r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|admin|administrator|webmaster|unknown|anonymous"
+    r"|guest|游客|null|none|n/?a)$",
+    re.IGNORECASE,
+)
 # What a byline says before the name, alone: the name itself is elsewhere.
 _BARE_WORDS = frozenset(
     {"by", "von", "par", "por", "di", "de", "door", "av", "from", "written by", "posted by",
@@ -217,7 +223,7 @@ def clean_name(text: str) -> str | None:
     name = _JOB_TITLE.sub("", name)  # '신현주 기자' -> '신현주'
     if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
-    if _NOT_NAME_WORDS.search(name):
+    if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name):
         return None
     return name if any(c.isalpha() for c in name) else None
 
