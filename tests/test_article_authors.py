@@ -432,6 +432,7 @@ def story_author_of(head: str, body: str) -> str | None:
             "Jane Doe and John Roe",
         ),
         ("<div>Posted by <a href='/u/jdoe'>jdoe</a> on June 3, 2021</div>", "jdoe"),
+        ("<p>June 3, 2021 · By Jane Doe</p>", "Jane Doe"),
     ],
 )
 def test_a_line_under_the_headline_that_opens_with_by_names_the_writer(line: str, name: str):
@@ -446,6 +447,7 @@ def test_a_line_under_the_headline_that_opens_with_by_names_the_writer(line: str
         "<p>By the numbers</p>",  # no name's shape
         "<div>Posted by <a href='/u/admin'>admin</a> on June 3</div>",  # the site's account
         "<p>Photo by Jane Doe</p>",  # a photographer
+        "<p>News | By the way, nothing</p>",  # no name's shape
     ],
 )
 def test_a_by_line_that_names_no_writer_is_passed_over(line: str):
@@ -470,6 +472,7 @@ def test_a_by_line_in_a_related_story_is_not_the_writer():
         ("<p>文/本报记者 张三</p>", "张三"),
         ("<div>撰稿人：张三</div>", "张三"),
         ("<div>2024-01-02 本文作者：张三</div>", "张三"),
+        ("<div>2024-01-02 10:00 文/张三</div>", "张三"),
         ("<div><strong>作者</strong>：张三</div>", "张三"),
     ],
 )

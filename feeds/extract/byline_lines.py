@@ -25,8 +25,10 @@ _TEXTS_READ = 12
 _LINE_MAX = 120
 # Western bylines: the word that opens them. Not 'de', 'di', 'av': they open sentences and
 # place names too often ('De Madrid a Sevilla').
+# It opens the line or follows a separator: 'June 3, 2021 · By Ann Lee'.
 _BY = re.compile(
-    r"^\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por|door)\s+(?=\S)",
+    r"(?:^|[|•·–—]\s*)\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+    r"|door)\s+(?=\S)",
     re.IGNORECASE,
 )
 # Where a Western name ends on its line: a date, a separator, 'on 3 June', 'am 3. Juni'.
@@ -36,11 +38,11 @@ _NAME_END = re.compile(
 )
 # Several writers: 'Ann Lee and Bob Roe', 'Ann Lee, Bob Roe & Cy Doe'.
 _AND = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", re.IGNORECASE)
-# Chinese bylines without a colon: '文/张三', '文 | 张三', '作者丨张三', '【文/张三】', and text
-# and pictures by one hand: '图/文 张三', '文/图：张三'; with one, labels the info line
-# misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
+# Chinese bylines without a colon, opening the line or after a space: '文/张三', '文 | 张三',
+# '作者丨张三', '【文/张三】', and text and pictures by one hand: '图/文 张三', '文/图：张三';
+# with one, labels the info line misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
 _ZH_BY = re.compile(
-    r"^\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
+    r"(?:^|(?<=[\s|｜丨·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
     r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者)\s*[/／|｜丨:：])\s*"
 )
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
@@ -66,9 +68,9 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     if not headline:
         return None
     for line, host in _lines_after(headline[0]):
-        if (match := _ZH_BY.match(line)) is not None:
+        if (match := _ZH_BY.search(line)) is not None:
             name = _chinese_names(line[match.end() :])
-        elif (match := _BY.match(line)) is not None:
+        elif (match := _BY.search(line)) is not None:
             name = _western_names(line[match.end() :], host)
         else:
             continue
