@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feeds.config import ArticleRules
-from feeds.extract import bylines
+from feeds.extract import byline_lines, bylines
 from feeds.extract.article import extract_article
 from feeds.extract.html import parse
 from feeds.extract.labels import author_from, reporter_from
@@ -394,14 +394,14 @@ def test_the_twitter_creator_shown_as_a_profile_link_is_the_writer():
     head = '<meta name="twitter:creator" content="delta201">'
     byline = '<span> by </span><h3><a href="/profile/142450">delta201</a></h3>'
     creator = {"twitter:creator": "@delta201"}
-    assert bylines.shown_creator(parse(f"<body>{byline}</body>"), creator) == "delta201"
+    assert byline_lines.shown_creator(parse(f"<body>{byline}</body>"), creator) == "delta201"
     body = f"<h2>Melas</h2>{byline}{STORY * 3}"
     assert author_of(head, body) == "delta201"
     # The handle alone, or shown only as a plain link, is maybe the site's account.
     assert author_of(head, f"<h2>Melas</h2>{STORY * 3}") is None
     plain = '<a href="https://twitter.com/delta201">delta201</a>'
     assert (
-        bylines.shown_creator(parse(f"<body>{plain}</body>"), {"twitter:creator": "delta201"})
+        byline_lines.shown_creator(parse(f"<body>{plain}</body>"), {"twitter:creator": "delta201"})
         is None
     )
 

@@ -217,7 +217,7 @@ def _author(
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
-        ("page", lambda: bylines.shown_creator(soup, metas)),
+        ("page", lambda: byline_lines.shown_creator(soup, metas)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
         (
             "metadata",

@@ -50,6 +50,7 @@ _ZH_NAMES = re.compile(r"\s*[、，,\s]\s*")
 _ZH_NAME_END = re.compile(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*")
 # A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
 _HANDLE = re.compile(r"[\w.~-]{2,24}")
+_HANDLE_LINE = 40  # a handle, not a sentence
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
@@ -203,3 +204,20 @@ def twitter_written_by(metas: dict[str, str]) -> list[str]:
         if _WRITTEN_BY.match(label) and (value := (metas.get(f"twitter:data{n}") or "").strip()):
             found.append(value)
     return found
+
+
+# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
+_PROFILE_PATH = re.compile(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
+
+
+def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
+    """The creator's handle in ``twitter:creator`` when the page shows it as the text of a
+    link to a person's page: the handle alone may be the site's account; shown as a profile
+    link, it is the writer's (a story site's 'by delta201')."""
+    handle = (metas.get("twitter:creator") or "").strip().lstrip("@")
+    if not handle or len(handle) > _HANDLE_LINE:
+        return None
+    for link in soup.find_all("a", href=True, string=True):
+        if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
+            return handle
+    return None

@@ -476,20 +476,3 @@ def labelled_editors(soup: BeautifulSoup) -> list[str]:
         if name := labelled_editor(str(node).strip()):
             found.append(name)
     return found
-
-
-# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
-_PROFILE_PATH = re.compile(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
-
-
-def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
-    """The creator's handle in ``twitter:creator`` when the page shows it as the text of a
-    link to a person's page: the handle alone may be the site's account; shown as a profile
-    link, it is the writer's (a story site's 'by delta201')."""
-    handle = (metas.get("twitter:creator") or "").strip().lstrip("@")
-    if not handle or len(handle) > _EDITOR_LINE:
-        return None
-    for link in soup.find_all("a", href=True, string=True):
-        if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
-            return handle
-    return None
