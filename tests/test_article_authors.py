@@ -593,3 +593,22 @@ def test_a_cms_placeholder_is_nobody(placeholder: str):
 def test_a_reporter_s_byline_as_metadata_gives_the_reporter():
     head = '<meta name="author" content="記者陳嘉寧／桃園機場報導">'
     assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") == "陳嘉寧"
+
+
+def test_a_platform_blog_s_owner_named_in_the_title_and_shown_as_a_link_is_the_writer():
+    def owner(title: str, header: str) -> str | None:
+        html = f"<html><head><title>{title}</title></head><body>{header}<h1>Python 装饰器详解</h1>"
+        page = extract_article(
+            f"{html}{STORY}</body></html>", "https://www.cnblogs.com/zs/p/1.html", ArticleRules(),
+            now=NOW, tz=ZoneInfo("Asia/Shanghai"),
+        )  # fmt: skip
+        return page.author
+
+    assert (
+        owner("Python 装饰器详解 - 张三的小站 - 博客园", "<a href='/zs/'>张三的小站</a>")
+        == "张三的小站"
+    )
+    assert owner("Python 装饰器详解_zhangsan_新浪博客", "<a href='/zs/'>zhangsan</a>") == "zhangsan"
+    # Not shown as a link, or not a blog platform's title: a section's or a site's name.
+    assert owner("Python 装饰器详解 - 张三的小站 - 博客园", "<p>张三的小站</p>") is None
+    assert owner("Python 装饰器详解 - 技术 - 某某网", "<a href='/t/'>技术</a>") is None

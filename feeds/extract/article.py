@@ -219,6 +219,7 @@ def _author(
         ("page", lambda: next(iter(editors()), None)),
         ("page", lambda: byline_lines.shown_creator(soup, metas)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
+        ("page", lambda: byline_lines.platform_blog_owner(soup)),
         (
             "metadata",
             lambda: bylines.metadata_author(

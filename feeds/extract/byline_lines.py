@@ -221,3 +221,24 @@ def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
         if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
             return handle
     return None
+
+
+# '<title>Headline - owner - 博客园</title>', 'Headline_owner_新浪博客': a blog platform's page.
+_TITLE_SPLIT = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
+_PLATFORM = re.compile(r"博客|blog", re.IGNORECASE)
+_OWNER = re.compile(r"[\u4e00-\u9fff\w.~-]{2,20}")
+
+
+def platform_blog_owner(soup: BeautifulSoup) -> str | None:
+    """The owner of a blog on a platform, named between the headline and the platform in the
+    page's title ('Headline - 张三 - 博客园'), when the page shows that name as a link (the
+    blog's header): the writer, though no byline names them."""
+    page = soup.title.get_text() if soup.title else ""
+    parts = [p for p in _TITLE_SPLIT.split(page.strip()) if p]
+    if len(parts) != 3 or not _PLATFORM.search(parts[2]) or _PLATFORM.search(parts[1]):
+        return None
+    owner = parts[1]
+    if not _OWNER.fullmatch(owner) or len(parts[0]) <= len(owner):
+        return None
+    shown = soup.find("a", string=lambda s: s is not None and s.strip() == owner)
+    return clean_name(owner) if shown is not None and not elsewhere(shown) else None
