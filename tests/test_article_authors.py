@@ -612,3 +612,11 @@ def test_a_platform_blog_s_owner_named_in_the_title_and_shown_as_a_link_is_the_w
     # Not shown as a link, or not a blog platform's title: a section's or a site's name.
     assert owner("Python 装饰器详解 - 张三的小站 - 博客园", "<p>张三的小站</p>") is None
     assert owner("Python 装饰器详解 - 技术 - 某某网", "<a href='/t/'>技术</a>") is None
+
+
+def test_the_author_of_a_page_s_main_entity_is_read():
+    ld = (
+        '<script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type": '
+        '"NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}}}</script>'
+    )
+    assert story_author_of(ld, f"{EN_HEAD}{EN_STORY}") == "Ann Lee"

@@ -153,6 +153,8 @@ def metadata_author(
     people: list[str] = []
     organisations: list[str] = []
     by_id = {item["@id"]: item for item in ld if isinstance(item.get("@id"), str)}
+    # A story given as a page's main entity: '{"@type": "WebPage", "mainEntity": {…}}'.
+    ld = ld + [e for item in ld if isinstance(e := item.get("mainEntity"), dict)]
     for item in ld:
         for author in _listed(item.get("author") or _story_creator(item)):
             if isinstance(author, dict) and set(author) <= {"@id", "@type"}:
