@@ -553,6 +553,11 @@ def test_byline_markup_is_read_in_the_page_s_language(block: str):
     assert story_author_of("", f"{EN_HEAD}{block}{EN_STORY}") == "Jana Nováková"
 
 
+def test_a_script_s_class_that_begins_like_autor_is_no_byline():
+    block = "<div class='autoresize'>Jana Nováková</div>"
+    assert story_author_of("", f"{EN_HEAD}{block}{EN_STORY}") is None
+
+
 def test_byline_markup_named_in_pinyin_is_read():
     assert (
         author_of("", f"<h1>一篇文章的标题</h1><span class='zuozhe'>张三</span>{STORY}") == "张三"

@@ -43,10 +43,16 @@ _AUTHOR_MARKUP = (
     '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
-    '[id*="byline" i], '
-    # The same in the page's language: Autor, autore, auteur; 作者 and 记者 in pinyin.
+    '[id*="byline" i]'
+)
+# The same in the page's language (Autor, autore, auteur; 作者 and 记者 in pinyin), as a whole
+# word of the class or id: 'autoresize', 'autorefresh' are a script's.
+_FOREIGN_MARKUP = (
     '[class*="autor" i], [class*="auteur" i], [class*="zuozhe" i], [class*="jizhe" i], '
     '[id*="autor" i], [id*="auteur" i], [id*="zuozhe" i], [id*="jizhe" i]'
+)
+_FOREIGN_WORD = re.compile(
+    r"(?<![a-z])(?:autor(?:e|es|en|in|a)?|auteurs?|zuozhe|jizhe)(?![a-z])", re.IGNORECASE
 )
 # A byline block whose whole text is no name ('Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June
 # 2019 · <a>51 Comments</a>', three authors side by side): its first element that is one name.
@@ -214,7 +220,12 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     "author" or "byline"), not in reader comments or teasers: those after the headline
     first, then those before it, nearest first."""
     anchor = headline[0] if headline else None
-    nodes = [n for n in select(soup, _AUTHOR_MARKUP) if not elsewhere(n)]
+    english = {id(n) for n in select(soup, _AUTHOR_MARKUP)}
+    nodes = [
+        n
+        for n in select(soup, f"{_AUTHOR_MARKUP}, {_FOREIGN_MARKUP}")
+        if (id(n) in english or _FOREIGN_WORD.search(_names_of(n))) and not elsewhere(n)
+    ]
     nodes = [n for n in nodes if not teaser(n, anchor)]
     if anchor is not None:
         following = {id(n) for n in anchor.find_all_next(True)}
@@ -231,6 +242,10 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
         if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
+
+
+def _names_of(node: Tag) -> str:
+    return f"{attr(node, 'class') or ''} {attr(node, 'id') or ''}"
 
 
 def _first_name_part(node: Tag) -> str | None:
