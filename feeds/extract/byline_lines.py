@@ -45,6 +45,11 @@ _ZH_BY = re.compile(
     r"(?:^|(?<=[\s|｜丨·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
     r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者)\s*[/／|｜丨:：])\s*"
 )
+# A line that is only a name and what it did: '张三/文', '张三 / 文 / 图', '文　张三'.
+_ZH_SIGNED = re.compile(
+    r"^(?:(?P<name>[\u4e00-\u9fff]{2,4})\s*[/／]\s*文(?:\s*[/／]\s*(?:图|圖))?"
+    r"|文[\s\u3000]+(?P<name2>[\u4e00-\u9fff]{2,4}))$"
+)
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
 _ZH_NAMES = re.compile(r"\s*[、，,\s]\s*")
 _ZH_NAME_END = re.compile(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*")
@@ -69,7 +74,9 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     if not headline:
         return None
     for line, host in _lines_after(headline[0]):
-        if (match := _ZH_BY.search(line)) is not None:
+        if (signed := _ZH_SIGNED.match(line)) is not None:
+            name = clean_name(signed["name"] or signed["name2"])
+        elif (match := _ZH_BY.search(line)) is not None:
             name = _chinese_names(line[match.end() :])
         elif (match := _BY.search(line)) is not None:
             name = _western_names(line[match.end() :], host)
