@@ -220,12 +220,12 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     "author" or "byline"), not in reader comments or teasers: those after the headline
     first, then those before it, nearest first."""
     anchor = headline[0] if headline else None
-    english = {id(n) for n in select(soup, _AUTHOR_MARKUP)}
-    nodes = [
-        n
-        for n in select(soup, f"{_AUTHOR_MARKUP}, {_FOREIGN_MARKUP}")
-        if (id(n) in english or _FOREIGN_WORD.search(_names_of(n))) and not elsewhere(n)
-    ]
+    nodes = select(soup, _AUTHOR_MARKUP)
+    foreign = [n for n in select(soup, _FOREIGN_MARKUP) if _FOREIGN_WORD.search(_names_of(n))]
+    if foreign:  # rare: only then the cost of reading both in the page's order
+        kept = {id(n) for n in nodes} | {id(n) for n in foreign}
+        nodes = [n for n in select(soup, f"{_AUTHOR_MARKUP}, {_FOREIGN_MARKUP}") if id(n) in kept]
+    nodes = [n for n in nodes if not elsewhere(n)]
     nodes = [n for n in nodes if not teaser(n, anchor)]
     if anchor is not None:
         following = {id(n) for n in anchor.find_all_next(True)}
