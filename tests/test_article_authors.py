@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feeds.config import ArticleRules
-from feeds.extract import bylines
+from feeds.extract import byline_lines, bylines
 from feeds.extract.article import extract_article
 from feeds.extract.html import parse
 from feeds.extract.labels import author_from, reporter_from
@@ -394,13 +394,237 @@ def test_the_twitter_creator_shown_as_a_profile_link_is_the_writer():
     head = '<meta name="twitter:creator" content="delta201">'
     byline = '<span> by </span><h3><a href="/profile/142450">delta201</a></h3>'
     creator = {"twitter:creator": "@delta201"}
-    assert bylines.shown_creator(parse(f"<body>{byline}</body>"), creator) == "delta201"
+    assert byline_lines.shown_creator(parse(f"<body>{byline}</body>"), creator) == "delta201"
     body = f"<h2>Melas</h2>{byline}{STORY * 3}"
     assert author_of(head, body) == "delta201"
     # The handle alone, or shown only as a plain link, is maybe the site's account.
     assert author_of(head, f"<h2>Melas</h2>{STORY * 3}") is None
     plain = '<a href="https://twitter.com/delta201">delta201</a>'
     assert (
-        bylines.shown_creator(parse(f"<body>{plain}</body>"), {"twitter:creator": "delta201"})
+        byline_lines.shown_creator(parse(f"<body>{plain}</body>"), {"twitter:creator": "delta201"})
         is None
     )
+
+
+# --- bylines that neither markup nor a colon label names (byline_lines.py) ---------------------
+
+EN_STORY = (
+    "<p>" + "A long story about something that happened in town, told in detail. " * 6 + "</p>"
+)
+EN_HEAD = "<h1>A headline of the story</h1>"
+
+
+def story_author_of(head: str, body: str) -> str | None:
+    html = f"<html><head><title>A headline of the story - Site</title>{head}</head><body>{body}"
+    page = extract_article(html, "https://e.com/a/1.html", ArticleRules(), now=NOW, tz=UTC)
+    return page.author
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p>By Jane Doe</p>", "Jane Doe"),
+        ("<p>By Jane Doe | June 3, 2021</p>", "Jane Doe"),
+        ("<p>von Andreas Kürten</p>", "Andreas Kürten"),
+        ("<p>Par Jeanne van der Berg le 3 juin</p>", "Jeanne van der Berg"),
+        (
+            "<p>By <a href='/p/1'>Jane Doe</a> and <a href='/p/2'>John Roe</a></p>",
+            "Jane Doe and John Roe",
+        ),
+        ("<div>Posted by <a href='/u/jdoe'>jdoe</a> on June 3, 2021</div>", "jdoe"),
+        ("<p>June 3, 2021 · By Jane Doe</p>", "Jane Doe"),
+    ],
+)
+def test_a_line_under_the_headline_that_opens_with_by_names_the_writer(line: str, name: str):
+    assert story_author_of("", f"{EN_HEAD}{line}{EN_STORY}") == name
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<h2>Von Berlin nach Hamburg</h2>",  # a heading, not a byline
+        "<p>Von Berlin nach Hamburg</p>",  # 'nach' is no particle of a name
+        "<p>By the numbers</p>",  # no name's shape
+        "<div>Posted by <a href='/u/admin'>admin</a> on June 3</div>",  # the site's account
+        "<p>Photo by Jane Doe</p>",  # a photographer
+        "<p>News | By the way, nothing</p>",  # no name's shape
+    ],
+)
+def test_a_by_line_that_names_no_writer_is_passed_over(line: str):
+    assert story_author_of("", f"{EN_HEAD}{line}{EN_STORY}") is None
+
+
+def test_a_by_line_in_a_related_story_is_not_the_writer():
+    related = "<li><a href='/b/2'>Another story headline with many words in it</a></li>"
+    body = f"{EN_HEAD}<ul class='related'>{related}<li>By Ann Lee</li></ul>{EN_STORY}"
+    assert story_author_of("", body) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p>文/张三</p>", "张三"),
+        ("<p>文 / 张三</p>", "张三"),
+        ("<p>文 | 张三</p>", "张三"),
+        ("<p>作者丨张三</p>", "张三"),
+        ("<p>图/文 张三</p>", "张三"),
+        ("<p>【文/张三】</p>", "张三"),
+        ("<p>文/本报记者 张三</p>", "张三"),
+        ("<div>撰稿人：张三</div>", "张三"),
+        ("<div>2024-01-02 本文作者：张三</div>", "张三"),
+        ("<div>2024-01-02 10:00 文/张三</div>", "张三"),
+        ("<p>张三/文</p>", "张三"),
+        ("<p>张三 / 文 / 图</p>", "张三"),
+        ("<p>文　张三</p>", "张三"),
+        ("<div><strong>作者</strong>：张三</div>", "张三"),
+    ],
+)
+def test_a_chinese_byline_with_a_slash_or_bar_names_the_writer(line: str, name: str):
+    assert author_of("", f"<h1>一篇文章的标题</h1>{line}{STORY}") == name
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>文/图：新华社</p>",
+        "<p>文/新京报</p>",
+        "<p>作者|这是一个很长的描述而不是名字</p>",
+        "<p>文化部长</p>",
+    ],
+)
+def test_a_chinese_slash_byline_that_names_a_medium_or_a_sentence_is_none(line: str):
+    assert author_of("", f"<h1>一篇文章的标题</h1>{line}{STORY}") is None
+
+
+def test_a_label_that_opens_a_bracket_is_read():
+    assert author_from("【作者：张三】") == "张三"
+    assert author_of("", f"<h1>一篇文章的标题</h1><div>【作者：张三】</div>{STORY}") == "张三"
+
+
+def test_an_author_given_as_an_address_is_named_by_its_link():
+    head = '<meta property="article:author" content="https://e.com/author/jane-doe">'
+    body = f"{EN_HEAD}<div><a href='/author/jane-doe/'>Jane Doe</a></div>{EN_STORY}"
+    assert story_author_of(head, body) == "Jane Doe"
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": '
+        '"Person", "url": "https://e.com/author/jane-doe"}}</script>'
+    )
+    assert story_author_of(ld, body) == "Jane Doe"
+
+
+def test_an_author_address_that_is_a_profile_elsewhere_or_the_home_page_names_nobody():
+    body = f"{EN_HEAD}<div><a href='/'>Some Site</a></div>{EN_STORY}"
+    facebook = '<meta property="article:author" content="https://www.facebook.com/janedoe">'
+    assert story_author_of(facebook, body) is None
+    home = '<meta property="article:author" content="https://e.com/">'
+    assert story_author_of(home, body) is None
+    yoast = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@id": '
+        '"https://e.com/#/schema/person/1"}}</script>'
+    )
+    assert story_author_of(yoast, body) is None
+
+
+def test_an_editor_in_author_markup_is_not_the_writer():
+    # '<span class="author">责任编辑：王五</span>' above the story, the reporter's byline in it.
+    body = (
+        "<h1>一篇文章的标题</h1><span class='author'>责任编辑：王五</span>"
+        f"{STORY}<p>（记者 张三）</p>"
+    )
+    assert author_of("", body) == "张三"
+
+
+def test_a_medium_labelled_as_author_gives_way_to_the_reporter():
+    body = f"<h1>一篇文章的标题</h1><div>作者：新京报</div>{STORY}<p>（新京报记者 张三）</p>"
+    assert author_of("", body) == "张三"
+
+
+def test_a_date_label_over_the_date_is_no_name():
+    body = f"<h1>一篇文章的标题</h1><div>更新时间</div><div>2012年9月18日 14:07</div>{STORY}"
+    assert author_of("", body) is None
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<span class='autor'>Jana Nováková</span>",
+        "<div class='article-autore'>Jana Nováková</div>",
+        "<p id='auteur'>Jana Nováková</p>",
+    ],
+)
+def test_byline_markup_is_read_in_the_page_s_language(block: str):
+    assert story_author_of("", f"{EN_HEAD}{block}{EN_STORY}") == "Jana Nováková"
+
+
+def test_a_script_s_class_that_begins_like_autor_is_no_byline():
+    block = "<div class='autoresize'>Jana Nováková</div>"
+    assert story_author_of("", f"{EN_HEAD}{block}{EN_STORY}") is None
+
+
+def test_byline_markup_named_in_pinyin_is_read():
+    assert (
+        author_of("", f"<h1>一篇文章的标题</h1><span class='zuozhe'>张三</span>{STORY}") == "张三"
+    )
+    assert (
+        author_of("", f"<h1>一篇文章的标题</h1><span id='jizhe'>记者 张三</span>{STORY}") == "张三"
+    )
+
+
+def test_a_story_s_json_ld_creator_is_its_writer_an_image_s_is_not():
+    story = '{"@type": "NewsArticle", "creator": ["渡辺洋介"]}'
+    image = '{"@type": "ImageObject", "creator": {"@type": "Person", "name": "Photo Grapher"}}'
+    ld = '<script type="application/ld+json">{}</script>'
+    assert story_author_of(ld.format(story), f"{EN_HEAD}{EN_STORY}") == "渡辺洋介"
+    assert story_author_of(ld.format(image), f"{EN_HEAD}{EN_STORY}") is None
+
+
+def test_a_twitter_card_labelled_written_by_names_the_writer():
+    card = '<meta name="twitter:label1" content="{}"><meta name="twitter:data1" content="{}">'
+    body = f"{EN_HEAD}{EN_STORY}"
+    assert story_author_of(card.format("Written by", "Ann Lee"), body) == "Ann Lee"
+    assert story_author_of(card.format("Est. reading time", "3 minutes"), body) is None
+
+
+def test_an_e_mail_address_is_no_part_of_a_name():
+    assert author_from("Ann Lee (ann@site.com)") == "Ann Lee"
+    assert author_from("By Ann Lee <ann.lee@site.co.uk>") == "Ann Lee"
+    assert author_from("ann@site.com") is None
+
+
+@pytest.mark.parametrize("placeholder", ["佚名", "admin", "Anonymous", "未知"])
+def test_a_cms_placeholder_is_nobody(placeholder: str):
+    assert author_from(placeholder) is None
+    head = f'<meta name="author" content="{placeholder}">'
+    assert author_of(head, f"<h1>一篇文章的标题</h1><div>作者：{placeholder}</div>{STORY}") is None
+
+
+def test_a_reporter_s_byline_as_metadata_gives_the_reporter():
+    head = '<meta name="author" content="記者陳嘉寧／桃園機場報導">'
+    assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") == "陳嘉寧"
+
+
+def test_a_platform_blog_s_owner_named_in_the_title_and_shown_as_a_link_is_the_writer():
+    def owner(title: str, header: str) -> str | None:
+        html = f"<html><head><title>{title}</title></head><body>{header}<h1>Python 装饰器详解</h1>"
+        page = extract_article(
+            f"{html}{STORY}</body></html>", "https://www.cnblogs.com/zs/p/1.html", ArticleRules(),
+            now=NOW, tz=ZoneInfo("Asia/Shanghai"),
+        )  # fmt: skip
+        return page.author
+
+    assert (
+        owner("Python 装饰器详解 - 张三的小站 - 博客园", "<a href='/zs/'>张三的小站</a>")
+        == "张三的小站"
+    )
+    assert owner("Python 装饰器详解_zhangsan_新浪博客", "<a href='/zs/'>zhangsan</a>") == "zhangsan"
+    # Not shown as a link, or not a blog platform's title: a section's or a site's name.
+    assert owner("Python 装饰器详解 - 张三的小站 - 博客园", "<p>张三的小站</p>") is None
+    assert owner("Python 装饰器详解 - 技术 - 某某网", "<a href='/t/'>技术</a>") is None
+
+
+def test_the_author_of_a_page_s_main_entity_is_read():
+    ld = (
+        '<script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type": '
+        '"NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}}}</script>'
+    )
+    assert story_author_of(ld, f"{EN_HEAD}{EN_STORY}") == "Ann Lee"

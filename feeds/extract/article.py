@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from bs4 import BeautifulSoup, Tag
 
 from feeds.clean import html_text, plain_text, sanitize_html
-from feeds.extract import bylines, date_context, page, page_dates, titles
+from feeds.extract import byline_lines, bylines, date_context, page, page_dates, titles
 from feeds.extract.content import main_content_html, menu_like, strip_menus
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
 from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
@@ -199,8 +199,14 @@ def _author(
     # Not the writer, wherever the page labels them: the editor's name in <meta name="author">.
     not_writers = _lazy(lambda: editors() + bylines.labelled_editors(soup))
     sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
-    marked = _lazy(lambda: bylines.marked_bylines(soup, headline()))
-    meta_authors = _lazy(lambda: bylines.meta_author_values(soup))
+    # The editor a page labels is no writer, in byline markup either ('<span class="author">
+    # 责任编辑：王五</span>').
+    marked = _lazy(
+        lambda: [n for n in bylines.marked_bylines(soup, headline()) if n not in not_writers()]
+    )
+    meta_authors = _lazy(
+        lambda: bylines.meta_author_values(soup) + byline_lines.twitter_written_by(metas)
+    )
     return _pick(
         origins,
         "author",
@@ -211,14 +217,17 @@ def _author(
                 metas, ld, url, editors=not_writers(), meta_authors=meta_authors()
             ),
         ),
+        ("page", lambda: byline_lines.linked_author(soup, metas, ld, url)),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
-        ("page", lambda: next((a for line in info_lines() if (a := labelled_author(line))), None)),
+        ("page", lambda: _labelled(info_lines(), sites()[0])),
+        ("page", lambda: byline_lines.prefixed_byline(headline(), sites()[0])),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
-        ("page", lambda: bylines.shown_creator(soup, metas)),
+        ("page", lambda: byline_lines.shown_creator(soup, metas)),
         ("page", lambda: bylines.implied_author(soup, title, url)),
+        ("page", lambda: byline_lines.platform_blog_owner(soup)),
         (
             "metadata",
             lambda: bylines.metadata_author(
@@ -227,6 +236,13 @@ def _author(
         ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0], publishers=True)),
     )
+
+
+def _labelled(lines: list[str], sites: set[str]) -> str | None:
+    """The first author an info line labels ('作者：张三'), unless it is a medium's or the
+    site's name ('作者：新京报'): the reporter's byline in the story is read first."""
+    names = (name for line in lines if (name := labelled_author(line)))
+    return next((n for n in names if not bylines.publisher_like(n, sites)), None)
 
 
 def _pick(

@@ -14,7 +14,14 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.html import attr, select, text_of
-from feeds.extract.labels import EDITOR_LABELS, author_from, labelled_editor, reporter_at
+from feeds.extract.labels import (
+    EDITOR_LABELS,
+    author_from,
+    labelled_author,
+    labelled_editor,
+    reporter_at,
+    reporter_from,
+)
 from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
 
 _AUTHOR_META = (
@@ -37,6 +44,15 @@ _AUTHOR_MARKUP = (
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
     '[id*="byline" i]'
+)
+# The same in the page's language (Autor, autore, auteur; 作者 and 记者 in pinyin), as a whole
+# word of the class or id: 'autoresize', 'autorefresh' are a script's.
+_FOREIGN_MARKUP = (
+    '[class*="autor" i], [class*="auteur" i], [class*="zuozhe" i], [class*="jizhe" i], '
+    '[id*="autor" i], [id*="auteur" i], [id*="zuozhe" i], [id*="jizhe" i]'
+)
+_FOREIGN_WORD = re.compile(
+    r"(?<![a-z])(?:autor(?:e|es|en|in|a)?|auteurs?|zuozhe|jizhe)(?![a-z])", re.IGNORECASE
 )
 # A byline block whose whole text is no name ('Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June
 # 2019 · <a>51 Comments</a>', three authors side by side): its first element that is one name.
@@ -91,6 +107,7 @@ _MEDIUM = re.compile(
 # One word of a person's name: capitalised, letters with an inner apostrophe or hyphen, or an
 # initial ('J.').
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
+_REPORTER_WORD = re.compile("记者|記者")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
@@ -142,8 +159,10 @@ def metadata_author(
     people: list[str] = []
     organisations: list[str] = []
     by_id = {item["@id"]: item for item in ld if isinstance(item.get("@id"), str)}
+    # A story given as a page's main entity: '{"@type": "WebPage", "mainEntity": {…}}'.
+    ld = ld + [e for item in ld if isinstance(e := item.get("mainEntity"), dict)]
     for item in ld:
-        for author in _listed(item.get("author")):
+        for author in _listed(item.get("author") or _story_creator(item)):
             if isinstance(author, dict) and set(author) <= {"@id", "@type"}:
                 author = by_id.get(author.get("@id"), author)  # Yoast: {"@id": "#/person/…"}
             name = author.get("name") if isinstance(author, dict) else author
@@ -164,7 +183,7 @@ def metadata_author(
     names = [n for v in people if (n := _person_name(v)) and not _ACCOUNT_ID.match(n)]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
-        if not _publisher_like(name, sites) and not _COMPANY.search(name):
+        if not publisher_like(name, sites) and not _COMPANY.search(name):
             return name
     if publishers:
         # The site's own name may stand for its staff; a company named nowhere else (the
@@ -201,7 +220,12 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     "author" or "byline"), not in reader comments or teasers: those after the headline
     first, then those before it, nearest first."""
     anchor = headline[0] if headline else None
-    nodes = [n for n in select(soup, _AUTHOR_MARKUP) if not elsewhere(n)]
+    nodes = select(soup, _AUTHOR_MARKUP)
+    foreign = [n for n in select(soup, _FOREIGN_MARKUP) if _FOREIGN_WORD.search(_names_of(n))]
+    if foreign:  # rare: only then the cost of reading both in the page's order
+        kept = {id(n) for n in nodes} | {id(n) for n in foreign}
+        nodes = [n for n in select(soup, f"{_AUTHOR_MARKUP}, {_FOREIGN_MARKUP}") if id(n) in kept]
+    nodes = [n for n in nodes if not elsewhere(n)]
     nodes = [n for n in nodes if not teaser(n, anchor)]
     if anchor is not None:
         following = {id(n) for n in anchor.find_all_next(True)}
@@ -211,11 +235,17 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     for node in nodes:
         if node.name == "meta":
             name = _person_name(attr(node, "content"))
+        elif labelled_editor(text := node.get_text(" ")) and not labelled_author(text):
+            continue  # '<span class="author">责任编辑：王五</span>': an editor, no writer
         else:
-            name = _person_name(node.get_text(" ")) or _first_name_part(node)
+            name = _person_name(text) or _first_name_part(node)
         if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
+
+
+def _names_of(node: Tag) -> str:
+    return f"{attr(node, 'class') or ''} {attr(node, 'id') or ''}"
 
 
 def _first_name_part(node: Tag) -> str | None:
@@ -254,7 +284,7 @@ def markup_author(names: list[str], sites: set[str], *, publishers: bool = False
     """The first of ``marked_bylines`` that is not the site's own name (``sites``, see
     ``site_names``); with ``publishers`` (a last resort), the first that is: 'par Attac
     France' on Attac France's site."""
-    return next((n for n in names if publishers == _publisher_like(n, sites)), None)
+    return next((n for n in names if publishers == publisher_like(n, sites)), None)
 
 
 def reporter(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
@@ -393,7 +423,10 @@ def _ends_line(line: str, end: int, node: NavigableString) -> bool:
 def _person_name(raw: str | None) -> str | None:
     """A name from a byline's text: 'By Ann Lee' -> 'Ann Lee'; None for what can't be one
     (a sentence, a bio, a link, a bare date)."""
-    name = author_from(raw[:_AUTHOR_RAW_MAX] if raw else None)
+    raw = raw[:_AUTHOR_RAW_MAX] if raw else None
+    # A reporter's byline as the value: '記者陳嘉寧／桃園機場報導' -> '陳嘉寧'.
+    reporter = reporter_from(raw) if raw and _REPORTER_WORD.search(raw) else None
+    name = reporter or author_from(raw)
     if not name:
         return None
     name = _BYLINE_PREFIX.sub("", name).strip(" ,;:|")
@@ -404,6 +437,13 @@ def _person_name(raw: str | None) -> str | None:
     if any(c in name for c in '=<>{}"'):  # markup or code that leaked into the text
         return None
     return name
+
+
+def _story_creator(item: dict[str, Any]) -> object:
+    """A story's ``creator`` (asahi.com's JSON-LD names the writer so), not an image's: that
+    is the photographer."""
+    kind = str(item.get("@type", ""))
+    return item.get("creator") if re.search(r"Article|Posting|Report", kind) else None
 
 
 def _listed(value: object) -> list[object]:
@@ -428,7 +468,7 @@ def site_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set
     return {norm(n) for n in names if isinstance(n, str) and norm(n)}
 
 
-def _publisher_like(name: str, sites: set[str]) -> bool:
+def publisher_like(name: str, sites: set[str]) -> bool:
     """'FOCUS Online' beside og:site_name 'FOCUS Online', 'mdr.de', 'www.yunnan.cn,云南网'."""
     parts = [p.strip() for p in re.split(r"[,;，；]", name) if p.strip()]
     return any(_MEDIUM.match(p) for p in parts) or _site_named(name, sites)
@@ -453,20 +493,3 @@ def labelled_editors(soup: BeautifulSoup) -> list[str]:
         if name := labelled_editor(str(node).strip()):
             found.append(name)
     return found
-
-
-# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
-_PROFILE_PATH = re.compile(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
-
-
-def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
-    """The creator's handle in ``twitter:creator`` when the page shows it as the text of a
-    link to a person's page: the handle alone may be the site's account; shown as a profile
-    link, it is the writer's (a story site's 'by delta201')."""
-    handle = (metas.get("twitter:creator") or "").strip().lstrip("@")
-    if not handle or len(handle) > _EDITOR_LINE:
-        return None
-    for link in soup.find_all("a", href=True, string=True):
-        if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
-            return handle
-    return None

@@ -12,7 +12,8 @@ import re
 # Who wrote the story, and who edited or posted it: an editor is the author only when the page
 # names nobody else.
 WRITER_LABELS = (
-    "作者", "文", "撰文", "记者", "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
+    "作者", "本文作者", "文章作者", "文", "撰文", "撰稿", "撰稿人", "执笔", "執筆", "署名", "记者",
+    "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
     "发帖人", "发贴人", "投稿人", "Author", "By", "Autor", "Autorin", "Auteur", "Autore",
     "Interview", "Text",
 )  # fmt: skip
@@ -24,10 +25,12 @@ _GAP = r"(?:\s{2,}|[\u00a0\u3000]+|\s*[|｜]\s*)"
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 
 
-def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+def _label_pattern(labels: tuple[str, ...], opens: str = "") -> re.Pattern[str]:
     # Old pages pad two-character labels to the width of four: '作　者：', '来 源：'.
     names = "|".join(_spaced(label) for label in labels)
-    return re.compile(rf"(?:^|(?<=[\s\u00a0\u3000|｜]))(?:{names})\s*[:：]\s*", re.IGNORECASE)
+    return re.compile(
+        rf"(?:^|(?<=[\s\u00a0\u3000|｜{opens}]))(?:{names})\s*[:：]\s*", re.IGNORECASE
+    )
 
 
 def _spaced(label: str) -> str:
@@ -36,8 +39,11 @@ def _spaced(label: str) -> str:
     return re.escape(label)
 
 
-_AUTHOR = _label_pattern(AUTHOR_LABELS)
-_WRITER = _label_pattern(WRITER_LABELS)
+# A writer's label may open a bracket: '【作者：张三】', '（作者：张三）'. An editor's in brackets
+# ('（责任编辑：王五）' under the story) is left unread: an editor is the author only when the
+# page names nobody else, and the one a page puts in brackets at the story's end is no byline.
+_WRITER = _label_pattern(WRITER_LABELS, opens="【\\[（(")
+_AUTHOR = re.compile(rf"{_WRITER.pattern}|{_label_pattern(EDITOR_LABELS).pattern}", re.I)
 _EDITOR = _label_pattern(EDITOR_LABELS)
 _SUMMARY = _label_pattern(SUMMARY_LABELS)
 _BY = re.compile(r"^\s*by\s+(?=\S)", re.IGNORECASE)
@@ -175,6 +181,8 @@ _COPYRIGHT = re.compile(
     r"\s*[,，]?\s*|\s*[.,]?\s*(?:all rights reserved|版权所有).*$",
     re.IGNORECASE,
 )
+# An e-mail address beside the name or instead of it: 'Ann Lee (ann@site.com)', 'mailto:…'.
+_EMAIL = re.compile(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
 # A reporter's title after the name, in Korean and Japanese bylines.
 _JOB_TITLE = re.compile(r"(?<=\S)\s+(?:기자|특파원|記者|特派員|编辑|編輯)$")
 _OPENERS, _CLOSERS = "(（[【「『《", ")）]】」』》"
@@ -185,7 +193,14 @@ _SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
 MARKUP = re.compile(r'[=<>{}"]')
 _SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
-_NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀")
+# Nor a date's label: '更新时间' over the date is no name.
+_NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
+# What a CMS prints where nobody is named: 'anonymous', its default account.
+_PLACEHOLDER = re.compile(
+    r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|admin|administrator|webmaster|unknown|anonymous"
+    r"|guest|游客|null|none|n/?a)$",
+    re.IGNORECASE,
+)
 # What a byline says before the name, alone: the name itself is elsewhere.
 _BARE_WORDS = frozenset(
     {"by", "von", "par", "por", "di", "de", "door", "av", "from", "written by", "posted by",
@@ -200,7 +215,7 @@ def clean_name(text: str) -> str | None:
     name = _squash(text[:MAX_LINE])
     if name is None:
         return None
-    name = _COPYRIGHT.sub("", name)
+    name = _EMAIL.sub(" ", _COPYRIGHT.sub("", name)).strip()
     name = _NAME_TAIL.split(name, maxsplit=1)[0]
     name = _strip_brackets(name.strip(" ,;:|/·-—–，；：、■□●○◆◇★☆▪►»"))
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
@@ -208,7 +223,7 @@ def clean_name(text: str) -> str | None:
     name = _JOB_TITLE.sub("", name)  # '신현주 기자' -> '신현주'
     if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
-    if _NOT_NAME_WORDS.search(name):
+    if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name):
         return None
     return name if any(c.isalpha() for c in name) else None
 

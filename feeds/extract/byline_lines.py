@@ -1,0 +1,251 @@
+"""Bylines that neither a label with a colon nor markup names: a line of its own under the
+headline that opens with a byline's word ('By Ann Lee', 'Von Ann Lee', 'Posted by <a>jdoe</a>',
+'文/张三', '作者丨张三'), and an author that metadata gives only as the address of the writer's
+page ('article:author' = 'https://site/author/ann-lee'), named by that link's text on the page.
+``bylines.py`` runs the other rules; ``labels.py`` cleans the names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
+
+from feeds.extract.bylines import name_shaped, publisher_like
+from feeds.extract.html import attr
+from feeds.extract.labels import clean_name, reporter_from
+from feeds.extract.page import INVISIBLE, elsewhere, teaser
+
+# How many texts after the headline a byline may stand (a kicker, a standfirst and a photo
+# caption come first on some pages), and how long its line may be: longer is prose.
+_TEXTS_READ = 12
+_LINE_MAX = 120
+# Western bylines: the word that opens them. Not 'de', 'di', 'av': they open sentences and
+# place names too often ('De Madrid a Sevilla').
+# It opens the line or follows a separator: 'June 3, 2021 · By Ann Lee'.
+_BY = re.compile(
+    r"(?:^|[|•·–—]\s*)\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+    r"|door)\s+(?=\S)",
+    re.IGNORECASE,
+)
+# Where a Western name ends on its line: a date, a separator, 'on 3 June', 'am 3. Juni'.
+_NAME_END = re.compile(
+    r"\s*[|•·–—/]\s*|\s+-\s+|\s+(?:on|am|le|el|il|op|den|vom|at|in|published|updated)\s+|\s*\d",
+    re.IGNORECASE,
+)
+# Several writers: 'Ann Lee and Bob Roe', 'Ann Lee, Bob Roe & Cy Doe'.
+_AND = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", re.IGNORECASE)
+# Chinese bylines without a colon, opening the line or after a space: '文/张三', '文 | 张三',
+# '作者丨张三', '【文/张三】', and text and pictures by one hand: '图/文 张三', '文/图：张三';
+# with one, labels the info line misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
+_ZH_BY = re.compile(
+    r"(?:^|(?<=[\s|｜丨·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
+    r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者)\s*[/／|｜丨:：])\s*"
+)
+# A line that is only a name and what it did: '张三/文', '张三 / 文 / 图', '文　张三'.
+_ZH_SIGNED = re.compile(
+    r"^(?:(?P<name>[\u4e00-\u9fff]{2,4})\s*[/／]\s*文(?:\s*[/／]\s*(?:图|圖))?"
+    r"|文[\s\u3000]+(?P<name2>[\u4e00-\u9fff]{2,4}))$"
+)
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
+_ZH_NAMES = re.compile(r"\s*[、，,\s]\s*")
+_ZH_NAME_END = re.compile(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*")
+# A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
+_HANDLE = re.compile(r"[\w.~-]{2,24}")
+_HANDLE_LINE = 40  # a handle, not a sentence
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
+    | {"bin", "ibn", "al", "el", "ter", "te", "zu", "y"}
+)
+_UI = re.compile(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
+
+
+def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
+    """The name of a short line under the headline that opens with a byline's word: 'By Ann
+    Lee | 3 June 2021', 'von Ann Lee', '文/张三', 'Posted by <a>jdoe</a> on …'. A Western
+    name must be shaped like one (``name_shaped``, lower-case words only a name's particles)
+    or be the text of a link on that line; a medium's or the site's name (``sites``) is none:
+    '文/新华社'. Not in headings ('<h2>Von Berlin nach Hamburg</h2>'), comments, sidebars or
+    teasers."""
+    if not headline:
+        return None
+    for line, host in _lines_after(headline[0]):
+        if (signed := _ZH_SIGNED.match(line)) is not None:
+            name = clean_name(signed["name"] or signed["name2"])
+        elif (match := _ZH_BY.search(line)) is not None:
+            name = _chinese_names(line[match.end() :])
+        elif (match := _BY.search(line)) is not None:
+            name = _western_names(line[match.end() :], host)
+        else:
+            continue
+        if name is not None and not publisher_like(name, sites):
+            return name
+    return None
+
+
+def _lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
+    """The short lines of the first ``_TEXTS_READ`` texts after ``start``, each once, with
+    the element that holds it."""
+    seen: set[int] = set()
+    read = 0
+    for node in start.next_elements:
+        if type(node) is not NavigableString or node.parent is None or not node.strip():
+            continue
+        if node.parent.name in INVISIBLE or start in node.parents:
+            continue
+        read += 1
+        if read > _TEXTS_READ:
+            return
+        host = node.parent
+        if host.name == "a" and isinstance(host.parent, Tag):
+            host = host.parent  # 'By <a>Ann Lee</a>': the line is the link's parent's
+        line = " ".join(host.get_text(" ").split())
+        if len(line) > _LINE_MAX:
+            line, host = " ".join(node.split()), node.parent
+        if id(host) in seen or len(line) > _LINE_MAX or host.name in _HEADINGS:
+            continue
+        seen.add(id(host))
+        if not elsewhere(host, itself=True) and not teaser(host, start):
+            yield line, host
+
+
+def _chinese_names(rest: str) -> str | None:
+    """'张三 李四' (up to a gap), '本报记者 张三' (a reporter's byline), 'Ann Lee'."""
+    value = _ZH_NAME_END.split(rest.strip(), maxsplit=1)[0]
+    if (reporter := reporter_from(value)) is not None:
+        return reporter
+    name = clean_name(value)
+    if name is None:
+        return None
+    parts = [p for p in _ZH_NAMES.split(name) if p]
+    if 1 <= len(parts) <= 3 and all(_HAN_NAME.fullmatch(p) for p in parts):
+        return name
+    return None
+
+
+def _western_names(rest: str, host: Tag) -> str | None:
+    value = _NAME_END.split(rest, maxsplit=1)[0].strip(" ,;:")
+    name = clean_name(value) if value else None
+    if name is None or len(name) > 60 or _UI.match(name):
+        return None
+    parts = [p for p in _AND.split(name) if p]
+    if parts and all(name_shaped(p) and _particles_only(p) for p in parts):
+        return name
+    links = {" ".join(a.get_text(" ").split()) for a in host.find_all("a")}
+    return name if name in links and _HANDLE.fullmatch(name) else None
+
+
+def _particles_only(name: str) -> bool:
+    """Whether a name's lower-case words are a name's particles ('Ludwig van Beethoven'), not
+    a phrase's ('Berlin nach Hamburg')."""
+    return all(w[0].isupper() or w.lower() in _PARTICLES for w in name.split())
+
+
+def linked_author(
+    soup: BeautifulSoup, metas: dict[str, str], ld: list[dict[str, Any]], url: str
+) -> str | None:
+    """The writer that metadata names only by the address of their page ('article:author' =
+    'https://site/author/ann-lee', a JSON-LD author's ``url`` or ``@id``): the text of a link
+    to that address on the page, shaped like a name."""
+    # An address with a fragment ('https://site/#/schema/person/1') names no page of its own.
+    targets = {_address(u, url) for u in _author_urls(metas, ld) if "#" not in u} - {None}
+    if not targets:
+        return None
+    for link in soup.find_all("a", href=True):
+        if _address(attr(link, "href") or "", url) not in targets or elsewhere(link):
+            continue
+        name = clean_name(link.get_text(" "))
+        if name is not None and name_shaped(name):
+            return name
+    return None
+
+
+def _author_urls(metas: dict[str, str], ld: list[dict[str, Any]]) -> Iterator[str]:
+    """Where metadata says the writer's page is: meta tags and JSON-LD authors."""
+    for key in ("article:author", "author"):
+        value = metas.get(key) or ""
+        if value.startswith(("http://", "https://", "/")):
+            yield value
+    for item in ld:
+        authors = item.get("author")
+        for author in authors if isinstance(authors, list) else [authors]:
+            if isinstance(author, dict):
+                yield from (v for k in ("url", "@id") if isinstance(v := author.get(k), str))
+            elif isinstance(author, str) and author.startswith(("http://", "https://")):
+                yield author
+
+
+def _address(href: str, base: str) -> str | None:
+    """An absolute address without fragment or trailing slash; None for what is none, and for
+    a site's home page (a link to it is the site's name, not a writer's)."""
+    try:
+        absolute = urldefrag(urljoin(base, href.strip()))[0]
+        path = urlsplit(absolute).path
+    except ValueError:
+        return None
+    if not absolute.startswith(("http://", "https://")) or path.strip("/") == "":
+        return None
+    return absolute.rstrip("/")
+
+
+# What a 'twitter:label' says of its 'twitter:data' when that is the writer (Yoast SEO, in the
+# site's language): 'Written by', 'Verfasst von', 'Escrito por', 'Écrit par', 'Scritto da'.
+_WRITTEN_BY = re.compile(
+    r"^(?:written\s+by|verfasst\s+von|geschrieben\s+von|escrito\s+por|écrit\s+par|scritto\s+da"
+    r"|geschreven\s+door|skrevet\s+af|skriven\s+av|napisane\s+przez|autor|author|作者)$",
+    re.IGNORECASE,
+)
+_TWITTER_PAIRS = 4
+
+
+def twitter_written_by(metas: dict[str, str]) -> list[str]:
+    """The writer a WordPress page names in its Twitter card ('twitter:label1' = 'Written by',
+    'twitter:data1' = 'Ann Lee')."""
+    found = []
+    for n in range(1, _TWITTER_PAIRS + 1):
+        label = (metas.get(f"twitter:label{n}") or "").strip()
+        if _WRITTEN_BY.match(label) and (value := (metas.get(f"twitter:data{n}") or "").strip()):
+            found.append(value)
+    return found
+
+
+# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
+_PROFILE_PATH = re.compile(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
+
+
+def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
+    """The creator's handle in ``twitter:creator`` when the page shows it as the text of a
+    link to a person's page: the handle alone may be the site's account; shown as a profile
+    link, it is the writer's (a story site's 'by delta201')."""
+    handle = (metas.get("twitter:creator") or "").strip().lstrip("@")
+    if not handle or len(handle) > _HANDLE_LINE:
+        return None
+    for link in soup.find_all("a", href=True, string=True):
+        if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
+            return handle
+    return None
+
+
+# '<title>Headline - owner - 博客园</title>', 'Headline_owner_新浪博客': a blog platform's page.
+_TITLE_SPLIT = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
+_PLATFORM = re.compile(r"博客|blog", re.IGNORECASE)
+_OWNER = re.compile(r"[\u4e00-\u9fff\w.~-]{2,20}")
+
+
+def platform_blog_owner(soup: BeautifulSoup) -> str | None:
+    """The owner of a blog on a platform, named between the headline and the platform in the
+    page's title ('Headline - 张三 - 博客园'), when the page shows that name as a link (the
+    blog's header): the writer, though no byline names them."""
+    page = soup.title.get_text() if soup.title else ""
+    parts = [p for p in _TITLE_SPLIT.split(page.strip()) if p]
+    if len(parts) != 3 or not _PLATFORM.search(parts[2]) or _PLATFORM.search(parts[1]):
+        return None
+    owner = parts[1]
+    if not _OWNER.fullmatch(owner) or len(parts[0]) <= len(owner):
+        return None
+    shown = soup.find("a", string=lambda s: s is not None and s.strip() == owner)
+    return clean_name(owner) if shown is not None and not elsewhere(shown) else None
