@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
-from feeds.extract.content import block_is_better
+from feeds.extract.content import block_is_better, with_lead
 from feeds.extract.density import densest_block, weight
 from feeds.extract.html import parse
 
@@ -87,3 +87,29 @@ def test_short_lines_of_a_poem_are_no_menu():
     assert not menu_like("记者 张三 | 编辑 李四")
     assert menu_like("首页 | 时事 | 生活 | 财经")
     assert menu_like("Home · News · Sport · Weather · Business")
+
+
+BODY = "<p>Officials said on Monday that the bridge would reopen in spring.</p><p>Work began.</p>"
+LEAD = "Two years after the flood, the river town gets its only crossing back, at twice the cost."
+
+
+def _story(lead: str, before: str = "") -> str:
+    return f"""<html><body>{before}<main><article><header><h1>The bridge reopens</h1>
+{lead}</header><div class="article-body">{BODY}</div></article></main></body></html>"""
+
+
+def test_the_standfirst_the_extractor_left_in_the_header_is_put_first():
+    page = parse(_story(f'<div class="content__intro">{LEAD}</div>'))
+    content = with_lead(page, BODY)
+    assert content.startswith('<div class="content__intro">') and content.endswith(BODY)
+    assert with_lead(page, f"<p>{LEAD}</p>{BODY}") == f"<p>{LEAD}</p>{BODY}"  # already in
+
+
+def test_teasers_photo_credits_and_sidebars_are_no_standfirst():
+    teasers = "".join(
+        f'<a href="/n/{i}">Another story number {i} in the news</a>' for i in range(3)
+    )
+    credit = f'<div class="lede-image-data">{LEAD} Photo: AFP</div>'
+    sidebar = f'<aside class="sidebar"><p class="teaser">{LEAD}</p></aside>'
+    for lead, before in ((f'<div class="teaser">{teasers}</div>', ""), (credit, ""), ("", sidebar)):
+        assert with_lead(parse(_story(lead, before)), BODY) == BODY

@@ -17,7 +17,8 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
 from feeds.extract.density import Block, densest_block, squashed, visible_strings, weight
-from feeds.extract.html import parse
+from feeds.extract.html import attr, parse
+from feeds.extract.page import elsewhere
 
 # A block that weighs less (about two sentences) is no article on its own.
 _BLOCK_MIN = 100
@@ -40,6 +41,23 @@ _SENTENCE_MARK = re.compile(r"[。，；！？,;!?]")
 # at least _STORY_MIN, missed the story.
 _FEW_SENTENCES = 300
 _STORY_MIN = 1000
+# Class and id words of a standfirst: the lead that news templates set in the article's
+# header, apart from the body ('content__intro', 'chapo', 'teaser-text', '…__abstract').
+# trafilatura (favouring precision) leaves it out with the header.
+_LEAD_WORDS = frozenset(
+    {"intro", "lead", "lede", "standfirst", "abstract", "chapo", "teaser", "dek", "deck",
+     "excerpt", "summary", "digest"}
+)  # fmt: skip
+# ... unless it also names a picture: 'lede-image-data' holds a photo credit.
+_NOT_LEAD_WORDS = frozenset(
+    {"image", "img", "photo", "picture", "media", "video", "figure", "caption", "credit"}
+)
+_CLASS_WORD = re.compile(r"[^a-z]+")
+# How far up from the body's first paragraph the lead is looked for (it shares the article's
+# container with the body), and how much of it may be link text.
+_LEAD_DEPTH = 10
+_LEAD_PROSE_MIN = 40
+_LEAD_LINKED = 0.2
 
 
 def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
@@ -51,8 +69,77 @@ def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
     if block is None or block.score < _BLOCK_MIN:
         return extracted
     if extracted is None or block_is_better(block, extracted):
-        return block.node.decode_contents()
-    return extracted
+        return with_lead(page, block.node.decode_contents())
+    return with_lead(page, extracted)
+
+
+def with_lead(page: BeautifulSoup, html: str) -> str:
+    """``html`` with the page's standfirst put first when the extractor left it out: a block
+    named as a lead (``_LEAD_WORDS``) that is prose, in the same container as the body's first
+    paragraph and before it."""
+    fragment = parse(html)
+    strings = [(squashed(str(s)), str(s), link) for s, _, link in visible_strings(fragment)]
+    fragment.decompose()
+    found = "".join(key for key, _, _ in strings)
+    first = next((key for key, text, link in strings if weight(text, link) > 0), None)
+    anchor = _page_string(page, first) if first else None
+    if anchor is None:
+        return html
+    lead = _lead_before(anchor)
+    if lead is None:
+        return html
+    text = "".join(squashed(str(s)) for s, _, _ in visible_strings(lead))
+    if text[:_LEAD_PROSE_MIN] in found:
+        return html
+    return str(lead) + html
+
+
+def _page_string(page: BeautifulSoup, key: str) -> NavigableString | None:
+    """The page's visible string that holds the start of ``key`` (the extractor may have
+    joined or split the page's strings)."""
+    start = key[:_LEAD_PROSE_MIN]
+    for string, _, _ in visible_strings(page.body or page):
+        text = squashed(str(string))
+        if len(text) >= len(start) and (start in text or text in key):
+            return string
+    return None
+
+
+def _lead_before(anchor: NavigableString) -> Tag | None:
+    """The innermost lead block before ``anchor`` under one of its nearest ancestors."""
+    around = {id(parent) for parent in anchor.parents}
+    for depth, container in enumerate(anchor.parents):
+        if depth >= _LEAD_DEPTH or container.name in ("body", "html"):
+            return None
+        chosen: Tag | None = None
+        for node in container.descendants:
+            if node is anchor:
+                break
+            if isinstance(node, Tag) and id(node) not in around and _is_lead(node):
+                if chosen is not None and chosen not in node.parents:
+                    break  # a second lead: keep the first
+                chosen = node
+        if chosen is not None:
+            return chosen
+        if container.name in ("article", "main"):
+            return None
+    return None
+
+
+def _is_lead(node: Tag) -> bool:
+    words = set(_CLASS_WORD.split(f"{attr(node, 'class') or ''} {attr(node, 'id') or ''}".lower()))
+    if words.isdisjoint(_LEAD_WORDS) or not words.isdisjoint(_NOT_LEAD_WORDS):
+        return False
+    if node.name in ("figure", "figcaption") or elsewhere(node, itself=True):
+        return False
+    linked = total = 0
+    prose = 0.0
+    for string, _, in_link in visible_strings(node):
+        length = len(squashed(str(string)))
+        total += length
+        linked += length if in_link else 0
+        prose += max(weight(str(string), in_link), 0)
+    return prose >= _LEAD_PROSE_MIN and linked <= _LEAD_LINKED * total
 
 
 def block_is_better(block: Block, extracted: str) -> bool:
