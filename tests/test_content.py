@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
-from feeds.extract.content import block_is_better, with_lead
+from feeds.extract.content import block_is_better, strip_captions, with_lead
 from feeds.extract.density import densest_block, weight
 from feeds.extract.html import parse
 
@@ -113,3 +113,21 @@ def test_teasers_photo_credits_and_sidebars_are_no_standfirst():
     sidebar = f'<aside class="sidebar"><p class="teaser">{LEAD}</p></aside>'
     for lead, before in ((f'<div class="teaser">{teasers}</div>', ""), (credit, ""), ("", sidebar)):
         assert with_lead(parse(_story(lead, before)), BODY) == BODY
+
+
+def test_captions_go_and_their_pictures_stay():
+    caption = "The old bridge in 2019. Photo: AFP"
+    page = parse(f"""<html><body><article><figure><img src="/b.jpg">
+<h2 class="figure__caption">{caption}</h2></figure>{BODY}</article></body></html>""")
+    # trafilatura's output has lost the class; the page's caption text still names it
+    content = parse(f'<img src="/b.jpg"><h2>{caption}</h2>{BODY}')
+    strip_captions(content, page)
+    wrapped = parse(
+        f'<div class="wp-caption"><img src="/c.jpg"><p class="wp-caption-text">'
+        f"Photo: Reuters</p></div><figcaption>Work began.</figcaption>{BODY}"
+    )
+    strip_captions(wrapped, parse(BODY))
+    for fragment in (content, wrapped):
+        assert "Photo:" not in fragment.get_text() and fragment.find("img") is not None
+        assert "reopen in spring." in fragment.get_text()
+    assert wrapped.get_text().count("Work began.") == 1  # the caption went, the paragraph stayed

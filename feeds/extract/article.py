@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 
 from feeds.clean import html_text, plain_text, sanitize_html
 from feeds.extract import byline_lines, bylines, date_context, page, page_dates, titles
-from feeds.extract.content import main_content_html, menu_like, strip_menus
+from feeds.extract.content import main_content_html, menu_like, strip_captions, strip_menus
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
 from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
 from feeds.models import Article, ArticleRules, ParsedDate
@@ -306,6 +306,7 @@ def _content(
         for unwanted in select(body, _NOT_CONTENT):
             unwanted.decompose()
         strip_menus(body)
+        strip_captions(body, soup)
         absolutize(body, base)
         html = body.decode_contents()
         fragment.decompose()

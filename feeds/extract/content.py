@@ -53,6 +53,9 @@ _NOT_LEAD_WORDS = frozenset(
     {"image", "img", "photo", "picture", "media", "video", "figure", "caption", "credit"}
 )
 _CLASS_WORD = re.compile(r"[^a-z]+")
+# Class words of a picture's caption or credit ('wp-caption-text', 'figure__caption').
+_CAPTION_WORDS = frozenset({"caption", "figcaption", "credit", "credits"})
+_PICTURES = ("img", "picture", "video", "svg")
 # How far up from the body's first paragraph the lead is looked for (it shares the article's
 # container with the body), and how much of it may be link text.
 _LEAD_DEPTH = 10
@@ -167,6 +170,31 @@ def block_is_better(block: Block, extracted: str) -> bool:
             extra += value
             prose += max(value, 0.0)
     return extra < 0 and prose <= _EXTRA_PROSE * block.score
+
+
+def strip_captions(root: Tag, page: BeautifulSoup) -> None:
+    """Remove the captions and credits of pictures from extracted content, in place; the
+    pictures stay. A caption describes the picture, not the story: read as body text it
+    breaks into the paragraphs ('Photo: AFP', 'Le piquet de grève dans le hall …'). A caption
+    is known by its own markup or, as trafilatura drops class names, by the text of one of
+    the page's (``page``, only read) captions."""
+    known = {_text(node) for node in page.find_all(True) if _caption(node)} - {""}
+    for node in list(root.find_all(True)):
+        if node.parent is not None and (_caption(node) or _text(node) in known):
+            node.decompose()
+
+
+def _caption(node: Tag) -> bool:
+    """Whether ``node`` is a caption or credit that holds no picture itself (not the
+    wrapper of the picture, whose class often says caption too: 'wp-caption')."""
+    words = _CLASS_WORD.split((attr(node, "class") or "").lower())
+    if node.name != "figcaption" and _CAPTION_WORDS.isdisjoint(words):
+        return False
+    return node.find(_PICTURES) is None
+
+
+def _text(node: Tag) -> str:
+    return "".join(squashed(str(s)) for s, _, _ in visible_strings(node))
 
 
 def strip_menus(root: Tag) -> None:
