@@ -6,6 +6,10 @@ to most of the page (navigation bars, teaser lists, footers) or finds nothing. T
 block is taken instead only when that is clearly the case: trafilatura found nothing, or its
 text holds the whole block plus only link lists and fragments. Any prose that trafilatura
 found outside the block (a lead paragraph, a standfirst) keeps its result.
+
+Whichever wins, a standfirst set in the article's header apart from the body (which
+trafilatura leaves out) is put back first (``with_lead``), and the captions of pictures are
+taken out of the text (``strip_captions``; the pictures stay).
 """
 
 from __future__ import annotations
