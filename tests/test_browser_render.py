@@ -150,14 +150,15 @@ def test_the_browser_is_restarted_after_its_pages(portal):
     url = portal.url("js/list.html")
     by_pages = Browser(BrowserOptions(path=CHROMIUM or "chromium", recycle=2, memory_mb=65536))
     by_memory = Browser(BrowserOptions(path=CHROMIUM or "chromium", memory_mb=64))
-    found: list[int] = []
+    # (items on the page, browsers running) per render, appended as one pair: two threads
+    # appending the two numbers one by one could interleave them.
+    found: list[tuple[int, int]] = []
     try:
         with fetcher() as client:
 
             def render(browser: Browser) -> None:
                 page = browser.render(client.get(url), Scope.of([url]), ITEMS, client)
-                found.append(page.text.count("<li>"))
-                found.append(len(drivers()))
+                found.append((page.text.count("<li>"), len(drivers())))
 
             with ThreadPoolExecutor(2) as pool:
                 list(pool.map(lambda _: render(by_pages), range(4)))
@@ -167,8 +168,8 @@ def test_the_browser_is_restarted_after_its_pages(portal):
                 render(by_memory)
             assert (by_memory.rendered, by_memory.restarts) == (2, 1)
             assert browser_memory(os.getpid()) > 64 * 1024 * 1024  # what the cap reads
-        assert found[0::2] == [10] * 6  # every page rendered whole
-        assert set(found[1::2]) == {1}  # one browser (driver) at a time
+        assert [items for items, _ in found] == [10] * 6  # every page rendered whole
+        assert {running for _, running in found} == {1}  # one browser (driver) at a time
     finally:
         by_pages.close()
         by_memory.close()
