@@ -130,9 +130,9 @@ def wait_for(predicate, timeout=60.0, interval=0.2):
     raise AssertionError(f"timed out waiting for {predicate}")
 
 
-@contextmanager
-def service(config: Path, *extra: str, port: int | None = None):
-    """``feeds run`` on 127.0.0.1 (on ``port`` when given: a config whose base_url names it)."""
+def start_service(config: Path, *extra: str, port: int | None = None) -> subprocess.Popen:
+    """``feeds run`` on 127.0.0.1, started and not waited for; its output goes to a log beside
+    the config (``process.log``), its address is ``process.base``."""
     port = port or free_port()
     log = config.parent / f"service-{port}.log"
     with log.open("w") as out:
@@ -145,9 +145,16 @@ def service(config: Path, *extra: str, port: int | None = None):
             stderr=subprocess.STDOUT,
             env={k: v for k, v in os.environ.items() if k != "FEEDS_CONFIG"},
         )
-    base = f"http://127.0.0.1:{port}/"
-    process.base = base
-    process.log = log
+    process.base = f"http://127.0.0.1:{port}/"  # type: ignore[attr-defined]
+    process.log = log  # type: ignore[attr-defined]
+    return process
+
+
+@contextmanager
+def service(config: Path, *extra: str, port: int | None = None):
+    """``feeds run`` on 127.0.0.1 (on ``port`` when given: a config whose base_url names it)."""
+    process = start_service(config, *extra, port=port)
+    base = process.base  # type: ignore[attr-defined]
     try:
         wait_for(lambda: urllib.request.urlopen(base + "healthz", timeout=2).status == 200)
         yield process
