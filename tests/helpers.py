@@ -159,13 +159,18 @@ def service(config: Path, *extra: str, port: int | None = None):
         wait_for(lambda: urllib.request.urlopen(base + "healthz", timeout=2).status == 200)
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_service(process)
+
+
+def stop_service(process: subprocess.Popen) -> None:
+    """SIGTERM, as a service manager stops it; killed if it is still alive 30 s later."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from helpers import (
     get_json,
     service,
     start_service,
+    stop_service,
     wait_for,
     write_config,
 )
@@ -187,17 +188,7 @@ def spawn(config: Path, stack: ExitStack) -> subprocess.Popen:
     """``feeds run``, started and not waited for (``ready`` waits): a killed instance's
     replacement starts while the next kill is awaited. Stopped (SIGTERM) with ``stack``."""
     process = start_service(config)
-
-    def stop() -> None:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-    stack.callback(stop)
+    stack.callback(stop_service, process)
     return process
 
 
