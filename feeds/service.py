@@ -87,8 +87,16 @@ class Service:
         next_runs = self._scheduler.next_runs() if self._cluster is None else store_next_runs
         return source_views(config.sources, config.settings.base_url, statuses, next_runs)
 
+    _intervals: tuple[Config | None, dict[str, int]] = (None, {})
+
     def intervals(self) -> dict[str, int]:
-        return {source.id: source.every for source in self.config.sources}
+        # Asked by every feed request (issue 19): made once per config, anew after a reload.
+        config, made = self._intervals
+        if config is not self.config:
+            config = self.config
+            made = {source.id: source.every for source in config.sources}
+            self._intervals = (config, made)
+        return made
 
     def output_dir(self) -> Path:
         return self.config.settings.output_dir
