@@ -68,6 +68,17 @@ def test_a_label_in_its_own_element_gives_the_name_beside_it():
     assert author_of("", body) == "芊草凡凡"
 
 
+def test_a_label_in_its_own_element_ends_at_the_next_labelled_element():
+    # DedeCMS: the labels are <small>s and the values bare text between them; joined without a
+    # space, the next label ran into the name ('王芳点击').
+    body = (
+        "<h1>一篇文章的标题</h1><div class='info'><small>时间:</small>2024-12-06 10:30"
+        f"<small>来源:</small>新华网<small>作者:</small>王芳<small>点击:</small>"
+        f"<script src='/plus/count.php?aid=1'></script>次</div>{STORY}"
+    )
+    assert author_of("", body) == "王芳"
+
+
 def test_an_account_id_in_metadata_is_not_the_author():
     head = '<meta name="author" content="L_104485">'
     body = f"<h1>一篇文章的标题</h1><div class='info'><b>作者：</b>芊草凡凡</div>{STORY}"

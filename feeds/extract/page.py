@@ -158,7 +158,8 @@ def _following_text(element: Tag | NavigableString, limit: int) -> str:
         if isinstance(sibling, Tag):
             if sibling.name in ("script", "style") or size + len(sibling.get_text()) > limit:
                 break
-            text = sibling.get_text(" ")
+            # Its own words: '<small>作者:</small>王芳<small>点击:</small>' is '王芳 点击:'.
+            text = f" {sibling.get_text(' ')} "
         else:
             text = str(sibling)
         parts.append(text)
