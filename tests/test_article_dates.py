@@ -334,3 +334,17 @@ def test_an_absolute_date_beats_a_relative_one_beside_it():
         " on <time class='post-date updated' datetime='2023-10-17'>October 17, 2023</time>", ""
     )
     assert day_of(alone, tz=UTC) == (NOW - timedelta(weeks=3)).date()
+
+
+def test_the_published_day_beats_an_updated_day_before_it_on_the_same_line():
+    # A CMS's info line that gives both: the article's date is the day it first appeared.
+    def page(line: str) -> str:
+        return f"<html><body><h1>一篇文章的标题</h1><div class='info'>{line}</div>{STORY}</body>"
+
+    assert day_of(page("更新时间：2024-12-08 09:00 发布时间：2024-12-06 10:30")) == date(
+        2024, 12, 6
+    )
+    assert day_of(page("发布时间：2024-12-06 10:30 更新时间：2024-12-08")) == date(2024, 12, 6)
+    assert day_of(page("Updated: 2024-12-08 · Published: 2024-12-06"), tz=UTC) == date(2024, 12, 6)
+    # One date only: read as before, whatever its label.
+    assert day_of(page("更新时间：2024-12-08 09:00")) == date(2024, 12, 8)

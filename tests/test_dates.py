@@ -198,6 +198,7 @@ def test_relative_hours_across_dst_count_real_time() -> None:
         ("12月06日 10:23", NOW, sh(2024, 12, 6, 10, 23), True),
         ("12月6日", NOW, sh(2024, 12, 6), False),
         ("12-06", NOW, sh(2024, 12, 6), False),
+        ("发布时间：12-06 10:23", NOW, sh(2024, 12, 6, 10, 23), True),  # a label's colon
         ("12-09", NOW, sh(2024, 12, 9), False),  # tomorrow: within a day of now
         ("12-10", NOW, sh(2023, 12, 10), False),
         ("12-30 10:00", sh(2025, 1, 2, 9, 0), sh(2024, 12, 30, 10, 0), True),
@@ -239,6 +240,7 @@ def test_year_inference(text: str, now: datetime, expected: datetime, has_time: 
         "三〇二四年一月一日",
         "二〇二四年十二月",
         "13-45",
+        "10:12-06",  # a clock and a range, not 6 December
         "192.168.1.1",
         "Feb 30, 2024",
         "12345678901234567890",

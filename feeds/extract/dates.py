@@ -141,7 +141,10 @@ _CN_MD = _compile(
     rf"(?:\s{{0,3}}{_CN_TIME})?"
 )
 # Two digits each: single-digit ``3-1`` is far more often a score or a range than a date.
-_MD = _compile(rf"(?<![\d\-/.:])(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d\-/.:])(?:\s{{1,3}}{_TIME})?")
+# A label's colon may open it ('时间:12-06 10:30'); a clock's may not ('10:12-06').
+_MD = _compile(
+    rf"(?<![\d\-/.])(?<!\d:)(?P<m>\d{{2}})-(?P<d>\d{{2}})(?![\d\-/.:])(?:\s{{1,3}}{_TIME})?"
+)
 # "6 Dec 2024", "19. Juli 2014", "1er mai 2020", "7 de mayo de 2020", "26 Mai, 2008".
 _DMY = _compile(
     rf"(?<![\d:.])(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?(?:\s{{1,3}}(?:de\s{{1,3}})?|-)"

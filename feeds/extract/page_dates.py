@@ -182,6 +182,25 @@ def _wall(found: ParsedDate) -> datetime:
     return found.value.replace(tzinfo=None)
 
 
+# On a line that gives both, the day it was first published is the article's date, whichever
+# comes first: '更新时间：2024-12-08 发布时间：2024-12-06', 'Updated Dec 8 · Published Dec 6'.
+_UPDATED_LABEL = re.compile(
+    r"更新|修改|修訂|updated|modified|aktualisiert|mis à jour|actualizado|aggiornato", re.I
+)
+_PUBLISHED_LABEL = re.compile(
+    r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht|publié|publicado|pubblicato", re.I
+)
+
+
+def _published_part(line: str) -> str:
+    """The line from its published label on, when an updated date stands before it."""
+    updated = _UPDATED_LABEL.search(line)
+    published = _PUBLISHED_LABEL.search(line)
+    if updated and published and updated.start() < published.start():
+        return line[published.start() :]
+    return line
+
+
 def info_line_date(
     lines: list[str], read: Read, *, below_headline: bool, full_only: bool = False
 ) -> ParsedDate | None:
@@ -191,7 +210,7 @@ def info_line_date(
     时间：7:00', an agenda's line) only when no line has a year, and not ``full_only``."""
     first: ParsedDate | None = None
     for line in lines:
-        found = read(line)
+        found = read(_published_part(line)) or read(line)
         if found is None:
             continue
         full = str(found.value.year) in line
