@@ -348,3 +348,21 @@ def test_the_published_day_beats_an_updated_day_before_it_on_the_same_line():
     assert day_of(page("Updated: 2024-12-08 · Published: 2024-12-06"), tz=UTC) == date(2024, 12, 6)
     # One date only: read as before, whatever its label.
     assert day_of(page("更新时间：2024-12-08 09:00")) == date(2024, 12, 8)
+
+
+def test_a_sidebar_asides_dates_are_not_the_articles():
+    # The story names its day only in words the page cannot read ('12/06/2024' on a page of
+    # English of no country); the <aside> beside it lists other posts with <time>s.
+    side = "".join(
+        f"<li><a href='/p/{i}'>Post {i}</a> <time datetime='2024-11-0{i + 1}'>Nov 1</time></li>"
+        for i in range(5)
+    )
+    story = f"<article><h1>A Headline</h1><p>Posted on 12/06/2024</p>{PROSE * 2}</article>"
+    for column in (f"<main>{story}</main>", f"<div class='content'>{story}</div>"):
+        html = f"<html lang='en'><body>{column}<aside><ul>{side}</ul></aside></body></html>"
+        assert day_of(html, tz=UTC) is None
+    # An <aside> inside the story is the story's own box: its date is still read.
+    inside = "<article><h1>A Headline</h1><aside><time datetime='2024-12-06'>Dec 6</time></aside>"
+    assert day_of(f"<html><body>{inside}{PROSE}</article></body></html>", tz=UTC) == date(
+        2024, 12, 6
+    )

@@ -201,6 +201,8 @@ def elsewhere_block(
             return None
         if element.name in ("nav", "footer"):
             return element
+        if element.name == "aside" and element.find_parent(("article", "main")) is None:
+            return element  # a page's sidebar; one inside the story is a box of its own
         names = f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower()
         if not words.isdisjoint(_CLASS_WORDS.split(names)):
             return element

@@ -83,6 +83,8 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
 )
 _LINKS_MAX = 2000
+# A header block holds the headline, a kicker and a lede; a story column holds far more.
+_HEADER_TEXT_MAX = 500
 _SCRIPTS_MAX = 200
 _SCRIPT_TEXT_MAX = 200_000
 _SCRIPT_KEY_DATE = re.compile(
@@ -316,7 +318,9 @@ def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
     if block is None or anchor is None:
         return block is not None
     before = block.find_previous_sibling(True)
-    if before is not None and (before is anchor or anchor in before.descendants):
+    # The headline's own header block, not the whole story column beside a sidebar.
+    own = before is not None and (before is anchor or anchor in before.descendants)
+    if own and before is not None and len(before.get_text()) <= _HEADER_TEXT_MAX:
         return False
     title = " ".join(anchor.get_text(" ").split())
     for string in block.find_all(string=True, limit=_LINKS_MAX):
