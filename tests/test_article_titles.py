@@ -61,3 +61,20 @@ def test_a_title_escaped_twice_in_metadata_is_unescaped():
     <body><p>Exhausted firefighters said they had finally brought the fire under control.</p>
     </body></html>"""
     assert title_of(html) == "Australian 'megablaze' brought under control"
+
+
+def test_the_one_headline_the_story_shows_beats_social_titles_that_word_it_otherwise():
+    head = (
+        "<title>20 Clever Ideas for your Small Nursery - The Postpartum Party</title>"
+        "<meta property='og:title' content=\"Clever Ideas to Set Up Baby's Nursery\">"
+        "<meta name='twitter:title' content=\"Clever Ideas to Set Up Baby's Nursery\">"
+    )
+    story = "<h1>20 Clever Small Nursery Ideas When You're Tight On Space</h1><p>Text.</p>"
+    shown = "20 Clever Small Nursery Ideas When You're Tight On Space"
+    assert title_of(f"<html><head>{head}</head><body><article>{story}</article>") == shown
+    assert title_of(f"<html><head>{head}</head><body><main>{story}</main>") == shown
+    # An <h1> outside the story, or one of several, is no such headline: metadata wins.
+    social = "Clever Ideas to Set Up Baby's Nursery"
+    assert title_of(f"<html><head>{head}</head><body>{story}</body>") == social
+    two = f"<article><h1>The Postpartum Party Blog</h1>{story}</article>"
+    assert title_of(f"<html><head>{head}</head><body>{two}</body>") == social

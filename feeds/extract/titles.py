@@ -15,6 +15,8 @@ from feeds.extract.page import INVISIBLE, ld_value, norm, split_url
 
 _TITLE_MAX = 300
 _HEADINGS_MAX = 20
+# Characters of a headline the story shows: shorter is a section name ('News', 'Blog').
+_STORY_LENGTH = (15, 250)
 _SITE_HEADING = re.compile(r"site|logo|brand|masthead", re.IGNORECASE)
 # '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
 _TITLE_SEPARATORS = re.compile(
@@ -76,6 +78,12 @@ def agreed_title(
         if text and len(text) <= _TITLE_MAX and not _site_heading(h1) and norm(text) not in sites:
             sources.append(("h1", text))
     page_texts = [page, *_TITLE_SEPARATORS.split(page)] if page else []
+    if (shown := _story_headline(soup, sites)) is not None and not any(
+        _agree(shown, text) for _, text in sources if text != shown
+    ):
+        # The one headline the story shows beats social and SEO titles that word it
+        # otherwise ('Clever Ideas to Set Up…' for '20 Clever Small Nursery Ideas…').
+        return shown, "page"
 
     def support(kind: str, text: str) -> int:
         kinds = {k for k, other in sources if k != kind and _agree(text, other)}
@@ -104,6 +112,22 @@ def agreed_title(
             if any(norm(other) == norm(part) for part in parts):
                 return other, origin(other_kind)
     return title, origin(kind)
+
+
+def _story_headline(soup: BeautifulSoup, sites: set[str]) -> str | None:
+    """The text of the page's only <h1>, when it stands inside the story (<article>,
+    <main>, or marked as the headline) and reads as a headline, not a word or two."""
+    h1s = soup.find_all("h1", limit=2)
+    if len(h1s) != 1 or _site_heading(h1s[0]):
+        return None
+    h1 = h1s[0]
+    text = text_of(h1)
+    if not text or norm(text) in sites or not _STORY_LENGTH[0] <= len(text) <= _STORY_LENGTH[1]:
+        return None
+    marked = attr(h1, "itemprop") == "headline"
+    if not marked and h1.find_parent(["article", "main"]) is None:
+        return None
+    return text
 
 
 def _masthead_names(soup: BeautifulSoup, page: str | None, metas: dict[str, str]) -> set[str]:
