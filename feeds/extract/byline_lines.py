@@ -1,7 +1,8 @@
 """Bylines that neither a label with a colon nor markup names: a line of its own under the
 headline that opens with a byline's word ('By Ann Lee', 'Von Ann Lee', 'Posted by <a>jdoe</a>',
 '文/张三', '作者丨张三'), and an author that metadata gives only as the address of the writer's
-page ('article:author' = 'https://site/author/ann-lee'), named by that link's text on the page.
+page ('article:author' = 'https://site/author/ann-lee'), named by that link's text on the page;
+authors a page implies without a byline (a blog's owner, a name before the headline's colon).
 ``bylines.py`` runs the other rules; ``labels.py`` cleans the names."""
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.bylines import name_shaped, publisher_like
-from feeds.extract.html import attr
+from feeds.extract.bylines import DOMAIN_LIKE, UI_WORD, name_shaped, person_name, publisher_like
+from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
-from feeds.extract.page import INVISIBLE, elsewhere, teaser
+from feeds.extract.page import INVISIBLE, elsewhere, split_url, teaser
 
 # How many texts after the headline a byline may stand (a kicker, a standfirst and a photo
 # caption come first on some pages), and how long its line may be: longer is prose.
@@ -249,3 +250,61 @@ def platform_blog_owner(soup: BeautifulSoup) -> str | None:
         return None
     shown = soup.find("a", string=lambda s: s is not None and s.strip() == owner)
     return clean_name(owner) if shown is not None and not elsewhere(shown) else None
+
+
+# Implied authors: a blog's owner, a name before the headline's colon, a person as source.
+_BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
+_TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
+_OWNER_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
+_COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
+_SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
+_SOURCES_MAX = 20
+# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
+_ORGANISATION = re.compile(
+    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
+    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
+)
+
+
+def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
+    """An author the page implies without a byline: the blog's owner ('海姑娘 |
+    blog.wenxuecity.com', '张三的博客'); the name before the headline's colon when it
+    stands alone in the story too ('茉莉：我是怎样卷入八九民运的' … '茉莉'); a person named as
+    the source ('来源: 尹娟')."""
+    page = text_of(soup.title) if soup.title else None
+    return _blog_owner(page, url) or _colon_name(soup, title) or _source_person(soup)
+
+
+def _blog_owner(page: str | None, url: str) -> str | None:
+    if not page:
+        return None
+    parts = [p.strip() for p in _TITLE_PARTS.split(page) if p.strip()]
+    for part in parts:
+        if (match := _BLOG_OF.match(part)) and (name := person_name(match[1])):
+            return name
+    split = split_url(url)
+    host_path = f"{split.hostname or ''}{split.path}".lower() if split is not None else ""
+    domain = [p for p in parts if DOMAIN_LIKE.match(p) or "blog" in p.lower()]
+    if len(parts) != 2 or not ("blog" in host_path or any("blog" in d.lower() for d in domain)):
+        return None
+    names = [p for p in parts if p not in domain and _OWNER_HANDLE.fullmatch(p)]
+    return person_name(names[0]) if len(domain) == 1 and names else None
+
+
+def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
+    match = _COLON_NAME.match(title or "")
+    if match is None:
+        return None
+    name = match[1]
+    body = soup.body or soup
+    alone = body.find(string=lambda s: s is not None and s.strip() == name)
+    return name if alone is not None and not UI_WORD.search(name) else None
+
+
+def _source_person(soup: BeautifulSoup) -> str | None:
+    body = soup.body or soup
+    for string in body.find_all(string=_SOURCE_LABEL, limit=_SOURCES_MAX):
+        match = _SOURCE_LABEL.search(string)
+        if match and not _ORGANISATION.search(match[1]):
+            return match[1]
+    return None

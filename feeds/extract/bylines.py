@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.html import attr, select, text_of
+from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
     author_from,
@@ -22,7 +22,7 @@ from feeds.extract.labels import (
     reporter_at,
     reporter_from,
 )
-from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
+from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, teaser
 
 _AUTHOR_META = (
     "author",
@@ -78,7 +78,7 @@ _FULL_DATE = re.compile(
     r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
 )
 # Words of a page's furniture, never a name: sections, sharing, sources.
-_UI_WORD = re.compile(
+UI_WORD = re.compile(
     r"来源|來源|分享|微博|微信|首页|首頁|新闻|新聞|社会|社會|关注|评论|評論|阅读|閱讀|网|網|报|報|频道|专栏"
     r"|home|share|news",
     re.IGNORECASE,
@@ -86,18 +86,6 @@ _UI_WORD = re.compile(
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
 _POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
-# Implied authors: a blog's owner, a name before the headline's colon, a person as source.
-_BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
-_TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
-_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
-_COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
-_SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
-_SOURCES_MAX = 20
-# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
-_ORGANISATION = re.compile(
-    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
-    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
-)
 # A Chinese name that is a medium's, not a person's ('网易', '中央通訊社', '华商报'): passed over
 # like the publisher's, so that the byline is read first.
 _MEDIUM = re.compile(
@@ -123,7 +111,7 @@ _BYLINE_PREFIX = re.compile(
     r"|interview\s*:\s*)",
     re.IGNORECASE,
 )
-_DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
+DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
 # An account's id, not its holder's name: 'L_104485', 'qq_41234567', '1234567'.
 _ACCOUNT_ID = re.compile(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
 # A company's name (the CMS vendor or the site's operator that a template puts in
@@ -166,7 +154,7 @@ def metadata_author(
             if isinstance(author, dict) and set(author) <= {"@id", "@type"}:
                 author = by_id.get(author.get("@id"), author)  # Yoast: {"@id": "#/person/…"}
             name = author.get("name") if isinstance(author, dict) else author
-            if not isinstance(name, str) or not (person := _person_name(name)):
+            if not isinstance(name, str) or not (person := person_name(name)):
                 continue
             kind = str(author.get("@type", "")) if isinstance(author, dict) else ""
             if "Person" in kind:
@@ -180,7 +168,7 @@ def metadata_author(
     if meta_authors is None:
         meta_authors = [v for name in _AUTHOR_META if (v := metas.get(name))]
     people += [v for v in meta_authors if not _is_url(v)]
-    names = [n for v in people if (n := _person_name(v)) and not _ACCOUNT_ID.match(n)]
+    names = [n for v in people if (n := person_name(v)) and not _ACCOUNT_ID.match(n)]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
         if not publisher_like(name, sites) and not _COMPANY.search(name):
@@ -234,11 +222,11 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     names = []
     for node in nodes:
         if node.name == "meta":
-            name = _person_name(attr(node, "content"))
+            name = person_name(attr(node, "content"))
         elif labelled_editor(text := node.get_text(" ")) and not labelled_author(text):
             continue  # '<span class="author">责任编辑：王五</span>': an editor, no writer
         else:
-            name = _person_name(text) or _first_name_part(node)
+            name = person_name(text) or _first_name_part(node)
         if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
@@ -254,7 +242,7 @@ def _first_name_part(node: Tag) -> str | None:
     if _longer_than_text(node, _BYLINE_BLOCK_MAX):
         return None
     for part in select(node, _BYLINE_PARTS):
-        if (name := _person_name(part.get_text(" "))) and name_shaped(name):
+        if (name := person_name(part.get_text(" "))) and name_shaped(name):
             return name
     return None
 
@@ -264,7 +252,7 @@ def name_shaped(name: str) -> bool:
     words ('Ann Lee', 'Victoria O’Regan', 'BOB FISCHER'), or two to four Chinese, Japanese or
     Korean characters outside the words of a page's furniture."""
     if re.fullmatch(r"[\u4e00-\u9fff\uac00-\ud7af]{2,4}", name):
-        return not _UI_WORD.search(name)
+        return not UI_WORD.search(name)
     words = name.replace("\u00a0", " ").split()
     if not 2 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
@@ -336,9 +324,9 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     for at, (text, after) in enumerate(itertools.pairwise(texts)):
         if not _FULL_DATE.search(after) or _FULL_DATE.search(text):
             continue
-        name = _person_name(text)
+        name = person_name(text)
         alone = _SEPARATORS.sub("", text)
-        if name is None or len(name) > _HANDLE_MAX or name != alone or _UI_WORD.search(name):
+        if name is None or len(name) > _HANDLE_MAX or name != alone or UI_WORD.search(name):
             continue
         if at == 0 or name_shaped(name):
             return name
@@ -362,56 +350,12 @@ def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         after = [_text_len(p) for p in para.find_next_siblings("p")]
         at_edge = not any(after) or not any(before)  # the story's first or last paragraph
         if at_edge and sum(n >= _STORY_LINE for n in before + after) >= _STORY_PARAGRAPHS:
-            return _person_name(text)
+            return person_name(text)
     return None
 
 
 def _text_len(tag: Tag) -> int:
     return len(tag.get_text(strip=True))
-
-
-def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
-    """An author the page implies without a byline: the blog's owner ('海姑娘 |
-    blog.wenxuecity.com', '张三的博客'); the name before the headline's colon when it
-    stands alone in the story too ('茉莉：我是怎样卷入八九民运的' … '茉莉'); a person named as
-    the source ('来源: 尹娟')."""
-    page = text_of(soup.title) if soup.title else None
-    return _blog_owner(page, url) or _colon_name(soup, title) or _source_person(soup)
-
-
-def _blog_owner(page: str | None, url: str) -> str | None:
-    if not page:
-        return None
-    parts = [p.strip() for p in _TITLE_PARTS.split(page) if p.strip()]
-    for part in parts:
-        if (match := _BLOG_OF.match(part)) and (name := _person_name(match[1])):
-            return name
-    split = split_url(url)
-    host_path = f"{split.hostname or ''}{split.path}".lower() if split is not None else ""
-    domain = [p for p in parts if _DOMAIN_LIKE.match(p) or "blog" in p.lower()]
-    if len(parts) != 2 or not ("blog" in host_path or any("blog" in d.lower() for d in domain)):
-        return None
-    names = [p for p in parts if p not in domain and _HANDLE.fullmatch(p)]
-    return _person_name(names[0]) if len(domain) == 1 and names else None
-
-
-def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
-    match = _COLON_NAME.match(title or "")
-    if match is None:
-        return None
-    name = match[1]
-    body = soup.body or soup
-    alone = body.find(string=lambda s: s is not None and s.strip() == name)
-    return name if alone is not None and not _UI_WORD.search(name) else None
-
-
-def _source_person(soup: BeautifulSoup) -> str | None:
-    body = soup.body or soup
-    for string in body.find_all(string=_SOURCE_LABEL, limit=_SOURCES_MAX):
-        match = _SOURCE_LABEL.search(string)
-        if match and not _ORGANISATION.search(match[1]):
-            return match[1]
-    return None
 
 
 def _ends_line(line: str, end: int, node: NavigableString) -> bool:
@@ -420,7 +364,7 @@ def _ends_line(line: str, end: int, node: NavigableString) -> bool:
     return len(line.rstrip()) - end <= _AFTER_BYLINE and not elsewhere(node)
 
 
-def _person_name(raw: str | None) -> str | None:
+def person_name(raw: str | None) -> str | None:
     """A name from a byline's text: 'By Ann Lee' -> 'Ann Lee'; None for what can't be one
     (a sentence, a bio, a link, a bare date)."""
     raw = raw[:_AUTHOR_RAW_MAX] if raw else None
@@ -477,7 +421,7 @@ def publisher_like(name: str, sites: set[str]) -> bool:
 def _site_named(name: str, sites: set[str]) -> bool:
     """Whether the name is one of ``sites`` or a domain name."""
     parts = [p.strip() for p in re.split(r"[,;，；]", name) if p.strip()]
-    if any(_DOMAIN_LIKE.match(p) for p in parts):
+    if any(DOMAIN_LIKE.match(p) for p in parts):
         return True
     words = f" {norm(name)} "
     return any(f" {site} " in words or words.strip() in site.split(" ") for site in sites)

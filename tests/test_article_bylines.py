@@ -1,0 +1,61 @@
+"""Article authors, continued (issue 15): the common English byline shapes (a title, an
+agency, a handle or a date beside the name; microdata, <address>), and Chinese pages whose
+byline stands in the next cell, beside a counter, or names a medium or a team."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feeds.config import ArticleRules
+from feeds.extract.article import extract_article
+from feeds.extract.labels import author_from
+
+NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
+EN = "<p>" + "This is a long story about what happened in the town last week. " * 6 + "</p>"
+ZH = "<p>" + "这是一篇很长的文章正文，讲述了一件发生在本地的事情，内容翔实。" * 6 + "</p>"
+H1 = "<h1>A headline of the story</h1>"
+H1_ZH = "<h1>一篇文章的标题</h1>"
+
+
+def author_of(head: str, body: str, title: str = "A headline of the story") -> str | None:
+    html = f"<html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+    page = extract_article(
+        html, "https://e.com/a/1.html", ArticleRules(), now=NOW, tz=ZoneInfo("Asia/Shanghai")
+    )
+    return page.author
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Ann Lee, Staff Writer", "Ann Lee"),
+        ("Ann Lee Senior Correspondent", "Ann Lee"),
+        ("Ann Lee, Reuters", "Ann Lee"),
+        ("Ann Lee / AP", "Ann Lee"),
+        ("Ann Lee (@annlee)", "Ann Lee"),
+        ("Ann Lee @annlee", "Ann Lee"),
+        ("Ann Lee on June 3, 2021", "Ann Lee"),
+        ("Anna Berg am 3. Juni 2021", "Anna Berg"),
+        ("AFP, MANILA", "AFP, MANILA"),  # an agency alone stays
+        ("Ann Lee, Bob Roe", "Ann Lee, Bob Roe"),
+    ],
+)
+def test_what_stands_beside_an_english_name_is_cut(raw: str, name: str) -> None:
+    assert author_from(raw) == name
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "<div class='byline'>By Ann Lee, Staff Writer</div>",
+        "<div class='author'>Ann Lee<br>Staff Writer</div>",
+        "<div class='byline'>By Ann Lee (@annlee)</div>",
+        "<p>By Ann Lee @annlee</p>",
+        "<address class='byline'>By <a rel='author' href='/x'>Ann Lee</a> on June 3, 2021</address>",
+    ],
+)
+def test_an_english_byline_gives_the_name_alone(byline: str) -> None:
+    assert author_of("", H1 + byline + EN) == "Ann Lee"
