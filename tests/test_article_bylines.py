@@ -54,8 +54,41 @@ def test_what_stands_beside_an_english_name_is_cut(raw: str, name: str) -> None:
         "<div class='author'>Ann Lee<br>Staff Writer</div>",
         "<div class='byline'>By Ann Lee (@annlee)</div>",
         "<p>By Ann Lee @annlee</p>",
-        "<address class='byline'>By <a rel='author' href='/x'>Ann Lee</a> on June 3, 2021</address>",
+        "<address class='byline'>By <a rel='author'>Ann Lee</a> on June 3, 2021</address>",
     ],
 )
 def test_an_english_byline_gives_the_name_alone(byline: str) -> None:
     assert author_of("", H1 + byline + EN) == "Ann Lee"
+
+
+def test_microdata_gives_the_author_s_name_not_the_job_beside_it():
+    block = (
+        "<div itemprop='author' itemscope itemtype='https://schema.org/Person'><img src='a.jpg'>"
+        "<span itemprop='name'>Ann Lee</span><span itemprop='jobTitle'>Head of Research</span>"
+        "</div>"
+    )
+    assert author_of("", f"<article>{H1}{block}{EN}</article>") == "Ann Lee"
+
+
+def test_an_address_names_the_writer_only_in_a_name_s_shape():
+    assert author_of("", f"{H1}<address>Ann Lee</address>{EN}") == "Ann Lee"
+    street = "<address>12 High Street, Springfield</address>"
+    assert author_of("", f"{H1}{street}{EN}") is None
+
+
+def test_a_byline_after_the_date_names_the_writer():
+    line = "<div class='meta'>Posted on June 3, 2021 by <a href='/author/ann'>Ann Lee</a></div>"
+    assert author_of("", f"{H1}{line}{EN}") == "Ann Lee"
+    assert author_of("", f"{H1}<p>Sales rose 3 by Friday</p>{EN}") is None
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "<table><tr><td><b>作者：</b></td><td><a href='/u/1'>芊草凡凡</a></td></tr></table>",
+        "<div><p><b>作者：</b></p><p><a href='/u/1'>芊草凡凡</a></p></div>",
+        "<table><tr><td>作者：</td><td>芊草凡凡</td><td>来源：</td><td>某某网</td></tr></table>",
+    ],
+)
+def test_a_label_alone_in_its_cell_names_the_value_in_the_next(info: str) -> None:
+    assert author_of("", f"{H1_ZH}{info}{ZH}", title="一篇文章的标题_某某网") == "芊草凡凡"

@@ -26,9 +26,10 @@ _TEXTS_READ = 12
 _LINE_MAX = 120
 # Western bylines: the word that opens them. Not 'de', 'di', 'av': they open sentences and
 # place names too often ('De Madrid a Sevilla').
-# It opens the line or follows a separator: 'June 3, 2021 · By Ann Lee'.
+# It opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or the date ('Posted on
+# June 3, 2021 by Ann Lee').
 _BY = re.compile(
-    r"(?:^|[|•·–—]\s*)\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+    r"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
     r"|door)\s+(?=\S)",
     re.IGNORECASE,
 )

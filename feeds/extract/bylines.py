@@ -43,7 +43,7 @@ _AUTHOR_MARKUP = (
     '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
-    '[id*="byline" i]'
+    '[id*="byline" i], address'
 )
 # The same in the page's language (Autor, autore, auteur; 作者 and 记者 in pinyin), as a whole
 # word of the class or id: 'autoresize', 'autorefresh' are a script's.
@@ -223,6 +223,14 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     for node in nodes:
         if node.name == "meta":
             name = person_name(attr(node, "content"))
+        elif (inner := node.find(itemprop="name")) is not None and _itemprop(node, "author"):
+            # '<div itemprop="author"><span itemprop="name">Ann Lee</span><span
+            # itemprop="jobTitle">…': the name, not the job or the bio beside it.
+            name = person_name(attr(inner, "content") or inner.get_text(" "))
+        elif node.name == "address":
+            # The article's contact: a writer's name only in a name's shape, not a street.
+            name = person_name(node.get_text(" "))
+            name = name if name and name_shaped(name) else _first_name_part(node)
         elif labelled_editor(text := node.get_text(" ")) and not labelled_author(text):
             continue  # '<span class="author">责任编辑：王五</span>': an editor, no writer
         else:
@@ -230,6 +238,10 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
         if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
+
+
+def _itemprop(node: Tag, prop: str) -> bool:
+    return prop in (attr(node, "itemprop") or "").split()
 
 
 def _names_of(node: Tag) -> str:

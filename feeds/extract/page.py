@@ -66,6 +66,7 @@ _CREDIT = re.compile(
 )
 # A label whose value stands in the next element: '<b>作者：</b><a>芊草凡凡</a>'.
 _LABEL_ONLY = re.compile(r"[:：]\s*$")
+_LABEL_HOLDERS = 3
 
 
 def metas(soup: BeautifulSoup) -> dict[str, str]:
@@ -145,9 +146,26 @@ def info_lines(soup: BeautifulSoup, headline: list[Tag]) -> Iterator[str]:
             line, host = str(string), string
             seen.discard(id(parent))
         if _LABEL_ONLY.search(line):
-            line += " " + _following_text(host, _INFO_LINE_MAX - len(line))
+            line += " " + _value_after(host, _INFO_LINE_MAX - len(line))
         if len(line) <= _INFO_LINE_MAX and not _CREDIT.search(line):
             yield line
+
+
+def _value_after(element: Tag | NavigableString, limit: int) -> str:
+    """The text after a label that stands alone: beside it, or, when nothing follows it in its
+    element, after the element that holds the label only ('<td><b>作者：</b></td><td>芊草凡凡
+    </td>', '<p>作者：</p><p>芊草凡凡</p>'), up to ``_LABEL_HOLDERS`` levels up."""
+    label = element.get_text() if isinstance(element, Tag) else str(element)
+    for _ in range(_LABEL_HOLDERS):
+        if (value := _following_text(element, limit)).strip():
+            return value
+        parent = element.parent
+        if parent is None or parent.name in ("body", "html"):
+            break
+        if parent.get_text().strip() != label.strip():
+            break
+        element = parent
+    return _following_text(element, limit)
 
 
 def _following_text(element: Tag | NavigableString, limit: int) -> str:
@@ -158,7 +176,7 @@ def _following_text(element: Tag | NavigableString, limit: int) -> str:
         if isinstance(sibling, Tag):
             if sibling.name in ("script", "style") or size + len(sibling.get_text()) > limit:
                 break
-            text = sibling.get_text(" ")
+            text = f" {sibling.get_text(' ')} "  # a cell or a link ends a value at its edge
         else:
             text = str(sibling)
         parts.append(text)
