@@ -92,3 +92,24 @@ def test_a_byline_after_the_date_names_the_writer():
 )
 def test_a_label_alone_in_its_cell_names_the_value_in_the_next(info: str) -> None:
     assert author_of("", f"{H1_ZH}{info}{ZH}", title="一篇文章的标题_某某网") == "芊草凡凡"
+
+
+def test_a_portal_s_channel_or_a_team_as_author_gives_way_to_the_reporter():
+    reporter = "<p>（记者 张三）</p>"
+    head = "<meta name='author' content='新浪财经'>"
+    assert author_of(head, f"{H1_ZH}{ZH}{reporter}", title="一篇文章的标题_某某网") == "张三"
+    team = "<div>作者：新浪财经综合</div>"
+    assert author_of("", f"{H1_ZH}{team}{ZH}{reporter}", title="一篇文章的标题_某某网") == "张三"
+
+
+def test_a_medium_labelled_as_author_is_the_last_resort():
+    body = f"{H1_ZH}<div>作者：新京报</div>{ZH}"
+    assert author_of("", body, title="一篇文章的标题_某某网") == "新京报"
+
+
+def test_a_phrase_in_author_metadata_gives_way_to_the_labelled_writer():
+    head = "<meta name='author' content='deinen Hochzeitsbloggern'>"
+    body = f"{H1}{EN}<p><em>Autor: <a href='/p/1'>Samuel Diekmann</a></em></p>"
+    assert author_of(head, body) == "Samuel Diekmann"
+    assert author_of("<meta name='author' content='fri.juli'>", H1 + EN) == "fri.juli"
+    assert author_of("<meta name='author' content='van Gogh'>", H1 + EN) == "van Gogh"

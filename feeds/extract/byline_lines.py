@@ -15,7 +15,14 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.bylines import DOMAIN_LIKE, UI_WORD, name_shaped, person_name, publisher_like
+from feeds.extract.bylines import (
+    DOMAIN_LIKE,
+    PARTICLES,
+    UI_WORD,
+    name_shaped,
+    person_name,
+    publisher_like,
+)
 from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
 from feeds.extract.page import INVISIBLE, elsewhere, split_url, teaser
@@ -59,10 +66,6 @@ _ZH_NAME_END = re.compile(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*")
 _HANDLE = re.compile(r"[\w.~-]{2,24}")
 _HANDLE_LINE = 40  # a handle, not a sentence
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_PARTICLES = frozenset(
-    {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
-    | {"bin", "ibn", "al", "el", "ter", "te", "zu", "y"}
-)
 _UI = re.compile(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
 
 
@@ -144,7 +147,7 @@ def _western_names(rest: str, host: Tag) -> str | None:
 def _particles_only(name: str) -> bool:
     """Whether a name's lower-case words are a name's particles ('Ludwig van Beethoven'), not
     a phrase's ('Berlin nach Hamburg')."""
-    return all(w[0].isupper() or w.lower() in _PARTICLES for w in name.split())
+    return all(w[0].isupper() or w.lower() in PARTICLES for w in name.split())
 
 
 def linked_author(

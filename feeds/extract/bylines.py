@@ -86,15 +86,24 @@ UI_WORD = re.compile(
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
 _POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
-# A Chinese name that is a medium's, not a person's ('网易', '中央通訊社', '华商报'): passed over
+# A Chinese name that is a medium's, not a person's ('网易', '中央通訊社', '华商报'), a portal's
+# channel ('新浪财经', '腾讯科技') or a newsroom's team ('新浪财经综合', '编辑部'): passed over
 # like the publisher's, so that the byline is read first.
 _MEDIUM = re.compile(
     r"^(?=[\u4e00-\u9fff]{2,12}$).*(?:[网網报報社刊]|通[讯訊]|新[闻聞]|[电電][视視]|[广廣]播|在线"
-    r"|频道|頻道|[传傳]媒|媒[体體]|[杂雜]志|出版)"
+    r"|频道|頻道|[传傳]媒|媒[体體]|[杂雜]志|出版|[财財][经經]|科技|[体體]育|[娱娛]乐|[娱娛]樂"
+    r"|汽[车車]|[资資][讯訊]|[头頭]条|[头頭]條|[编編][辑輯]部|[团團][队隊]|小[组組]|工作室|[综綜]合"
+    r"|[编編][译譯])"
 )
 # One word of a person's name: capitalised, letters with an inner apostrophe or hyphen, or an
 # initial ('J.').
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
+# Lower-case words of a name ('Ludwig van Beethoven'); any other opens a phrase ('deinen
+# Hochzeitsbloggern', 'the editors'), no person's name.
+PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
+    | {"bin", "ibn", "al", "el", "ter", "te", "zu", "y"}
+)
 _REPORTER_WORD = re.compile("记者|記者")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
@@ -171,7 +180,7 @@ def metadata_author(
     names = [n for v in people if (n := person_name(v)) and not _ACCOUNT_ID.match(n)]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
-        if not publisher_like(name, sites) and not _COMPANY.search(name):
+        if not publisher_like(name, sites) and not _COMPANY.search(name) and not _phrase(name):
             return name
     if publishers:
         # The site's own name may stand for its staff; a company named nowhere else (the
@@ -179,6 +188,13 @@ def metadata_author(
         named = [n for n in names if _site_named(n, sites) or not _COMPANY.search(n)]
         return next(iter(named + organisations), None)
     return None
+
+
+def _phrase(name: str) -> bool:
+    """'deinen Hochzeitsbloggern' (a site's 'your wedding bloggers'), 'the editors': words
+    that open with a lower-case word no name opens with. Handles ('fri.juli') are one word."""
+    first, *rest = name.split() or [""]
+    return bool(rest) and first.isalpha() and first.islower() and first not in PARTICLES
 
 
 def meta_author_values(soup: BeautifulSoup) -> list[str]:
