@@ -113,3 +113,15 @@ def test_a_phrase_in_author_metadata_gives_way_to_the_labelled_writer():
     assert author_of(head, body) == "Samuel Diekmann"
     assert author_of("<meta name='author' content='fri.juli'>", H1 + EN) == "fri.juli"
     assert author_of("<meta name='author' content='van Gogh'>", H1 + EN) == "van Gogh"
+
+
+def test_a_profile_link_beside_the_headline_names_the_writer():
+    badge = (
+        "<div class='user-badge'><a href='/members/127862'><img class='avatar' alt='fri.juli'"
+        " src='a.jpg'><div class='avatar-side-name'>fri.juli</div></a></div>"
+    )
+    assert author_of("", f"<div>{badge}{H1}<div>23.09.22</div>{EN}</div>") == "fri.juli"
+    login = "<div><a href='/user/login'>Anmelden</a></div>"
+    assert author_of("", f"<div>{login}{H1}{EN}</div>") is None
+    authors = "<div><a href='/authors/'>Autoren</a></div>"
+    assert author_of("", f"<div>{authors}{H1}{EN}</div>") is None

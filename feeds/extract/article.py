@@ -226,6 +226,7 @@ def _author(
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
         ("page", lambda: byline_lines.shown_creator(soup, metas)),
+        ("page", lambda: byline_lines.profile_link(headline())),
         ("page", lambda: byline_lines.implied_author(soup, title, url)),
         ("page", lambda: byline_lines.platform_blog_owner(soup)),
         (

@@ -235,6 +235,47 @@ def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
     return None
 
 
+# How many texts on either side of the headline a profile link may stand; what its address
+# may end in that is an account's page, not a person's.
+_PROFILE_TEXTS = 6
+_PERSON_PAGE = re.compile(rf"{_PROFILE_PATH.pattern}[^/?#]+", re.I)  # not the list of all
+_ACCOUNT_PAGE = re.compile(r"/(?:login|logout|register|signin|signup|edit|settings|me)/?$", re.I)
+
+
+def profile_link(headline: list[Tag]) -> str | None:
+    """A link to a person's page on the site ('/members/127862', '/author/ann-lee') right
+    before or after the headline, its text a handle or a name: the writer's badge, often an
+    avatar and the name beside it, that no byline's word or markup names."""
+    if not headline:
+        return None
+    for texts in (headline[0].next_elements, headline[0].previous_elements):
+        read = 0
+        for node in texts:
+            if type(node) is not NavigableString or not node.strip() or node.parent is None:
+                continue
+            if node.parent.name in INVISIBLE or headline[0] in node.parents:
+                continue
+            read += 1
+            if read > _PROFILE_TEXTS:
+                break
+            link = node.parent if node.parent.name == "a" else node.find_parent("a")
+            if link is not None and (name := _profile_name(link, headline[0])) is not None:
+                return name
+    return None
+
+
+def _profile_name(link: Tag, headline: Tag) -> str | None:
+    href = attr(link, "href") or ""
+    if not _PERSON_PAGE.search(href) or _ACCOUNT_PAGE.search(href) or elsewhere(link):
+        return None
+    if teaser(link, headline):
+        return None
+    name = clean_name(link.get_text(" "))
+    if name is None or UI_WORD.search(name) or _UI.match(name):
+        return None
+    return name if name_shaped(name) or _HANDLE.fullmatch(name) else None
+
+
 # '<title>Headline - owner - 博客园</title>', 'Headline_owner_新浪博客': a blog platform's page.
 _TITLE_SPLIT = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
 _PLATFORM = re.compile(r"博客|blog", re.IGNORECASE)
