@@ -125,3 +125,20 @@ def test_a_profile_link_beside_the_headline_names_the_writer():
     assert author_of("", f"<div>{login}{H1}{EN}</div>") is None
     authors = "<div><a href='/authors/'>Autoren</a></div>"
     assert author_of("", f"<div>{authors}{H1}{EN}</div>") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<div class='info'><span>zboygirl 阅读(1660)</span></div>",
+        "<p>zboygirl 阅读(1660) 评论(3) 2024-05-08 23:23</p>",
+        "<p>zboygirl · 2024-05-08 23:23</p>",
+    ],
+)
+def test_a_handle_right_below_the_headline_with_a_counter_or_date_on_its_line(line: str):
+    assert author_of("", f"{H1_ZH}{line}{ZH}", title="一篇文章的标题_某某网") == "zboygirl"
+
+
+def test_a_line_of_a_date_and_a_counter_alone_names_nobody():
+    line = "<p>2024-05-08 23:23 阅读(1660)</p>"
+    assert author_of("", f"{H1_ZH}{line}{ZH}", title="一篇文章的标题_某某网") is None

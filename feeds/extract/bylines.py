@@ -17,6 +17,7 @@ from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
     author_from,
+    clean_name,
     labelled_author,
     labelled_editor,
     reporter_at,
@@ -71,6 +72,7 @@ _HANDLE_MAX = 20
 _SIGNED_BOLDS = 60
 _STORY_PARAGRAPHS = 3
 _STORY_LINE = 80
+_COUNTER = re.compile(r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論)\s*[:：(（]?\s*\d")
 _SEPARATORS = re.compile(r"^[\s|｜·,\-–—]+|[\s|｜·,\-–—]+$")
 _FOLLOW = re.compile(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
 _FULL_DATE = re.compile(
@@ -348,6 +350,8 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
             if len(texts) >= _NAME_OVER_DATE:
                 break
     texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
+    if texts and (name := _name_then_date(texts[0])) is not None:
+        return name  # 'zboygirl 阅读(1660) 2024-05-08 23:23': one line
     # Right below the headline, any handle; after a summary or a kicker, a name's shape only.
     for at, (text, after) in enumerate(itertools.pairwise(texts)):
         if not _FULL_DATE.search(after) or _FULL_DATE.search(text):
@@ -359,6 +363,19 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         if at == 0 or name_shaped(name):
             return name
     return None
+
+
+def _name_then_date(text: str) -> str | None:
+    """The handle that opens a line whose rest is a date or a counter: 'zboygirl 阅读(1660)
+    评论(3) 2024-05-08 23:23', 'Ann Lee · 2017-03-01'."""
+    name = person_name(clean_name(text))  # not the label-reader: '23:23' reads as a label
+    if name is None or len(name) > _HANDLE_MAX or UI_WORD.search(name):
+        return None
+    rest = text.strip()
+    if not rest.startswith(name):
+        return None
+    rest = _SEPARATORS.sub("", rest[len(name) :])
+    return name if _FULL_DATE.match(rest) or _COUNTER.match(rest) else None
 
 
 def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
