@@ -142,3 +142,39 @@ def test_a_handle_right_below_the_headline_with_a_counter_or_date_on_its_line(li
 def test_a_line_of_a_date_and_a_counter_alone_names_nobody():
     line = "<p>2024-05-08 23:23 阅读(1660)</p>"
     assert author_of("", f"{H1_ZH}{line}{ZH}", title="一篇文章的标题_某某网") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Ann Lee Published 2 hours ago", "Ann Lee"),
+        ("Ann Lee For Dailymail.com", "Ann Lee"),
+        ("Ann Lee for The New York Times", "Ann Lee"),
+        ("Ann Lee in Politics", "Ann Lee"),
+        ("Ann Lee Read more", "Ann Lee"),
+        ("Ann Lee Updated 3:45 PM EDT, Mon June 3, 2021", "Ann Lee"),  # a clock is no label
+        ("张三（实习生）", "张三"),
+        ("李四(通讯员)", "李四"),
+    ],
+)
+def test_what_follows_a_name_in_a_byline_block_is_cut(raw: str, name: str) -> None:
+    assert author_from(raw) == name
+
+
+def test_a_clock_in_a_byline_block_does_not_hide_the_name():
+    block = "<div class='byline'>Ann Lee<br>Updated 3:45 PM EDT, Mon June 3, 2021</div>"
+    assert author_of("", f"{H1}{block}{EN}") == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Wednesday January 18, 2017 11:44 am PST", None),
+        ("By Ann Lee, December 15, 2016", "Ann Lee"),
+        ("Ann Lee 18 Jan 2017", "Ann Lee"),
+        ("April Smith", "April Smith"),
+        ("Theresa May", "Theresa May"),
+    ],
+)
+def test_an_english_date_beside_a_name_is_cut_and_alone_names_nobody(raw: str, name: str | None):
+    assert author_from(raw) == name
