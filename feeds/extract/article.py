@@ -226,7 +226,8 @@ def _author(
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: next(iter(editors()), None)),
         ("page", lambda: byline_lines.shown_creator(soup, metas)),
-        ("page", lambda: bylines.implied_author(soup, title, url)),
+        ("page", lambda: byline_lines.profile_link(headline())),
+        ("page", lambda: byline_lines.implied_author(soup, title, url)),
         ("page", lambda: byline_lines.platform_blog_owner(soup)),
         (
             "metadata",
@@ -235,14 +236,16 @@ def _author(
             ),
         ),
         ("page", lambda: bylines.markup_author(marked(), sites()[0], publishers=True)),
+        ("page", lambda: _labelled(info_lines(), sites()[0], publishers=True)),
     )
 
 
-def _labelled(lines: list[str], sites: set[str]) -> str | None:
+def _labelled(lines: list[str], sites: set[str], *, publishers: bool = False) -> str | None:
     """The first author an info line labels ('作者：张三'), unless it is a medium's or the
-    site's name ('作者：新京报'): the reporter's byline in the story is read first."""
+    site's name ('作者：新京报'): the reporter's byline in the story is read first. With
+    ``publishers`` (the last resort), the first that is."""
     names = (name for line in lines if (name := labelled_author(line)))
-    return next((n for n in names if not bylines.publisher_like(n, sites)), None)
+    return next((n for n in names if bylines.publisher_like(n, sites) == publishers), None)
 
 
 def _pick(

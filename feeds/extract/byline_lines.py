@@ -1,7 +1,8 @@
 """Bylines that neither a label with a colon nor markup names: a line of its own under the
 headline that opens with a byline's word ('By Ann Lee', 'Von Ann Lee', 'Posted by <a>jdoe</a>',
 '文/张三', '作者丨张三'), and an author that metadata gives only as the address of the writer's
-page ('article:author' = 'https://site/author/ann-lee'), named by that link's text on the page.
+page ('article:author' = 'https://site/author/ann-lee'), named by that link's text on the page;
+authors a page implies without a byline (a blog's owner, a name before the headline's colon).
 ``bylines.py`` runs the other rules; ``labels.py`` cleans the names."""
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.bylines import name_shaped, publisher_like
-from feeds.extract.html import attr
+from feeds.extract.bylines import (
+    DOMAIN_LIKE,
+    PARTICLES,
+    UI_WORD,
+    name_shaped,
+    person_name,
+    publisher_like,
+)
+from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
-from feeds.extract.page import INVISIBLE, elsewhere, teaser
+from feeds.extract.page import INVISIBLE, elsewhere, split_url, teaser
 
 # How many texts after the headline a byline may stand (a kicker, a standfirst and a photo
 # caption come first on some pages), and how long its line may be: longer is prose.
@@ -25,9 +33,10 @@ _TEXTS_READ = 12
 _LINE_MAX = 120
 # Western bylines: the word that opens them. Not 'de', 'di', 'av': they open sentences and
 # place names too often ('De Madrid a Sevilla').
-# It opens the line or follows a separator: 'June 3, 2021 · By Ann Lee'.
+# It opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or the date ('Posted on
+# June 3, 2021 by Ann Lee').
 _BY = re.compile(
-    r"(?:^|[|•·–—]\s*)\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+    r"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
     r"|door)\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -57,10 +66,6 @@ _ZH_NAME_END = re.compile(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*")
 _HANDLE = re.compile(r"[\w.~-]{2,24}")
 _HANDLE_LINE = 40  # a handle, not a sentence
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_PARTICLES = frozenset(
-    {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
-    | {"bin", "ibn", "al", "el", "ter", "te", "zu", "y"}
-)
 _UI = re.compile(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
 
 
@@ -142,7 +147,7 @@ def _western_names(rest: str, host: Tag) -> str | None:
 def _particles_only(name: str) -> bool:
     """Whether a name's lower-case words are a name's particles ('Ludwig van Beethoven'), not
     a phrase's ('Berlin nach Hamburg')."""
-    return all(w[0].isupper() or w.lower() in _PARTICLES for w in name.split())
+    return all(w[0].isupper() or w.lower() in PARTICLES for w in name.split())
 
 
 def linked_author(
@@ -230,6 +235,47 @@ def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
     return None
 
 
+# How many texts on either side of the headline a profile link may stand; what its address
+# may end in that is an account's page, not a person's.
+_PROFILE_TEXTS = 6
+_PERSON_PAGE = re.compile(rf"{_PROFILE_PATH.pattern}[^/?#]+", re.I)  # not the list of all
+_ACCOUNT_PAGE = re.compile(r"/(?:login|logout|register|signin|signup|edit|settings|me)/?$", re.I)
+
+
+def profile_link(headline: list[Tag]) -> str | None:
+    """A link to a person's page on the site ('/members/127862', '/author/ann-lee') right
+    before or after the headline, its text a handle or a name: the writer's badge, often an
+    avatar and the name beside it, that no byline's word or markup names."""
+    if not headline:
+        return None
+    for texts in (headline[0].next_elements, headline[0].previous_elements):
+        read = 0
+        for node in texts:
+            if type(node) is not NavigableString or not node.strip() or node.parent is None:
+                continue
+            if node.parent.name in INVISIBLE or headline[0] in node.parents:
+                continue
+            read += 1
+            if read > _PROFILE_TEXTS:
+                break
+            link = node.parent if node.parent.name == "a" else node.find_parent("a")
+            if link is not None and (name := _profile_name(link, headline[0])) is not None:
+                return name
+    return None
+
+
+def _profile_name(link: Tag, headline: Tag) -> str | None:
+    href = attr(link, "href") or ""
+    if not _PERSON_PAGE.search(href) or _ACCOUNT_PAGE.search(href) or elsewhere(link):
+        return None
+    if teaser(link, headline):
+        return None
+    name = clean_name(link.get_text(" "))
+    if name is None or UI_WORD.search(name) or _UI.match(name):
+        return None
+    return name if name_shaped(name) or _HANDLE.fullmatch(name) else None
+
+
 # '<title>Headline - owner - 博客园</title>', 'Headline_owner_新浪博客': a blog platform's page.
 _TITLE_SPLIT = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
 _PLATFORM = re.compile(r"博客|blog", re.IGNORECASE)
@@ -249,3 +295,61 @@ def platform_blog_owner(soup: BeautifulSoup) -> str | None:
         return None
     shown = soup.find("a", string=lambda s: s is not None and s.strip() == owner)
     return clean_name(owner) if shown is not None and not elsewhere(shown) else None
+
+
+# Implied authors: a blog's owner, a name before the headline's colon, a person as source.
+_BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
+_TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
+_OWNER_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
+_COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
+_SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
+_SOURCES_MAX = 20
+# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
+_ORGANISATION = re.compile(
+    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
+    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
+)
+
+
+def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
+    """An author the page implies without a byline: the blog's owner ('海姑娘 |
+    blog.wenxuecity.com', '张三的博客'); the name before the headline's colon when it
+    stands alone in the story too ('茉莉：我是怎样卷入八九民运的' … '茉莉'); a person named as
+    the source ('来源: 尹娟')."""
+    page = text_of(soup.title) if soup.title else None
+    return _blog_owner(page, url) or _colon_name(soup, title) or _source_person(soup)
+
+
+def _blog_owner(page: str | None, url: str) -> str | None:
+    if not page:
+        return None
+    parts = [p.strip() for p in _TITLE_PARTS.split(page) if p.strip()]
+    for part in parts:
+        if (match := _BLOG_OF.match(part)) and (name := person_name(match[1])):
+            return name
+    split = split_url(url)
+    host_path = f"{split.hostname or ''}{split.path}".lower() if split is not None else ""
+    domain = [p for p in parts if DOMAIN_LIKE.match(p) or "blog" in p.lower()]
+    if len(parts) != 2 or not ("blog" in host_path or any("blog" in d.lower() for d in domain)):
+        return None
+    names = [p for p in parts if p not in domain and _OWNER_HANDLE.fullmatch(p)]
+    return person_name(names[0]) if len(domain) == 1 and names else None
+
+
+def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
+    match = _COLON_NAME.match(title or "")
+    if match is None:
+        return None
+    name = match[1]
+    body = soup.body or soup
+    alone = body.find(string=lambda s: s is not None and s.strip() == name)
+    return name if alone is not None and not UI_WORD.search(name) else None
+
+
+def _source_person(soup: BeautifulSoup) -> str | None:
+    body = soup.body or soup
+    for string in body.find_all(string=_SOURCE_LABEL, limit=_SOURCES_MAX):
+        match = _SOURCE_LABEL.search(string)
+        if match and not _ORGANISATION.search(match[1]):
+            return match[1]
+    return None

@@ -13,16 +13,17 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.html import attr, select, text_of
+from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
     author_from,
+    clean_name,
     labelled_author,
     labelled_editor,
     reporter_at,
     reporter_from,
 )
-from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, split_url, teaser
+from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, teaser
 
 _AUTHOR_META = (
     "author",
@@ -43,7 +44,7 @@ _AUTHOR_MARKUP = (
     '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
-    '[id*="byline" i]'
+    '[id*="byline" i], address'
 )
 # The same in the page's language (Autor, autore, auteur; 作者 and 记者 in pinyin), as a whole
 # word of the class or id: 'autoresize', 'autorefresh' are a script's.
@@ -71,6 +72,7 @@ _HANDLE_MAX = 20
 _SIGNED_BOLDS = 60
 _STORY_PARAGRAPHS = 3
 _STORY_LINE = 80
+_COUNTER = re.compile(r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論)\s*[:：(（]?\s*\d")
 _SEPARATORS = re.compile(r"^[\s|｜·,\-–—]+|[\s|｜·,\-–—]+$")
 _FOLLOW = re.compile(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
 _FULL_DATE = re.compile(
@@ -78,7 +80,7 @@ _FULL_DATE = re.compile(
     r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
 )
 # Words of a page's furniture, never a name: sections, sharing, sources.
-_UI_WORD = re.compile(
+UI_WORD = re.compile(
     r"来源|來源|分享|微博|微信|首页|首頁|新闻|新聞|社会|社會|关注|评论|評論|阅读|閱讀|网|網|报|報|频道|专栏"
     r"|home|share|news",
     re.IGNORECASE,
@@ -86,27 +88,24 @@ _UI_WORD = re.compile(
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
 _POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
-# Implied authors: a blog's owner, a name before the headline's colon, a person as source.
-_BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
-_TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
-_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
-_COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
-_SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
-_SOURCES_MAX = 20
-# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
-_ORGANISATION = re.compile(
-    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
-    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
-)
-# A Chinese name that is a medium's, not a person's ('网易', '中央通訊社', '华商报'): passed over
+# A Chinese name that is a medium's, not a person's ('网易', '中央通訊社', '华商报'), a portal's
+# channel ('新浪财经', '腾讯科技') or a newsroom's team ('新浪财经综合', '编辑部'): passed over
 # like the publisher's, so that the byline is read first.
 _MEDIUM = re.compile(
     r"^(?=[\u4e00-\u9fff]{2,12}$).*(?:[网網报報社刊]|通[讯訊]|新[闻聞]|[电電][视視]|[广廣]播|在线"
-    r"|频道|頻道|[传傳]媒|媒[体體]|[杂雜]志|出版)"
+    r"|频道|頻道|[传傳]媒|媒[体體]|[杂雜]志|出版|[财財][经經]|科技|[体體]育|[娱娛]乐|[娱娛]樂"
+    r"|汽[车車]|[资資][讯訊]|[头頭]条|[头頭]條|[编編][辑輯]部|[团團][队隊]|小[组組]|工作室|[综綜]合"
+    r"|[编編][译譯])"
 )
 # One word of a person's name: capitalised, letters with an inner apostrophe or hyphen, or an
 # initial ('J.').
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
+# Lower-case words of a name ('Ludwig van Beethoven'); any other opens a phrase ('deinen
+# Hochzeitsbloggern', 'the editors'), no person's name.
+PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
+    | {"bin", "ibn", "al", "el", "ter", "te", "zu", "y"}
+)
 _REPORTER_WORD = re.compile("记者|記者")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
@@ -123,7 +122,7 @@ _BYLINE_PREFIX = re.compile(
     r"|interview\s*:\s*)",
     re.IGNORECASE,
 )
-_DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
+DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
 # An account's id, not its holder's name: 'L_104485', 'qq_41234567', '1234567'.
 _ACCOUNT_ID = re.compile(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
 # A company's name (the CMS vendor or the site's operator that a template puts in
@@ -166,7 +165,7 @@ def metadata_author(
             if isinstance(author, dict) and set(author) <= {"@id", "@type"}:
                 author = by_id.get(author.get("@id"), author)  # Yoast: {"@id": "#/person/…"}
             name = author.get("name") if isinstance(author, dict) else author
-            if not isinstance(name, str) or not (person := _person_name(name)):
+            if not isinstance(name, str) or not (person := person_name(name)):
                 continue
             kind = str(author.get("@type", "")) if isinstance(author, dict) else ""
             if "Person" in kind:
@@ -180,10 +179,10 @@ def metadata_author(
     if meta_authors is None:
         meta_authors = [v for name in _AUTHOR_META if (v := metas.get(name))]
     people += [v for v in meta_authors if not _is_url(v)]
-    names = [n for v in people if (n := _person_name(v)) and not _ACCOUNT_ID.match(n)]
+    names = [n for v in people if (n := person_name(v)) and not _ACCOUNT_ID.match(n)]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
-        if not publisher_like(name, sites) and not _COMPANY.search(name):
+        if not publisher_like(name, sites) and not _COMPANY.search(name) and not _phrase(name):
             return name
     if publishers:
         # The site's own name may stand for its staff; a company named nowhere else (the
@@ -191,6 +190,13 @@ def metadata_author(
         named = [n for n in names if _site_named(n, sites) or not _COMPANY.search(n)]
         return next(iter(named + organisations), None)
     return None
+
+
+def _phrase(name: str) -> bool:
+    """'deinen Hochzeitsbloggern' (a site's 'your wedding bloggers'), 'the editors': words
+    that open with a lower-case word no name opens with. Handles ('fri.juli') are one word."""
+    first, *rest = name.split() or [""]
+    return bool(rest) and first.isalpha() and first.islower() and first not in PARTICLES
 
 
 def meta_author_values(soup: BeautifulSoup) -> list[str]:
@@ -234,14 +240,26 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     names = []
     for node in nodes:
         if node.name == "meta":
-            name = _person_name(attr(node, "content"))
+            name = person_name(attr(node, "content"))
+        elif (inner := node.find(itemprop="name")) is not None and _itemprop(node, "author"):
+            # '<div itemprop="author"><span itemprop="name">Ann Lee</span><span
+            # itemprop="jobTitle">…': the name, not the job or the bio beside it.
+            name = person_name(attr(inner, "content") or inner.get_text(" "))
+        elif node.name == "address":
+            # The article's contact: a writer's name only in a name's shape, not a street.
+            name = person_name(node.get_text(" "))
+            name = name if name and name_shaped(name) else _first_name_part(node)
         elif labelled_editor(text := node.get_text(" ")) and not labelled_author(text):
             continue  # '<span class="author">责任编辑：王五</span>': an editor, no writer
         else:
-            name = _person_name(text) or _first_name_part(node)
+            name = person_name(text) or _first_name_part(node)
         if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
+
+
+def _itemprop(node: Tag, prop: str) -> bool:
+    return prop in (attr(node, "itemprop") or "").split()
 
 
 def _names_of(node: Tag) -> str:
@@ -254,7 +272,7 @@ def _first_name_part(node: Tag) -> str | None:
     if _longer_than_text(node, _BYLINE_BLOCK_MAX):
         return None
     for part in select(node, _BYLINE_PARTS):
-        if (name := _person_name(part.get_text(" "))) and name_shaped(name):
+        if (name := person_name(part.get_text(" "))) and name_shaped(name):
             return name
     return None
 
@@ -264,7 +282,7 @@ def name_shaped(name: str) -> bool:
     words ('Ann Lee', 'Victoria O’Regan', 'BOB FISCHER'), or two to four Chinese, Japanese or
     Korean characters outside the words of a page's furniture."""
     if re.fullmatch(r"[\u4e00-\u9fff\uac00-\ud7af]{2,4}", name):
-        return not _UI_WORD.search(name)
+        return not UI_WORD.search(name)
     words = name.replace("\u00a0", " ").split()
     if not 2 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
@@ -332,17 +350,32 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
             if len(texts) >= _NAME_OVER_DATE:
                 break
     texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
+    if texts and (name := _name_then_date(texts[0])) is not None:
+        return name  # 'zboygirl 阅读(1660) 2024-05-08 23:23': one line
     # Right below the headline, any handle; after a summary or a kicker, a name's shape only.
     for at, (text, after) in enumerate(itertools.pairwise(texts)):
         if not _FULL_DATE.search(after) or _FULL_DATE.search(text):
             continue
-        name = _person_name(text)
+        name = person_name(text)
         alone = _SEPARATORS.sub("", text)
-        if name is None or len(name) > _HANDLE_MAX or name != alone or _UI_WORD.search(name):
+        if name is None or len(name) > _HANDLE_MAX or name != alone or UI_WORD.search(name):
             continue
         if at == 0 or name_shaped(name):
             return name
     return None
+
+
+def _name_then_date(text: str) -> str | None:
+    """The handle that opens a line whose rest is a date or a counter: 'zboygirl 阅读(1660)
+    评论(3) 2024-05-08 23:23', 'Ann Lee · 2017-03-01'."""
+    name = person_name(clean_name(text))  # not the label-reader: '23:23' reads as a label
+    if name is None or len(name) > _HANDLE_MAX or UI_WORD.search(name):
+        return None
+    rest = text.strip()
+    if not rest.startswith(name):
+        return None
+    rest = _SEPARATORS.sub("", rest[len(name) :])
+    return name if _FULL_DATE.match(rest) or _COUNTER.match(rest) else None
 
 
 def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
@@ -362,56 +395,12 @@ def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         after = [_text_len(p) for p in para.find_next_siblings("p")]
         at_edge = not any(after) or not any(before)  # the story's first or last paragraph
         if at_edge and sum(n >= _STORY_LINE for n in before + after) >= _STORY_PARAGRAPHS:
-            return _person_name(text)
+            return person_name(text)
     return None
 
 
 def _text_len(tag: Tag) -> int:
     return len(tag.get_text(strip=True))
-
-
-def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:
-    """An author the page implies without a byline: the blog's owner ('海姑娘 |
-    blog.wenxuecity.com', '张三的博客'); the name before the headline's colon when it
-    stands alone in the story too ('茉莉：我是怎样卷入八九民运的' … '茉莉'); a person named as
-    the source ('来源: 尹娟')."""
-    page = text_of(soup.title) if soup.title else None
-    return _blog_owner(page, url) or _colon_name(soup, title) or _source_person(soup)
-
-
-def _blog_owner(page: str | None, url: str) -> str | None:
-    if not page:
-        return None
-    parts = [p.strip() for p in _TITLE_PARTS.split(page) if p.strip()]
-    for part in parts:
-        if (match := _BLOG_OF.match(part)) and (name := _person_name(match[1])):
-            return name
-    split = split_url(url)
-    host_path = f"{split.hostname or ''}{split.path}".lower() if split is not None else ""
-    domain = [p for p in parts if _DOMAIN_LIKE.match(p) or "blog" in p.lower()]
-    if len(parts) != 2 or not ("blog" in host_path or any("blog" in d.lower() for d in domain)):
-        return None
-    names = [p for p in parts if p not in domain and _HANDLE.fullmatch(p)]
-    return _person_name(names[0]) if len(domain) == 1 and names else None
-
-
-def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
-    match = _COLON_NAME.match(title or "")
-    if match is None:
-        return None
-    name = match[1]
-    body = soup.body or soup
-    alone = body.find(string=lambda s: s is not None and s.strip() == name)
-    return name if alone is not None and not _UI_WORD.search(name) else None
-
-
-def _source_person(soup: BeautifulSoup) -> str | None:
-    body = soup.body or soup
-    for string in body.find_all(string=_SOURCE_LABEL, limit=_SOURCES_MAX):
-        match = _SOURCE_LABEL.search(string)
-        if match and not _ORGANISATION.search(match[1]):
-            return match[1]
-    return None
 
 
 def _ends_line(line: str, end: int, node: NavigableString) -> bool:
@@ -420,7 +409,7 @@ def _ends_line(line: str, end: int, node: NavigableString) -> bool:
     return len(line.rstrip()) - end <= _AFTER_BYLINE and not elsewhere(node)
 
 
-def _person_name(raw: str | None) -> str | None:
+def person_name(raw: str | None) -> str | None:
     """A name from a byline's text: 'By Ann Lee' -> 'Ann Lee'; None for what can't be one
     (a sentence, a bio, a link, a bare date)."""
     raw = raw[:_AUTHOR_RAW_MAX] if raw else None
@@ -477,7 +466,7 @@ def publisher_like(name: str, sites: set[str]) -> bool:
 def _site_named(name: str, sites: set[str]) -> bool:
     """Whether the name is one of ``sites`` or a domain name."""
     parts = [p.strip() for p in re.split(r"[,;，；]", name) if p.strip()]
-    if any(_DOMAIN_LIKE.match(p) for p in parts):
+    if any(DOMAIN_LIKE.match(p) for p in parts):
         return True
     words = f" {norm(name)} "
     return any(f" {site} " in words or words.strip() in site.split(" ") for site in sites)

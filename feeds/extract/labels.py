@@ -20,7 +20,8 @@ WRITER_LABELS = (
 EDITOR_LABELS = ("编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "Editor")
 AUTHOR_LABELS = WRITER_LABELS + EDITOR_LABELS
 SUMMARY_LABELS = ("核心提示", "内容提要", "摘要", "导读", "提要", "简介", "Summary")
-_ANY_LABEL = r"[\w\u4e00-\u9fff]{1,6}\s*[:：]"
+# Not a clock's hour: 'Updated 3:45 PM', '2024-05-08 23:23' hold no label.
+_ANY_LABEL = r"(?!\d{1,2}\s*[:：]\d)[\w\u4e00-\u9fff]{1,6}\s*[:：]"
 _GAP = r"(?:\s{2,}|[\u00a0\u3000]+|\s*[|｜]\s*)"
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 
@@ -165,6 +166,10 @@ def summary_from(raw: str | None) -> str | None:
     return _squash(raw)
 
 
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 # Where a name ends and the rest of a byline goes on: a counter ('阅读(1660)', '评论：3'), a
 # date or a clock, a relative time, a follow button ('+加关注'), a separator.
 _NAME_TAIL = re.compile(
@@ -172,7 +177,18 @@ _NAME_TAIL = re.compile(
     r"|[(（]\s*\d+\s*[)）]|\+\s*\S|加关注|关注TA|私信|(?<![\w])(?:follow|subscribe)(?![\w])"
     r"|\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d\d|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*(?:秒|分钟|小时|天)前"
     r"|(?<![\w])(?:vor|il y a|hace)\s+\d|\d+\s+\w+\s+ago(?![\w])|发表于|发布于|发表时间|发布时间"
-    r"|(?<![\w])(?:posted|published|updated)\s+(?:on|at)(?![\w]))",
+    r"|(?<![\w])(?:posted|published|updated)\s+(?:on|at)(?![\w])"
+    # 'Ann Lee on June 3, 2021', 'Anna Berg am 3. Juni': a preposition before a date.
+    r"|\s(?:on|am|le|el|il|op|den|vom)\s+(?=(?:[^\W\d_]+\.?,?\s+){0,2}\d)"
+    # English dates: 'Wednesday January 18, 2017', '18 Jan 2017' (a month with its day).
+    r"|(?<![\w])(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?![\w])"
+    rf"|(?<![\w]){_MONTH}\.?\s+\d{{1,2}}(?!\d)|(?<![\w])\d{{1,2}}\.?\s+{_MONTH}(?![\w])"
+    # 'Ann Lee Published 2 hours ago', 'Ann Lee For Dailymail.com', 'Ann Lee in Politics',
+    # 'Ann Lee Read more'.
+    r"|(?<=\S)\s+(?:published|updated|posted|last\s+updated)(?![\w])"
+    r"|\s(?:for|für|in)\s+(?-i:[A-Z])"
+    r"|(?<![\w])(?:read\s+more|more\s+(?:from|by|articles|stories)|(?:view|see)\s+(?:all|more|profile)"
+    r"|all\s+(?:posts|articles|stories))(?![\w]))",
     re.IGNORECASE,
 )
 # A footer's claim, not a byline: 'Copyright © 2024 李建忠', '© Ann Lee. All rights reserved.'
@@ -184,7 +200,30 @@ _COPYRIGHT = re.compile(
 # An e-mail address beside the name or instead of it: 'Ann Lee (ann@site.com)', 'mailto:…'.
 _EMAIL = re.compile(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
 # A reporter's title after the name, in Korean and Japanese bylines.
-_JOB_TITLE = re.compile(r"(?<=\S)\s+(?:기자|특파원|記者|特派員|编辑|編輯)$")
+_JOB_TITLE = re.compile(
+    r"(?<=\S)\s+(?:기자|특파원|記者|特派員|编辑|編輯)$"
+    # and in brackets in Chinese ones: '张三（实习生）', '李四(通讯员)'.
+    r"|\s*[（(](?:实习生|實習生|通讯员|通訊員|实习记者|實習記者|特约记者|特約記者|摄影|攝影)[)）]$"
+)
+# A writer's title after the name in English bylines, after a comma or on the next line:
+# 'Ann Lee, Staff Writer', 'Ann Lee Senior Correspondent'; a title alone names nobody.
+_ROLE = (
+    r"(?:(?:senior|chief|staff|contributing|special|political|foreign|deputy|managing|executive"
+    r"|associate|assistant|news|sports?|business|science|health|tech(?:nology)?|education"
+    r"|investigative|digital|freelance|guest|regular)\s+){0,3}"
+    r"(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|producer"
+    r"|photographer|analyst|intern|staff)s?"
+)
+_WESTERN_TITLE = re.compile(rf"(?:\s*[,|–—]\s*|\s+)(?:an?\s+|the\s+)?{_ROLE}$", re.IGNORECASE)
+# A news agency after a writer's name: 'Ann Lee, Reuters', 'Ann Lee / AP' (an agency alone,
+# 'AFP, MANILA', stays).
+_AGENCY = re.compile(
+    r"(?<=[^\W\d_])\s*[,/]\s*(?:reuters|ap|afp|associated\s+press|bloomberg|dpa|apa|efe|ansa"
+    r"|xinhua|kyodo|upi|pa\s+media|kna|epd|kap)$",
+    re.IGNORECASE,
+)
+# A Twitter handle beside the name: 'Ann Lee (@annlee)', 'Ann Lee @annlee'.
+_HANDLE_BESIDE = re.compile(r"(?<=\S)\s*[(\[]?\s*@[A-Za-z0-9_]{1,15}\s*[)\]]?(?=\s|$)")
 _OPENERS, _CLOSERS = "(（[【「『《", ")）]】」』》"
 # Sentence punctuation: a question or a sentence is never a name.
 _SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
@@ -221,6 +260,9 @@ def clean_name(text: str) -> str | None:
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
         return None
     name = _JOB_TITLE.sub("", name)  # '신현주 기자' -> '신현주'
+    name = _AGENCY.sub("", _WESTERN_TITLE.sub("", _HANDLE_BESIDE.sub("", name))).strip()
+    if not name:
+        return None
     if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
     if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name):

@@ -55,7 +55,7 @@ _CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 _INFO_LABEL = re.compile(
     r"(?:(?:日[\s\u3000]{0,3}期|时[\s\u3000]{0,3}间|時間|发布|发表|發佈|發表|更新|来[\s\u3000]{0,3}源|來源"
     r"|作[\s\u3000]{0,3}者|撰文|记者|記者|编辑|編輯|责编|发布者|發布者|发信人|發信人|楼主|樓主|发帖人|发贴人"
-    r"|Published|Posted|Updated|Date|By|Author|Editor)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
+    r"|Published|Posted|Updated|Date|By|Author|Autor(?:in)?|Auteur|Autore|Editor)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
     r"|發表於|发布日期|发布时间)",
     re.IGNORECASE,
 )
@@ -66,6 +66,7 @@ _CREDIT = re.compile(
 )
 # A label whose value stands in the next element: '<b>作者：</b><a>芊草凡凡</a>'.
 _LABEL_ONLY = re.compile(r"[:：]\s*$")
+_LABEL_HOLDERS = 3
 
 
 def metas(soup: BeautifulSoup) -> dict[str, str]:
@@ -145,9 +146,26 @@ def info_lines(soup: BeautifulSoup, headline: list[Tag]) -> Iterator[str]:
             line, host = str(string), string
             seen.discard(id(parent))
         if _LABEL_ONLY.search(line):
-            line += " " + _following_text(host, _INFO_LINE_MAX - len(line))
+            line += " " + _value_after(host, _INFO_LINE_MAX - len(line))
         if len(line) <= _INFO_LINE_MAX and not _CREDIT.search(line):
             yield line
+
+
+def _value_after(element: Tag | NavigableString, limit: int) -> str:
+    """The text after a label that stands alone: beside it, or, when nothing follows it in its
+    element, after the element that holds the label only ('<td><b>作者：</b></td><td>芊草凡凡
+    </td>', '<p>作者：</p><p>芊草凡凡</p>'), up to ``_LABEL_HOLDERS`` levels up."""
+    label = element.get_text() if isinstance(element, Tag) else str(element)
+    for _ in range(_LABEL_HOLDERS):
+        if (value := _following_text(element, limit)).strip():
+            return value
+        parent = element.parent
+        if parent is None or parent.name in ("body", "html"):
+            break
+        if parent.get_text().strip() != label.strip():
+            break
+        element = parent
+    return _following_text(element, limit)
 
 
 def _following_text(element: Tag | NavigableString, limit: int) -> str:
