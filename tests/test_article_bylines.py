@@ -178,3 +178,17 @@ def test_a_clock_in_a_byline_block_does_not_hide_the_name():
 )
 def test_an_english_date_beside_a_name_is_cut_and_alone_names_nobody(raw: str, name: str | None):
     assert author_from(raw) == name
+
+
+def test_a_meta_author_that_is_the_site_name_in_the_title_gives_way_to_the_byline():
+    # <meta name="author"> carries the publication, named again beside the headline in
+    # <title>; the story's byline names the writer.
+    head = '<meta name="author" content="Example Media">'
+    body = f"<article>{H1}<div class='byline'>By <a href='/staff/lee'>Lee Park</a></div>{EN}"
+    title = "A headline of the story | Example Media"
+    assert author_of(head, body + "</article>", title) == "Lee Park"
+    # With no byline on the page, the publication is still the last resort.
+    assert author_of(head, f"<article>{H1}{EN}</article>", title) == "Example Media"
+    # A person's blog: the meta author is the one the title names, and no one else is.
+    head = '<meta name="author" content="Jane Doe">'
+    assert author_of(head, f"<article>{H1}{EN}</article>", "A headline - Jane Doe") == "Jane Doe"

@@ -214,7 +214,12 @@ def _author(
         (
             "metadata",
             lambda: bylines.metadata_author(
-                metas, ld, url, editors=not_writers(), meta_authors=meta_authors()
+                metas,
+                ld,
+                url,
+                editors=not_writers(),
+                meta_authors=meta_authors(),
+                named=titles.site_names(soup),
             ),
         ),
         ("page", lambda: byline_lines.linked_author(soup, metas, ld, url)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -143,6 +143,7 @@ def metadata_author(
     publishers: bool = False,
     editors: Sequence[str] = (),
     meta_authors: Sequence[str] | None = None,
+    named: Iterable[str] = (),
 ) -> str | None:
     """The author named by JSON-LD (people first) or meta tags.
 
@@ -152,8 +153,9 @@ def metadata_author(
     account id, a company (the CMS vendor), or a name the page shows as its editor's
     (``editors``: Chinese CMSs put the editor's account in <meta name="author">).
     ``meta_authors`` (see ``meta_author_values``) are every author meta tag's values; without
-    them, the first of each name in ``metas``."""
-    sites = site_names(metas, ld, url)
+    them, the first of each name in ``metas``. ``named``: more of the site's names (the
+    parts of <title> beside the headline)."""
+    sites = site_names(metas, ld, url) | {norm(n) for n in named}
     persons: list[str] = []  # typed Person in JSON-LD: a person even if the site bears the name
     people: list[str] = []
     organisations: list[str] = []
