@@ -29,10 +29,12 @@ from feeds.output import publish, stamped
 from feeds.publish import render_stamp
 from feeds.values import PLAIN_SELECTOR, check_value
 
-# What no idle poll needs: extraction, rendering, the service, charset detection.
+# What no idle poll needs: extraction, sanitising, rendering, the service, charset detection,
+# brotli (feeds are compressed by the service; httpx's decoder is unused), and uuid, which
+# loads platform (only a cluster's host slots take an id).
 HEAVY = sorted(
-    {"trafilatura", "htmldate", "justext", "bs4", "soupsieve", "lxml", "feedgen"}
-    | {"apscheduler", "starlette", "uvicorn", "charset_normalizer"}
+    {"trafilatura", "htmldate", "justext", "bs4", "soupsieve", "lxml", "feedgen", "nh3"}
+    | {"apscheduler", "starlette", "uvicorn", "charset_normalizer", "brotli", "uuid"}
 )
 REPORT = (
     "\nimport json, sys\n"
