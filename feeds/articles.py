@@ -13,21 +13,14 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from feeds.browsing import article_wait
-from feeds.clean import (
-    MAX_AUTHOR,
-    MAX_SUMMARY,
-    MAX_TITLE,
-    bound_html,
-    bound_text,
-    html_text,
-    plain_text,
-)
 from feeds.decide import Verdict, judge, needs_article
 from feeds.errors import ExtractError, FeedsError, UnexpectedError
 from feeds.fetch import Fetcher
 from feeds.identity import article_key, canonical_url
 from feeds.models import Article, Built, Failed, Listed, ListingEntry, Page, Source, StoredItem
 
+# The sanitiser (feeds.clean, 14 regular expressions and nh3) is imported by the functions
+# that use it: the pipeline imports this stage, and an idle poll reads no article (issue 19).
 log = logging.getLogger("feeds.articles")
 
 OnPage = Callable[[Page], None]
@@ -170,6 +163,7 @@ def make_item(
     now: datetime,
 ) -> StoredItem:
     """Merge listing and article fields along the fallback chains (pure)."""
+    from feeds.clean import MAX_AUTHOR, MAX_SUMMARY, MAX_TITLE, bound_html, bound_text, plain_text
     from feeds.extract.dates import parse_date, resolve_published
 
     entry = listed.entry
@@ -219,6 +213,8 @@ def make_item(
 def content_digest(title: str, summary: str | None, content_html: str | None) -> str:
     """The substance of an item: its words, not its markup or spacing, so that a template
     change or reflowed whitespace is not an edit."""
+    from feeds.clean import html_text
+
     words = [" ".join(part.split()) for part in (title, summary or "", html_text(content_html))]
     return hashlib.sha256("\x1f".join(words).encode("utf-8")).hexdigest()
 
@@ -226,6 +222,8 @@ def content_digest(title: str, summary: str | None, content_html: str | None) ->
 def item_verdict(
     source: Source, title: str | None, summary: str | None, content_html: str | None
 ) -> Verdict:
+    from feeds.clean import html_text
+
     content_text = html_text(content_html, without_links=True)
     return judge(source.include, source.exclude, [title, summary, content_text])
 

@@ -13,8 +13,6 @@ import unicodedata
 from functools import partial
 from urllib.parse import urljoin, urlsplit
 
-import nh3
-
 # XML 1.0 forbids C0 controls (but tab, LF, CR), U+FFFE/U+FFFF and surrogates; the C1
 # controls it allows only ever come from mis-decoded text, never as meaning.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -245,6 +243,8 @@ def sanitize_html(html: str, *, page_url: str) -> str:
     http(s) (links may be mailto:); iframes only come from the article's own host; tracking
     pixels go; bidi controls are closed. Sanitising twice changes nothing.
     """
+    import nh3  # only article content needs it: an idle poll must not load it (issue 19)
+
     host = (urlsplit(page_url).hostname or "").lower()
     cleaned = nh3.clean(
         xml_safe(html),

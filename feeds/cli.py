@@ -9,7 +9,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,65 +43,98 @@ COMMANDS = {
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _update_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
+
+
+def _check_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("source", metavar="SOURCE")
+    sub.add_argument("--json", action="store_true", help="print one JSON object")
+    sub.add_argument(
+        "--limit", type=int, default=5, help="article pages to fetch and show (default 5)"
+    )
+    sub.add_argument(
+        "--save", action="store_true", help="keep the pages and fields as snapshots/SOURCE/"
+    )
+
+
+def _test_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
+    sub.add_argument("--update", action="store_true", help="accept what the snapshots give now")
+
+
+def _extract_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("targets", nargs="+", metavar="URL|FILE")
+    sub.add_argument("--source", metavar="ID", help="use this source's article rules")
+    sub.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
+    sub.add_argument("--json", action="store_true", help="one compact JSON line per page")
+
+
+def _discover_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("target", metavar="URL|FILE")
+    sub.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
+    sub.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _migrate_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--to", required=True, metavar="DATABASE", help="path or URL")
+    sub.add_argument("--force", action="store_true", help="replace what the target holds")
+
+
+def _run_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN, help=f"default {DEFAULT_LISTEN}"
+    )
+    sub.add_argument("--log-format", choices=("text", "json"), default="text")
+
+
+def _healthcheck_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--url",
+        default=f"http://{DEFAULT_LISTEN}/healthz",
+        help=f"default http://{DEFAULT_LISTEN}/healthz",
+    )
+
+
+# Each command's own arguments; every command but healthcheck also takes --config.
+ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "update": _update_arguments,
+    "check": _check_arguments,
+    "test": _test_arguments,
+    "config": lambda sub: None,
+    "extract": _extract_arguments,
+    "discover": _discover_arguments,
+    "migrate": _migrate_arguments,
+    "run": _run_arguments,
+    "healthcheck": _healthcheck_arguments,
+}
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; of only the one ``argv`` names, when it names one: each
+    subparser costs a millisecond (argparse looks up its message catalogues anew for every
+    one), and the others could never match (issue 19: an idle `feeds update`)."""
     parser = argparse.ArgumentParser(
         prog="feeds", description="RSS, Atom and JSON feeds for web portals that have none."
     )
     parser.add_argument("--version", action="version", version=f"feeds {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str) -> argparse.ArgumentParser:
+    named = [argv[0]] if argv and argv[0] in ARGUMENTS else list(ARGUMENTS)
+    for name in named:
         sub = commands.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
-        sub.add_argument(
-            "--config", metavar="PATH", help="config file (default: $FEEDS_CONFIG or ./config.toml)"
-        )
-        return sub
-
-    update = command("update")
-    update.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
-    check = command("check")
-    check.add_argument("source", metavar="SOURCE")
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument(
-        "--limit", type=int, default=5, help="article pages to fetch and show (default 5)"
-    )
-    check.add_argument(
-        "--save", action="store_true", help="keep the pages and fields as snapshots/SOURCE/"
-    )
-    test = command("test")
-    test.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
-    test.add_argument("--update", action="store_true", help="accept what the snapshots give now")
-    command("config")
-    extract = command("extract")
-    extract.add_argument("targets", nargs="+", metavar="URL|FILE")
-    extract.add_argument("--source", metavar="ID", help="use this source's article rules")
-    extract.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
-    extract.add_argument("--json", action="store_true", help="one compact JSON line per page")
-    discover = command("discover")
-    discover.add_argument("target", metavar="URL|FILE")
-    discover.add_argument("--base-url", metavar="URL", help="the URL a saved file came from")
-    discover.add_argument("--json", action="store_true", help="print one JSON object")
-    migrate = command("migrate")
-    migrate.add_argument("--to", required=True, metavar="DATABASE", help="path or URL")
-    migrate.add_argument("--force", action="store_true", help="replace what the target holds")
-    run = command("run")
-    run.add_argument(
-        "--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN, help=f"default {DEFAULT_LISTEN}"
-    )
-    run.add_argument("--log-format", choices=("text", "json"), default="text")
-    health = commands.add_parser(
-        "healthcheck", help=COMMANDS["healthcheck"], description=COMMANDS["healthcheck"]
-    )
-    health.add_argument(
-        "--url",
-        default=f"http://{DEFAULT_LISTEN}/healthz",
-        help=f"default http://{DEFAULT_LISTEN}/healthz",
-    )
+        if name != "healthcheck":
+            sub.add_argument(
+                "--config",
+                metavar="PATH",
+                help="config file (default: $FEEDS_CONFIG or ./config.toml)",
+            )
+        ARGUMENTS[name](sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     if args.command == "healthcheck":
         return cmd_healthcheck(args.url)
     try:

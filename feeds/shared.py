@@ -16,6 +16,7 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feeds.app import database, open_state
 from feeds.errors import FeedsError
@@ -23,8 +24,12 @@ from feeds.fetch import HostLimits
 from feeds.models import Settings
 from feeds.output import mirror
 from feeds.robots import RobotsCache
-from feeds.status import InstanceView
 from feeds.store import open_cluster
+
+# The status page's view of the instances: only `feeds run` shows them; `feeds update` comes
+# here for instance_name alone and must not load it (issue 19).
+if TYPE_CHECKING:
+    from feeds.status import InstanceView
 
 log = logging.getLogger("feeds")
 
@@ -87,6 +92,8 @@ class Peers:
 
     def instances(self) -> list[InstanceView]:
         """Every instance heard from within three heartbeats, this one first."""
+        from feeds.status import InstanceView
+
         settings, path, _, _ = self._state()
         with closing(open_state(settings)) as store:
             rows = store.instances(3 * settings.heartbeat)

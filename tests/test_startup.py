@@ -29,15 +29,20 @@ from feeds.output import publish, stamped
 from feeds.publish import render_stamp
 from feeds.values import PLAIN_SELECTOR, check_value
 
-# What no idle poll needs: extraction, rendering, the service, charset detection.
+# What no idle poll needs: extraction, sanitising, rendering, the service, charset detection,
+# brotli (feeds are compressed by the service; httpx's decoder is unused), uuid, which loads
+# platform (only a cluster's host slots take an id), and our own modules it does not run: the
+# sanitiser, the renderer, the server and the status page's views.
 HEAVY = sorted(
-    {"trafilatura", "htmldate", "justext", "bs4", "soupsieve", "lxml", "feedgen"}
-    | {"apscheduler", "starlette", "uvicorn", "charset_normalizer"}
+    {"trafilatura", "htmldate", "justext", "bs4", "soupsieve", "lxml", "feedgen", "nh3"}
+    | {"apscheduler", "starlette", "uvicorn", "charset_normalizer", "brotli", "uuid"}
+    | {"feeds.clean", "feeds.render", "feeds.server", "feeds.status"}
 )
 REPORT = (
     "\nimport json, sys\n"
     f"heavy = set({HEAVY!r})\n"
-    "print('LOADED', json.dumps(sorted({m.split('.')[0] for m in sys.modules} & heavy)))\n"
+    "names = set(sys.modules) | {m.split('.')[0] for m in sys.modules}\n"
+    "print('LOADED', json.dumps(sorted(names & heavy)))\n"
 )
 
 

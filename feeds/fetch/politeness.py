@@ -7,7 +7,6 @@ import logging
 import random
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -120,6 +119,8 @@ class HostLimits:
     ) -> Iterator[None]:
         """A shared slot and start time of ``host``. A database that fails here fails no
         request: it goes out under this process's limits, and the log says so."""
+        import uuid  # only a cluster takes slots; its import costs an idle poll (issue 19)
+
         holder = uuid.uuid4().hex
         taken: int | None = None
         try:
