@@ -186,18 +186,13 @@ def _wall(found: ParsedDate) -> datetime:
 
 # On a line that gives both, the day it was first published is the article's date, whichever
 # comes first: '更新时间：2024-12-08 发布时间：2024-12-06', 'Updated Dec 8 · Published Dec 6'.
-_UPDATED_LABEL = re.compile(
-    r"更新|修改|修訂|updated|modified|aktualisiert|mis à jour|actualizado|aggiornato", re.I
-)
-_PUBLISHED_LABEL = re.compile(
-    r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht|publié|publicado|pubblicato", re.I
-)
+_UPDATED_LABEL = re.compile(r"更新|修改|修訂|updated|modified|aktualisiert|mis à jour", re.I)
+_PUBLISHED_LABEL = re.compile(r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht", re.I)
 
 
 def _published_part(line: str) -> str:
     """The line from its published label on, when an updated date stands before it."""
-    updated = _UPDATED_LABEL.search(line)
-    published = _PUBLISHED_LABEL.search(line)
+    updated, published = _UPDATED_LABEL.search(line), _PUBLISHED_LABEL.search(line)
     if updated and published and updated.start() < published.start():
         return line[published.start() :]
     return line
