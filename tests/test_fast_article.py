@@ -45,7 +45,7 @@ CORPUS_RULES = (
     ArticleRules("h1, h2", "h1 + *", "h2", "div p", "div div", ("div ~ p", ".ad", "a img")),
 )
 # Selectors whose text is compared on every corpus page, and content rules that take turns.
-TEXT_SELECTORS = ("title", "h1", "h1, h2", "time", "p", "span", "div > span", "li a", "h1 + p")
+TEXT_SELECTORS = ("title", "h1, h2", "time", "p", "div > span", "li a", "h1 + p")
 CONTENT_RULES = (
     ArticleRules(content="article", remove=("aside", "figure", "div p + p", "body .ad")),
     ArticleRules(content="div div", remove=("ul li ~ li", "#comments", "a img")),
@@ -98,7 +98,8 @@ def _portal_pages(portal: SamplePortal) -> Iterator[tuple[str, bytes, str | None
     """(url, bytes, HTTP charset, is a desktop article page) for every page of the portal."""
     ids = sorted(a.id for a in portal.articles)
     for prefix in ("", "gbk/", "lying/", "relative/", "v3/"):
-        paths = [(f"{prefix}news/{i}.html", True) for i in ids]
+        # v3's article pages are the classic ones: its listing pages are what differ.
+        paths = [(f"{prefix}news/{i}.html", True) for i in ids if prefix != "v3/"]
         paths += [(f"{prefix}mobile/news/{i}.html", False) for i in ids]
         paths += [(f"{prefix}news/list-{n}.html", False) for n in range(1, portal.page_count + 1)]
         paths += [(f"{prefix}", False), (f"{prefix}mobile/news/", False)]
@@ -130,14 +131,14 @@ def test_bench_portal_article_pages_read_the_same() -> None:
     assert spec is not None and spec.loader is not None
     bench_portal = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench_portal)
-    pages = bench_portal.Pages("http://127.0.0.1:1", bench_portal.make_articles(40), 20)
+    pages = bench_portal.Pages("http://127.0.0.1:1", bench_portal.make_articles(24), 12)
     rules = _sample_rules()
     answered = 0
     for path, body in pages.pages.items():
         text = body.decode().replace(bench_portal.PLACEHOLDER, "s0")
         url = f"http://127.0.0.1:1/s0/{path}"
         answered += _compare(text, url, rules, "utf-8")
-    assert answered >= 20  # as on the sample portal, some print no clock time or author
+    assert answered >= 12  # as on the sample portal, some print no clock time or author
 
 
 @pytest.fixture(scope="module")

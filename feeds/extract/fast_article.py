@@ -42,6 +42,7 @@ _LISTS: dict[str, set[str]] = dict(_BUILDER.cdata_list_attributes)  # split into
 _ASCII_SPACES = BeautifulSoup.ASCII_SPACES
 _RAW_TEXT = frozenset({"script", "style"})  # written unescaped by bs4 (none is left in content)
 _WORDS = re.compile(r"\S+")
+_COMBINATOR = re.compile(r"[\s>+~]")
 # bs4 splits class="a b" at any Unicode space, XPath's normalize-space only at four ASCII
 # ones: the others become spaces before the class test. Those that XML forbids cannot be
 # written in an XPath literal, so a page holding one is left to the bs4 path.
@@ -84,6 +85,17 @@ def _compiled(selector: str) -> etree.XPath | None:
         return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
     except Exception:  # cssselect's or libxml2's refusal: the bs4 path reads it
         return None
+
+
+@lru_cache(maxsize=512)
+def _scoped(selector: str) -> etree.XPath | None:
+    """For a selector without combinators (``script, style``, ``div.ad``): the XPath of its
+    matches below the node it runs from. Such a selector matches an element by the element
+    alone, so these are the page's matches inside that node; None for other selectors."""
+    parts = [part.strip() for part in selector.split(",")]
+    if _compiled(selector) is None or any(_COMBINATOR.search(part) for part in parts):
+        return None
+    return etree.XPath(_TRANSLATOR.css_to_xpath(selector, prefix="descendant::"))
 
 
 def fast_article(
@@ -245,8 +257,16 @@ def _content(
     _fold_spaces(node, any(a.tag in _PRESERVE for a in around))
     for selector in (always_remove, *rules.remove):
         # soupsieve's select(node, …) matches the whole selector against the page and keeps
-        # what lies inside node: an XPath from node would not see its ancestors.
-        inside = [e for e in _matches(root, selector) if _inside(e, node)]
+        # what lies inside node: an XPath from node would not see its ancestors, unless the
+        # selector needs none (the costly part is one walk of the page per selector).
+        scoped = _scoped(selector)
+        if scoped is not None:
+            found = scoped(node)
+            if not isinstance(found, list):
+                raise _Unsupported
+            inside = [e for e in found if isinstance(e, etree._Element)]
+        else:
+            inside = [e for e in _matches(root, selector) if _inside(e, node)]
         for unwanted in inside:
             _drop(unwanted)
     _absolutize(node, base)
