@@ -54,6 +54,10 @@ _TRANSLATED = "".join(c for c in _UNICODE_SPACES if ord(c) >= 0x20)
 # (Spelled without IGNORECASE, which would make the search scan every character.)
 _HTML_END = re.compile(r"</[hH][tT][mM][lL][\s/>]")
 _NOTHING_MORE = re.compile(r"(?:\s|<!--.*?-->)*", re.DOTALL)
+# A doctype past the top of the page: bs4 keeps it, and writes it with a newline after it, in
+# the element it stands in; libxml2's tree has no such node.
+_DOCTYPE = re.compile(r"<![dD][oO][cC][tT][yY][pP][eE]")
+_PROLOGUE = re.compile(r"(?:\s|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
 # An element this deep may be one html.parse folds into text (MAX_DEPTH): left to bs4.
 _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH // 2 + 1) + ")")
 # A date read the same with these page hints (see date_context.Read) needs none.
@@ -169,6 +173,12 @@ def _parse(text: str) -> etree._Element:
         close = text.find(">", end.start())
         if close >= 0 and _NOTHING_MORE.fullmatch(text, close + 1) is None:
             raise _Unsupported
+    doctype = _DOCTYPE.search(text)
+    if doctype is not None and (
+        _PROLOGUE.fullmatch(text, 0, doctype.start()) is None
+        or _DOCTYPE.search(text, doctype.end()) is not None
+    ):
+        raise _Unsupported
     parser = etree.HTMLParser(recover=True, huge_tree=False, collect_ids=False)
     parser.feed(text)
     root = parser.close()
@@ -219,7 +229,8 @@ def _strings(node: etree._Element, pre: bool, out: list[str]) -> None:
 
 
 def _folded(text: str) -> str:
-    """As bs4 keeps a string outside <pre>: all ASCII spaces become one newline or space."""
+    """As bs4 keeps a string outside <pre>: all ASCII spaces (or none) become one newline or
+    space."""
     if text.strip(_ASCII_SPACES):
         return text
     return "\n" if "\n" in text else " "
@@ -356,9 +367,10 @@ def _inner_html(node: etree._Element, out: list[str]) -> None:
                 _inner_html(child, out)
                 out.append(f"</{tag}>")
         elif tag is etree.Comment:
-            comment = _folded(child.text) if child.text else ""
-            if comment:  # bs4 keeps no empty comment
-                out.append(f"<!--{comment}-->")
+            # nh3 drops comments, but where one stands changes how the HTML parses (text in a
+            # <table> before one is moved out of it, after one it is not): written as bs4
+            # does, an empty one as <!-- --> (folded as a whitespace-only string).
+            out.append(f"<!--{_folded(child.text or '')}-->")
         else:
             raise _Unsupported  # a processing instruction: bs4 writes it otherwise
         if child.tail:
