@@ -16,7 +16,6 @@ from urllib.parse import urljoin, urlsplit
 # XML 1.0 forbids C0 controls (but tab, LF, CR), U+FFFE/U+FFFF and surrogates; the C1
 # controls it allows only ever come from mis-decoded text, never as meaning.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_PAIR_OR_LONE = re.compile("([\ud800-\udbff][\udc00-\udfff])|[\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
 
@@ -145,7 +144,7 @@ def repair_surrogates(text: str, *, lone: str = "\ufffd") -> str:
     and HTML references (``&#55357;&#56832;``) that spell an emoji in UTF-16 and mean it; a
     lone one encodes nothing, and UTF-8 output (every feed) cannot carry it (html2text#310).
     """
-    if not _SURROGATE.search(text):
+    if not _has_surrogates(text):
         return text
 
     def fix(match: re.Match[str]) -> str:
@@ -153,6 +152,18 @@ def repair_surrogates(text: str, *, lone: str = "\ufffd") -> str:
         return pair.encode("utf-16-le", "surrogatepass").decode("utf-16-le") if pair else lone
 
     return _SURROGATE_PAIR_OR_LONE.sub(fix, text)
+
+
+def _has_surrogates(text: str) -> bool:
+    """Whether the text holds a surrogate: only those fail UTF-8 encoding, which is several
+    times faster than a search on a whole page (html.parse reads every page through here)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def xml_safe(text: str) -> str:

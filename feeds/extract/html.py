@@ -51,11 +51,17 @@ def parse(text: str) -> Soup:
     Pages that spell an emoji as two surrogate references (``&#55357;&#56832;``) get the
     emoji, not two U+FFFD as HTML parsers give (html2text#310); nesting is bounded.
     """
-    if "&#" in text:
-        text = _SURROGATE_REF.sub(_surrogate_character, text)
-    soup = Soup(repair_surrogates(text), "lxml")
+    soup = Soup(page_text(text), "lxml")
     soup.flattened = _flatten_deep(soup)
     return soup
+
+
+def page_text(text: str) -> str:
+    """The text the parser reads: surrogate references and lone surrogates repaired (the
+    fast path in ``fast_article.py`` reads the same text)."""
+    if "&#" in text:
+        text = _SURROGATE_REF.sub(_surrogate_character, text)
+    return repair_surrogates(text)
 
 
 def _surrogate_character(match: re.Match[str]) -> str:

@@ -1,0 +1,295 @@
+"""The lxml path for article pages (feeds/extract/fast_article.py) gives the Article the bs4 path
+gives, field by field: on every page of the sample portal and the bench portal with their own
+selectors (where it must answer: that is the speed-up), and on every page of tests/corpus with
+generic selectors (where it answers or leaves the page to bs4). Where it answers too rarely to
+prove much, the pieces are compared on their own: the text each selector gives and the content
+HTML each content rule gives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import random
+import sys
+import tomllib
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from portal import SamplePortal
+
+from feeds.encoding import decode_html
+from feeds.extract import article, fast_article
+from feeds.extract.html import parse, select_one
+from feeds.models import Article, ArticleRules
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "bench") not in sys.path:
+    sys.path.append(str(ROOT / "bench"))  # after tests/: its portal.py is another one
+
+import corpus_score  # noqa: E402
+
+NOW = datetime(2025, 6, 1, 4, 0, tzinfo=UTC)
+TZ = ZoneInfo("Asia/Shanghai")
+URL = "http://site.example/news/1.html"
+
+# Generic rules for pages nobody configured: the fast path answers where the element after the
+# headline is a dated line, and leaves the rest to bs4; either way the Article must be bs4's.
+CORPUS_RULES = (
+    ArticleRules("h1", "h1 + div", "li", "p", "div", ("ul", "p + p", "#comments", "body .ad")),
+    ArticleRules("h1", "h1 ~ div", "span", "p", "h1 ~ div", ("aside", "figure", "div.share")),
+    ArticleRules("h1, h2", "h1 + *", "h2", "div p", "div div", ("div ~ p", ".ad", "a img")),
+)
+# Selectors whose text is compared on every corpus page, and content rules that take turns.
+TEXT_SELECTORS = ("title", "h1, h2", "time", "p", "div > span", "li a", "h1 + p")
+CONTENT_RULES = (
+    ArticleRules(content="article", remove=("aside", "figure", "div p + p", "body .ad")),
+    ArticleRules(content="div div", remove=("ul li ~ li", "#comments", "a img")),
+    ArticleRules(content="h1 ~ div", remove=("nav", "header", "footer", "div > span")),
+)
+
+
+def _sample_rules() -> ArticleRules:
+    config = tomllib.loads((ROOT / "tests/sites/destoon-sample/config.toml").read_text())
+    table = dict(config["source"][0]["article"])
+    table["remove"] = tuple(table.get("remove", ()))
+    return ArticleRules(**table)
+
+
+def _bs4_article(text: str, url: str, rules: ArticleRules, encoding: str | None) -> Article:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(article, "fast_article", lambda *args, **kwargs: None)
+        return article.extract_article(text, url, rules, now=NOW, tz=TZ, encoding=encoding)
+
+
+def _fast(text: str, url: str, rules: ArticleRules, encoding: str | None) -> Article | None:
+    return fast_article.fast_article(
+        text,
+        url,
+        rules,
+        now=NOW,
+        tz=TZ,
+        encoding=encoding,
+        always_remove=article._ALWAYS_REMOVE,
+    )
+
+
+def _same(fast: Article, slow: Article, where: str) -> None:
+    """Field by field, then as the JSON a store would keep (origins in the same order)."""
+    for field in dataclasses.fields(Article):
+        assert getattr(fast, field.name) == getattr(slow, field.name), f"{where}: {field.name}"
+    as_json = [json.dumps(dataclasses.asdict(a), default=str) for a in (fast, slow)]
+    assert as_json[0] == as_json[1], where
+
+
+def _compare(text: str, url: str, rules: ArticleRules, encoding: str | None) -> bool:
+    """Whether the fast path answered; when it did, its Article is bs4's."""
+    fast = _fast(text, url, rules, encoding)
+    if fast is not None:
+        _same(fast, _bs4_article(text, url, rules, encoding), url)
+    return fast is not None
+
+
+def _portal_pages(portal: SamplePortal) -> Iterator[tuple[str, bytes, str | None, bool]]:
+    """(url, bytes, HTTP charset, is a desktop article page) for every page of the portal."""
+    ids = sorted(a.id for a in portal.articles)
+    for prefix in ("", "gbk/", "lying/", "relative/", "v3/"):
+        # v3's article pages are the classic ones: its listing pages are what differ.
+        paths = [(f"{prefix}news/{i}.html", True) for i in ids if prefix != "v3/"]
+        paths += [(f"{prefix}mobile/news/{i}.html", False) for i in ids]
+        paths += [(f"{prefix}news/list-{n}.html", False) for n in range(1, portal.page_count + 1)]
+        paths += [(f"{prefix}", False), (f"{prefix}mobile/news/", False)]
+        for path, is_article in paths:
+            url = portal.url(path)
+            with urllib.request.urlopen(url) as response:
+                charset = response.headers.get_content_charset()
+                yield url, response.read(), charset, is_article
+
+
+def test_sample_portal_pages_read_the_same_and_articles_answer() -> None:
+    rules = _sample_rules()
+    answered = articles = 0
+    with SamplePortal() as portal:
+        for url, raw, charset, is_article in _portal_pages(portal):
+            text, codec = decode_html(raw, http_charset=charset)
+            got = _compare(text, url, rules, codec)
+            answered += got
+            articles += is_article and got
+            assert got <= is_article, f"the fast path read {url}, no article page"
+    # A third of the articles print no clock time or no author on their info line: for those
+    # the bs4 path goes on to metadata and the page, and so does the fast path.
+    assert articles >= 50 and answered == articles
+
+
+def test_bench_portal_article_pages_read_the_same() -> None:
+    # bench/portal.py, whose pages are padded to real size (named apart from tests/portal.py)
+    spec = importlib.util.spec_from_file_location("bench_portal", ROOT / "bench/portal.py")
+    assert spec is not None and spec.loader is not None
+    bench_portal = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_portal)
+    pages = bench_portal.Pages("http://127.0.0.1:1", bench_portal.make_articles(24), 12)
+    rules = _sample_rules()
+    answered = 0
+    for path, body in pages.pages.items():
+        text = body.decode().replace(bench_portal.PLACEHOLDER, "s0")
+        url = f"http://127.0.0.1:1/s0/{path}"
+        answered += _compare(text, url, rules, "utf-8")
+    assert answered >= 12  # as on the sample portal, some print no clock time or author
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[tuple[str, str, str]]:
+    """(url, text, codec) of every page of tests/corpus/articles."""
+    pages = corpus_score.load_own("articles")
+    assert len(pages) >= 100
+    return [(p.url, *decode_html(p.raw)) for p in pages]
+
+
+def test_corpus_articles_read_the_same_where_the_fast_path_answers(
+    corpus: list[tuple[str, str, str]],
+) -> None:
+    answered = 0
+    for url, text, codec in corpus:
+        for rules in CORPUS_RULES:
+            answered += _compare(text, url, rules, codec)
+    assert answered >= 30  # else this proves little
+
+
+def test_corpus_selector_text_and_content_read_the_same(
+    corpus: list[tuple[str, str, str]],
+) -> None:
+    """Each selector's text (bs4's get_text) on every page, and on each page the content HTML
+    of one content rule (they take turns; a page is read once, as in a poll)."""
+    contents = 0
+    for index, (url, text, _) in enumerate(corpus):
+        try:
+            root = fast_article._parse(text)
+        except fast_article._Unsupported:
+            continue  # left to bs4 whatever the rules
+        soup = parse(text)
+        for selector in TEXT_SELECTORS:
+            try:
+                fast = fast_article._raw(root, selector)
+            except fast_article._Unsupported:
+                continue
+            assert fast == article._selector_raw(soup, selector), f"{url}: {selector}"
+        base = fast_article._base_url(root, url)
+        assert base == article.base_url(soup, url), url
+        turn = CONTENT_RULES[index % 3 :] + CONTENT_RULES[: index % 3]
+        for rules in turn:
+            assert rules.content is not None
+            node = select_one(soup, rules.content)
+            assert (node is None) == (fast_article._first(root, rules.content) is None), url
+            if node is None:
+                continue
+            mine = fast_article._content(root, rules, base, url, article._ALWAYS_REMOVE)
+            theirs = article._content(soup, text, rules, base, url, {})
+            assert mine == theirs, f"{url}: {rules.content}"
+            contents += 1
+            break
+        assert fast_article._canonical_href(root) == article.page.canonical_href(soup), url
+    assert contents >= 100
+
+
+def _page(body: str, head: str = "", tail: str = "") -> str:
+    return f"<html lang='zh-CN'><head>{head}</head><body>{body}</body></html>{tail}"
+
+
+_ARTICLE = (
+    "<h1 id='title'>标题</h1><div class='info'>2024-12-13 16:45 作者：王芳</div>"
+    "<div class='introduce'>摘要</div><div id='content'><p>正文</p>{extra}</div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "answers"),
+    [
+        # Whitespace-only strings: bs4 folds them to one newline or space, also after removal.
+        (_ARTICLE.format(extra="<p>a</p>\n  <div class='ad'>x</div>\n <p>b</p>"), True),
+        # Ruby text and scripts are no text of get_text; <pre> keeps its spacing.
+        (_ARTICLE.format(extra="<ruby>漢<rt>kan</rt></ruby><pre>  a\n\n b </pre>"), True),
+        # A remove rule is matched against the whole page, not from the content down.
+        (_ARTICLE.format(extra="<span class='ad'>ad</span>tail"), True),
+        # A class split at a no-break space, as bs4 splits it.
+        (_ARTICLE.replace("class='info'", "class='x\xa0info'").format(extra=""), True),
+        # No clock time: the bs4 path consults metadata.
+        (_ARTICLE.replace(" 16:45", "").format(extra=""), False),
+        # A year-less date takes its year from the page's other dates.
+        (_ARTICLE.replace("2024-", "").format(extra=""), False),
+        # 04/05/2024 is 4 May or April 5 as the page's other dates say.
+        (_ARTICLE.replace("2024-12-13", "04/05/2024").format(extra=""), False),
+        # No summary: the bs4 path falls back to the description.
+        (_ARTICLE.replace("摘要", "").format(extra=""), False),
+    ],
+)
+def test_snippets_read_the_same(body: str, answers: bool) -> None:
+    rules = _sample_rules()
+    rules = dataclasses.replace(rules, remove=(*rules.remove, "body .ad"))
+    text = _page(body, head="<link rel='canonical' href='/a.html'><base href='/x/'>")
+    assert _compare(text, URL, rules, "utf-8") is answers
+
+
+def test_a_comment_in_a_table_is_written_where_bs4_writes_it() -> None:
+    # Text in a <table> is moved out of it by the HTML parser (nh3's) up to a comment: an
+    # empty comment left out would move the newline after it too.
+    extra = "<table>文本<!---->\n</table><table>x<!-- \n -->y</table>"
+    assert _compare(_page(_ARTICLE.format(extra=extra)), URL, _sample_rules(), "utf-8")
+
+
+def test_a_doctype_inside_the_page_is_left_to_bs4() -> None:
+    # bs4 keeps it where it stands and writes a newline after it; libxml2's tree drops it.
+    text = "<!DOCTYPE html>" + _page(_ARTICLE.format(extra="<!DOCTYPE html><table>x</table>"))
+    assert _fast(text, URL, _sample_rules(), "utf-8") is None
+    text = "<?xml version='1.0'?>\n<!-- c --><!DOCTYPE html>" + _page(_ARTICLE.format(extra=""))
+    assert _compare(text, URL, _sample_rules(), "utf-8")
+
+
+_TAGS = "div p span pre textarea ruby rt template script table tr td li ul b a h2 form".split()  # noqa: SIM905
+_STRAY = ["</div>", "</p>", "</td>", "</body>", "<body class=z>", "<li>", "<td>", "</table>"]
+_STRAY += ["<html lang=en>", "<?php x ?>", "<![CDATA[x]]>", "</br>", "<plaintext>", "<frameset>"]
+_TEXTS = [" ", "\n", "\n  \n", "\t", "文本", "x &amp; y", "&lt;b&gt;", "&nbsp;", "\xa0", "<", "&"]
+_TEXTS += ["&#55357;&#56832;", "c\r\nd", "<br>", "<img data-src='/a.png' src=x>", "<!---->"]
+_VALUES = ["ad", "x ad", "ad\xa0y", "/p.png", "http://e.com/a b", "javascript:x", "", "a'b"]
+_NAMES = ["class", "id", "href", "src", "data-src", "title", "rel", "srcset", "lang", "checked"]
+
+
+def _markup(rng: random.Random, depth: int) -> str:
+    """Random, often broken, markup: nesting, stray tags, comments, entities, spaces."""
+    if depth > 4 or rng.random() < 0.35:
+        return rng.choice(_STRAY) if rng.random() < 0.1 else rng.choice(_TEXTS)
+    tag = rng.choice(_TAGS)
+    attrs = "".join(
+        f' {rng.choice(_NAMES)}="{rng.choice(_VALUES)}"' for _ in range(rng.randint(0, 2))
+    )
+    inner = "".join(_markup(rng, depth + 1) for _ in range(rng.randint(0, 4)))
+    return f"<{tag}{attrs}>{inner}" + (f"</{tag}>" if rng.random() < 0.9 else "")
+
+
+def test_random_markup_reads_the_same() -> None:
+    rng = random.Random(19)
+    rules = _sample_rules()
+    rules = dataclasses.replace(rules, remove=(*rules.remove, "body .ad", "p + p", "td ~ td"))
+    answered = 0
+    for _ in range(100):
+        extra = "".join(_markup(rng, 0) for _ in range(rng.randint(1, 5)))
+        answered += _compare(_page(_ARTICLE.format(extra=extra)), URL, rules, "utf-8")
+    assert answered >= 60
+
+
+def test_content_after_the_end_of_html_is_left_to_bs4() -> None:
+    # bs4 builds a second <html> from it; libxml2's own tree drops it.
+    text = _page(_ARTICLE.format(extra=""), tail="<p>more</p>")
+    assert _fast(text, URL, _sample_rules(), "utf-8") is None
+    assert _fast(
+        _page(_ARTICLE.format(extra=""), tail="\n<!-- c -->\n"), URL, _sample_rules(), None
+    )
+
+
+def test_selectors_beyond_plain_ones_are_left_to_bs4() -> None:
+    rules = dataclasses.replace(_sample_rules(), content="div:not(.info)")
+    assert _fast(_page(_ARTICLE.format(extra="")), URL, rules, "utf-8") is None
