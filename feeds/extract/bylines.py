@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
+from feeds.extract import byline_markup
 from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
@@ -40,7 +41,9 @@ _AUTHOR_META = (
 # Any other meta tag whose name ends in 'author(s)' ('lrt_authors', 'its_author'): a site's own
 # name for the same field; account ids among them are refused like any other.
 _AUTHOR_KEY = re.compile(r"(?:^|[_:.-])authors?$")
-_AUTHOR_MARKUP = (
+# What byline markup is, as CSS: byline_markup.markup finds the same elements in one walk
+# (tests/test_byline_markup.py holds the two equal).
+AUTHOR_MARKUP = (
     '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
@@ -48,7 +51,7 @@ _AUTHOR_MARKUP = (
 )
 # The same in the page's language (Autor, autore, auteur; 作者 and 记者 in pinyin), as a whole
 # word of the class or id: 'autoresize', 'autorefresh' are a script's.
-_FOREIGN_MARKUP = (
+FOREIGN_MARKUP = (
     '[class*="autor" i], [class*="auteur" i], [class*="zuozhe" i], [class*="jizhe" i], '
     '[id*="autor" i], [id*="auteur" i], [id*="zuozhe" i], [id*="jizhe" i]'
 )
@@ -228,11 +231,11 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     "author" or "byline"), not in reader comments or teasers: those after the headline
     first, then those before it, nearest first."""
     anchor = headline[0] if headline else None
-    nodes = select(soup, _AUTHOR_MARKUP)
-    foreign = [n for n in select(soup, _FOREIGN_MARKUP) if _FOREIGN_WORD.search(_names_of(n))]
+    nodes, foreign_markup = byline_markup.markup(soup)  # AUTHOR_MARKUP, FOREIGN_MARKUP
+    foreign = [n for n in foreign_markup if _FOREIGN_WORD.search(_names_of(n))]
     if foreign:  # rare: only then the cost of reading both in the page's order
         kept = {id(n) for n in nodes} | {id(n) for n in foreign}
-        nodes = [n for n in select(soup, f"{_AUTHOR_MARKUP}, {_FOREIGN_MARKUP}") if id(n) in kept]
+        nodes = [n for n in soup.find_all(True) if id(n) in kept]
     nodes = [n for n in nodes if not elsewhere(n)]
     nodes = [n for n in nodes if not teaser(n, anchor)]
     if anchor is not None:
