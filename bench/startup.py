@@ -67,6 +67,24 @@ def importtime(
     return heaviest[:top], loaded
 
 
+# The idle update in a child that then names the top-level packages in its sys.modules: what
+# -X importtime lists includes imports that failed (httpx asks for brotli, which the fetcher
+# hides from it), so it cannot say what was loaded.
+LOADED = (
+    "import sys\nfrom feeds.cli import main\ncode = main(sys.argv[1:])\n"
+    "print('\\nLOADED', *sorted({name.split('.')[0] for name in sys.modules}))\nsys.exit(code)\n"
+)
+
+
+def loaded_by(arguments: Sequence[str]) -> set[str]:
+    """The top-level packages a `feeds` command has in sys.modules when it ends."""
+    done = subprocess.run(
+        [PYTHON, "-c", LOADED, *arguments], capture_output=True, text=True, check=False
+    )
+    _, _, names = done.stdout.rpartition("LOADED ")
+    return set(names.split())
+
+
 def run_child(command: Sequence[str]) -> Child:
     """One command under /usr/bin/time (peak RSS, kept clear of this process's pages), its
     CPU to the microsecond from wait4 (time reaps the command, so its rusage holds both;
@@ -130,7 +148,8 @@ def measure(work: Path, runs: int) -> list[Table]:
                 rss[name].append(child.rss_mb)
         stats = portal.stats()
         files = written(before, mtimes(work / "public"))
-        idle_import, loaded = importtime([PYTHON, "-m", "feeds", *update[1:]], 12)
+        idle_import, _ = importtime([PYTHON, "-m", "feeds", *update[1:]], 12)
+        loaded = loaded_by(update[1:])
         cli_import, _ = importtime([PYTHON, "-c", "import feeds.cli"], 12)
     floor = statistics.median(cpu["python -c pass (the floor)"])
     table = Table(

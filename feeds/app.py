@@ -3,6 +3,8 @@ with its settings, and the politeness state every fetcher of the process shares.
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
@@ -106,3 +108,25 @@ def fewer_malloc_arenas(arenas: int = 2) -> bool:
     except (OSError, AttributeError):  # musl, macOS: their allocators need no such help
         return False
     return bool(mallopt(_M_ARENA_MAX, arenas))
+
+
+def free_memory() -> None:
+    """Called by `feeds run` after each poll. What the poll left in reference cycles (parsed
+    pages, responses) is collected now, not on the cyclic GC's own schedule; then the free
+    pages of the C heap go back to the system: glibc keeps what the parsers freed, and
+    returns it only from the top of the heap by itself (issue 19: 200 sources, about 3 MB of
+    82 after one round)."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes  # only `feeds run` needs it: an idle `feeds update` does not load it
+
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # musl, macOS: nothing to trim this way
+        return None
