@@ -186,9 +186,15 @@ class DetectPage:
         return self._links[key]
 
     def wrapper(self, el: Tag) -> bool:
-        """Does ``el`` hold most of the page's links? Then it is a layout wrapper
-        ("has-sidebar", "page-with-nav"), not the chrome its name mentions."""
-        return self.link_count(el) * 2 > self.link_count(self.soup)
+        """Does ``el`` hold most of the page's links, or the page's main content (``<main>``,
+        ``role=main``)? Then it is a layout wrapper ("has-sidebar", Genesis's
+        ``content-sidebar-wrap`` around ``main.content`` and ``aside.sidebar``), not the
+        chrome its name mentions."""
+        return self.link_count(el) * 2 > self.link_count(self.soup) or el.find(_main) is not None
+
+
+def _main(el: Tag) -> bool:
+    return el.name == "main" or (attr(el, "role") or "").lower() == "main"
 
 
 def _entries(menu: Tag, page: DetectPage) -> Iterator[str]:
