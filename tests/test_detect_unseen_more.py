@@ -248,3 +248,40 @@ def test_outliers_stay_out_when_no_link_selector_reads_them_in() -> None:
     detection = detect_listing(text, URL)
     assert urls(detection) == absolute(hrefs)
     assert_round_trip(detection, text, URL)
+
+
+# --------------------------------------------------------------------------- hidden tabs
+
+
+def test_the_hidden_tab_of_a_tabbed_list_is_not_part_of_it() -> None:
+    """A box of tabs (最新, 热门), the second pane hidden by its style until clicked: the
+    list is the pane a reader sees, not both read as one."""
+    hrefs = [f"/news/{500 + i}.html" for i in range(8)]
+    shown = "".join(
+        f'<li><a href="{h}">{t}</a><span>12-{i + 1:02d}</span></li>'
+        for i, (h, t) in enumerate(zip(hrefs, ZH_TITLES, strict=False))
+    )
+    behind = "".join(
+        f'<li><a href="/news/{400 + i}.html">{t}</a><span>11-{i + 1:02d}</span></li>'
+        for i, t in enumerate(ZH_TITLES[::-1][:8])
+    )
+    text = page(
+        '<div class="tabs"><ul class="tab-hd"><li>最新</li><li>热门</li></ul><div class="tab-bd">'
+        f'<ul class="list">{shown}</ul><ul class="list" style="display: none">{behind}</ul>'
+        "</div></div>"
+    )
+    detection = detect_listing(text, URL)
+    assert urls(detection) == absolute(hrefs)
+    assert_round_trip(detection, text, URL)
+
+
+def test_a_page_hidden_until_its_scripts_run_is_still_read() -> None:
+    """``<body><div style="display:none">`` around the whole page (shown by a script once
+    it has loaded): not a hidden tab, the page itself."""
+    hrefs = [f"/news/{500 + i}.html" for i in range(8)]
+    rows = "".join(
+        f'<li><a href="{h}">{t}</a><span>2024-12-{i + 1:02d}</span></li>'
+        for i, (h, t) in enumerate(zip(hrefs, ZH_TITLES, strict=False))
+    )
+    text = page(f'<div id="app" style="display:none"><ul class="list">{rows}</ul></div>')
+    assert urls(detect_listing(text, URL)) == absolute(hrefs)

@@ -157,8 +157,15 @@ def _path_signature(
 
 def _sibling_clusters(page: DetectPage) -> Iterable[list[Tag]]:
     clusters: dict[tuple[tuple[str, str], ...], list[Tag]] = {}
+    hidden = page.hidden()
     for parent in page.soup.find_all(True):
-        children = [c for c in parent.find_all(True, recursive=False) if c.name not in _SKIPPED]
+        if id(parent) in hidden:
+            continue
+        children = [
+            c
+            for c in parent.find_all(True, recursive=False)
+            if c.name not in _SKIPPED and id(c) not in hidden
+        ]
         counts = Counter((c.name, name) for c in children for name in set(class_names(c)))
         siblings: dict[tuple[str, str], list[Tag]] = {}
         for child in children:
@@ -176,8 +183,9 @@ def _heading_clusters(page: DetectPage) -> Iterable[list[Tag]]:
     """Headings holding a link, alike in tag and class, and in the same region: those in a
     sidebar or a footer are never the same list as those in the page's main column."""
     clusters: dict[tuple[tuple[str, str], int], list[Tag]] = {}
+    hidden = page.hidden()
     for heading in page.soup.find_all(list(HEADINGS)):
-        if page.link_count(heading):
+        if page.link_count(heading) and id(heading) not in hidden:
             region = next((id(p) for p in heading.parents if region_of(p)), 0)
             clusters.setdefault((_signature(heading), region), []).append(heading)
     yield from clusters.values()
