@@ -206,6 +206,16 @@ def test_relative_hours_across_dst_count_real_time() -> None:
         ("01-01", sh(2025, 1, 2, 9, 0), sh(2025, 1, 1), False),
         ("01-01", sh(2024, 12, 31, 23, 0), sh(2025, 1, 1), False),
         ("02-29", sh(2025, 6, 1), sh(2024, 2, 29), False),
+        # a list's date cell, English, without a year (issue 15)
+        ("Dec 6", NOW, sh(2024, 12, 6), False),
+        ("6 Dec", NOW, sh(2024, 12, 6), False),
+        ("December 6th", NOW, sh(2024, 12, 6), False),
+        ("[Nov 30]", NOW, sh(2024, 11, 30), False),
+        ("Fri, Dec 6 10:20", NOW, sh(2024, 12, 6, 10, 20), True),
+        # a two-digit year first, as Chinese lists print it
+        ("24-12-06", NOW, sh(2024, 12, 6), False),
+        ("[24-12-06]", NOW, sh(2024, 12, 6), False),
+        ("23-01-31 08:15", NOW, sh(2023, 1, 31, 8, 15), True),
     ],
 )
 def test_year_inference(text: str, now: datetime, expected: datetime, has_time: bool) -> None:
@@ -230,6 +240,11 @@ def test_year_inference(text: str, now: datetime, expected: datetime, has_time: 
         "比分 3-1",
         "9999-99-99",
         "2024-13-06",
+        "on May 5 the council met",  # a year-less month name only as a whole date cell
+        "Posted in Dec 6 places",
+        "12-06-24",  # month or year first: two-digit years only where they can't be a month
+        "24-13-06",
+        "Dec 2024",
         "2024-02-30",
         "2023-02-29",
         "2024-00-10",

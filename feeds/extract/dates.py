@@ -154,6 +154,21 @@ _MDY = _compile(
     rf"(?<![^\W\d_]){_MONTH}\s{{1,3}}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<y>\d{{4}})"
     rf"(?!\d){_EN_TIME}"
 )
+# A list's date cell without a year: "Dec 6", "6 December", "Mon, Dec 6 10:20". Only as the
+# whole of a short text: in a sentence "May 5" is too often a date of something else.
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?\s{1,3})?"
+_OPEN, _CLOSE = r"^[\s\[(（【|·•-]{0,3}" + _WEEKDAY, r"[\s\])）】|·•]{0,3}$"
+_MD_NAMED = _compile(
+    rf"{_OPEN}(?:{_MONTH}\s{{1,3}}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?\s{{1,3}}{_MONTH.replace('mon>', 'mon2>')})"
+    rf"(?!\d){_EN_TIME}{_CLOSE}"
+)
+# "24-12-06": a two-digit year first, as Chinese lists print it; only when it can't be a
+# month ("12-06-24" may be American, month first), so the year is 2013 or later.
+_YMD_SHORT = _compile(
+    r"(?<![\d\-/.:])(?P<y2>1[3-9]|[2-9]\d)-(?P<m2>\d{2})-(?P<d2>\d{2})(?![\d\-/.:])"
+    rf"(?:\s{{1,3}}{_TIME})?"
+)
 # Day first with dots is the European numeric form: "27.06.2018", "23.09.22 09:54".
 # A two-digit year needs two-digit day and month, so "1.2.3" stays a version number.
 _DMY_DOTS = _compile(
@@ -239,8 +254,8 @@ class _Reading:
 
 def _absolute(m: re.Match[str], r: _Reading) -> ParsedDate | None:
     g = m.groupdict()
-    if g.get("mon"):
-        month = _MONTHS[(g["mon"] or "").lower().rstrip(".")]
+    if g.get("mon") or g.get("mon2"):
+        month = _MONTHS[(g.get("mon") or g.get("mon2") or "").lower().rstrip(".")]
     else:
         month = int(g.get("m") or g.get("m2") or 0)
     day = int(g.get("d") or g.get("d2") or 0)
@@ -358,6 +373,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_CN_MD, _absolute),
     (_CN_WRITTEN, _written),
     (_MD, _absolute),
+    (_YMD_SHORT, _absolute),
+    (_MD_NAMED, _absolute),
     (_DMY, _absolute),
     (_MDY, _absolute),
     (_DMY_DOTS, _absolute),

@@ -114,8 +114,11 @@ def declared_address(text: str) -> tuple[str, str] | None:
 
 def _derive(group: Group, page: DetectPage, text: str) -> tuple[Group, Candidate | None]:
     """The group's candidate; for a block that no selector reads apart from the blocks alike
-    to it (the tabs of a ranking, each under its own heading), all of them together."""
+    to it (the tabs of a ranking, each under its own heading), all of them together; for a
+    list with its featured first items that no selector reads together, the list alone."""
     derived = candidate(group, page, text)
+    if derived is None and group.base is not None:
+        return _derive(group.base, page, text)
     union = group.union
     if derived is None and union is not None and _convincing(union, boxes=True):
         whole = candidate(union, page, text)

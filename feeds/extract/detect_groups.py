@@ -41,7 +41,15 @@ from feeds.extract.detect_page import (
 from feeds.extract.html import text_of
 from feeds.extract.names import STATE_CLASSES, class_names, site_of
 
-__all__ = ["HEADLINE_UNITS", "SHORT_UNITS", "Group", "Item", "common_ancestor", "find_groups"]
+__all__ = [
+    "HEADLINE_UNITS",
+    "MIN_ITEMS",
+    "SHORT_UNITS",
+    "Group",
+    "Item",
+    "common_ancestor",
+    "find_groups",
+]
 
 MIN_ITEMS = 3
 HEADLINE_UNITS = 4.0  # 8 CJK characters or 4 words: shorter link texts are menu entries
@@ -49,6 +57,7 @@ SHORT_UNITS = 3.0  # shorter main links that lead to no article are "more…" ro
 _RICH_UNITS = 10.0  # this much text beside an item's links is an intro, not just a byline
 _CONTAINER_HEADLINES = 3  # a member holding this many headlines holds a list of its own
 _DATE_TEXT_MAX = 40  # longer texts are sentences that happen to hold a date
+_LEADS = 3  # featured items above a list, read as its first (see _leads)
 _LABEL_UNITS = 12.0  # a heading between two parts of a list is at most this long
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
 _AMBIGUOUS = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")  # 06/12/2024: day or month first
@@ -76,6 +85,7 @@ class Group:
     by_heading: bool = False  # a heading group (see the module docstring)
     parts: int = 1  # >1: several blocks, each under its own heading, read as one
     union: Group | None = None  # for a block split off from others alike: all of them
+    base: Group | None = None  # for a list with its featured first items: the list alone
     # A few members whose main link is a short non-article ("更多", a related-searches box):
     # left out of the items, and out of the selector when one can exclude them.
     outliers: list[Item] = field(default_factory=list)
@@ -91,6 +101,16 @@ def find_groups(page: DetectPage) -> list[Group]:
     for members in _sibling_clusters(page):
         runs = [group for run in _runs(members, page, labels) if (group := _group(run, page))]
         groups.extend(runs)
+        for run in runs:
+            leads = _leads([i.node for i in run.items], page)
+            whole = _group([*leads, *(i.node for i in run.items)], page) if leads else None
+            # Read alike, the featured items' headlines must still be theirs: not the image
+            # link that stands where the rows have their title.
+            if whole is not None and all(
+                i.units >= HEADLINE_UNITS for i in whole.items[: len(leads)]
+            ):
+                whole.base = run  # read alone when no selector reads the two together
+                groups.append(whole)  # the list with its featured first items (see _leads)
         if len(runs) > 1 and (union := _group(members, page)) is not None:
             # Kept to be named and ruled out; it stands in for one of its parts only when no
             # selector reads that part alone (a ranking in tabs, detect.py).
@@ -137,8 +157,15 @@ def _path_signature(
 
 def _sibling_clusters(page: DetectPage) -> Iterable[list[Tag]]:
     clusters: dict[tuple[tuple[str, str], ...], list[Tag]] = {}
+    hidden = page.hidden()
     for parent in page.soup.find_all(True):
-        children = [c for c in parent.find_all(True, recursive=False) if c.name not in _SKIPPED]
+        if id(parent) in hidden:
+            continue
+        children = [
+            c
+            for c in parent.find_all(True, recursive=False)
+            if c.name not in _SKIPPED and id(c) not in hidden
+        ]
         counts = Counter((c.name, name) for c in children for name in set(class_names(c)))
         siblings: dict[tuple[str, str], list[Tag]] = {}
         for child in children:
@@ -156,8 +183,9 @@ def _heading_clusters(page: DetectPage) -> Iterable[list[Tag]]:
     """Headings holding a link, alike in tag and class, and in the same region: those in a
     sidebar or a footer are never the same list as those in the page's main column."""
     clusters: dict[tuple[tuple[str, str], int], list[Tag]] = {}
+    hidden = page.hidden()
     for heading in page.soup.find_all(list(HEADINGS)):
-        if page.link_count(heading):
+        if page.link_count(heading) and id(heading) not in hidden:
             region = next((id(p) for p in heading.parents if region_of(p)), 0)
             clusters.setdefault((_signature(heading), region), []).append(heading)
     yield from clusters.values()
@@ -172,6 +200,32 @@ def _label_positions(page: DetectPage) -> list[int]:
         if text and units(text) <= _LABEL_UNITS and not _is_date(text):
             found.append(page.order[id(el)])
     return found
+
+
+def _leads(members: list[Tag], page: DetectPage) -> list[Tag]:
+    """The featured first items of a list: one to three elements of its items' tag and class
+    in the block right above the list's own (a ``div.featured`` of big cards over the
+    ``div.river`` of the rest; a heading between them is passed over), each with a headline
+    link to an article. Only that block: the boxes of a sidebar each hold their own list."""
+    first, parent = members[0], members[0].parent
+    if not isinstance(parent, Tag) or any(m.parent is not parent for m in members):
+        return []
+    block = parent.find_previous_sibling(True)
+    while isinstance(block, Tag) and not page.link_count(block):
+        block = block.find_previous_sibling(True)  # a heading, a spacer
+    if not isinstance(block, Tag):
+        return []
+    own = _signature(first)
+    found = [el for el in [block, *block.find_all(first.name)] if _signature(el) == own]
+    if not 1 <= len(found) <= _LEADS or any(
+        not any(_headline(page.link(a)) for a in anchors(el)) for el in found
+    ):
+        return []
+    return found
+
+
+def _headline(link: Link) -> bool:
+    return bool(link.url) and link.units >= HEADLINE_UNITS and article_like(link.url or "")
 
 
 def _runs(members: list[Tag], page: DetectPage, labels: list[int]) -> Iterable[list[Tag]]:

@@ -35,6 +35,7 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MENU_UNITS = 4.0  # a menu entry is shorter than a headline (detect_groups.HEADLINE_UNITS)
 
 # Where chrome sits: its tag, its ARIA role, or the words of its id and classes. Words in
@@ -123,6 +124,7 @@ class DetectPage:
     _holders: dict[str, list[Tag]] | None = None
     _counts: dict[int, int] | None = None
     _ends: dict[int, int] = field(default_factory=dict)
+    _hidden: set[int] | None = None
 
     @classmethod
     def read(cls, soup: BeautifulSoup, page_url: str) -> DetectPage:
@@ -185,10 +187,33 @@ class DetectPage:
             self._links[key] = Link(url, title, length)
         return self._links[key]
 
+    def hidden(self) -> set[int]:
+        """Elements a reader doesn't see, and all inside them: hidden by their ``style`` or
+        the ``hidden`` attribute (the other tabs of a tabbed box: 热门 behind 最新). Not one
+        that holds most of the page's links: a page hidden until its scripts show it is still
+        read."""
+        if self._hidden is None:
+            self._hidden = set()
+            for el in self.soup.find_all(_hides):
+                if id(el) not in self._hidden and not self.wrapper(el):
+                    self._hidden.add(id(el))
+                    self._hidden.update(id(d) for d in el.find_all(True))
+        return self._hidden
+
     def wrapper(self, el: Tag) -> bool:
-        """Does ``el`` hold most of the page's links? Then it is a layout wrapper
-        ("has-sidebar", "page-with-nav"), not the chrome its name mentions."""
-        return self.link_count(el) * 2 > self.link_count(self.soup)
+        """Does ``el`` hold most of the page's links, or the page's main content (``<main>``,
+        ``role=main``)? Then it is a layout wrapper ("has-sidebar", Genesis's
+        ``content-sidebar-wrap`` around ``main.content`` and ``aside.sidebar``), not the
+        chrome its name mentions."""
+        return self.link_count(el) * 2 > self.link_count(self.soup) or el.find(_main) is not None
+
+
+def _hides(el: Tag) -> bool:
+    return el.has_attr("hidden") or bool(_HIDDEN_STYLE.search(attr(el, "style") or ""))
+
+
+def _main(el: Tag) -> bool:
+    return el.name == "main" or (attr(el, "role") or "").lower() == "main"
 
 
 def _entries(menu: Tag, page: DetectPage) -> Iterator[str]:

@@ -17,10 +17,11 @@ import math
 import re
 import statistics
 from collections import Counter
+from urllib.parse import urlsplit
 
 from bs4 import Tag
 
-from feeds.extract.detect_groups import HEADLINE_UNITS, Group, common_ancestor
+from feeds.extract.detect_groups import HEADLINE_UNITS, MIN_ITEMS, Group, common_ancestor
 from feeds.extract.detect_page import (
     DetectPage,
     article_like,
@@ -42,6 +43,9 @@ __all__ = [
 ]
 
 _SHORT_UNITS = 3.0  # a median below this is a menu, unless the items carry dates or intros
+_SHORT_TITLE = 2.0  # two words, four CJK characters: a title when its link names an article
+_FULL = 11**1.5 - 1  # rows (35.5) beyond which a block counts no more: size 1.5
+_NUMBER = re.compile(r"\d{3,}")  # an article's id or a date, not a category's ``catid=9``
 _ITEM_TYPES = re.compile(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
 _PENALTY = {
     "navigation": 0.25,
@@ -106,8 +110,14 @@ def score(group: Group, page: DetectPage) -> Group:
     n = len(items)
     urls = [item.url for item in items]
     median = statistics.median(item.units for item in items)
+    where: list[str] = []
+    chrome = _chrome_penalty(group, page, where)
+    headline = sum(item.units >= HEADLINE_UNITS for item in items) / n
+    # Short titles count outside menus, footers and sidebars: there they stay entries.
+    boxed = any(r.startswith(("navigation:", "footer:", "sidebar:")) for r in where)
+    short = headline < 1.0 and not boxed and _short_titled(group, urls)
     shares = {
-        "headline": sum(item.units >= HEADLINE_UNITS for item in items) / n,
+        "headline": sum(item.units >= _SHORT_TITLE for item in items) / n if short else headline,
         "article": 1.0 if collection(urls) else sum(article_like(url) for url in urls) / n,
         "dated": sum(item.dated for item in items) / n,
         "intro": sum(item.rich for item in items) / n,
@@ -127,9 +137,12 @@ def score(group: Group, page: DetectPage) -> Group:
     )
     reasons = [f"{n} items"] + [f"{name} {value:.0%}" for name, value in shares.items()]
     bonus = _structure_bonus(group, page, urls, reasons)
-    penalty = _chrome_penalty(group, page, reasons)
-    penalty *= _what_penalty(group, page, shares, median, reasons)
-    size = block_size(n, bool(group.shares.get("pager")))
+    reasons.extend(where)
+    penalty = chrome
+    if short and shares["headline"] > headline:
+        reasons.append("short titles of articles of one kind")
+    penalty *= _what_penalty(group, page, shares, median if not short else _SHORT_UNITS, reasons)
+    size = block_size(n, bool(group.shares.get("pager")), shares["intro"])
     # Rounded so that float noise can never reorder equal blocks between two runs.
     group.score = round((quality + bonus) * size * penalty, 4)
     group.reasons = reasons
@@ -137,12 +150,33 @@ def score(group: Group, page: DetectPage) -> Group:
     return group
 
 
-def block_size(n: int, paged: bool) -> float:
-    """More items count, with diminishing returns: 10 items is full size, 30 and more 1.5.
+def _short_titled(group: Group, urls: list[str]) -> bool:
+    """Are the links, short as their texts are (an announcement list's "年度预算公开", a
+    club's "Winter opening hours"), each to one article of the same kind: of one URL shape,
+    each named by a number of three digits or more, or slugs of one folder? Then their texts
+    are titles, not a menu's entries, whose links lead to sections (``?catid=9``, ``/news/``)."""
+    if len(urls) < MIN_ITEMS or statistics.median(i.units for i in group.items) < _SHORT_TITLE:
+        return False
+    if collection(urls):
+        return True
+    shapes = Counter(_NUMBER.sub("#", urlsplit(u).path) for u in urls)
+    numbered = sum(bool(_NUMBER.search(urlsplit(u).path + "?" + urlsplit(u).query)) for u in urls)
+    return shapes.most_common(1)[0][1] * 5 >= len(urls) * 4 and numbered * 5 >= len(urls) * 4
+
+
+def block_size(n: int, paged: bool, intros: float = 0.0) -> float:
+    """More items count, with diminishing returns: 10 items is full size, 35 and more 1.5.
     A block with a pager under it is one page of a longer list, and how many items the site
     shows to a page is its setting: it counts four items more than it shows (a dated sidebar
-    box of ten must not beat the six articles a column shows per page), and more still count."""
-    return min(1.5, math.log2(1 + n + (4 if paged else 0)) / math.log2(11))
+    box of ten must not beat the six articles a column shows per page), and more still count.
+    An item with an intro beside its headline (a teaser) takes the room of two rows: a column
+    shows six teasers where it would show twelve headlines, and a box beside it shows ten
+    (``intros``: the share of items that have one; when half of them do, it is a column of
+    teasers, whose every item counts double: a first post without an intro is still one of
+    them). So does the limit: 35 teasers, as 70 rows, and more count alike."""
+    rows = 1 + min(1.0, 2 * intros)  # rows to an item
+    count = n * rows + (4 if paged else 0)
+    return min(math.log2(1 + _FULL * rows), math.log2(1 + count)) / math.log2(11)
 
 
 def _structure_bonus(group: Group, page: DetectPage, urls: list[str], reasons: list[str]) -> float:

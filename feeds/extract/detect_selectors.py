@@ -91,23 +91,25 @@ def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
 
 
 def _item_level(group: Group, page: DetectPage, by_place: bool = False) -> ListingSelectors | None:
-    item = _item_selector(group.items, group.outliers, page, by_place)
+    items = group.items
+    item = _item_selector(items, group.outliers, page, by_place)
     if item is None and group.outliers and not by_place:
-        # No selector leaves the outliers out: take them in, and say so.
-        merged = sorted(group.items + group.outliers, key=lambda i: page.order[id(i.node)])
-        item = _item_selector(merged, [], page)
-        if item is not None:
-            group.items = merged
-            group.reasons.append(f"{len(group.outliers)} non-article links included")
-            group.outliers = []
+        # No selector leaves the outliers out: take them in, and say so (once it reads them).
+        items = sorted(items + group.outliers, key=lambda i: page.order[id(i.node)])
+        item = _item_selector(items, [], page)
     if item is None:
         return None
-    nodes = [i.node for i in group.items]
-    links = [i.link for i in group.items]
+    nodes = [i.node for i in items]
+    links = [i.link for i in items]
     default_link = _finds(nodes, links, DEFAULT_LINK, link=True)  # extract_listing's
     link = None if default_link else _relative_selector(nodes, links)
     if link is None and not default_link:
+        # The outliers stay out: reading the items by their headlines or links may still
+        # leave them out (issue 15: they stayed merged in, and so in the other readings).
         return None
+    if items is not group.items:
+        group.reasons.append(f"{len(group.outliers)} non-article links included")
+        group.items, group.outliers = items, []
     dated = [i for i in group.items if i.date is not None]
     date = None
     if len(dated) * 5 >= len(group.items) * 3:  # a date on at least 3 items in 5
@@ -399,6 +401,10 @@ def _relative_options(scopes: Sequence[Tag], targets: Sequence[Tag]) -> Iterator
             for mine in own:
                 yield f"{qualifier} {mine}"
                 yield f"{qualifier} > {mine}"
+    # Headlines in headings of different levels (a featured card's h2 over the rows' h3).
+    levels = sorted({h.name for t in targets for h in t.parents if h.name in HEADINGS})
+    if len(levels) > 1 and all(any(p.name in HEADINGS for p in t.parents) for t in targets):
+        yield f":is({', '.join(levels)}) {tag}"
     # Last resorts: what the earlier siblings have and the target lacks, then position.
     before = [_earlier_classes(t) for t in targets]
     for cls in sorted(set.intersection(*before)) if before else []:
