@@ -145,6 +145,10 @@ def _dates(
         # Only a CMS's generic date, or a published stamp that is the last save's: the day
         # printed by the headline, marked as a date, wins (before that last save).
         shown = page_dates.visible_date(soup, headline(), read, marked_only=True)
+        if shown is not None and _day(shown).timetuple()[1:3] == _day(found).timetuple()[1:3]:
+            # The same day of the year: the page's year-less 'April 19' (hAtom's <abbr
+            # title="2019-04-19…">), whose year only the metadata knows.
+            shown = None
         earlier = shown is not None and _day(shown) < _day(found)
         if shown is not None and (earlier if saved else _day(shown) != _day(found)):
             origins.setdefault("date", "page")
