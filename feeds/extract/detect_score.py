@@ -159,8 +159,9 @@ def _short_titled(group: Group, urls: list[str]) -> bool:
         return False
     if collection(urls):
         return True
-    shapes = Counter(_NUMBER.sub("#", urlsplit(u).path) for u in urls)
-    numbered = sum(bool(_NUMBER.search(urlsplit(u).path + "?" + urlsplit(u).query)) for u in urls)
+    parts = [urlsplit(u) for u in urls]
+    shapes = Counter(_NUMBER.sub("#", p.path) for p in parts)
+    numbered = sum(bool(_NUMBER.search(f"{p.path}?{p.query}")) for p in parts)
     return shapes.most_common(1)[0][1] * 5 >= len(urls) * 4 and numbered * 5 >= len(urls) * 4
 
 

@@ -207,7 +207,8 @@ def info_line_date(
     时间：7:00', an agenda's line) only when no line has a year, and not ``full_only``."""
     first: ParsedDate | None = None
     for line in lines:
-        found = read(_published_part(line)) or read(line)
+        part = _published_part(line)
+        found = read(part) or (read(line) if part is not line else None)
         if found is None:
             continue
         full = str(found.value.year) in line
