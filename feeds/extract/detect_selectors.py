@@ -13,15 +13,15 @@ rows that hold a table of their own, whose rows hold the same kind of link).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import soupsieve
 from bs4 import Tag
-from soupsieve import SoupSieve
 
 from feeds.extract.detect_groups import Group, Item
+from feeds.extract.detect_match import matcher
 from feeds.extract.detect_page import HEADINGS, DetectPage, inside
 from feeds.extract.html import attr, select_one, text_of
 from feeds.extract.listing import DEFAULT_LINK, extract_listing, item_link
@@ -246,11 +246,11 @@ def _item_selector(
     others = [el for el in page.holders(nodes[0].name or "") if id(el) not in wanted]
     crowded: list[tuple[str, list[Tag]]] = []  # selectors that match more, and what more
     for selector in _positional(nodes) if by_place else _item_options(nodes):
-        matcher = compiled(selector)
-        if not all(matcher.match(n) for n in nodes):
+        matches = matcher(selector)
+        if not all(matches(n) for n in nodes):
             continue
         room = 2 * len(nodes) + len(outliers) if len(crowded) < _NARROWED else 0
-        extra = _matched(matcher, others, room)
+        extra = _matched(matches, others, room)
         if extra == []:
             return selector
         if extra is not None:
@@ -262,12 +262,12 @@ def _item_selector(
     return None
 
 
-def _matched(matcher: SoupSieve, others: list[Tag], room: int) -> list[Tag] | None:
+def _matched(matches: Callable[[Tag], bool], others: list[Tag], room: int) -> list[Tag] | None:
     """The other link holders a selector matches; None as soon as there are more than
     ``room`` (too many to narrow away: the selector is of no use)."""
     found: list[Tag] = []
     for el in others:
-        if matcher.match(el):
+        if matches(el):
             if len(found) >= room:
                 return None
             found.append(el)
@@ -294,8 +294,8 @@ def _excluding(selector: str, items: list[Item], extra: list[Tag]) -> str | None
     inner = f":not(:has({soupsieve.escape(items[0].node.name or '')}))"
     options.extend(f"{option}{inner}" for option in [selector, *options])
     for option in options:
-        matcher = compiled(option)
-        if all(matcher.match(i.node) for i in items) and not any(matcher.match(e) for e in extra):
+        matches = matcher(option)
+        if all(matches(i.node) for i in items) and not any(matches(e) for e in extra):
             return option
     return None
 
