@@ -1,7 +1,8 @@
 """Detection's own matcher for plain selectors (feeds/extract/detect_match.py) says what
 soupsieve says: on odd markup (spaces in class values, upper-case names, ids that differ in
 case, several classes, templates, nesting that needs backtracking) and on the corpus, with
-the selectors detection derives for its elements."""
+the selectors detection derives for its elements. And detection leaves the page's tree as
+parsed: it reads each candidate back from that tree, as a poll would from a fresh parse."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from feeds.encoding import decode_html
+from feeds.extract import detect
 from feeds.extract.detect_match import matcher, plain
 from feeds.extract.detect_page import DetectPage
 from feeds.extract.detect_selectors import _item_options
-from feeds.extract.html import parse
+from feeds.extract.html import Soup, parse
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 if str(BENCH) not in sys.path:
@@ -166,3 +168,19 @@ def test_corpus_selectors_agree_with_soupsieve(file: str) -> None:
                 _agree(selector, holders)
                 tried += 1
     assert tried >= 20
+
+
+@pytest.mark.parametrize("file", ["0001.html.gz", "0021.html.gz"])
+def test_detection_leaves_the_tree_as_parsed(file: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = next(p for p in corpus_score.load_own("listings") if p.file == file)
+    text = decode_html(page.raw)[0]
+    trees: list[Soup] = []
+
+    def parse_and_keep(markup: str) -> Soup:
+        trees.append(parse(markup))
+        return trees[-1]
+
+    monkeypatch.setattr(detect, "parse", parse_and_keep)
+    found = detect.detect_listing(text, page.url)
+    assert found.chosen is not None and len(trees) == 1
+    assert str(trees[0]) == str(parse(text))

@@ -24,7 +24,7 @@ from feeds.extract.detect_groups import Group, Item
 from feeds.extract.detect_match import matcher
 from feeds.extract.detect_page import HEADINGS, DetectPage, inside
 from feeds.extract.html import attr, select_one, text_of
-from feeds.extract.listing import DEFAULT_LINK, extract_listing, item_link
+from feeds.extract.listing import DEFAULT_LINK, item_link, read_listing
 from feeds.extract.names import (
     ancestor_at,
     class_names,
@@ -62,8 +62,10 @@ class Candidate:
     reasons: tuple[str, ...]  # why it scored as it did, or why it lost
 
 
-def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
-    """Selectors that reproduce the group, verified through extract_listing; None if none do."""
+def candidate(group: Group, page: DetectPage) -> Candidate | None:
+    """Selectors that reproduce the group, verified as a poll reads them (read_listing on the
+    page's tree, as parsed for extract_listing and left unchanged by detection); None if none
+    do."""
     selectors = _item_level(group, page)
     if selectors is None and not group.bare:
         holders = [_holder(item) for item in group.items]
@@ -81,7 +83,7 @@ def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
     if selectors is None:
         return None
     try:
-        listing = extract_listing(text, page.url, selectors.rules())
+        listing = read_listing(page.soup, page.url, selectors.rules())
     except ValueError:  # urljoin rejects some hrefs ("http://[x]/") that the block holds
         return None
     found = [(e.url, e.title or "") for e in listing.entries]
