@@ -65,7 +65,7 @@ def detect_listing(text: str, page_url: str) -> Detection:
     problem: str | None = None
     decided = False
     for best in groups[:_DERIVED]:
-        group, derived = _derive(best, page, text)
+        group, derived = _derive(best, page)
         if derived is not None and all(c.selectors != derived.selectors for _, c in candidates):
             candidates.append((group, derived))
         if not decided and _convincing(best):
@@ -112,16 +112,16 @@ def declared_address(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _derive(group: Group, page: DetectPage, text: str) -> tuple[Group, Candidate | None]:
+def _derive(group: Group, page: DetectPage) -> tuple[Group, Candidate | None]:
     """The group's candidate; for a block that no selector reads apart from the blocks alike
     to it (the tabs of a ranking, each under its own heading), all of them together; for a
     list with its featured first items that no selector reads together, the list alone."""
-    derived = candidate(group, page, text)
+    derived = candidate(group, page)
     if derived is None and group.base is not None:
-        return _derive(group.base, page, text)
+        return _derive(group.base, page)
     union = group.union
     if derived is None and union is not None and _convincing(union, boxes=True):
-        whole = candidate(union, page, text)
+        whole = candidate(union, page)
         if whole is not None:
             return union, whole
     return group, derived

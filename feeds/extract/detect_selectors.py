@@ -13,18 +13,18 @@ rows that hold a table of their own, whose rows hold the same kind of link).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import soupsieve
 from bs4 import Tag
-from soupsieve import SoupSieve
 
 from feeds.extract.detect_groups import Group, Item
+from feeds.extract.detect_match import matcher
 from feeds.extract.detect_page import HEADINGS, DetectPage, inside
 from feeds.extract.html import attr, select_one, text_of
-from feeds.extract.listing import DEFAULT_LINK, extract_listing, item_link
+from feeds.extract.listing import DEFAULT_LINK, item_link, read_listing
 from feeds.extract.names import (
     ancestor_at,
     class_names,
@@ -62,8 +62,10 @@ class Candidate:
     reasons: tuple[str, ...]  # why it scored as it did, or why it lost
 
 
-def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
-    """Selectors that reproduce the group, verified through extract_listing; None if none do."""
+def candidate(group: Group, page: DetectPage) -> Candidate | None:
+    """Selectors that reproduce the group, verified as a poll reads them (read_listing on the
+    page's tree, as parsed for extract_listing and left unchanged by detection); None if none
+    do."""
     selectors = _item_level(group, page)
     if selectors is None and not group.bare:
         holders = [_holder(item) for item in group.items]
@@ -81,7 +83,7 @@ def candidate(group: Group, page: DetectPage, text: str) -> Candidate | None:
     if selectors is None:
         return None
     try:
-        listing = extract_listing(text, page.url, selectors.rules())
+        listing = read_listing(page.soup, page.url, selectors.rules())
     except ValueError:  # urljoin rejects some hrefs ("http://[x]/") that the block holds
         return None
     found = [(e.url, e.title or "") for e in listing.entries]
@@ -246,11 +248,11 @@ def _item_selector(
     others = [el for el in page.holders(nodes[0].name or "") if id(el) not in wanted]
     crowded: list[tuple[str, list[Tag]]] = []  # selectors that match more, and what more
     for selector in _positional(nodes) if by_place else _item_options(nodes):
-        matcher = compiled(selector)
-        if not all(matcher.match(n) for n in nodes):
+        matches = matcher(selector)
+        if not all(matches(n) for n in nodes):
             continue
         room = 2 * len(nodes) + len(outliers) if len(crowded) < _NARROWED else 0
-        extra = _matched(matcher, others, room)
+        extra = _matched(matches, others, room)
         if extra == []:
             return selector
         if extra is not None:
@@ -262,12 +264,12 @@ def _item_selector(
     return None
 
 
-def _matched(matcher: SoupSieve, others: list[Tag], room: int) -> list[Tag] | None:
+def _matched(matches: Callable[[Tag], bool], others: list[Tag], room: int) -> list[Tag] | None:
     """The other link holders a selector matches; None as soon as there are more than
     ``room`` (too many to narrow away: the selector is of no use)."""
     found: list[Tag] = []
     for el in others:
-        if matcher.match(el):
+        if matches(el):
             if len(found) >= room:
                 return None
             found.append(el)
@@ -294,8 +296,8 @@ def _excluding(selector: str, items: list[Item], extra: list[Tag]) -> str | None
     inner = f":not(:has({soupsieve.escape(items[0].node.name or '')}))"
     options.extend(f"{option}{inner}" for option in [selector, *options])
     for option in options:
-        matcher = compiled(option)
-        if all(matcher.match(i.node) for i in items) and not any(matcher.match(e) for e in extra):
+        matches = matcher(option)
+        if all(matches(i.node) for i in items) and not any(matches(e) for e in extra):
             return option
     return None
 

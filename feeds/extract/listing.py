@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 
 from feeds.extract.fast_listing import DEFAULT_LINK, fast_listing
 from feeds.extract.html import (
     DEPTH_NOTE,
+    Soup,
     absolute,
     attr,
     base_url,
@@ -18,7 +19,7 @@ from feeds.extract.html import (
 from feeds.extract.selectors import compiled
 from feeds.models import ListingEntry, ListingPage, ListingRules
 
-__all__ = ["DEFAULT_LINK", "extract_listing", "item_link"]
+__all__ = ["DEFAULT_LINK", "extract_listing", "item_link", "read_listing"]
 
 
 def item_link(node: Tag, selector: str) -> Tag | None:
@@ -35,6 +36,14 @@ def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPag
     if fast is not None:
         return fast
     soup = parse(text)
+    listing = read_listing(soup, page_url, rules)
+    soup.decompose()  # free the page now rather than at the next cyclic GC
+    return listing
+
+
+def read_listing(soup: BeautifulSoup, page_url: str, rules: ListingRules) -> ListingPage:
+    """The listing read from a parsed page, which it leaves unchanged (detection reads each
+    candidate's selectors back from the page's one tree)."""
     base = base_url(soup, page_url)
     nodes = select(soup, rules.item)
     matches = {f"item {rules.item}": len(nodes)}
@@ -82,9 +91,8 @@ def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPag
             next_url = absolute(attr(next_node, "href"), base)
             if next_url == page_url:
                 next_url = None
-    if not entries and soup.flattened:
+    if not entries and isinstance(soup, Soup) and soup.flattened:
         problems.append(f"listing: {DEPTH_NOTE}")  # why the selectors found nothing
-    soup.decompose()  # free the page now rather than at the next cyclic GC
     return ListingPage(
         entries=tuple(entries), next_url=next_url, matches=matches, problems=tuple(problems)
     )
