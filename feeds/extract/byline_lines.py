@@ -15,17 +15,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.bylines import (
-    DOMAIN_LIKE,
-    PARTICLES,
-    UI_WORD,
-    name_shaped,
-    person_name,
-    publisher_like,
-)
+from feeds.extract.bylines import DOMAIN_LIKE, publisher_like
 from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
 from feeds.extract.page import INVISIBLE, elsewhere, split_url, teaser
+from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
 
 # How many texts after the headline a byline may stand (a kicker, a standfirst and a photo
 # caption come first on some pages), and how long its line may be: longer is prose.

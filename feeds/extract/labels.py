@@ -168,7 +168,12 @@ def summary_from(raw: str | None) -> str | None:
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    # German, French, Spanish, Italian and Dutch: 'Newsdesk 28. Januar 2022'.
+    r"|januar|februar|märz|maart|mai|juni|juli|oktober|dezember|januari|februari|mei|augustus"
+    r"|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre"
+    r"|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)"
 )
 # Where a name ends and the rest of a byline goes on: a counter ('阅读(1660)', '评论：3'), a
 # date or a clock, a relative time, a follow button ('+加关注'), a separator.

@@ -93,7 +93,7 @@ def json_ld(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
             raw = (script.string or "").strip()
             # Some CMSs wrap it for XHTML: <script>//<![CDATA[ {...} //]]></script>
             raw = _CDATA.sub("", raw)
-            data = json.loads(raw)
+            data = json.loads(raw, strict=False)  # raw line breaks inside strings are common
         except (ValueError, TypeError):
             continue  # broken JSON-LD is common; the other fallbacks still apply
         stack = [data]
