@@ -159,3 +159,35 @@ def test_a_json_ld_comment_s_author_is_a_reader() -> None:
         '"Comment", "author": {"@type": "Person", "name": "Bob Roe"}}]}</script>'
     )
     assert author_of(ld, H1 + "<p class='byline'>By Ann Lee</p>" + EN) == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p>Tekst: Jan de Vries</p>", "Jan de Vries"),
+        ("<p>Texto: Ana Ruiz</p>", "Ana Ruiz"),
+        ("<p>Yazar: Ahmet Yılmaz</p>", "Ahmet Yılmaz"),
+        ("<p>Автор: Иван Петров</p>", "Иван Петров"),
+        ("<p>Escrito por Ana Ruiz</p>", "Ana Ruiz"),
+        ("<p>Skrevet av Lars Berg</p>", "Lars Berg"),
+        ("<p>Testo di Mario Rossi</p>", "Mario Rossi"),
+        ("<p>Napisał Jan Kowalski</p>", "Jan Kowalski"),
+    ],
+)
+def test_a_byline_s_label_or_participle_in_more_languages(line: str, name: str) -> None:
+    assert author_of("", H1 + line + EN) == name
+
+
+ZH = "<p>" + "这是一篇很长的文章正文，讲述了一件发生在本地的事情，内容翔实。" * 6 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p class='art-author'>文/张三</p>", "张三"),  # byline markup, the label in it
+        ("<div>【作者：张三】【来源：本站】</div>", "张三"),  # a value ends at its bracket
+        ("<div>信息来源：办公室 发布人：张三</div>", "张三"),  # a government site's poster
+    ],
+)
+def test_chinese_bylines_in_markup_brackets_and_poster_labels(line: str, name: str) -> None:
+    assert author_of("", "<h1>一篇文章的标题</h1>" + line + ZH) == name

@@ -31,6 +31,10 @@ _LINE_MAX = 120
 # June 3, 2021 by Ann Lee').
 _BY = re.compile(
     r"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+    # The participle in the site's language: 'Escrito por', 'Skrevet av', 'Testo di'.
+    r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
+    r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"
+    r"|(?:écrit|publié|rédigé)\s+par|(?:geschreven|geplaatst)\s+door|napisał[a]?"
     r"|door)\s+(?=\S)",
     re.IGNORECASE,
 )

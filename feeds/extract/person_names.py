@@ -42,6 +42,11 @@ _BYLINE_PREFIX = re.compile(
     r"|interview\s*:\s*)",
     re.IGNORECASE,
 )
+# The same in Chinese bylines marked up as such: '<p class="author">文/张三</p>', '作者丨张三'.
+_ZH_PREFIX = re.compile(
+    r"^(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖)|文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔"
+    r"|執筆|署名)\s*[/／|｜丨]\s*"
+)
 # A byline given as markup in an attribute ('<meta property="og:author" content="By <a
 # href=…>Ann Lee</a>, …">'): its tags go, its text stays.
 _TAG = re.compile(r"<[^<>]{0,300}>")
@@ -84,7 +89,7 @@ def person_name(raw: str | None) -> str | None:
     name = reporter or author_from(raw)
     if not name:  # too long for one name: a list of them ('Ann Lee, Bob Ray, …') at most
         return name_list(clean_name(raw) or "") if raw and len(raw) > MAX_AUTHOR else None
-    name = _BYLINE_PREFIX.sub("", name).strip(" ,;:|")
+    name = _ZH_PREFIX.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:|")
     if not name or name.startswith(("http", "@", "www.")) or name.casefold() in _NOT_NAMES:
         return None
     if any(c in name for c in '=<>{}"'):  # markup or code that leaked into the text
