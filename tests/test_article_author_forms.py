@@ -191,3 +191,23 @@ ZH = "<p>" + "这是一篇很长的文章正文，讲述了一件发生在本地
 )
 def test_chinese_bylines_in_markup_brackets_and_poster_labels(line: str, name: str) -> None:
     assert author_of("", "<h1>一篇文章的标题</h1>" + line + ZH) == name
+
+
+def test_a_line_under_the_headline_called_a_name_before_the_site_s_own_name() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": '
+        '"Organization", "name": "E.com"}, "publisher": {"@type": "Organization", "name": '
+        '"E.com"}}</script>'
+    )
+    line = "<ul class='share'><li><div class='name'>AFP, MANILA</div></li></ul>"
+    assert author_of(ld, H1 + line + EN) == "AFP, MANILA"
+    assert author_of(ld, H1 + EN) == "E.com"  # the site's name is still the last resort
+
+
+def test_the_source_a_story_credits_at_its_end_before_the_site_s_own_name() -> None:
+    meta = '<meta name="author" content="e.com">'
+    credit = (
+        "<p style='text-align:right'>Quelle: <a href='https://www.kathpress.at'>kathpress</a></p>"
+    )
+    assert author_of(meta, H1 + EN + credit) == "kathpress"
+    assert author_of(meta, H1 + "<p class='byline'>By Ann Lee</p>" + EN + credit) == "Ann Lee"

@@ -76,7 +76,7 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     teasers."""
     if not headline:
         return None
-    for line, host in _lines_after(headline[0]):
+    for line, host in lines_after(headline[0]):
         if (signed := _ZH_SIGNED.match(line)) is not None:
             name = clean_name(signed["name"] or signed["name2"])
         elif (match := _ZH_BY.search(line)) is not None:
@@ -90,7 +90,7 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     return None
 
 
-def _lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
+def lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
     """The short lines of the first ``_TEXTS_READ`` texts after ``start``, each once, with
     the element that holds it."""
     seen: set[int] = set()
