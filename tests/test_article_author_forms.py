@@ -211,3 +211,18 @@ def test_the_source_a_story_credits_at_its_end_before_the_site_s_own_name() -> N
     )
     assert author_of(meta, H1 + EN + credit) == "kathpress"
     assert author_of(meta, H1 + "<p class='byline'>By Ann Lee</p>" + EN + credit) == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<div>撰文/张三 摄影/李四</div>", "张三"),  # the next credit ends the name
+        ("<div>取材・文/山田太郎</div>", "山田太郎"),  # Japanese credits
+        ("<div>文・写真：山田太郎</div>", "山田太郎"),
+        ("<div>通讯员：张三</div>", "张三"),
+        ("<div>主笔：张三</div>", "张三"),
+        ("<div>录入：张三 审核：李四</div>", "张三"),  # who entered it, when nobody else
+    ],
+)
+def test_more_chinese_and_japanese_credit_lines(line: str, name: str) -> None:
+    assert author_of("", "<h1>一篇文章的标题</h1>" + line + ZH) == name

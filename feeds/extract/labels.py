@@ -16,11 +16,11 @@ WRITER_LABELS = (
     "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
     "发帖人", "发贴人", "投稿人", "Author", "By", "Autor", "Autorin", "Auteur", "Autore",
     "Interview", "Text", "Authors", "Autoren", "Autores", "Autori", "Auteurs", "Tekst", "Texto",
-    "Testo", "Yazar", "Автор", "Автори", "Авторы",
+    "Testo", "Yazar", "Автор", "Автори", "Авторы", "通讯员", "通訊員", "主笔", "主筆",
 )  # fmt: skip
 EDITOR_LABELS = (
     "编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "发布人", "發布人",
-    "Editor",
+    "录入", "錄入", "Editor",
 )  # fmt: skip
 AUTHOR_LABELS = WRITER_LABELS + EDITOR_LABELS
 SUMMARY_LABELS = ("核心提示", "内容提要", "摘要", "导读", "提要", "简介", "Summary")
