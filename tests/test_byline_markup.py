@@ -29,7 +29,11 @@ def same(html: str) -> tuple[list[str], list[str]]:
     [
         ("<div itemprop='author'><span itemprop='name'>A</span></div>", ["div", "span"]),
         ("<span itemprop='name'>A</span>", []),  # a name of something else
-        ("<span itemprop='author name'>A</span>", []),  # [itemprop="author"] is the whole value
+        ("<span itemprop='author name'>A</span>", ["span"]),  # [itemprop~="author"]: a word
+        ("<div itemprop='author creator'><i itemprop='name'>A</i></div>", ["div", "i"]),
+        ("<div data-component='Byline'>A</div><a data-testid='AuthorURL'>B</a>", ["div", "a"]),
+        ("<span class='detail__writer'>A</span><div class='submitted-by'>B</div>", ["span", "div"]),
+        ("<author>Ann Lee</author>", ["author"]),
         ("<a rel='author external' href='/a'>A</a><a rel='AUTHOR'>B</a>", ["a", "a"]),
         ("<link rel='author' href='/a'>", []),  # a[rel~=author] only
         ("<p class='Byline'><b class='fn'>A</b></p>", ["p"]),  # .byline is case-sensitive

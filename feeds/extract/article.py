@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 from bs4 import BeautifulSoup, Tag
 
 from feeds.clean import html_text, plain_text, sanitize_html
-from feeds.extract import byline_lines, bylines, date_context, page, page_dates, titles
+from feeds.extract import (
+    byline_fallbacks,
+    byline_lines,
+    bylines,
+    date_context,
+    page,
+    page_dates,
+    titles,
+)
 from feeds.extract.content import main_content_html, menu_like, strip_captions, strip_menus
 from feeds.extract.fast_article import fast_article
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
@@ -245,6 +253,8 @@ def _author(
         ("page", lambda: byline_lines.profile_link(headline())),
         ("page", lambda: byline_lines.implied_author(soup, title, url)),
         ("page", lambda: byline_lines.platform_blog_owner(soup)),
+        ("page", lambda: byline_fallbacks.named_line(headline())),
+        ("page", lambda: byline_fallbacks.credited_source(soup, headline())),
         (
             "metadata",
             lambda: bylines.metadata_author(

@@ -15,17 +15,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.bylines import (
-    DOMAIN_LIKE,
-    PARTICLES,
-    UI_WORD,
-    name_shaped,
-    person_name,
-    publisher_like,
-)
+from feeds.extract.bylines import DOMAIN_LIKE, publisher_like
 from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
 from feeds.extract.page import INVISIBLE, elsewhere, split_url, teaser
+from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
 
 # How many texts after the headline a byline may stand (a kicker, a standfirst and a photo
 # caption come first on some pages), and how long its line may be: longer is prose.
@@ -37,6 +31,10 @@ _LINE_MAX = 120
 # June 3, 2021 by Ann Lee').
 _BY = re.compile(
     r"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+    # The participle in the site's language: 'Escrito por', 'Skrevet av', 'Testo di'.
+    r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
+    r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"
+    r"|(?:écrit|publié|rédigé)\s+par|(?:geschreven|geplaatst)\s+door|napisał[a]?"
     r"|door)\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -52,7 +50,9 @@ _AND = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)
 # with one, labels the info line misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
 _ZH_BY = re.compile(
     r"(?:^|(?<=[\s|｜丨·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
-    r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者)\s*[/／|｜丨:：])\s*"
+    r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)\s*[/／|｜丨:：]"
+    # Japanese: '取材・文/山田太郎', '文・写真：山田太郎'.
+    r"|(?:取材\s*[・·]\s*)?文\s*[・·]\s*(?:写真|撮影|構成)\s*[/／:：]|取材\s*[・·]\s*文\s*[/／:：])\s*"
 )
 # A line that is only a name and what it did: '张三/文', '张三 / 文 / 图', '文　张三'.
 _ZH_SIGNED = re.compile(
@@ -61,7 +61,10 @@ _ZH_SIGNED = re.compile(
 )
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
 _ZH_NAMES = re.compile(r"\s*[、，,\s]\s*")
-_ZH_NAME_END = re.compile(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*")
+# A name ends at a gap, a bar, or the next credit on its line: '撰文/张三 摄影/李四'.
+_ZH_NAME_END = re.compile(
+    r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*|\s+(?=[\u4e00-\u9fff]{1,4}\s*[/／:：])"
+)
 # A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
 _HANDLE = re.compile(r"[\w.~-]{2,24}")
 _HANDLE_LINE = 40  # a handle, not a sentence
@@ -78,7 +81,7 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     teasers."""
     if not headline:
         return None
-    for line, host in _lines_after(headline[0]):
+    for line, host in lines_after(headline[0]):
         if (signed := _ZH_SIGNED.match(line)) is not None:
             name = clean_name(signed["name"] or signed["name2"])
         elif (match := _ZH_BY.search(line)) is not None:
@@ -92,7 +95,7 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     return None
 
 
-def _lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
+def lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
     """The short lines of the first ``_TEXTS_READ`` texts after ``start``, each once, with
     the element that holds it."""
     seen: set[int] = set()

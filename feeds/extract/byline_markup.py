@@ -9,11 +9,16 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 
 # '[class*="author" i]', '[id*="author" i]' …: words anywhere in the class or the id.
-_CLASS_WORDS = ("author", "byline", "contributor")
+# 'writer', 'submitted-by', 'posted-by': what readability and trafilatura read as bylines too.
+_CLASS_WORDS = ("author", "byline", "contributor", "writer", "submitted-by", "posted-by")
 _ID_WORDS = ("author", "byline")
 # '.byline .fn, .author .fn, .vcard .fn': hCard's name inside a byline.
 _FN_HOLDERS = frozenset({"byline", "author", "vcard"})
 _FOREIGN_WORDS = ("autor", "auteur", "zuozhe", "jizhe")
+# Script-rendered pages name their parts in data attributes: '<div data-component="Byline">',
+# '<a data-testid="AuthorURL">'.
+_DATA_ATTRS = ("data-testid", "data-component")
+_DATA_WORDS = ("author", "byline")
 
 
 def markup(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:
@@ -32,7 +37,7 @@ def markup(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:
 
 
 def _author(element: Tag, classes: list[str], names: str, ident: str) -> bool:
-    if element.name == "address" or element.get("itemprop") == "author":
+    if element.name in ("address", "author") or "author" in _words(element.get("itemprop")):
         return True
     if any(w in names for w in _CLASS_WORDS) or any(w in ident for w in _ID_WORDS):
         return True
@@ -42,13 +47,15 @@ def _author(element: Tag, classes: list[str], names: str, ident: str) -> bool:
         return True
     if element.get("itemprop") == "name" and _inside(element, "author"):
         return True
+    if any(w in str(element.get(a) or "").lower() for a in _DATA_ATTRS for w in _DATA_WORDS):
+        return True
     return "fn" in classes and any(
         not _FN_HOLDERS.isdisjoint(_words(parent.get("class"))) for parent in element.parents
     )
 
 
 def _inside(element: Tag, itemprop: str) -> bool:
-    return any(parent.get("itemprop") == itemprop for parent in element.parents)
+    return any(itemprop in _words(parent.get("itemprop")) for parent in element.parents)
 
 
 def _words(value: object) -> list[str]:

@@ -17,14 +17,14 @@ from feeds.extract import byline_markup
 from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
-    author_from,
     clean_name,
     labelled_author,
     labelled_editor,
     reporter_at,
-    reporter_from,
 )
+from feeds.extract.ld_authors import ld_authors
 from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, teaser
+from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
 
 _AUTHOR_META = (
     "author",
@@ -41,13 +41,18 @@ _AUTHOR_META = (
 # Any other meta tag whose name ends in 'author(s)' ('lrt_authors', 'its_author'): a site's own
 # name for the same field; account ids among them are refused like any other.
 _AUTHOR_KEY = re.compile(r"(?:^|[_:.-])authors?$")
+# An app banner's 'author' ('<meta name="smartbanner:author" content="Jetzt in der App">'): the
+# app's maker or a slogan, not the story's writer.
+_APP_BANNER = ("smartbanner:", "apple-itunes", "al:")
 # What byline markup is, as CSS: byline_markup.markup finds the same elements in one walk
 # (tests/test_byline_markup.py holds the two equal).
 AUTHOR_MARKUP = (
-    '[itemprop="author"] [itemprop="name"], a[rel~="author"], [itemprop="author"], '
+    '[itemprop~="author"] [itemprop="name"], a[rel~="author"], [itemprop~="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
-    '[id*="byline" i], address'
+    '[class*="writer" i], [class*="submitted-by" i], [class*="posted-by" i], '
+    '[data-testid*="author" i], [data-testid*="byline" i], [data-component*="author" i], '
+    '[data-component*="byline" i], [id*="byline" i], address, author'
 )
 # The same in the page's language (Autor, autore, auteur; 作者 and 记者 in pinyin), as a whole
 # word of the class or id: 'autoresize', 'autorefresh' are a script's.
@@ -61,6 +66,11 @@ _FOREIGN_WORD = re.compile(
 # A byline block whose whole text is no name ('Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June
 # 2019 · <a>51 Comments</a>', three authors side by side): its first element that is one name.
 _BYLINE_PARTS = "a, span, strong, b"
+# Where byline markup names someone else: a photo's credit, a quote's speaker, a control. Not
+# by the class words 'credit' or 'caption': sites name their bylines so too.
+_CREDIT_TAGS = frozenset({"figure", "figcaption", "blockquote", "button"})
+_QUOTE_WORDS = frozenset({"quote", "blockquote"})
+_CREDIT_DEPTH = 8
 _BYLINE_BLOCK_MAX = 300
 # How far after the headline (characters of text) a story's last line may stand.
 _STORY_MAX = 20000
@@ -82,12 +92,6 @@ _FULL_DATE = re.compile(
     r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}\D{0,3}\d{1,2}:\d\d"
     r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
 )
-# Words of a page's furniture, never a name: sections, sharing, sources.
-UI_WORD = re.compile(
-    r"来源|來源|分享|微博|微信|首页|首頁|新闻|新聞|社会|社會|关注|评论|評論|阅读|閱讀|网|網|报|報|频道|专栏"
-    r"|home|share|news",
-    re.IGNORECASE,
-)
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
 _POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
@@ -100,29 +104,10 @@ _MEDIUM = re.compile(
     r"|汽[车車]|[资資][讯訊]|[头頭]条|[头頭]條|[编編][辑輯]部|[团團][队隊]|小[组組]|工作室|[综綜]合"
     r"|[编編][译譯])"
 )
-# One word of a person's name: capitalised, letters with an inner apostrophe or hyphen, or an
-# initial ('J.').
-_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
-# Lower-case words of a name ('Ludwig van Beethoven'); any other opens a phrase ('deinen
-# Hochzeitsbloggern', 'the editors'), no person's name.
-PARTICLES = frozenset(
-    {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "dos", "das"}
-    | {"bin", "ibn", "al", "el", "ter", "te", "zu", "y"}
-)
-_REPORTER_WORD = re.compile("记者|記者")
-_AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
-_AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
-_AUTHOR_WORDS = 6
 # A login box's words ('我的跟贴', '账号'), marked up with 'author' classes by some templates.
 _ACCOUNT_UI = re.compile(
     r"我的|[账帐賬]号|[账帐賬]號|密[码碼]|登[录錄]|注[册冊]|退出|(?<![\w])(?:log\s?in|sign\s?in"
     r"|log\s?out|register|my\s+account)(?![\w])",
-    re.IGNORECASE,
-)
-# What precedes a name in bylines of the languages we read; 'By' and labels go in labels.py.
-_BYLINE_PREFIX = re.compile(
-    r"^(?:(?:von|par|por|di|door|av|de|from|written\s+by|posted\s+by|interview)\s*:?\s+"
-    r"|interview\s*:\s*)",
     re.IGNORECASE,
 )
 DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
@@ -159,24 +144,7 @@ def metadata_author(
     them, the first of each name in ``metas``. ``named``: more of the site's names (the
     parts of <title> beside the headline)."""
     sites = site_names(metas, ld, url) | {norm(n) for n in named}
-    persons: list[str] = []  # typed Person in JSON-LD: a person even if the site bears the name
-    people: list[str] = []
-    organisations: list[str] = []
-    by_id = {item["@id"]: item for item in ld if isinstance(item.get("@id"), str)}
-    # A story given as a page's main entity: '{"@type": "WebPage", "mainEntity": {…}}'.
-    ld = ld + [e for item in ld if isinstance(e := item.get("mainEntity"), dict)]
-    for item in ld:
-        for author in _listed(item.get("author") or _story_creator(item)):
-            if isinstance(author, dict) and set(author) <= {"@id", "@type"}:
-                author = by_id.get(author.get("@id"), author)  # Yoast: {"@id": "#/person/…"}
-            name = author.get("name") if isinstance(author, dict) else author
-            if not isinstance(name, str) or not (person := person_name(name)):
-                continue
-            kind = str(author.get("@type", "")) if isinstance(author, dict) else ""
-            if "Person" in kind:
-                persons.append(person)
-            else:
-                (organisations if "Organization" in kind else people).append(person)
+    persons, people, organisations = ld_authors(ld)
     # The editor a page labels is not its writer, whatever the JSON-LD calls him.
     persons = [p for p in persons if not any(e in p or p in e for e in editors)]
     if persons:
@@ -213,6 +181,7 @@ def meta_author_values(soup: BeautifulSoup) -> list[str]:
     for meta in soup.find_all("meta"):
         value = attr(meta, "content") or attr(meta, "value")
         keys = [k.lower() for a in ("name", "property", "itemprop") if (k := attr(meta, a))]
+        keys = [k for k in keys if not k.startswith(_APP_BANNER)]
         ranks = [_AUTHOR_META.index(k) if k in _AUTHOR_META else len(_AUTHOR_META) for k in keys]
         if (
             value
@@ -237,7 +206,7 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
         kept = {id(n) for n in nodes} | {id(n) for n in foreign}
         nodes = [n for n in soup.find_all(True) if id(n) in kept]
     nodes = [n for n in nodes if not elsewhere(n)]
-    nodes = [n for n in nodes if not teaser(n, anchor)]
+    nodes = [n for n in nodes if not teaser(n, anchor) and not _credit_or_control(n)]
     if anchor is not None:
         following = {id(n) for n in anchor.find_all_next(True)}
         after = [n for n in nodes if id(n) in following]
@@ -263,6 +232,17 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     return names
 
 
+def _credit_or_control(node: Tag) -> bool:
+    """Whether byline markup is a photo's credit, a quote's attribution or a button ('<div
+    role="button" class="author-info__more">Mehr</div>'): not the story's byline."""
+    for depth, element in enumerate((node, *node.parents)):
+        if depth >= _CREDIT_DEPTH or element.name in ("article", "main", "body"):
+            break
+        if element.name in _CREDIT_TAGS or attr(element, "role") == "button":
+            return True
+    return elsewhere(node, _QUOTE_WORDS, itself=True)
+
+
 def _itemprop(node: Tag, prop: str) -> bool:
     return prop in (attr(node, "itemprop") or "").split()
 
@@ -280,18 +260,6 @@ def _first_name_part(node: Tag) -> str | None:
         if (name := person_name(part.get_text(" "))) and name_shaped(name):
             return name
     return None
-
-
-def name_shaped(name: str) -> bool:
-    """Whether a text looks like a person's name wherever it stands: two to four capitalised
-    words ('Ann Lee', 'Victoria O’Regan', 'BOB FISCHER'), or two to four Chinese, Japanese or
-    Korean characters outside the words of a page's furniture."""
-    if re.fullmatch(r"[\u4e00-\u9fff\uac00-\ud7af]{2,4}", name):
-        return not UI_WORD.search(name)
-    words = name.replace("\u00a0", " ").split()
-    if not 2 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
-        return False
-    return words[0][0].isupper() and words[-1][0].isupper()  # 'van', 'de' only inside
 
 
 def _longer_than_text(node: Tag, limit: int) -> bool:
@@ -412,36 +380,6 @@ def _ends_line(line: str, end: int, node: NavigableString) -> bool:
     """Whether a byline that ends at ``end`` ends its line too (a place and '报道' may
     follow), outside comments and teasers."""
     return len(line.rstrip()) - end <= _AFTER_BYLINE and not elsewhere(node)
-
-
-def person_name(raw: str | None) -> str | None:
-    """A name from a byline's text: 'By Ann Lee' -> 'Ann Lee'; None for what can't be one
-    (a sentence, a bio, a link, a bare date)."""
-    raw = raw[:_AUTHOR_RAW_MAX] if raw else None
-    # A reporter's byline as the value: '記者陳嘉寧／桃園機場報導' -> '陳嘉寧'.
-    reporter = reporter_from(raw) if raw and _REPORTER_WORD.search(raw) else None
-    name = reporter or author_from(raw)
-    if not name:
-        return None
-    name = _BYLINE_PREFIX.sub("", name).strip(" ,;:|")
-    if not name or len(name) > _AUTHOR_MAX or name.startswith(("http", "@", "www.")):
-        return None
-    if not any(c.isalpha() for c in name) or len(name.split()) > _AUTHOR_WORDS:
-        return None
-    if any(c in name for c in '=<>{}"'):  # markup or code that leaked into the text
-        return None
-    return name
-
-
-def _story_creator(item: dict[str, Any]) -> object:
-    """A story's ``creator`` (asahi.com's JSON-LD names the writer so), not an image's: that
-    is the photographer."""
-    kind = str(item.get("@type", ""))
-    return item.get("creator") if re.search(r"Article|Posting|Report", kind) else None
-
-
-def _listed(value: object) -> list[object]:
-    return value if isinstance(value, list) else [value]
 
 
 def _is_url(value: str) -> bool:

@@ -15,9 +15,13 @@ WRITER_LABELS = (
     "作者", "本文作者", "文章作者", "文", "撰文", "撰稿", "撰稿人", "执笔", "執筆", "署名", "记者",
     "記者", "原作者", "发信人", "發信人", "楼主", "樓主",
     "发帖人", "发贴人", "投稿人", "Author", "By", "Autor", "Autorin", "Auteur", "Autore",
-    "Interview", "Text",
+    "Interview", "Text", "Authors", "Autoren", "Autores", "Autori", "Auteurs", "Tekst", "Texto",
+    "Testo", "Yazar", "Автор", "Автори", "Авторы", "通讯员", "通訊員", "主笔", "主筆",
 )  # fmt: skip
-EDITOR_LABELS = ("编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "Editor")
+EDITOR_LABELS = (
+    "编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "发布人", "發布人",
+    "录入", "錄入", "Editor",
+)  # fmt: skip
 AUTHOR_LABELS = WRITER_LABELS + EDITOR_LABELS
 SUMMARY_LABELS = ("核心提示", "内容提要", "摘要", "导读", "提要", "简介", "Summary")
 # Not a clock's hour: 'Updated 3:45 PM', '2024-05-08 23:23' hold no label.
@@ -48,7 +52,8 @@ _AUTHOR = re.compile(rf"{_WRITER.pattern}|{_label_pattern(EDITOR_LABELS).pattern
 _EDITOR = _label_pattern(EDITOR_LABELS)
 _SUMMARY = _label_pattern(SUMMARY_LABELS)
 _BY = re.compile(r"^\s*by\s+(?=\S)", re.IGNORECASE)
-_VALUE_END = re.compile(rf"{_GAP}|\s+(?={_ANY_LABEL})")
+# A value ends at the next label, a gap, or a lenticular bracket: '【作者：张三】【来源：本站】'.
+_VALUE_END = re.compile(rf"{_GAP}|\s+(?={_ANY_LABEL})|\s*[】【]")
 _HAS_LABEL = re.compile(_ANY_LABEL)
 # Input is cut to this before any pattern runs, so a hostile 32 KB string costs nothing (B15):
 # an info line or a byline is far shorter, and a label opens a summary.
@@ -168,7 +173,12 @@ def summary_from(raw: str | None) -> str | None:
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    # German, French, Spanish, Italian and Dutch: 'Newsdesk 28. Januar 2022'.
+    r"|januar|februar|märz|maart|mai|juni|juli|oktober|dezember|januari|februari|mei|augustus"
+    r"|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre"
+    r"|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)"
 )
 # Where a name ends and the rest of a byline goes on: a counter ('阅读(1660)', '评论：3'), a
 # date or a clock, a relative time, a follow button ('+加关注'), a separator.

@@ -55,7 +55,8 @@ _CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 _INFO_LABEL = re.compile(
     r"(?:(?:日[\s\u3000]{0,3}期|时[\s\u3000]{0,3}间|時間|发布|发表|發佈|發表|更新|来[\s\u3000]{0,3}源|來源"
     r"|作[\s\u3000]{0,3}者|撰文|记者|記者|编辑|編輯|责编|发布者|發布者|发信人|發信人|楼主|樓主|发帖人|发贴人"
-    r"|Published|Posted|Updated|Date|By|Author|Autor(?:in)?|Auteur|Autore|Editor)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
+    r"|发布人|發布人|通讯员|通訊員|主笔|主筆|录入|錄入|Published|Posted|Updated|Date|By|Authors?|Autor(?:in|en|es|i)?|Auteurs?|Autore"
+    r"|Text|Tekst|Texto|Testo|Yazar|Автор[иы]?|Editor)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
     r"|發表於|发布日期|发布时间)",
     re.IGNORECASE,
 )
@@ -93,7 +94,7 @@ def json_ld(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
             raw = (script.string or "").strip()
             # Some CMSs wrap it for XHTML: <script>//<![CDATA[ {...} //]]></script>
             raw = _CDATA.sub("", raw)
-            data = json.loads(raw)
+            data = json.loads(raw, strict=False)  # raw line breaks inside strings are common
         except (ValueError, TypeError):
             continue  # broken JSON-LD is common; the other fallbacks still apply
         stack = [data]
