@@ -29,7 +29,7 @@ OWNERS: dict[str, str | tuple[str, ...]] = {
     "procrastinate": "cluster.py",
     "feedgen": "render.py",
     # render.py re-parses what it wrote; fast_article.py reads article pages without bs4.
-    "lxml": ("render.py", "extract/fast_article.py"),
+    "lxml": ("render.py", "extract/fast_article.py", "extract/fast_absence.py"),
     "cssselect": "extract/fast_article.py",
     "apscheduler": "scheduler.py",
     "nh3": "clean.py",
