@@ -29,7 +29,7 @@ from lxml import etree
 
 from feeds.clean import absolute_srcset, plain_text, sanitize_html
 from feeds.extract.dates import parse_date
-from feeds.extract.fast_absence import may_have_metadata_date
+from feeds.extract.fast_absence import may_have_author, may_have_metadata_date
 from feeds.extract.html import LAZY_SRC_ATTRIBUTES, MAX_DEPTH, absolute, page_text
 from feeds.extract.labels import author_from, summary_from
 from feeds.models import Article, ArticleRules, ParsedDate
@@ -144,12 +144,14 @@ def _read(
     base = _base_url(root, url)
     title = plain_text(_raw(root, rules.title))
     date = _date(_raw(root, rules.date), now=now, tz=tz)
-    author = author_from(_raw(root, rules.author))
+    author = author_from(_raw(root, rules.author)) or None
     summary = summary_from(_raw(root, rules.summary))
-    if not (title and date and author and summary):
+    if not (title and date and summary):
         raise _Unsupported  # the bs4 path would go on to metadata and the page
     if not date.has_time and may_have_metadata_date(root):
         raise _Unsupported  # the bs4 path would weigh the metadata's date against it
+    if author is None and may_have_author(root, title, url):
+        raise _Unsupported  # the bs4 path would read the author from metadata or the page
     content = _content(root, rules, base, url, remove)
     language = _attr(root, "lang")
     return Article(
@@ -163,7 +165,11 @@ def _read(
         content_html=content,
         encoding=encoding,
         language=language,
-        origins={n: "selector" for n in ("title", "date", "author", "summary", "content")},
+        origins={
+            n: "selector"
+            for n in ("title", "date", "author", "summary", "content")
+            if n != "author" or author
+        },
     )
 
 

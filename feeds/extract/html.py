@@ -117,7 +117,7 @@ def select_one(scope: Tag, selector: str) -> Tag | None:
 
 # Elements that run inside a line: their text joins its neighbours' without a space, so
 # "简历<em>智能</em>解析" stays one word (get_text(" ") would make it "简历 智能 解析").
-_INLINE = frozenset(
+INLINE = frozenset(
     "a abbr b bdi bdo big cite code data dfn em font i ins del kbd label mark nobr q s samp "  # noqa: SIM905
     "small span strike strong sub sup time tt u var wbr".split()
 )
@@ -135,7 +135,7 @@ def text_of(node: Tag | None) -> str | None:
 def _visible_text(node: Tag, parts: list[str]) -> None:
     for child in node.children:
         if isinstance(child, Tag):
-            gap = " " if child.name not in _INLINE else ""
+            gap = " " if child.name not in INLINE else ""
             parts.append(gap)
             _visible_text(child, parts)
             parts.append(gap)
