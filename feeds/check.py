@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from feeds.articles import item_verdict, listing_only_item
 from feeds.collect import collect_listing
 from feeds.errors import FeedsError
-from feeds.extract.article import article_matches
 from feeds.fetch import Fetcher
 from feeds.models import Built, Failed, Listed, Page, Source, StoredItem
 from feeds.pipeline import store_articles
@@ -52,6 +51,10 @@ def check_source(
     counts: dict[str, int] = {}
 
     def count_matches(page: Page) -> None:
+        # Imported here: `feeds run` imports this module for its snapshot checks, and a
+        # service whose pages all take the lxml paths need never load bs4 (issue 19).
+        from feeds.extract.article import article_matches
+
         for label, count in article_matches(page.text, source.article).items():
             counts[label] = counts.get(label, 0) + count
 

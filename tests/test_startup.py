@@ -73,6 +73,13 @@ def test_importing_the_command_line_loads_no_stage_library():
     assert loaded == []
 
 
+def test_starting_the_service_loads_no_html_parser():
+    # `feeds run` imports the service; pages are parsed on the first poll that reads one, and
+    # a service whose pages all take the lxml paths never loads bs4 (issue 19: memory).
+    _, loaded = run_python("import feeds.service")
+    assert not {"bs4", "soupsieve", "trafilatura", "htmldate"} & set(loaded), loaded
+
+
 def test_validating_a_config_of_plain_selectors_loads_no_parser(tmp_path):
     config = write_config(tmp_path, destoon_source("http://127.0.0.1:9/news/"))
     out, loaded = run_python(

@@ -193,15 +193,24 @@ def test_connections_the_server_dropped_are_replaced(pg_url, monkeypatch):
     _drop_connections(pg_url)
     monkeypatch.setattr(postgres, "CHECK_AFTER_IDLE", 0.0)  # as after a while without calls
     assert set(store.statuses()) == {"s"}
-    # A connection just used is not checked: the call that meets a cut one fails as a
-    # StoreError with the fix, and the pool replaces it for the next.
+    # A connection just used is not checked: each call that meets a cut one fails as a
+    # StoreError with the fix, and the pool replaces it. The replacement above may have left
+    # the pool two connections (one for the waiting call, one for the discarded): as many calls
+    # as the pool held can fail, no more.
     monkeypatch.setattr(postgres, "CHECK_AFTER_IDLE", 3600.0)
     _settled(store)
+    held = store._pool.get_stats()["pool_size"]
     _drop_connections(pg_url)
-    with pytest.raises(StoreError) as caught:
-        store.statuses()
-    assert "(check settings.database and that PostgreSQL is running)" in str(caught.value)
-    assert set(store.statuses()) == {"s"}
+    failures = []
+    while len(failures) <= held:
+        try:
+            statuses = store.statuses()
+            break
+        except StoreError as e:
+            failures.append(str(e))
+    assert 1 <= len(failures) <= held, (held, failures)
+    assert all("(check settings.database and that PostgreSQL is running)" in f for f in failures)
+    assert set(statuses) == {"s"}
 
 
 def test_a_store_of_the_previous_schema_gains_polled_by_and_keeps_its_robots(pg_url):

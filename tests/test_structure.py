@@ -28,9 +28,14 @@ OWNERS: dict[str, str | tuple[str, ...]] = {
     "psycopg_pool": "store/",
     "procrastinate": "cluster.py",
     "feedgen": "render.py",
-    # render.py re-parses what it wrote; fast_article.py reads article pages without bs4.
-    "lxml": ("render.py", "extract/fast_article.py", "extract/fast_absence.py"),
-    "cssselect": "extract/fast_article.py",
+    # render.py re-parses what it wrote; the fast paths read pages without bs4.
+    "lxml": (
+        "render.py",
+        "extract/fast_article.py",
+        "extract/fast_listing.py",
+        "extract/fast_absence.py",
+    ),
+    "cssselect": ("extract/fast_article.py", "extract/fast_listing.py"),
     "apscheduler": "scheduler.py",
     "nh3": "clean.py",
     "charset_normalizer": "encoding.py",

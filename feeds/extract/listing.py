@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bs4 import Tag
 
+from feeds.extract.fast_listing import DEFAULT_LINK, fast_listing
 from feeds.extract.html import (
     DEPTH_NOTE,
     absolute,
@@ -17,7 +18,7 @@ from feeds.extract.html import (
 from feeds.extract.selectors import compiled
 from feeds.models import ListingEntry, ListingPage, ListingRules
 
-DEFAULT_LINK = "a[href]"
+__all__ = ["DEFAULT_LINK", "extract_listing", "item_link"]
 
 
 def item_link(node: Tag, selector: str) -> Tag | None:
@@ -30,6 +31,9 @@ def item_link(node: Tag, selector: str) -> Tag | None:
 
 
 def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPage:
+    fast = fast_listing(text, page_url, rules)  # the same ListingPage, without a bs4 tree
+    if fast is not None:
+        return fast
     soup = parse(text)
     base = base_url(soup, page_url)
     nodes = select(soup, rules.item)
