@@ -29,7 +29,12 @@ OWNERS: dict[str, str | tuple[str, ...]] = {
     "procrastinate": "cluster.py",
     "feedgen": "render.py",
     # render.py re-parses what it wrote; the fast paths read pages without bs4.
-    "lxml": ("render.py", "extract/fast_article.py", "extract/fast_listing.py"),
+    "lxml": (
+        "render.py",
+        "extract/fast_article.py",
+        "extract/fast_listing.py",
+        "extract/fast_absence.py",
+    ),
     "cssselect": ("extract/fast_article.py", "extract/fast_listing.py"),
     "apscheduler": "scheduler.py",
     "nh3": "clean.py",

@@ -240,9 +240,9 @@ def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
 
 # How many texts on either side of the headline a profile link may stand; what its address
 # may end in that is an account's page, not a person's.
-_PROFILE_TEXTS = 6
-_PERSON_PAGE = re.compile(rf"{_PROFILE_PATH.pattern}[^/?#]+", re.I)  # not the list of all
-_ACCOUNT_PAGE = re.compile(r"/(?:login|logout|register|signin|signup|edit|settings|me)/?$", re.I)
+PROFILE_TEXTS = 6
+PERSON_PAGE = re.compile(rf"{_PROFILE_PATH.pattern}[^/?#]+", re.I)  # not the list of all
+ACCOUNT_PAGE = re.compile(r"/(?:login|logout|register|signin|signup|edit|settings|me)/?$", re.I)
 
 
 def profile_link(headline: list[Tag]) -> str | None:
@@ -259,7 +259,7 @@ def profile_link(headline: list[Tag]) -> str | None:
             if node.parent.name in INVISIBLE or headline[0] in node.parents:
                 continue
             read += 1
-            if read > _PROFILE_TEXTS:
+            if read > PROFILE_TEXTS:
                 break
             link = node.parent if node.parent.name == "a" else node.find_parent("a")
             if link is not None and (name := _profile_name(link, headline[0])) is not None:
@@ -269,7 +269,7 @@ def profile_link(headline: list[Tag]) -> str | None:
 
 def _profile_name(link: Tag, headline: Tag) -> str | None:
     href = attr(link, "href") or ""
-    if not _PERSON_PAGE.search(href) or _ACCOUNT_PAGE.search(href) or elsewhere(link):
+    if not PERSON_PAGE.search(href) or ACCOUNT_PAGE.search(href) or elsewhere(link):
         return None
     if teaser(link, headline):
         return None
@@ -304,11 +304,11 @@ def platform_blog_owner(soup: BeautifulSoup) -> str | None:
 _BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
 _TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
 _OWNER_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
-_COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
-_SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
+COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
+SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
 _SOURCES_MAX = 20
 # What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
-_ORGANISATION = re.compile(
+ORGANISATION = re.compile(
     r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
     r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
 )
@@ -340,7 +340,7 @@ def _blog_owner(page: str | None, url: str) -> str | None:
 
 
 def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
-    match = _COLON_NAME.match(title or "")
+    match = COLON_NAME.match(title or "")
     if match is None:
         return None
     name = match[1]
@@ -351,8 +351,8 @@ def _colon_name(soup: BeautifulSoup, title: str | None) -> str | None:
 
 def _source_person(soup: BeautifulSoup) -> str | None:
     body = soup.body or soup
-    for string in body.find_all(string=_SOURCE_LABEL, limit=_SOURCES_MAX):
-        match = _SOURCE_LABEL.search(string)
-        if match and not _ORGANISATION.search(match[1]):
+    for string in body.find_all(string=SOURCE_LABEL, limit=_SOURCES_MAX):
+        match = SOURCE_LABEL.search(string)
+        if match and not ORGANISATION.search(match[1]):
             return match[1]
     return None

@@ -78,7 +78,7 @@ _LINE = 200
 _EDITOR_WORD = re.compile("|".join(EDITOR_LABELS), re.IGNORECASE)
 _EDITOR_LINE = 40  # '[ 责编：张倩 ]': a label and a name, not a sentence about an editor
 # A name over the date: how many texts after the headline are read; what may stand between.
-_NAME_OVER_DATE = 6
+NAME_OVER_DATE = 6
 _HANDLE_MAX = 20
 # A signed story: how many bold elements after the headline are read; how many paragraphs of
 # at least ``_STORY_LINE`` characters make a story.
@@ -320,8 +320,14 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
             continue
         if text := node.strip():
             texts.append(text)
-            if len(texts) >= _NAME_OVER_DATE:
+            if len(texts) >= NAME_OVER_DATE:
                 break
+    return name_over_texts(texts)
+
+
+def name_over_texts(texts: list[str]) -> str | None:
+    """``name_over_date`` on the first ``NAME_OVER_DATE`` texts after the headline (stripped,
+    none blank): fast_absence.py reads them from lxml's tree."""
     texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
     if texts and (name := _name_then_date(texts[0])) is not None:
         return name  # 'zboygirl 阅读(1660) 2024-05-08 23:23': one line

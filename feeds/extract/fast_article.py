@@ -8,8 +8,9 @@ fields are read by bs4's own rules restated: ``get_text`` (strings in script, st
 rt and rp left out), the whitespace-only strings bs4 folds to one space or newline, its
 multi-valued attributes and its serialisation of the content.
 
-Whenever a field would need a fallback of the bs4 path, or the page is one where the two trees
-could differ, the answer is None and the caller reads the page the bs4 way: the Article is the
+Whenever a field would need a fallback of the bs4 path (unless ``fast_absence.py`` proves that
+the fallback would find nothing), or the page is one where the two trees could differ, the
+answer is None and the caller reads the page the bs4 way: the Article is the
 same either way (tests/test_fast_article.py compares both, field by field, on the corpus and
 the sample portal).
 """
@@ -28,6 +29,7 @@ from lxml import etree
 
 from feeds.clean import absolute_srcset, plain_text, sanitize_html
 from feeds.extract.dates import parse_date
+from feeds.extract.fast_absence import may_have_author, may_have_metadata_date
 from feeds.extract.html import LAZY_SRC_ATTRIBUTES, MAX_DEPTH, absolute, page_text
 from feeds.extract.labels import author_from, summary_from
 from feeds.models import Article, ArticleRules, ParsedDate
@@ -142,10 +144,14 @@ def _read(
     base = _base_url(root, url)
     title = plain_text(_raw(root, rules.title))
     date = _date(_raw(root, rules.date), now=now, tz=tz)
-    author = author_from(_raw(root, rules.author))
+    author = author_from(_raw(root, rules.author)) or None
     summary = summary_from(_raw(root, rules.summary))
-    if not (title and date and author and summary):
+    if not (title and date and summary):
         raise _Unsupported  # the bs4 path would go on to metadata and the page
+    if not date.has_time and may_have_metadata_date(root):
+        raise _Unsupported  # the bs4 path would weigh the metadata's date against it
+    if author is None and may_have_author(root, title, url):
+        raise _Unsupported  # the bs4 path would read the author from metadata or the page
     content = _content(root, rules, base, url, remove)
     language = _attr(root, "lang")
     return Article(
@@ -159,7 +165,11 @@ def _read(
         content_html=content,
         encoding=encoding,
         language=language,
-        origins={n: "selector" for n in ("title", "date", "author", "summary", "content")},
+        origins={
+            n: "selector"
+            for n in ("title", "date", "author", "summary", "content")
+            if n != "author" or author
+        },
     )
 
 
@@ -237,12 +247,12 @@ def _folded(text: str) -> str:
 
 
 def _date(raw: str | None, *, now: datetime, tz: tzinfo) -> ParsedDate | None:
-    """The selector's date when it has a clock time and reads the same whatever the page's
-    hints (the year for a year-less date, the order of 04/05/2025), else None."""
+    """The selector's date when it reads the same whatever the page's hints (the year for a
+    year-less date, the order of 04/05/2025), else None."""
     if not raw:
         return None
     date = parse_date(raw, now=now, tz=tz)
-    if date is None or not date.has_time:
+    if date is None:
         return None
     # Hints enter parse_date only as near (a year-less date takes the year nearest it, which
     # differs for these two) and order: a reading the same under all six needs none.

@@ -26,7 +26,7 @@ from feeds.extract.page import (
 )
 from feeds.models import ParsedDate
 
-_DATE_META = (
+DATE_META = (
     "article:published_time",
     "og:published_time",
     "og:article:published_time",
@@ -63,7 +63,7 @@ _WEAK_DATE_META = frozenset(
     | {"datecreated"}
 )
 # Any other meta name that says "publication date" (CMS-prefixed: sw-pubdate, cXenseParse:…).
-_DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
+DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
 # Meta names of the page's last change: article:modified_time, og:updated_time,
 # dc.date.modified, CMS-prefixed ones (zdf:modificationdate), last-modified.
 _MODIFIED_META = re.compile(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
@@ -125,8 +125,8 @@ def metadata_date(
     a single <time pubdate>. Without ``weak``, only the named meta tags that say "published"
     and JSON-LD: not the generic dates (``_WEAK_DATE_META``) that a CMS stamps on every page,
     nor microdata, which a list of teasers carries too."""
-    candidates = [metas.get(name) for name in _DATE_META if weak or name not in _WEAK_DATE_META]
-    candidates += [v for k, v in metas.items() if _DATE_META_LIKE.search(k)]
+    candidates = [metas.get(name) for name in DATE_META if weak or name not in _WEAK_DATE_META]
+    candidates += [v for k, v in metas.items() if DATE_META_LIKE.search(k)]
     candidates += [ld_value(ld, "datePublished"), ld_value(ld, "dateCreated")]
     if not weak:
         return _first_date(candidates, now=now, tz=tz)

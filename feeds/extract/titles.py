@@ -14,7 +14,7 @@ from feeds.extract.html import attr, text_of
 from feeds.extract.page import INVISIBLE, ld_value, norm, split_url
 
 _TITLE_MAX = 300
-_HEADINGS_MAX = 20
+HEADINGS_MAX = 20
 # Characters of a headline the story shows: shorter is a section name ('News', 'Blog').
 _STORY_LENGTH = (15, 250)
 _SITE_HEADING = re.compile(r"site|logo|brand|masthead", re.IGNORECASE)
@@ -73,7 +73,7 @@ def agreed_title(
             sources.append((kind, text))
     page = text_of(soup.title) if soup.title else None
     sites = _masthead_names(soup, page, metas)
-    for h1 in soup.find_all("h1", limit=_HEADINGS_MAX):
+    for h1 in soup.find_all("h1", limit=HEADINGS_MAX):
         text = text_of(h1)
         if text and len(text) <= _TITLE_MAX and not _site_heading(h1) and norm(text) not in sites:
             sources.append(("h1", text))
@@ -141,7 +141,7 @@ def _masthead_names(soup: BeautifulSoup, page: str | None, metas: dict[str, str]
     if len(parts) < 2:
         return names
     longest = max(parts, key=len)
-    headings = soup.find_all(["h1", "h2"], limit=_HEADINGS_MAX)
+    headings = soup.find_all(["h1", "h2"], limit=HEADINGS_MAX)
     if any(_agree(text_of(h), longest, 0.6) for h in headings):
         names |= {norm(p) for p in parts if p != longest}
     return names
@@ -179,9 +179,8 @@ def headline(soup: BeautifulSoup, title: str | None) -> Tag | None:
     first = soup.find("h1")
     if not title:
         return first if isinstance(first, Tag) else None
-    # The title may still carry the site's name ('Headline | Section | Site').
-    titles = [title, *(p for p in _TITLE_SEPARATORS.split(title) if len(p) >= len(title) // 3)]
-    for heading in soup.find_all(["h1", "h2"], limit=_HEADINGS_MAX):
+    titles = _variants(title)
+    for heading in soup.find_all(["h1", "h2"], limit=HEADINGS_MAX):
         if any(_agree(text_of(heading), t, 0.6) for t in titles):
             return heading
     body = soup.body or soup
@@ -194,3 +193,15 @@ def headline(soup: BeautifulSoup, title: str | None) -> Tag | None:
         if low <= len(text) <= high and any(_agree(text, t, 0.6) for t in titles):
             return parent
     return first if isinstance(first, Tag) else None
+
+
+def _variants(title: str) -> list[str]:
+    """The title, and its parts: it may still carry the site's name ('Headline | Section |
+    Site')."""
+    return [title, *(p for p in _TITLE_SEPARATORS.split(title) if len(p) >= len(title) // 3)]
+
+
+def heading_agrees(text: str | None, title: str) -> bool:
+    """Whether an <h1>/<h2> of this text is ``headline``'s for this title (fast_absence.py
+    finds it so in lxml's tree)."""
+    return any(_agree(text, t, 0.6) for t in _variants(title))
