@@ -20,7 +20,7 @@ _WORDS = re.compile(r"[^a-z]+")
 _NAME_LINE = 60
 # 'Quelle: kathpress', 'Source : AFP', 'Fuente: EFE': the story's credit line, short.
 _SOURCE = re.compile(r"^\s*(?:quelle|source|fuente|fonte|bron)\s*[:：]\s*(\S.{0,40})$", re.I)
-_SOURCE_WORD = re.compile(r"(?:quelle|source|fuente|fonte|bron)\s*[:：]", re.I)
+SOURCE_WORD = re.compile(r"(?:quelle|source|fuente|fonte|bron)\s*[:：]", re.I)
 _SOURCE_LINES = 20  # credit lines read after the headline
 _SOURCE_LINE = 80
 
@@ -49,7 +49,7 @@ def credited_source(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     if start is None:
         return None
     found = None
-    for node in start.find_all_next(string=_SOURCE_WORD, limit=_SOURCE_LINES):
+    for node in start.find_all_next(string=SOURCE_WORD, limit=_SOURCE_LINES):
         if type(node) is not NavigableString or node.parent is None:
             continue
         if node.parent.name in INVISIBLE:

@@ -29,15 +29,15 @@ _LINE_MAX = 120
 # place names too often ('De Madrid a Sevilla').
 # It opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or the date ('Posted on
 # June 3, 2021 by Ann Lee').
-_BY = re.compile(
-    r"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+BY_WORDS = (
+    r"(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
     # The participle in the site's language: 'Escrito por', 'Skrevet av', 'Testo di'.
     r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
     r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"
     r"|(?:écrit|publié|rédigé)\s+par|(?:geschreven|geplaatst)\s+door|napisał[a]?"
-    r"|door)\s+(?=\S)",
-    re.IGNORECASE,
+    r"|door)"
 )
+_BY = re.compile(rf"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*{BY_WORDS}\s+(?=\S)", re.IGNORECASE)
 # Where a Western name ends on its line: a date, a separator, 'on 3 June', 'am 3. Juni'.
 _NAME_END = re.compile(
     r"\s*[|•·–—/]\s*|\s+-\s+|\s+(?:on|am|le|el|il|op|den|vom|at|in|published|updated)\s+|\s*\d",

@@ -10,15 +10,16 @@ from bs4 import BeautifulSoup, Tag
 
 # '[class*="author" i]', '[id*="author" i]' …: words anywhere in the class or the id.
 # 'writer', 'submitted-by', 'posted-by': what readability and trafilatura read as bylines too.
-_CLASS_WORDS = ("author", "byline", "contributor", "writer", "submitted-by", "posted-by")
-_ID_WORDS = ("author", "byline")
+CLASS_WORDS = ("author", "byline", "contributor", "writer", "submitted-by", "posted-by")
+ID_WORDS = ("author", "byline")
+ELEMENTS = ("address", "author")  # bylines whatever their attributes
 # '.byline .fn, .author .fn, .vcard .fn': hCard's name inside a byline.
-_FN_HOLDERS = frozenset({"byline", "author", "vcard"})
-_FOREIGN_WORDS = ("autor", "auteur", "zuozhe", "jizhe")
+FN_HOLDERS = frozenset({"byline", "author", "vcard"})
+FOREIGN_WORDS = ("autor", "auteur", "zuozhe", "jizhe")
 # Script-rendered pages name their parts in data attributes: '<div data-component="Byline">',
 # '<a data-testid="AuthorURL">'.
-_DATA_ATTRS = ("data-testid", "data-component")
-_DATA_WORDS = ("author", "byline")
+DATA_ATTRS = ("data-testid", "data-component")
+DATA_WORDS = ("author", "byline")
 
 
 def markup(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:
@@ -31,15 +32,15 @@ def markup(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:
         ident = str(element.get("id") or "").lower()
         if _author(element, classes, names, ident):
             nodes.append(element)
-        if any(w in names or w in ident for w in _FOREIGN_WORDS):
+        if any(w in names or w in ident for w in FOREIGN_WORDS):
             foreign.append(element)
     return nodes, foreign
 
 
 def _author(element: Tag, classes: list[str], names: str, ident: str) -> bool:
-    if element.name in ("address", "author") or "author" in _words(element.get("itemprop")):
+    if element.name in ELEMENTS or "author" in _words(element.get("itemprop")):
         return True
-    if any(w in names for w in _CLASS_WORDS) or any(w in ident for w in _ID_WORDS):
+    if any(w in names for w in CLASS_WORDS) or any(w in ident for w in ID_WORDS):
         return True
     # HTML's rel values are case-insensitive (soupsieve follows the spec's list of such
     # attributes); itemprop, class and id are not.
@@ -47,10 +48,10 @@ def _author(element: Tag, classes: list[str], names: str, ident: str) -> bool:
         return True
     if element.get("itemprop") == "name" and _inside(element, "author"):
         return True
-    if any(w in str(element.get(a) or "").lower() for a in _DATA_ATTRS for w in _DATA_WORDS):
+    if any(w in str(element.get(a) or "").lower() for a in DATA_ATTRS for w in DATA_WORDS):
         return True
     return "fn" in classes and any(
-        not _FN_HOLDERS.isdisjoint(_words(parent.get("class"))) for parent in element.parents
+        not FN_HOLDERS.isdisjoint(_words(parent.get("class"))) for parent in element.parents
     )
 
 

@@ -19,7 +19,7 @@ from bs4.builder._lxml import LXMLTreeBuilder
 from lxml import etree
 
 from feeds.clean import plain_text
-from feeds.extract import byline_lines, bylines, page_dates, titles
+from feeds.extract import byline_fallbacks, byline_lines, byline_markup, bylines, page_dates, titles
 from feeds.extract.html import INLINE
 from feeds.extract.labels import AUTHOR_LABELS
 from feeds.extract.page import INVISIBLE, split_url
@@ -78,9 +78,23 @@ def _values(xpath: etree.XPath, root: etree._Element) -> list[str] | None:
 # - byline markup (byline_markup.markup): <address>, and these words in a class, id, itemprop
 #   or rel ('fn' counts only inside a byline, author or vcard class);
 _AUTHOR_KEYS = ("author", "creator", "byl", "twitter:")
-_MARKUP_WORDS = ("author", "byline", "contributor", "vcard", "autor", "auteur", "zuozhe", "jizhe")
-_MARKUP_VALUES = etree.XPath("//@class | //@id | //@itemprop | //@rel")
-_ADDRESS = etree.XPath("boolean(//address)")
+#   byline_markup's own word lists, read from it so that a word it learns is known here too
+#   (and 'name' in a class: byline_fallbacks.named_line, '<div class="name">AFP</div>');
+_MARKUP_WORDS = (
+    *byline_markup.CLASS_WORDS,
+    *byline_markup.ID_WORDS,
+    *byline_markup.FOREIGN_WORDS,
+    *byline_markup.DATA_WORDS,
+    *byline_markup.FN_HOLDERS,
+)
+_MARKUP_VALUES = etree.XPath(
+    "//@class | //@id | //@itemprop | //@rel"
+    + "".join(f" | //@{name}" for name in byline_markup.DATA_ATTRS)
+)
+_NAME_CLASSES = etree.XPath("boolean(//@class[contains(translate(., 'NAME', 'name'), 'name')])")
+_ADDRESS = etree.XPath(
+    "boolean(" + " | ".join(f"//{name}" for name in byline_markup.ELEMENTS) + ")"
+)
 # - every string, comments' too, for a person named as the source (byline_lines
 #   implied_author: '来源: 尹娟'); a processing instruction is a string of another shape in
 #   bs4 (and rare): its page is left to the bs4 path;
@@ -102,10 +116,12 @@ _LABEL_W = re.compile(rf"(?:{_WRITERS})[:：]", re.IGNORECASE)
 _LABEL_CHARS = re.compile("[" + re.escape("".join(set("".join(AUTHOR_LABELS)))) + ":：]", re.I)
 # byline_lines._ZH_SIGNED ('张三/文', '文 张三') and _ZH_BY ('文/张三', '作者丨张三', '图/文')
 _ZH_BYLINE_W = re.compile(
-    r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者)[/／|｜丨:：]"
+    r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)[/／|｜丨:：]"
+    r"|文[・·](?:写真|撮影|構成)[/／:：]|取材[・·]文[/／:：]"
 )
 _ZH_SIGNED_N = re.compile(r"(?:^|\s)文\s[\u4e00-\u9fff]{2,4}(?=\s|$)")
-_BY_N = re.compile(r"(?:^|[\s|•·–—])(?:by|von|par|por|door)\s(?=\S)", re.IGNORECASE)
+# byline_lines._BY's own words, after a space or a separator (a line's start is one).
+_BY_N = re.compile(rf"(?:^|[\s|•·–—]){byline_lines.BY_WORDS}\s(?=\S)", re.IGNORECASE)
 # labels._REPORTER and _POSTER ('记者 张三', '（王煌忠／台中報導）', '…日电（刘艺）', '发表于')
 _REPORTER_W = re.compile(
     r"记者|記者|[（(][\u4e00-\u9fff]{2,4}[/／]?[\u4e00-\u9fff]{1,8}(?:报道|報導|報道)[)）]"
@@ -130,6 +146,8 @@ def may_have_author(root: etree._Element, title: str, url: str) -> bool:
     if any(w in key for key in keys for w in _AUTHOR_KEYS) or any("json" in t for t in types):
         return True
     if any(w in value for value in words for w in _MARKUP_WORDS) or _ADDRESS(root) is not False:
+        return True
+    if _NAME_CLASSES(root) is not False:
         return True
     if byline_lines.COLON_NAME.match(title) or _blog(root, url) or _INSTRUCTIONS(root) is not False:
         return True
@@ -198,7 +216,8 @@ def _in_text(root: etree._Element, title: str) -> bool:
     texts.walk(root, inside=False)
     whole = "".join(texts.strings)
     squeezed, spaced = _SPACES.sub("", whole), " ".join(" ".join(texts.strings).split())
-    if any(p.search(squeezed) for p in (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W)):
+    patterns = (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W, byline_fallbacks.SOURCE_WORD)
+    if any(p.search(squeezed) for p in patterns):
         return True
     if _ZH_SIGNED_N.search(spaced) or _BY_N.search(spaced):
         return True
