@@ -856,6 +856,7 @@ def scenario_growth(work: Path, sizes: Sequence[int]) -> list[Table]:
                 config = write_config(
                     work / f"growth-{size}-{name}", [("bench", portal.listing(0), pages)]
                 )
+                _all_articles(config, size)  # one poll reads them all (max_articles)
                 portal.reset()
                 runs.append(
                     (run_child([*driver, "update", "--config", str(config)]), portal.stats())
