@@ -434,7 +434,10 @@ def test_corpus_pages_without_author_markup_or_text_give_no_author() -> None:
             assert maybe or author is None, item.url
             absent += not maybe
             found += author is not None
-    assert absent >= 3 and found >= 50
+    assert found >= 50
+    # The pages nothing marks as authored are in the shared corpus (6, readability's); in a
+    # clone without it, test_an_author_less_selector_answers_without_them holds that case.
+    assert absent >= (3 if corpus_score.SHARED.is_dir() else 0)
 
 
 def test_corpus_headlines_and_the_texts_after_them_read_the_same(
