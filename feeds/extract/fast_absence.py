@@ -19,7 +19,15 @@ from bs4.builder._lxml import LXMLTreeBuilder
 from lxml import etree
 
 from feeds.clean import plain_text
-from feeds.extract import byline_fallbacks, byline_lines, byline_markup, bylines, page_dates, titles
+from feeds.extract import (
+    byline_fallbacks,
+    byline_lines,
+    byline_markup,
+    bylines,
+    page_dates,
+    titles,
+    zh_bylines,
+)
 from feeds.extract.html import INLINE
 from feeds.extract.labels import AUTHOR_LABELS
 from feeds.extract.page import INVISIBLE, split_url
@@ -133,7 +141,8 @@ _BLOG = re.compile(r"博客|空间|日志|blog", re.IGNORECASE)
 _TITLES = etree.XPath("//title")
 # - a name before the headline's colon (implied_author), a bold name signing a paragraph
 #   (bylines.signed_paragraph), a name over the date (bylines.name_over_date: read as it is,
-#   from the texts after the headline).
+#   from the texts after the headline); a name after the date and a bracketed sign-off
+#   (zh_bylines: their own patterns, unanchored, on the spaced and the squeezed text).
 _BOLD = etree.XPath("//p/b | //p/strong")
 
 
@@ -217,10 +226,12 @@ def _in_text(root: etree._Element, title: str) -> bool:
     whole = "".join(texts.strings)
     squeezed, spaced = _SPACES.sub("", whole), " ".join(" ".join(texts.strings).split())
     patterns = (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W, byline_fallbacks.SOURCE_WORD)
-    if any(p.search(squeezed) for p in patterns):
+    if any(p.search(squeezed) for p in patterns) or zh_bylines.may_sign_off(squeezed):
         return True
     if _ZH_SIGNED_N.search(spaced) or _BY_N.search(spaced):
         return True
+    if zh_bylines.may_name_after_date(spaced):
+        return True  # zh_bylines.name_after_date: its line is part of the spaced text
     after = slice(texts.after_headline, texts.after_headline + bylines.NAME_OVER_DATE)
     if bylines.name_over_texts(texts.visible[after]) is not None:
         return True

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from feeds.extract.zh_names import department
+
 # Who wrote the story, and who edited or posted it: an editor is the author only when the page
 # names nobody else.
 WRITER_LABELS = (
@@ -244,9 +246,9 @@ _SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
 # Nor a date's label: '更新时间' over the date is no name.
 _NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
-# What a CMS prints where nobody is named: 'anonymous', its default account.
+# What a CMS prints where nobody is named: 'anonymous', its default account, 'this site'.
 _PLACEHOLDER = re.compile(
-    r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|admin|administrator|webmaster|unknown|anonymous"
+    r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|本站|本网|本網|本站编辑|本站原创|网络|網絡|admin|administrator|webmaster|unknown|anonymous"
     r"|guest|游客|null|none|n/?a)$",
     re.IGNORECASE,
 )
@@ -275,8 +277,8 @@ def clean_name(text: str) -> str | None:
         return None
     if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
-    if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name):
-        return None
+    if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name) or department(name):
+        return None  # nobody, or an office in a writer's place ('作者：办公室')
     return name if any(c.isalpha() for c in name) else None
 
 
