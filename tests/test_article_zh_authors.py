@@ -12,6 +12,7 @@ import pytest
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
+from feeds.extract.labels import author_from
 from feeds.extract.zh_bylines import han_person
 from feeds.extract.zh_names import department
 
@@ -162,3 +163,17 @@ def test_a_sign_off_under_a_labelled_editor_gives_way_to_the_editor() -> None:
 )  # fmt: skip
 def test_a_department_is_told_from_a_person(name: str, office: bool) -> None:
     assert department(name) is office
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("责任编辑：王晓_NN9999", "王晓"),  # a portal's editor code
+        ("作者：张三（某某大学教授）", "张三"),  # what the writer is
+        ("作者：张三 李四", "张三 李四"),  # two writers, not one name
+        ("作者：王 芳", "王芳"),  # one name padded to align
+        ("作者：张 三丰", "张三丰"),
+    ],
+)
+def test_what_stands_beside_a_chinese_name_is_cut(raw: str, name: str) -> None:
+    assert author_from(raw) == name

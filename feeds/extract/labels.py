@@ -242,7 +242,14 @@ _SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
 # Markup or code that leaked into a page's text ('size="20"' from a broken template): no name
 # found on the page holds it (a configured selector's text is kept as it is, escaped).
 MARKUP = re.compile(r'[=<>{}"]')
+# A name padded to align ('赵  培', '王　芳', '张 三丰'): a part of one character; two names of
+# two ('张三 李四') stay apart.
 _SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
+# After a Chinese name: a portal's editor code ('王晓_NN9999'), or what the writer is in
+# brackets ('张三（某某大学教授）').
+_HAN_SUFFIX = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$"
+)
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
 # Nor a date's label: '更新时间' over the date is no name.
 _NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
@@ -275,11 +282,23 @@ def clean_name(text: str) -> str | None:
     name = _AGENCY.sub("", _WESTERN_TITLE.sub("", _HANDLE_BESIDE.sub("", name))).strip()
     if not name:
         return None
-    if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
+    name = _HAN_SUFFIX.sub("", name)
+    if _SPACED_HAN.match(name) and _padded(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
     if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name) or department(name):
         return None  # nobody, or an office in a writer's place ('作者：办公室')
     return name if any(c.isalpha() for c in name) else None
+
+
+def _padded(name: str) -> bool:
+    """Whether a spaced Han text is one name padded ('赵 培', '张 三丰', '王 小 明'), not two
+    names ('张三 李四')."""
+    parts = name.split()
+    return (
+        len(parts) == 1
+        or all(len(p) == 1 for p in parts)
+        or (len(parts) == 2 and min(len(p) for p in parts) == 1)
+    )
 
 
 def _strip_brackets(name: str) -> str:
