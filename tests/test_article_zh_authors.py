@@ -43,6 +43,10 @@ def test_a_name_after_the_date_on_the_info_line_is_the_author(info: str) -> None
     assert author_of(f"{H1}<div class='info'>{info}</div>{ZH}") == "张三"
 
 
+def test_two_names_after_the_date_are_both_writers() -> None:
+    assert author_of(f"{H1}<div class='info'>2024/12/06 张三 李四</div>{ZH}") == "张三 李四"
+
+
 @pytest.mark.parametrize(
     "info",
     [
@@ -106,6 +110,10 @@ def test_a_sign_off_in_the_comments_is_not_the_authors() -> None:
         ("投稿人：张三", "张三"),
         ("记者 张三 通讯员 李四", "张三"),  # the reporter first
         ("作者：阿卜杜·热合曼", "阿卜杜·热合曼"),
+        ("【作者】张三 【来源】新华网", "张三"),  # a label in lenticular brackets
+        ("【本文作者】张三", "张三"),
+        ("记者：张三 实习生 李四", "张三"),  # the intern is not the writer
+        ("作者：张三 通讯员 李四", "张三"),
         # DedeCMS, EmpireCMS, Discuz portal
         ("<small>时间:</small>2024-12-06<small>来源:</small>未知 <small>作者:</small>张三", "张三"),
         ("发布时间：2024-12-06 09:30:00 作者：张三 来源：本站 点击：100", "张三"),

@@ -126,6 +126,7 @@ _LABEL_CHARS = re.compile("[" + re.escape("".join(set("".join(AUTHOR_LABELS)))) 
 _ZH_BYLINE_W = re.compile(
     r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)[/／|｜丨:：]"
     r"|文[・·](?:写真|撮影|構成)[/／:：]|取材[・·]文[/／:：]"
+    r"|【(?:本文)?(?:作者|撰文|撰稿|执笔|執筆)"
 )
 _ZH_SIGNED_N = re.compile(r"(?:^|\s)文\s[\u4e00-\u9fff]{2,4}(?=\s|$)")
 # byline_lines._BY's own words, after a space or a separator (a line's start is one).

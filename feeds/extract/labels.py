@@ -187,6 +187,8 @@ _MONTH = (
 _NAME_TAIL = re.compile(
     r"\s*(?:[|｜]|(?:阅读|浏览|点击|评论|回复|人气|views?|comments?|reads?)\s*[:：(（]?\s*\d"
     r"|[(（]\s*\d+\s*[)）]|\+\s*\S|加关注|关注TA|私信|(?<![\w])(?:follow|subscribe)(?![\w])"
+    # Who else a Chinese byline names after the writer: '张三 实习生 李四', '张三 通讯员 李四'.
+    r"|\s+(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者|摄影|攝影|摄像|攝像)"
     r"|\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d\d|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*(?:秒|分钟|小时|天)前"
     r"|(?<![\w])(?:vor|il y a|hace)\s+\d|\d+\s+\w+\s+ago(?![\w])|发表于|发布于|发表时间|发布时间"
     r"|(?<![\w])(?:posted|published|updated)\s+(?:on|at)(?![\w])"

@@ -63,7 +63,7 @@ _DATE_LABEL = (
 # The rule's date and name, unanchored: what fast_absence.py looks for in the page's text.
 _DATE_THEN_NAME = re.compile(rf"{_DATE}[\s|｜·]+(?P<name>{NAME})(?=\s|[|｜]|$)")
 _DATE_NAME_LINE = re.compile(
-    rf"^{_DATE_LABEL}{_DATE}[\s|｜·]+(?P<name>{NAME})"
+    rf"^{_DATE_LABEL}{_DATE}[\s|｜·]+(?P<name>{NAME}(?:\s+{NAME}){{0,2}})"
     r"(?=\s*$|\s*[|｜]|\s+[\w\u4e00-\u9fff]{1,6}\s*[:：(（]|\s+(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|人气|人氣)\s*\d)"
 )
 
@@ -73,7 +73,7 @@ _WORDS_READ = 12  # of the line that holds the date's element
 
 def name_after_date(headline: list[Tag]) -> str | None:
     """The name that follows the date on a short line under the headline, labelled nowhere:
-    '2021-06-03 10:00 张三', '发布时间：2024-12-06 09:30 张三 阅读：123'."""
+    '2021-06-03 10:00 张三', '发布时间：2024-12-06 09:30 张三 阅读：123', '2024-12-06 张三 李四'."""
     if not headline:
         return None
     for line, host in lines_after(headline[0]):
@@ -81,8 +81,9 @@ def name_after_date(headline: list[Tag]) -> str | None:
         whole = host.parent.get_text(" ") if host.parent is not None else ""
         for text in (line, " ".join(whole.split()[:_WORDS_READ])):
             match = _DATE_NAME_LINE.match(text)
-            if match is not None and han_person(match["name"]):
-                return match["name"]
+            names = match["name"].split() if match is not None else []
+            if names and all(han_person(n) for n in names):
+                return " ".join(names)  # '2024-12-06 张三 李四': two writers
     return None
 
 
