@@ -185,3 +185,21 @@ def test_a_department_is_told_from_a_person(name: str, office: bool) -> None:
 )
 def test_what_stands_beside_a_chinese_name_is_cut(raw: str, name: str) -> None:
     assert author_from(raw) == name
+
+
+@pytest.mark.parametrize(
+    ("cells", "name"),
+    [
+        ("<table><tr><td>作者</td><td>张三</td><td>来源</td><td>本站</td></tr></table>", "张三"),
+        ("<table><tr><th>作　者</th><td>张三</td></tr></table>", "张三"),
+        ("<dl><dt>作者</dt><dd>张三</dd></dl>", "张三"),
+        # a data table's header row, and a department in the cell: no writer
+        ("<table><tr><td>作者</td><td>出版社</td></tr></table>", None),
+        ("<table><tr><th>作者</th><th>张三</th></tr></table>", None),
+        ("<table><tr><td>作者</td><td>办公室</td></tr></table>", None),
+    ],
+)
+def test_a_label_cell_without_a_colon_names_the_writer_beside_it(
+    cells: str, name: str | None
+) -> None:
+    assert author_of(f"{H1}{cells}{ZH}") == name

@@ -245,6 +245,7 @@ def _author(
         ("page", lambda: byline_lines.linked_author(soup, metas, ld, url)),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
         ("page", lambda: _labelled(info_lines(), sites()[0])),
+        ("page", lambda: zh_bylines.label_cell(soup, headline())),
         ("page", lambda: byline_lines.prefixed_byline(headline(), sites()[0])),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),

@@ -161,7 +161,18 @@ def may_have_author(root: etree._Element, title: str, url: str) -> bool:
         return True
     if byline_lines.COLON_NAME.match(title) or _blog(root, url) or _INSTRUCTIONS(root) is not False:
         return True
+    if _label_cell(root):
+        return True
     return _source_person(root) or _opaque(root) or _signed(root) or _in_text(root, title)
+
+
+def _label_cell(root: etree._Element) -> bool:
+    """Whether some table or definition-list cell is a writer's label alone
+    (zh_bylines.label_cell)."""
+    for cell in root.iter(*zh_bylines.CELLS):
+        if _SPACES.sub("", _text(cell)) in zh_bylines.CELL_LABELS:
+            return True
+    return False
 
 
 def _blog(root: etree._Element, url: str) -> bool:

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.byline_lines import ORGANISATION, lines_after
+from feeds.extract.labels import labelled_author
 from feeds.extract.page import INVISIBLE, elsewhere
 from feeds.extract.person_names import UI_WORD
 from feeds.extract.zh_names import COMPOUND, opens_with_surname
@@ -141,3 +142,35 @@ def may_sign_off(squeezed: str) -> bool:
         if "·" in names or opens_with_surname(names):
             return True
     return False
+
+
+# A table's or a definition list's label cell, no colon: '<td>作者</td><td>张三</td>' (a
+# government site's info table), '<dt>作者</dt><dd>张三</dd>'. The whole cell is the label.
+CELL_LABELS = frozenset(
+    {"作者", "撰稿", "撰稿人", "撰文", "执笔", "執筆", "记者", "記者", "文章作者"}
+)
+CELLS = ("td", "th", "dt")
+_VALUE_CELLS = ("td", "dd")  # not a column header's neighbour
+_CELLS_READ = 200
+_VALUE_MAX = 30
+_NO_SPACE = re.compile(r"\s+")
+
+
+def label_cell(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
+    """The writer a label cell without a colon names in the next cell, read as a labelled
+    value ('作者：张三') and shaped like a Chinese name, outside sidebars and comments."""
+    start = headline[0] if headline else soup.body
+    if start is None:
+        return None
+    for cell in start.find_all_next(CELLS, limit=_CELLS_READ):
+        if _NO_SPACE.sub("", cell.get_text()) not in CELL_LABELS:
+            continue
+        value_cell = cell.find_next_sibling(_VALUE_CELLS)
+        value = " ".join(value_cell.get_text(" ").split()) if value_cell is not None else ""
+        if not value or len(value) > _VALUE_MAX or elsewhere(cell, itself=True):
+            continue
+        name = labelled_author(f"作者：{value}")
+        # A data table's header row ('作者 | 出版社') names no writer: a person's name only.
+        if name is not None and all(han_person(n) for n in _SPLIT.split(name) if n):
+            return name
+    return None
