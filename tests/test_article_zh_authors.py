@@ -57,6 +57,7 @@ def test_two_names_after_the_date_are_both_writers() -> None:
         "2021-06-03 10:00 周四",  # a weekday
         "2021-06-03 10:00 北京时间",
         "2021-06-03 10:00 张三说今天的天气很好",  # prose, no name
+        "2021-06-03 10:00 黄金价格",  # a phrase that opens with a surname's character
     ],
 )
 def test_what_follows_a_date_and_is_no_person_is_no_author(info: str) -> None:
@@ -151,7 +152,8 @@ def test_chinese_cms_lines_that_name_no_writer(info: str) -> None:
 @pytest.mark.parametrize(
     ("name", "person"),
     [("张三", True), ("司马相如", True), ("阿卜杜·热合曼", True), ("江苏", False),
-     ("周末", False), ("北京", False), ("新华社", False), ("佚名", False), ("小编", False)],
+     ("周末", False), ("北京", False), ("王者荣耀", False), ("欧阳明月", True),
+     ("新华社", False), ("佚名", False), ("小编", False)],
 )  # fmt: skip
 def test_a_han_person_opens_with_a_surname_and_is_no_place(name: str, person: bool) -> None:
     assert han_person(name) is person

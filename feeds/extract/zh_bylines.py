@@ -42,9 +42,9 @@ def han_person(name: str) -> bool:
         return False
     if "·" in name:
         return not (ORGANISATION.search(name) or UI_WORD.search(name))
-    if not opens_with_surname(name):
-        return False
     compound = re.match(COMPOUND, name)
+    if not opens_with_surname(name) or (len(name) == 4 and compound is None):
+        return False  # four characters with one of a surname: a phrase ('黄金价格', '王者荣耀')
     if _NOT_PERSON.search(name) or _PLACEHOLDER.search(name) or UI_WORD.search(name):
         return False
     # An organisation's word after the surname: '司' opens '司马', and names no company there.
