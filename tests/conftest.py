@@ -69,6 +69,7 @@ _PROOF_CHECKED = {
     "test_article_authors",
     "test_article_bylines",
     "test_article_dates",
+    "test_article_zh_authors",
     "test_extract",
 }
 

@@ -23,6 +23,7 @@ from feeds.extract import (
     page,
     page_dates,
     titles,
+    zh_bylines,
 )
 from feeds.extract.content import main_content_html, menu_like, strip_captions, strip_menus
 from feeds.extract.fast_article import fast_article
@@ -244,11 +245,16 @@ def _author(
         ("page", lambda: byline_lines.linked_author(soup, metas, ld, url)),
         ("page", lambda: bylines.markup_author(marked(), sites()[0])),
         ("page", lambda: _labelled(info_lines(), sites()[0])),
+        ("page", lambda: zh_bylines.label_cell(soup, headline())),
         ("page", lambda: byline_lines.prefixed_byline(headline(), sites()[0])),
         ("page", lambda: bylines.reporter(soup, headline())),
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
+        ("page", lambda: zh_bylines.name_after_date(headline())),
         ("page", lambda: next(iter(editors()), None)),
+        # A bare name in brackets at the end signs the story, or is the editor's again ('（张三）'
+        # under '编辑：张三'): after the editor the page labels.
+        ("page", lambda: zh_bylines.sign_off(soup, headline())),
         ("page", lambda: byline_lines.shown_creator(soup, metas)),
         ("page", lambda: byline_lines.profile_link(headline())),
         ("page", lambda: byline_lines.implied_author(soup, title, url)),

@@ -51,6 +51,8 @@ _AND = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)
 _ZH_BY = re.compile(
     r"(?:^|(?<=[\s|｜丨·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
     r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)\s*[/／|｜丨:：]"
+    # A label in lenticular brackets, no colon: '【作者】张三 【来源】新华网'.
+    r"|【\s*(?:(?:本文)?作者|撰文|撰稿人?|执笔|執筆)\s*】"
     # Japanese: '取材・文/山田太郎', '文・写真：山田太郎'.
     r"|(?:取材\s*[・·]\s*)?文\s*[・·]\s*(?:写真|撮影|構成)\s*[/／:：]|取材\s*[・·]\s*文\s*[/／:：])\s*"
 )
@@ -63,7 +65,7 @@ _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9f
 _ZH_NAMES = re.compile(r"\s*[、，,\s]\s*")
 # A name ends at a gap, a bar, or the next credit on its line: '撰文/张三 摄影/李四'.
 _ZH_NAME_END = re.compile(
-    r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨]\s*|\s+(?=[\u4e00-\u9fff]{1,4}\s*[/／:：])"
+    r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨【]\s*|\s+(?=[\u4e00-\u9fff]{1,4}\s*[/／:：])"
 )
 # A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
 _HANDLE = re.compile(r"[\w.~-]{2,24}")

@@ -19,7 +19,15 @@ from bs4.builder._lxml import LXMLTreeBuilder
 from lxml import etree
 
 from feeds.clean import plain_text
-from feeds.extract import byline_fallbacks, byline_lines, byline_markup, bylines, page_dates, titles
+from feeds.extract import (
+    byline_fallbacks,
+    byline_lines,
+    byline_markup,
+    bylines,
+    page_dates,
+    titles,
+    zh_bylines,
+)
 from feeds.extract.html import INLINE
 from feeds.extract.labels import AUTHOR_LABELS
 from feeds.extract.page import INVISIBLE, split_url
@@ -118,6 +126,7 @@ _LABEL_CHARS = re.compile("[" + re.escape("".join(set("".join(AUTHOR_LABELS)))) 
 _ZH_BYLINE_W = re.compile(
     r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)[/／|｜丨:：]"
     r"|文[・·](?:写真|撮影|構成)[/／:：]|取材[・·]文[/／:：]"
+    r"|【(?:本文)?(?:作者|撰文|撰稿|执笔|執筆)"
 )
 _ZH_SIGNED_N = re.compile(r"(?:^|\s)文\s[\u4e00-\u9fff]{2,4}(?=\s|$)")
 # byline_lines._BY's own words, after a space or a separator (a line's start is one).
@@ -133,7 +142,8 @@ _BLOG = re.compile(r"博客|空间|日志|blog", re.IGNORECASE)
 _TITLES = etree.XPath("//title")
 # - a name before the headline's colon (implied_author), a bold name signing a paragraph
 #   (bylines.signed_paragraph), a name over the date (bylines.name_over_date: read as it is,
-#   from the texts after the headline).
+#   from the texts after the headline); a name after the date and a bracketed sign-off
+#   (zh_bylines: their own patterns, unanchored, on the spaced and the squeezed text).
 _BOLD = etree.XPath("//p/b | //p/strong")
 
 
@@ -151,7 +161,18 @@ def may_have_author(root: etree._Element, title: str, url: str) -> bool:
         return True
     if byline_lines.COLON_NAME.match(title) or _blog(root, url) or _INSTRUCTIONS(root) is not False:
         return True
+    if _label_cell(root):
+        return True
     return _source_person(root) or _opaque(root) or _signed(root) or _in_text(root, title)
+
+
+def _label_cell(root: etree._Element) -> bool:
+    """Whether some table or definition-list cell is a writer's label alone
+    (zh_bylines.label_cell)."""
+    for cell in root.iter(*zh_bylines.CELLS):
+        if _SPACES.sub("", _text(cell)) in zh_bylines.CELL_LABELS:
+            return True
+    return False
 
 
 def _blog(root: etree._Element, url: str) -> bool:
@@ -217,10 +238,12 @@ def _in_text(root: etree._Element, title: str) -> bool:
     whole = "".join(texts.strings)
     squeezed, spaced = _SPACES.sub("", whole), " ".join(" ".join(texts.strings).split())
     patterns = (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W, byline_fallbacks.SOURCE_WORD)
-    if any(p.search(squeezed) for p in patterns):
+    if any(p.search(squeezed) for p in patterns) or zh_bylines.may_sign_off(squeezed):
         return True
     if _ZH_SIGNED_N.search(spaced) or _BY_N.search(spaced):
         return True
+    if zh_bylines.may_name_after_date(spaced):
+        return True  # zh_bylines.name_after_date: its line is part of the spaced text
     after = slice(texts.after_headline, texts.after_headline + bylines.NAME_OVER_DATE)
     if bylines.name_over_texts(texts.visible[after]) is not None:
         return True

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from feeds.extract.zh_names import department
+
 # Who wrote the story, and who edited or posted it: an editor is the author only when the page
 # names nobody else.
 WRITER_LABELS = (
@@ -185,6 +187,8 @@ _MONTH = (
 _NAME_TAIL = re.compile(
     r"\s*(?:[|｜]|(?:阅读|浏览|点击|评论|回复|人气|views?|comments?|reads?)\s*[:：(（]?\s*\d"
     r"|[(（]\s*\d+\s*[)）]|\+\s*\S|加关注|关注TA|私信|(?<![\w])(?:follow|subscribe)(?![\w])"
+    # Who else a Chinese byline names after the writer: '张三 实习生 李四', '张三 通讯员 李四'.
+    r"|\s+(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者|摄影|攝影|摄像|攝像)"
     r"|\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d\d|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*(?:秒|分钟|小时|天)前"
     r"|(?<![\w])(?:vor|il y a|hace)\s+\d|\d+\s+\w+\s+ago(?![\w])|发表于|发布于|发表时间|发布时间"
     r"|(?<![\w])(?:posted|published|updated)\s+(?:on|at)(?![\w])"
@@ -240,13 +244,20 @@ _SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
 # Markup or code that leaked into a page's text ('size="20"' from a broken template): no name
 # found on the page holds it (a configured selector's text is kept as it is, escaped).
 MARKUP = re.compile(r'[=<>{}"]')
+# A name padded to align ('赵  培', '王　芳', '张 三丰'): a part of one character; two names of
+# two ('张三 李四') stay apart.
 _SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
+# After a Chinese name: a portal's editor code ('王晓_NN9999'), or what the writer is in
+# brackets ('张三（某某大学教授）').
+_HAN_SUFFIX = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$"
+)
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
 # Nor a date's label: '更新时间' over the date is no name.
 _NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
-# What a CMS prints where nobody is named: 'anonymous', its default account.
+# What a CMS prints where nobody is named: 'anonymous', its default account, 'this site'.
 _PLACEHOLDER = re.compile(
-    r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|admin|administrator|webmaster|unknown|anonymous"
+    r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|本站|本网|本網|本站编辑|本站原创|网络|網絡|admin|administrator|webmaster|unknown|anonymous"
     r"|guest|游客|null|none|n/?a)$",
     re.IGNORECASE,
 )
@@ -273,11 +284,23 @@ def clean_name(text: str) -> str | None:
     name = _AGENCY.sub("", _WESTERN_TITLE.sub("", _HANDLE_BESIDE.sub("", name))).strip()
     if not name:
         return None
-    if _SPACED_HAN.match(name):  # '赵  培', '王　芳': a name padded to align
+    name = _HAN_SUFFIX.sub("", name)
+    if _SPACED_HAN.match(name) and _padded(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
-    if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name):
-        return None
+    if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name) or department(name):
+        return None  # nobody, or an office in a writer's place ('作者：办公室')
     return name if any(c.isalpha() for c in name) else None
+
+
+def _padded(name: str) -> bool:
+    """Whether a spaced Han text is one name padded ('赵 培', '张 三丰', '王 小 明'), not two
+    names ('张三 李四')."""
+    parts = name.split()
+    return (
+        len(parts) == 1
+        or all(len(p) == 1 for p in parts)
+        or (len(parts) == 2 and min(len(p) for p in parts) == 1)
+    )
 
 
 def _strip_brackets(name: str) -> str:
