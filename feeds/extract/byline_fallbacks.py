@@ -13,7 +13,7 @@ from bs4.element import NavigableString
 from feeds.extract.byline_lines import lines_after
 from feeds.extract.html import attr
 from feeds.extract.labels import clean_name
-from feeds.extract.page import INVISIBLE, elsewhere
+from feeds.extract.page import INVISIBLE, elsewhere, longer_than
 from feeds.extract.person_names import person_name
 
 _WORDS = re.compile(r"[^a-z]+")
@@ -55,18 +55,9 @@ def credited_source(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         if node.parent.name in INVISIBLE:
             continue
         host = node.parent if node.parent.name != "a" else node.parent.parent
-        if not isinstance(host, Tag) or _longer_than(host, _SOURCE_LINE):
+        if not isinstance(host, Tag) or longer_than(host, _SOURCE_LINE):
             continue
         line = " ".join(host.get_text(" ").split())
         if (match := _SOURCE.match(line)) and not elsewhere(host, itself=True):
             found = clean_name(match[1]) or found
     return found
-
-
-def _longer_than(element: Tag, limit: int) -> bool:
-    size = 0
-    for string in element.strings:
-        size += len(string)
-        if size > limit:
-            return True
-    return False

@@ -23,7 +23,7 @@ from feeds.extract.labels import (
     reporter_at,
 )
 from feeds.extract.ld_authors import ld_authors
-from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, norm, teaser
+from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, longer_than, norm, teaser
 from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
 
 _AUTHOR_META = (
@@ -254,21 +254,12 @@ def _names_of(node: Tag) -> str:
 def _first_name_part(node: Tag) -> str | None:
     """The first link or span of a short byline block that is one name and shaped like one:
     'Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June 2019', three names side by side."""
-    if _longer_than_text(node, _BYLINE_BLOCK_MAX):
+    if longer_than(node, _BYLINE_BLOCK_MAX):
         return None
     for part in select(node, _BYLINE_PARTS):
         if (name := person_name(part.get_text(" "))) and name_shaped(name):
             return name
     return None
-
-
-def _longer_than_text(node: Tag, limit: int) -> bool:
-    size = 0
-    for string in node.strings:
-        size += len(string)
-        if size > limit:
-            return True
-    return False
 
 
 def markup_author(names: list[str], sites: set[str], *, publishers: bool = False) -> str | None:

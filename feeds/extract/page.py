@@ -236,7 +236,7 @@ def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:
     for _ in range(_TEASER_DEPTH):
         if element is None or element.name in ("article", "main", "body", "html"):
             return False
-        if _longer_than(element, _TEASER_TEXT):
+        if longer_than(element, _TEASER_TEXT):
             return False
         links = element.find_all("a", href=True, limit=_TEASER_LINKS)
         for link in [element, *links] if element.name == "a" else links:
@@ -250,7 +250,7 @@ def teaser(node: NavigableString | Tag, headline: Tag | None) -> bool:
     return False
 
 
-def _longer_than(element: Tag, limit: int) -> bool:
+def longer_than(element: Tag, limit: int) -> bool:
     """Whether the element's text is longer than ``limit``, read no further than that."""
     size = 0
     for string in element.strings:
