@@ -5,7 +5,8 @@ poll of a changed listing that is most of the CPU, and a poll whose article page
 lxml path (``fast_article``) would build no bs4 tree at all but for it. When every selector
 of the rules is plain (``values.PLAIN_SELECTOR``, or the default link ``a[href]``), the page
 is parsed by the libxml2 parser bs4 drives, the selectors run as XPath compiled by
-cssselect, and the entries are read by ``listing.py``'s rules restated on lxml. Whenever
+cssselect, and the entries are read by ``listing_rules.read_entries``, as on the bs4 tree,
+with ``html.py``'s text and attribute rules restated on lxml. Whenever
 the two trees could differ the answer is None and the bs4 path reads the page: the
 ListingPage is the same either way (tests/test_fast_listing.py compares both on the corpus,
 the golden sites and the sample portal).
@@ -27,10 +28,10 @@ from feeds.extract.fast_article import (
     _parse,
     _Unsupported,
 )
-from feeds.extract.html import INLINE, absolute
-from feeds.models import ListingEntry, ListingPage, ListingRules
+from feeds.extract.html import INLINE
+from feeds.extract.listing_rules import DEFAULT_LINK, read_entries
+from feeds.models import ListingPage, ListingRules
 
-DEFAULT_LINK = "a[href]"  # listing.DEFAULT_LINK, without importing bs4 through it
 _DEFAULT_LINK_XPATH = etree.XPath(_TRANSLATOR.css_to_xpath(DEFAULT_LINK))
 
 
@@ -41,7 +42,8 @@ def fast_listing(text: str, page_url: str, rules: ListingRules) -> ListingPage |
     if any(s and _compiled(s) is None for s in selectors) or any(c in text for c in _NOT_XML):
         return None
     try:
-        return _read(text, page_url, rules)
+        page = _Page(text)
+        return read_entries(page, page_url, _base_url(page.root, page_url), rules)
     except (_Unsupported, ExpressionError):
         return None
     except Exception:  # an optimisation must never fail a page that the bs4 path reads
@@ -49,13 +51,13 @@ def fast_listing(text: str, page_url: str, rules: ListingRules) -> ListingPage |
 
 
 class _Page:
-    """The parsed page and each selector's matches in it, found once."""
+    """The parsed page, as ``listing_rules.Tree``; each selector's matches found once."""
 
     def __init__(self, text: str) -> None:
         self.root = _parse(text)
         self._found: dict[str, tuple[list[etree._Element], set[etree._Element]]] = {}
 
-    def matches(self, selector: str) -> tuple[list[etree._Element], set[etree._Element]]:
+    def _matches(self, selector: str) -> tuple[list[etree._Element], set[etree._Element]]:
         if selector not in self._found:
             compiled = _DEFAULT_LINK_XPATH if selector == DEFAULT_LINK else _compiled(selector)
             found = compiled(self.root) if compiled is not None else None
@@ -65,81 +67,34 @@ class _Page:
             self._found[selector] = (elements, set(elements))
         return self._found[selector]
 
+    def select(self, selector: str) -> list[etree._Element]:
+        return self._matches(selector)[0]
+
+    def first(self, selector: str) -> etree._Element | None:
+        found = self._matches(selector)[0]
+        return found[0] if found else None
+
     def first_inside(self, node: etree._Element, selector: str) -> etree._Element | None:
         """soupsieve's ``select_one(node, selector)``: the first element below node that the
         selector matches, read against the whole page."""
-        _, matched = self.matches(selector)
+        _, matched = self._matches(selector)
         return next((e for e in node.iterdescendants() if e in matched), None)
 
+    def link(self, node: etree._Element, selector: str) -> etree._Element | None:
+        """As ``listing.item_link``: the first match inside the item, else the item itself."""
+        found = self.first_inside(node, selector)
+        if found is None and node in self._matches(selector)[1]:
+            return node
+        return found
 
-def _read(text: str, page_url: str, rules: ListingRules) -> ListingPage:
-    page = _Page(text)
-    base = _base_url(page.root, page_url)
-    nodes, _ = page.matches(rules.item)
-    matches = {f"item {rules.item}": len(nodes)}
-    counts = {"link": 0, "title": 0, "date": 0, "summary": 0}
-    entries: list[ListingEntry] = []
-    problems: list[str] = []
-    for index, node in enumerate(nodes):
-        link = _item_link(page, node, rules.link or DEFAULT_LINK)
-        url = absolute(_attr(link, "href"), base) if link is not None else None
-        if url is None:
-            if _text_of(node):
-                problems.append(
-                    f"listing: item {index + 1} has no usable link "
-                    f"(check listing.link = {rules.link or DEFAULT_LINK!r})"
-                )
-            continue
-        counts["link"] += 1
-        assert link is not None
-        title_node = page.first_inside(node, rules.title) if rules.title else None
-        title = _text_of(title_node) if rules.title else _attr(link, "title") or _text_of(link)
-        if rules.title and title_node is not None and title_node.tag == "a":
-            title = _attr(title_node, "title") or title
-        date_node = page.first_inside(node, rules.date) if rules.date else None
-        date_text = _text_of(date_node) if rules.date else None
-        summary_node = page.first_inside(node, rules.summary) if rules.summary else None
-        summary = _text_of(summary_node) if rules.summary else None
-        counts["title"] += title is not None
-        counts["date"] += date_text is not None
-        counts["summary"] += summary is not None
-        entries.append(
-            ListingEntry(
-                url=url, title=title, date_text=date_text, summary=summary, position=len(entries)
-            )
-        )
-    for field in ("link", "title", "date", "summary"):
-        selector = getattr(rules, field)
-        label = f"{field} {selector}" if selector else f"{field} (default)"
-        if selector or field in ("link", "title"):
-            matches[label] = counts[field]
-    return ListingPage(
-        entries=tuple(entries),
-        next_url=_next_url(page, rules, base, page_url, matches),
-        matches=matches,
-        problems=tuple(problems),
-    )
+    def text(self, node: etree._Element | None) -> str | None:
+        return _text_of(node)
 
+    def attr(self, node: etree._Element, name: str) -> str | None:
+        return _attr(node, name)
 
-def _item_link(page: _Page, node: etree._Element, selector: str) -> etree._Element | None:
-    """As ``listing.item_link``: the first match inside the item, else the item itself."""
-    found = page.first_inside(node, selector)
-    if found is None and node in page.matches(selector)[1]:
-        return node
-    return found
-
-
-def _next_url(
-    page: _Page, rules: ListingRules, base: str, page_url: str, matches: dict[str, int]
-) -> str | None:
-    if not rules.next:
-        return None
-    found, _ = page.matches(rules.next)
-    matches[f"next {rules.next}"] = int(bool(found))
-    if not found:
-        return None
-    next_url = absolute(_attr(found[0], "href"), base)
-    return None if next_url == page_url else next_url
+    def is_anchor(self, node: etree._Element) -> bool:
+        return node.tag == "a"
 
 
 def _text_of(node: etree._Element | None) -> str | None:
