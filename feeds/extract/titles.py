@@ -11,20 +11,22 @@ from bs4.element import NavigableString
 
 from feeds.clean import plain_text
 from feeds.extract.html import attr, text_of
-from feeds.extract.page import INVISIBLE, ld_value, norm, split_url
+from feeds.extract.markup import INVISIBLE, split_url
+from feeds.extract.page import ld_value, norm
+from feeds.lazyre import lazy
 
 _TITLE_MAX = 300
 HEADINGS_MAX = 20
 # Characters of a headline the story shows: shorter is a section name ('News', 'Blog').
 _STORY_LENGTH = (15, 250)
-_SITE_HEADING = re.compile(r"site|logo|brand|masthead", re.IGNORECASE)
+_SITE_HEADING = lazy(r"site|logo|brand|masthead", re.IGNORECASE)
 # '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
-_TITLE_SEPARATORS = re.compile(
+_TITLE_SEPARATORS = lazy(
     r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff])[-—](?=[\u4e00-\u9fff]))\s*"
 )
 # A <title> that opens with a separator lost its headline part ('-铜雀历史网', '| Blog'): a CMS
 # template whose title field was empty, leaving only the site's name.
-_HEADLESS = re.compile(r"^\s*[-_|｜–—:]")
+_HEADLESS = lazy(r"^\s*[-_|｜–—:]")
 
 
 def page_title(soup: BeautifulSoup) -> str | None:

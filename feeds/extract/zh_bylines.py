@@ -16,23 +16,23 @@ from bs4.element import NavigableString
 
 from feeds.extract.byline_lines import ORGANISATION, lines_after
 from feeds.extract.labels import labelled_author
-from feeds.extract.page import INVISIBLE, elsewhere
+from feeds.extract.markup import INVISIBLE
+from feeds.extract.page import elsewhere
 from feeds.extract.person_names import UI_WORD
 from feeds.extract.zh_names import COMPOUND, opens_with_surname
+from feeds.lazyre import lazy
 
 _HAN = r"[\u4e00-\u9fff]"
 # A name: two to four Han characters, or two parts joined by '·' ('阿卜杜·热合曼').
 NAME = rf"(?:{_HAN}{{2,4}}|{_HAN}{{1,4}}·{_HAN}{{1,5}})"
 # What opens with a surname's character and names no person: places, weekdays, parts of a day.
-_NOT_PERSON = re.compile(
+_NOT_PERSON = lazy(
     r"^(?:周[一二三四五六日天末]|星期|江苏|江蘇|江西|安徽|云南|雲南|吉林|苏州|蘇州|常州|温州|溫州|郑州|鄭州"
     r"|沈阳|瀋陽|成都|武汉|武漢|宁波|寧波|宁夏|寧夏|石家庄|金华|金華|海南|海口|海淀|南京|南宁|南昌|南通"
     r"|高新|明天|明日|全国|全國|全文|原文|原创|原創|原标题|时评|時評|史上|文章|文字|农历|農曆|和平|国际|國際)"
     r"|[州市县縣区區省镇鎮乡鄉村报報社网網台刊站讯訊稿图圖完续續]$"
 )
-_PLACEHOLDER = re.compile(
-    r"本站|本网|本網|佚名|匿名|未知|不详|管理员|小编|小編|编辑|編輯|记者|記者|作者"
-)
+_PLACEHOLDER = lazy(r"本站|本网|本網|佚名|匿名|未知|不详|管理员|小编|小編|编辑|編輯|记者|記者|作者")
 
 
 def han_person(name: str) -> bool:
@@ -62,8 +62,8 @@ _DATE_LABEL = (
     r"(?:(?:发布|發佈|发表|發表|更新|上传|上傳)?(?:时间|時間|日期)\s*[:：]\s*|发表于\s*|发布于\s*)?"
 )
 # The rule's date and name, unanchored: what fast_absence.py looks for in the page's text.
-_DATE_THEN_NAME = re.compile(rf"{_DATE}[\s|｜·]+(?P<name>{NAME})(?=\s|[|｜]|$)")
-_DATE_NAME_LINE = re.compile(
+_DATE_THEN_NAME = lazy(rf"{_DATE}[\s|｜·]+(?P<name>{NAME})(?=\s|[|｜]|$)")
+_DATE_NAME_LINE = lazy(
     rf"^{_DATE_LABEL}{_DATE}[\s|｜·]+(?P<name>{NAME}(?:\s+{NAME}){{0,2}})"
     r"(?=\s*$|\s*[|｜]|\s+[\w\u4e00-\u9fff]{1,6}\s*[:：(（]|\s+(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|人气|人氣)\s*\d)"
 )
@@ -92,12 +92,10 @@ def name_after_date(headline: list[Tag]) -> str | None:
 # sentence. A reporter's word may open it ('（记者 张三）' is read by bylines.reporter too).
 _NAMES = rf"(?P<names>{NAME}(?:\s*[、，,\s]\s*{NAME}){{0,2}})"
 _OPENER = r"(?:(?:记者|記者|作者|文|撰稿|撰文|执笔|執筆)\s*[:：/／]?\s*)?"
-_SIGN_OFF = re.compile(rf"(?:^|(?<=[。！？!?”」]))\s*[（(]\s*{_OPENER}{_NAMES}\s*[)）]\s*$")
+_SIGN_OFF = lazy(rf"(?:^|(?<=[。！？!?”」]))\s*[（(]\s*{_OPENER}{_NAMES}\s*[)）]\s*$")
 # The same brackets on a text with all spaces removed (fast_absence.py), the opener apart.
-_SIGN_OFF_SQUEEZED = re.compile(
-    rf"[（(]{_OPENER}(?P<names>{_HAN}[\u4e00-\u9fff·、，,]{{1,40}})[)）]"
-)
-_SPLIT = re.compile(r"\s*[、，,\s]\s*")
+_SIGN_OFF_SQUEEZED = lazy(rf"[（(]{_OPENER}(?P<names>{_HAN}[\u4e00-\u9fff·、，,]{{1,40}})[)）]")
+_SPLIT = lazy(r"\s*[、，,\s]\s*")
 _LINE_MAX = 40  # a line that is only a sign-off is short
 _SIGN_OFFS_READ = 200  # bracketed strings looked at after the headline
 
@@ -153,7 +151,7 @@ CELLS = ("td", "th", "dt")
 _VALUE_CELLS = ("td", "dd")  # not a column header's neighbour
 _CELLS_READ = 200
 _VALUE_MAX = 30
-_NO_SPACE = re.compile(r"\s+")
+_NO_SPACE = lazy(r"\s+")
 
 
 def label_cell(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
