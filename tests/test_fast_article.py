@@ -26,7 +26,15 @@ from portal import SamplePortal
 
 from feeds.clean import plain_text
 from feeds.encoding import decode_html
-from feeds.extract import article, bylines, fast_absence, fast_article, page, page_dates, titles
+from feeds.extract import (
+    article,
+    byline_words,
+    fast_absence,
+    fast_article,
+    page,
+    page_dates,
+    titles,
+)
 from feeds.extract.html import parse, select_one, text_of
 from feeds.extract.markup import ALWAYS_REMOVE, INVISIBLE
 from feeds.models import Article, ArticleRules
@@ -475,7 +483,7 @@ def _texts_after(headline: Tag) -> list[str]:
             continue
         if text := node.strip():
             texts.append(text)
-            if len(texts) >= bylines.NAME_OVER_DATE:
+            if len(texts) >= byline_words.NAME_OVER_DATE:
                 break
     return texts
 

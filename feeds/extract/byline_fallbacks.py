@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.byline_lines import lines_after
+from feeds.extract.byline_words import SOURCE_WORD
 from feeds.extract.html import attr
 from feeds.extract.labels import clean_name
 from feeds.extract.markup import INVISIBLE
@@ -22,7 +23,6 @@ _WORDS = lazy(r"[^a-z]+")
 _NAME_LINE = 60
 # 'Quelle: kathpress', 'Source : AFP', 'Fuente: EFE': the story's credit line, short.
 _SOURCE = lazy(r"^\s*(?:quelle|source|fuente|fonte|bron)\s*[:：]\s*(\S.{0,40})$", re.I)
-SOURCE_WORD = lazy(r"(?:quelle|source|fuente|fonte|bron)\s*[:：]", re.I)
 _SOURCE_LINES = 20  # credit lines read after the headline
 _SOURCE_LINE = 80
 

@@ -15,7 +15,16 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.byline_words import BY_WORDS
+from feeds.extract.byline_words import (
+    ACCOUNT_PAGE,
+    BY_WORDS,
+    COLON_NAME,
+    ORGANISATION,
+    PERSON_PAGE,
+    PROFILE_PATH,
+    PROFILE_TEXTS,
+    SOURCE_LABEL,
+)
 from feeds.extract.bylines import DOMAIN_LIKE, publisher_like
 from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
@@ -214,10 +223,6 @@ def twitter_written_by(metas: dict[str, str]) -> list[str]:
     return found
 
 
-# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
-_PROFILE_PATH = lazy(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
-
-
 def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
     """The creator's handle in ``twitter:creator`` when the page shows it as the text of a
     link to a person's page: the handle alone may be the site's account; shown as a profile
@@ -226,16 +231,9 @@ def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
     if not handle or len(handle) > _HANDLE_LINE:
         return None
     for link in soup.find_all("a", href=True, string=True):
-        if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
+        if link.get_text().strip() == handle and PROFILE_PATH.search(attr(link, "href") or ""):
             return handle
     return None
-
-
-# How many texts on either side of the headline a profile link may stand; what its address
-# may end in that is an account's page, not a person's.
-PROFILE_TEXTS = 6
-PERSON_PAGE = lazy(rf"{_PROFILE_PATH.pattern}[^/?#]+", re.I)  # not the list of all
-ACCOUNT_PAGE = lazy(r"/(?:login|logout|register|signin|signup|edit|settings|me)/?$", re.I)
 
 
 def profile_link(headline: list[Tag]) -> str | None:
@@ -297,14 +295,7 @@ def platform_blog_owner(soup: BeautifulSoup) -> str | None:
 _BLOG_OF = lazy(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
 _TITLE_PARTS = lazy(r"\s*[|｜_]\s*|\s[-–—]\s")
 _OWNER_HANDLE = lazy(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
-COLON_NAME = lazy(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
-SOURCE_LABEL = lazy(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
 _SOURCES_MAX = 20
-# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
-ORGANISATION = lazy(
-    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
-    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
-)
 
 
 def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:

@@ -4,7 +4,6 @@ bylines marked up as such, and Chinese reporters' bylines. Labelled fields ('作
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -14,18 +13,19 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract import byline_markup
+from feeds.extract.byline_words import NAME_OVER_DATE, name_over_texts
 from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
-    clean_name,
     labelled_author,
     labelled_editor,
     reporter_at,
 )
 from feeds.extract.ld_authors import ld_authors
 from feeds.extract.markup import INVISIBLE
-from feeds.extract.page import NEAR_HEADLINE, elsewhere, longer_than, norm, teaser
-from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
+from feeds.extract.page import NEAR_HEADLINE, elsewhere, longer_than, teaser
+from feeds.extract.person_names import PARTICLES, name_shaped, person_name
+from feeds.extract.title_words import norm
 from feeds.lazyre import lazy
 
 _AUTHOR_META = (
@@ -79,21 +79,11 @@ _STORY_MAX = 20000
 _LINE = 200
 _EDITOR_WORD = lazy("|".join(EDITOR_LABELS), re.IGNORECASE)
 _EDITOR_LINE = 40  # '[ 责编：张倩 ]': a label and a name, not a sentence about an editor
-# A name over the date: how many texts after the headline are read; what may stand between.
-NAME_OVER_DATE = 6
-_HANDLE_MAX = 20
 # A signed story: how many bold elements after the headline are read; how many paragraphs of
 # at least ``_STORY_LINE`` characters make a story.
 _SIGNED_BOLDS = 60
 _STORY_PARAGRAPHS = 3
 _STORY_LINE = 80
-_COUNTER = lazy(r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論)\s*[:：(（]?\s*\d")
-_SEPARATORS = lazy(r"^[\s|｜·,\-–—]+|[\s|｜·,\-–—]+$")
-_FOLLOW = lazy(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
-_FULL_DATE = lazy(
-    r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}\D{0,3}\d{1,2}:\d\d"
-    r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
-)
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
 _POSTED_BY = lazy(r"由\s*$|^\s*于|发表于")
@@ -316,38 +306,6 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
             if len(texts) >= NAME_OVER_DATE:
                 break
     return name_over_texts(texts)
-
-
-def name_over_texts(texts: list[str]) -> str | None:
-    """``name_over_date`` on the first ``NAME_OVER_DATE`` texts after the headline (stripped,
-    none blank): fast_absence.py reads them from lxml's tree."""
-    texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
-    if texts and (name := _name_then_date(texts[0])) is not None:
-        return name  # 'zboygirl 阅读(1660) 2024-05-08 23:23': one line
-    # Right below the headline, any handle; after a summary or a kicker, a name's shape only.
-    for at, (text, after) in enumerate(itertools.pairwise(texts)):
-        if not _FULL_DATE.search(after) or _FULL_DATE.search(text):
-            continue
-        name = person_name(text)
-        alone = _SEPARATORS.sub("", text)
-        if name is None or len(name) > _HANDLE_MAX or name != alone or UI_WORD.search(name):
-            continue
-        if at == 0 or name_shaped(name):
-            return name
-    return None
-
-
-def _name_then_date(text: str) -> str | None:
-    """The handle that opens a line whose rest is a date or a counter: 'zboygirl 阅读(1660)
-    评论(3) 2024-05-08 23:23', 'Ann Lee · 2017-03-01'."""
-    name = person_name(clean_name(text))  # not the label-reader: '23:23' reads as a label
-    if name is None or len(name) > _HANDLE_MAX or UI_WORD.search(name):
-        return None
-    rest = text.strip()
-    if not rest.startswith(name):
-        return None
-    rest = _SEPARATORS.sub("", rest[len(name) :])
-    return name if _FULL_DATE.match(rest) or _COUNTER.match(rest) else None
 
 
 def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:

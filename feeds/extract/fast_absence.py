@@ -8,7 +8,7 @@ superset of what its fallback looks at (more markup answers "maybe" than the fal
 read), so "absent" is a proof and "maybe" sends the page to the bs4 path. Where a superset
 would say "maybe" on most pages (a name over the date: dates are everywhere), the fallback's
 own reading is restated instead, on the headline it would find (tests/test_fast_article.py
-holds both equal on the corpus) and through its own pure part (``bylines.name_over_texts``).
+holds both equal on the corpus) and through its own pure part (``byline_words.name_over_texts``).
 """
 
 from __future__ import annotations
@@ -18,16 +18,15 @@ import re
 from lxml import etree
 
 from feeds.clean import plain_text
-from feeds.extract import byline_words, date_words
+from feeds.extract import byline_words, date_words, title_words
 from feeds.extract.labels import AUTHOR_LABELS
 from feeds.extract.markup import INLINE, INVISIBLE, STRING_CONTAINERS, split_url
 from feeds.extract.person_names import name_shaped
 from feeds.lazyre import lazy
 
-# The fallbacks' own modules (bylines.py, page_dates.py …) are bs4 modules: each proof imports
-# those it reads when it runs, so a page whose selectors find every field imports none
-# (issue 19). Their words that module-level patterns here need are in byline_words.py.
-
+# The fallbacks' own modules (bylines.py, page_dates.py, titles.py …) are bs4 modules: what the
+# proofs read of them is in byline_words.py, date_words.py and title_words.py, so that no
+# page the lxml path reads imports bs4 (issue 19).
 # What page_dates.metadata_date reads, for each kind of markup:
 # - <meta> named by property, name or itemprop as a date (DATE_META, DATE_META_LIKE);
 # - JSON-LD (datePublished, dateCreated, uploadDate): any script typed as JSON;
@@ -141,8 +140,6 @@ _BOLD = etree.XPath("//p/b | //p/strong")
 def may_have_author(root: etree._Element, title: str, url: str) -> bool:
     """False only when every author fallback of ``article._author`` must find nothing on this
     page, for a page whose selectors give this title and no author."""
-    from feeds.extract import byline_lines
-
     keys, types, words = (_values(xpath, root) for xpath in (_META_KEYS, _TYPES, _MARKUP_VALUES))
     if keys is None or types is None or words is None:
         return True
@@ -152,7 +149,7 @@ def may_have_author(root: etree._Element, title: str, url: str) -> bool:
         return True
     if _NAME_CLASSES(root) is not False:
         return True
-    if byline_lines.COLON_NAME.match(title) or _blog(root, url) or _INSTRUCTIONS(root) is not False:
+    if byline_words.COLON_NAME.match(title) or _blog(root, url) or _INSTRUCTIONS(root) is not False:
         return True
     if _label_cell(root):
         return True
@@ -162,10 +159,8 @@ def may_have_author(root: etree._Element, title: str, url: str) -> bool:
 def _label_cell(root: etree._Element) -> bool:
     """Whether some table or definition-list cell is a writer's label alone
     (zh_bylines.label_cell)."""
-    from feeds.extract import zh_bylines
-
-    for cell in root.iter(*zh_bylines.CELLS):
-        if _SPACES.sub("", _text(cell)) in zh_bylines.CELL_LABELS:
+    for cell in root.iter(*byline_words.CELLS):
+        if _SPACES.sub("", _text(cell)) in byline_words.CELL_LABELS:
             return True
     return False
 
@@ -196,15 +191,13 @@ def _opaque(root: etree._Element) -> bool:
 
 
 def _source_person(root: etree._Element) -> bool:
-    from feeds.extract import byline_lines
-
     found = _ALL_STRINGS(root)
     if not isinstance(found, list):
         return True
     for string in found:
         text = string.text if isinstance(string, etree._Element) else string
-        match = byline_lines.SOURCE_LABEL.search(text) if isinstance(text, str) else None
-        if match and not byline_lines.ORGANISATION.search(match[1]):
+        match = byline_words.SOURCE_LABEL.search(text) if isinstance(text, str) else None
+        if match and not byline_words.ORGANISATION.search(match[1]):
             return True
     return False
 
@@ -227,8 +220,6 @@ def _signed(root: etree._Element) -> bool:
 def _in_text(root: etree._Element, title: str) -> bool:
     """Whether the page's text may hold a labelled author or editor, a byline's word, a
     reporter, or a name over the date below the headline."""
-    from feeds.extract import byline_fallbacks, byline_lines, bylines, zh_bylines
-
     headline = _headline(root, title)
     if headline is None:
         return True  # bs4's headline may be a text of no heading: not restated
@@ -236,40 +227,36 @@ def _in_text(root: etree._Element, title: str) -> bool:
     texts.walk(root, inside=False)
     whole = "".join(texts.strings)
     squeezed, spaced = _SPACES.sub("", whole), " ".join(" ".join(texts.strings).split())
-    patterns = (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W, byline_fallbacks.SOURCE_WORD)
-    if any(p.search(squeezed) for p in patterns) or zh_bylines.may_sign_off(squeezed):
+    patterns = (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W, byline_words.SOURCE_WORD)
+    if any(p.search(squeezed) for p in patterns) or byline_words.may_sign_off(squeezed):
         return True
     if _ZH_SIGNED_N.search(spaced) or _BY_N.search(spaced):
         return True
-    if zh_bylines.may_name_after_date(spaced):
+    if byline_words.may_name_after_date(spaced):
         return True  # zh_bylines.name_after_date: its line is part of the spaced text
-    after = slice(texts.after_headline, texts.after_headline + bylines.NAME_OVER_DATE)
-    if bylines.name_over_texts(texts.visible[after]) is not None:
+    after = slice(texts.after_headline, texts.after_headline + byline_words.NAME_OVER_DATE)
+    if byline_words.name_over_texts(texts.visible[after]) is not None:
         return True
     # byline_lines.profile_link: a link to a person's page among the texts on either side.
-    near = byline_lines.PROFILE_TEXTS
+    near = byline_words.PROFILE_TEXTS
     before = texts.links[max(texts.before_headline - near, 0) : texts.before_headline]
     links = texts.links[texts.after_headline : texts.after_headline + near] + before
     return any(link is not None and _profile_like(link) for link in links)
 
 
 def _profile_like(link: etree._Element) -> bool:
-    from feeds.extract import byline_lines
-
     href = (link.get("href") or "").strip()
-    return bool(byline_lines.PERSON_PAGE.search(href)) and not byline_lines.ACCOUNT_PAGE.search(
+    return bool(byline_words.PERSON_PAGE.search(href)) and not byline_words.ACCOUNT_PAGE.search(
         href
     )
 
 
 def _headline(root: etree._Element, title: str) -> etree._Element | None:
     """titles.headline's <h1>/<h2> that agrees with the title, or None."""
-    from feeds.extract import titles
-
     for count, heading in enumerate(root.iter("h1", "h2")):
-        if count >= titles.HEADINGS_MAX:
+        if count >= title_words.HEADINGS_MAX:
             break
-        if titles.heading_agrees(_visible_text(heading), title):
+        if title_words.heading_agrees(_visible_text(heading), title):
             return heading
     return None
 

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.html import attr
+from feeds.extract.title_words import norm
 from feeds.lazyre import lazy
 
 # How far after the headline (in characters of visible text) a field marked up as such, a
@@ -46,7 +47,6 @@ _LONG_WORD = lazy(r"[^\W\d_]{4,}")
 # A site name that is a bare top-level domain or 'www' says nothing ('com', 'de').
 _DOMAIN_PART = lazy(r"[a-z]{2,3}|www")
 _BLOCK_DEPTH = 8
-_NON_WORD = lazy(r"[\W_]+")
 _ENTITY = lazy(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|amp|quot|apos|lt|gt|nbsp);", re.IGNORECASE)
 _CDATA = lazy(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 # Labels that open an article's info line; the line must be short to be one (not a paragraph).
@@ -188,11 +188,6 @@ def short_match(pattern: re.Pattern[str], limit: int) -> Callable[[str | None], 
     """A string filter that runs ``pattern`` on short strings only: a long one is a paragraph,
     never a dateline or an info line, and a hostile 32 KB one must cost nothing (B15)."""
     return lambda text: text is not None and len(text) <= limit and bool(pattern.search(text))
-
-
-def norm(text: str) -> str:
-    """Text reduced for comparing names and titles: NFKC, case-folded, punctuation as spaces."""
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 def elsewhere(
