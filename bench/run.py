@@ -281,9 +281,13 @@ def tools() -> list[Tool]:
 def rss_bridge_missing() -> str | None:
     if not shutil.which("php"):
         return "php-cli not installed (Debian package php-cli)"
-    curl = subprocess.run(["php", "-r", "exit(extension_loaded('curl') ? 0 : 1);"], check=False)
-    if curl.returncode != 0:
-        return "php's curl extension missing (Debian package php-curl): RSS-Bridge needs it"
+    for extension in ("curl", "mbstring", "xml"):  # what RSS-Bridge calls on every run
+        check = f"exit(extension_loaded('{extension}') ? 0 : 1);"
+        if subprocess.run(["php", "-r", check], check=False).returncode != 0:
+            return (
+                f"php's {extension} extension missing (Debian package php-{extension}): "
+                "RSS-Bridge needs it"
+            )
     if not (RSS_BRIDGE / "bridges/CssSelectorBridge.php").exists():
         return (
             f"no CssSelectorBridge at {RSS_BRIDGE}: clone github.com/RSS-Bridge/rss-bridge "
