@@ -27,6 +27,7 @@ from feeds.lazyre import lazy
 # The fallbacks' own modules (bylines.py, page_dates.py, titles.py …) are bs4 modules: what the
 # proofs read of them is in byline_words.py, date_words.py and title_words.py, so that no
 # page the lxml path reads imports bs4 (issue 19).
+
 # What page_dates.metadata_date reads, for each kind of markup:
 # - <meta> named by property, name or itemprop as a date (DATE_META, DATE_META_LIKE);
 # - JSON-LD (datePublished, dateCreated, uploadDate): any script typed as JSON;

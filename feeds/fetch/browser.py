@@ -50,7 +50,6 @@ from playwright.async_api import Page as Tab
 from feeds.browsing import BrowserOptions, Wait
 from feeds.errors import FeedsError, FetchError
 from feeds.guard import Scope
-from feeds.lazyre import lazy
 from feeds.models import Page
 
 if TYPE_CHECKING:
@@ -88,8 +87,9 @@ NO_RAW_SOCKETS = """
 for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel',
                     'WebTransport']) { try { delete window[name]; } catch (e) {} }
 """
-# A button that loads the next items, by what it says (a link would leave the page).
-MORE_WORDS = lazy(
+# A button that loads the next items, by what it says (a link would leave the page). Compiled
+# now: Playwright takes only a real re.Pattern (and this module loads with the browser only).
+MORE_WORDS = re.compile(
     r"(load|show|view|see) more|more (posts|articles|news|stories)|加载更多|查看更多|"
     r"显示更多|点击加载|更多",
     re.IGNORECASE,
