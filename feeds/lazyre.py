@@ -7,8 +7,9 @@ cost every `feeds update` a tenth of a second of CPU whether it reads a page or 
 when first used, only the patterns a run needs are paid for, once per process.
 
 ``lazy`` stands in for ``re.compile`` at module level. After the first use the pattern's
-methods sit on the stand-in itself, so later calls cost what a compiled pattern's do. Pass
-``lazy(...).pattern`` (known without compiling), not the stand-in, to ``re``'s functions.
+methods sit on the stand-in itself, so later calls cost what a compiled pattern's do. It is
+no ``re.Pattern``: pass ``lazy(...).pattern`` (known without compiling) to ``re``'s
+functions, and keep ``re.compile`` for a library that checks the type (Playwright does).
 """
 
 from __future__ import annotations
