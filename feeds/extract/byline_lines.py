@@ -25,8 +25,9 @@ from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_n
 # caption come first on some pages), and how long its line may be: longer is prose.
 _TEXTS_READ = 12
 _LINE_MAX = 120
-# Western bylines: the word that opens them. Not 'de', 'di', 'av': they open sentences and
-# place names too often ('De Madrid a Sevilla').
+# Western bylines: the word that opens them. Not 'de', 'di': they open sentences and place
+# names too often ('De Madrid a Sevilla'). The Scandinavian 'af', 'av' open a sentence with a
+# lower-case word after them ('Av og til'), never a name's shape.
 # It opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or the date ('Posted on
 # June 3, 2021 by Ann Lee').
 BY_WORDS = (
@@ -35,7 +36,7 @@ BY_WORDS = (
     r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
     r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"
     r"|(?:écrit|publié|rédigé)\s+par|(?:geschreven|geplaatst)\s+door|napisał[a]?"
-    r"|door)"
+    r"|door|af|av)"
 )
 _BY = re.compile(rf"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*{BY_WORDS}\s+(?=\S)", re.IGNORECASE)
 # Where a Western name ends on its line: a date, a separator, 'on 3 June', 'am 3. Juni'.
@@ -43,6 +44,7 @@ _NAME_END = re.compile(
     r"\s*[|•·–—/]\s*|\s+-\s+|\s+(?:on|am|le|el|il|op|den|vom|at|in|published|updated)\s+|\s*\d",
     re.IGNORECASE,
 )
+_COMMA = re.compile(r",\s+")
 # Several writers: 'Ann Lee and Bob Roe', 'Ann Lee, Bob Roe & Cy Doe'.
 _AND = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", re.IGNORECASE)
 # Chinese bylines without a colon, opening the line or after a space: '文/张三', '文 | 张三',
@@ -139,6 +141,8 @@ def _chinese_names(rest: str) -> str | None:
 
 def _western_names(rest: str, host: Tag) -> str | None:
     value = _NAME_END.split(rest, maxsplit=1)[0].strip(" ,;:")
+    # The line goes on in lower case after a comma: 'Par Jean Dupont, publié le 1 mai'.
+    value = _before_lower_case(value)
     name = clean_name(value) if value else None
     if name is None or len(name) > 60 or _UI.match(name):
         return None
@@ -147,6 +151,14 @@ def _western_names(rest: str, host: Tag) -> str | None:
         return name
     links = {" ".join(a.get_text(" ").split()) for a in host.find_all("a")}
     return name if name in links and _HANDLE.fullmatch(name) else None
+
+
+def _before_lower_case(value: str) -> str:
+    """The text before the first comma that a lower-case word follows."""
+    for match in _COMMA.finditer(value):
+        if value[match.end() :][:1].islower():
+            return value[: match.start()]
+    return value
 
 
 def _particles_only(name: str) -> bool:

@@ -123,6 +123,17 @@ _COMPANY = re.compile(
 )
 
 
+# A content management system or blog platform a template names as the page's author
+# ('<meta name="author" content="WordPress">'): software, never the writer.
+_CMS = re.compile(
+    r"^(?:wordpress|drupal|joomla!?|blogger|blogspot|typo3|ghost|wix|squarespace|weebly|tumblr"
+    r"|webflow|jimdo|hugo|jekyll|contao|concrete5?|plone|umbraco|sitecore|liferay|hubspot|shopify"
+    r"|discuz!?|phpwind|phpcms|dedecms|empirecms|帝国cms|织梦cms?|z-blog|typecho|emlog)"
+    r"(?:\.(?:com|org|net))?(?:\s+(?:cms|\d[\d.]*))?$",
+    re.IGNORECASE,
+)
+
+
 def metadata_author(
     metas: dict[str, str],
     ld: list[dict[str, Any]],
@@ -152,7 +163,11 @@ def metadata_author(
     if meta_authors is None:
         meta_authors = [v for name in _AUTHOR_META if (v := metas.get(name))]
     people += [v for v in meta_authors if not _is_url(v)]
-    names = [n for v in people if (n := person_name(v)) and not _ACCOUNT_ID.match(n)]
+    names = [
+        n
+        for v in people
+        if (n := person_name(v)) and not _ACCOUNT_ID.match(n) and not _CMS.match(n)
+    ]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
         if not publisher_like(name, sites) and not _COMPANY.search(name) and not _phrase(name):

@@ -19,6 +19,10 @@ WRITER_LABELS = (
     "发帖人", "发贴人", "投稿人", "Author", "By", "Autor", "Autorin", "Auteur", "Autore",
     "Interview", "Text", "Authors", "Autoren", "Autores", "Autori", "Auteurs", "Tekst", "Texto",
     "Testo", "Yazar", "Автор", "Автори", "Авторы", "通讯员", "通訊員", "主笔", "主筆",
+    # More languages' labels: Indonesian and Malay, Finnish, Hungarian, Vietnamese, Russian,
+    # Polish, Czech, Lithuanian, Latvian, Greek, Arabic; a reporter's label anywhere.
+    "Penulis", "Reporter", "Wartawan", "Kirjoittaja", "Teksti", "Szerző", "Írta",
+    "Текст", "Autorzy", "Autoři", "Autorius", "Autors", "Συντάκτης", "بقلم", "كتب", "供稿",
 )  # fmt: skip
 EDITOR_LABELS = (
     "编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "发布人", "發布人",
@@ -57,6 +61,8 @@ _BY = re.compile(r"^\s*by\s+(?=\S)", re.IGNORECASE)
 # A value ends at the next label, a gap, or a lenticular bracket: '【作者：张三】【来源：本站】'.
 _VALUE_END = re.compile(rf"{_GAP}|\s+(?={_ANY_LABEL})|\s*[】【]")
 _HAS_LABEL = re.compile(_ANY_LABEL)
+# A value in brackets of its own after the label: '作者：【李四】', '作者：〔李四〕'.
+_BOXED = re.compile(r"\s*[【〔［]\s*([^【】〔〕［］]{1,30}?)\s*[】〕］]")
 # Input is cut to this before any pattern runs, so a hostile 32 KB string costs nothing (B15):
 # an info line or a byline is far shorter, and a label opens a summary.
 MAX_LINE = 1000
@@ -72,6 +78,8 @@ def author_from(raw: str | None, label: re.Pattern[str] = _AUTHOR) -> str | None
     match = label.search(raw)
     if match:
         rest = raw[match.end() :]
+        if boxed := _BOXED.match(rest):  # '作者：【李四】 浏览：3'
+            return _name(boxed[1])
         end = _VALUE_END.search(rest)
         return _name(rest[: end.start()] if end else rest)
     if _HAS_LABEL.search(raw):
@@ -116,6 +124,8 @@ _REPORTER = re.compile(
     # A news agency's dateline without 记者: '新华社北京5月19日电（刘艺、杨吉）', the first.
     rf"|(?<=\d日[电電][（(])(?!{_NOT_A_REPORTER})"
     r"(?P<name4>[\u4e00-\u9fff]{2,4}?)(?=[、，,\s]|[)）])"
+    # A Korean byline: the name, then 기자 ('홍길동 기자 hong@site.kr'); not 기자회견, 기자단.
+    r"|(?<![\uac00-\ud7af])(?P<name5>[\uac00-\ud7af]{2,4})\s*기자(?![\uac00-\ud7af])"
 )
 # A forum post's byline: '本贴由大卫于2005年8月12日16:12:21…发表', 'ggjj 发表于 2005-9-15'.
 _POSTER = re.compile(
@@ -146,7 +156,8 @@ def reporter_at(raw: str | None) -> tuple[str, int] | None:
     for match in _REPORTER.finditer(raw[:MAX_LINE]):
         if _PHOTO_CREDIT.match(raw, match.end()) or _in_prose(raw, match):
             continue
-        return match["name"] or match["name2"] or match["name3"] or match["name4"], match.end()
+        name = match["name"] or match["name2"] or match["name3"] or match["name4"]
+        return name or match["name5"], match.end()
     return None
 
 
@@ -281,7 +292,7 @@ def clean_name(text: str) -> str | None:
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
         return None
     name = _JOB_TITLE.sub("", name)  # '신현주 기자' -> '신현주'
-    name = _AGENCY.sub("", _WESTERN_TITLE.sub("", _HANDLE_BESIDE.sub("", name))).strip()
+    name = _AGENCY.sub("", _without_role(_HANDLE_BESIDE.sub("", name))).strip()
     if not name:
         return None
     name = _HAN_SUFFIX.sub("", name)
@@ -290,6 +301,18 @@ def clean_name(text: str) -> str | None:
     if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name) or department(name):
         return None  # nobody, or an office in a writer's place ('作者：办公室')
     return name if any(c.isalpha() for c in name) else None
+
+
+def _without_role(name: str) -> str:
+    """'Ann Lee, Staff Writer' -> 'Ann Lee'; but 'Example News Staff' stays whole: a title
+    after one word with no comma is a newsroom's name ('Example News Staff'), no person's."""
+    match = _WESTERN_TITLE.search(name)
+    if match is None:
+        return name
+    rest = name[: match.start()]
+    if len(rest.split()) == 1 and not re.match(r"\s*[,|–—]", match[0]):
+        return name
+    return rest
 
 
 def _padded(name: str) -> bool:
