@@ -92,3 +92,34 @@ def test_korean_reporters(raw: str, name: str | None) -> None:
 )
 def test_a_role_after_a_name_goes_but_a_newsroom_stays_whole(raw: str, name: str) -> None:
     assert clean_name(raw) == name
+
+
+ZH_STORY = "<p>" + "这是一篇很长的文章正文，讲述了一件发生在本地的事情，内容翔实。" * 6 + "</p>"
+
+
+def zh_author_of(line: str) -> str | None:
+    html = (
+        "<html><head><title>一篇文章的标题_某某网</title></head><body><h1>一篇文章的标题</h1>"
+        f"{line}{ZH_STORY}</body></html>"
+    )
+    url = "https://www.example.cn/news/2024/05/1.html"
+    return extract_article(html, url, ArticleRules(), now=NOW, tz=UTC).author
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<div class="info">整理：张三</div>',
+        '<div class="info">编译：张三</div>',
+        '<div class="info">采写：张三</div>',
+        '<div class="info">图文：张三</div>',
+        '<div class="author">张三的博客</div>',  # the blog's owner
+    ],
+)
+def test_chinese_bylines_of_more_forms(line: str) -> None:
+    assert zh_author_of(line) == "张三"
+
+
+@pytest.mark.parametrize(("raw", "name"), [("支全明 SF099", "支全明"), ("王晓_NN9999", "王晓")])
+def test_a_portals_editor_code_is_cut(raw: str, name: str) -> None:
+    assert clean_name(raw) == name

@@ -23,6 +23,8 @@ WRITER_LABELS = (
     # Polish, Czech, Lithuanian, Latvian, Greek, Arabic; a reporter's label anywhere.
     "Penulis", "Reporter", "Wartawan", "Kirjoittaja", "Teksti", "Szerző", "Írta",
     "Текст", "Autorzy", "Autoři", "Autorius", "Autors", "Συντάκτης", "بقلم", "كتب", "供稿",
+    # Who put the story together: compiled, translated, interviewed and written, text and photos.
+    "整理", "编译", "編譯", "采写", "採寫", "图文", "圖文", "撰写", "撰寫",
 )  # fmt: skip
 EDITOR_LABELS = (
     "编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "发布人", "發布人",
@@ -258,11 +260,13 @@ MARKUP = re.compile(r'[=<>{}"]')
 # A name padded to align ('赵  培', '王　芳', '张 三丰'): a part of one character; two names of
 # two ('张三 李四') stay apart.
 _SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
-# After a Chinese name: a portal's editor code ('王晓_NN9999'), or what the writer is in
-# brackets ('张三（某某大学教授）').
+# After a Chinese name: a portal's editor code ('王晓_NN9999', '王晓 SF099'), or what the
+# writer is in brackets ('张三（某某大学教授）').
 _HAN_SUFFIX = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$"
+    r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s+[A-Za-z]{1,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$"
 )
+# A blog's or a profile's name, 'X's blog': the name is X's ('张三的博客' -> '张三').
+_BLOG_OF = re.compile(r"(?<=\S)的(?:个人)?(?:博客|空间|空間|主页|主頁|微博|专栏|專欄)$")
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
 # Nor a date's label: '更新时间' over the date is no name.
 _NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
@@ -295,7 +299,7 @@ def clean_name(text: str) -> str | None:
     name = _AGENCY.sub("", _without_role(_HANDLE_BESIDE.sub("", name))).strip()
     if not name:
         return None
-    name = _HAN_SUFFIX.sub("", name)
+    name = _BLOG_OF.sub("", _HAN_SUFFIX.sub("", name))
     if _SPACED_HAN.match(name) and _padded(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
     if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name) or department(name):

@@ -57,7 +57,8 @@ _INFO_LABEL = re.compile(
     r"|作[\s\u3000]{0,3}者|撰文|记者|記者|编辑|編輯|责编|发布者|發布者|发信人|發信人|楼主|樓主|发帖人|发贴人"
     r"|发布人|發布人|投稿人|撰稿人?|执笔|執筆|通讯员|通訊員|主笔|主筆|录入|錄入|Published|Posted|Updated|Date|By|Authors?|Autor(?:in|en|es|i)?|Auteurs?|Autore"
     r"|Text|Tekst|Texto|Testo|Yazar|Автор[иы]?|Editor|Penulis|Reporter|Wartawan|Kirjoittaja"
-    r"|Teksti|Szerző|Írta|Текст|Autorzy|Autoři|Autorius|Autors|Συντάκτης|بقلم|كتب|供稿)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
+    r"|Teksti|Szerző|Írta|Текст|Autorzy|Autoři|Autorius|Autors|Συντάκτης|بقلم|كتب|供稿"
+    r"|整理|编译|編譯|采写|採寫|图文|圖文|撰写|撰寫)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
     r"|發表於|发布日期|发布时间)",
     re.IGNORECASE,
 )
