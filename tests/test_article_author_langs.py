@@ -123,3 +123,19 @@ def test_chinese_bylines_of_more_forms(line: str) -> None:
 @pytest.mark.parametrize(("raw", "name"), [("支全明 SF099", "支全明"), ("王晓_NN9999", "王晓")])
 def test_a_portals_editor_code_is_cut(raw: str, name: str) -> None:
     assert clean_name(raw) == name
+
+
+@pytest.mark.parametrize("footer", ["div", "footer"])
+def test_a_byline_in_the_storys_own_footer(footer: str) -> None:
+    # Blogger's 'post-footer', WordPress's 'entry-footer': the story's, not the page's footer.
+    byline = (
+        f'<{footer} class="post-footer"><span class="post-author vcard">Posted by '
+        '<span class="fn"><a href="https://www.blogger.com/profile/1" rel="author">'
+        f"<span>Dana White</span></a></span></span></{footer}>"
+    )
+    assert author_of("", byline) == "Dana White"
+
+
+def test_a_byline_in_the_pages_footer_is_not_the_storys() -> None:
+    byline = '<div class="site-footer"><span class="author">Dana White</span></div>'
+    assert author_of("", byline) is None

@@ -29,6 +29,9 @@ ELSEWHERE = frozenset(
     }
 )  # fmt: skip
 _CLASS_WORDS = re.compile(r"[^a-z]+")
+# A footer the story's own markup names so ('post-footer', 'entry-footer', 'article-footer'):
+# where blog platforms print 'Posted by …', part of the story, not the page's footer.
+_OWN_FOOTER = frozenset({"post", "entry", "article", "story"})
 # A teaser: a block of at most this much text around a link of a headline's length (this many
 # Chinese or Japanese characters, or words), within this many levels of the node.
 _TEASER_TEXT = 300
@@ -220,12 +223,15 @@ def elsewhere_block(
     for depth, element in enumerate(chain):
         if depth >= _BLOCK_DEPTH or element.name in ("article", "main", "body", "html"):
             return None
+        names = f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower()
+        found = words.intersection(_CLASS_WORDS.split(names))
+        if found <= {"footer"} and not _OWN_FOOTER.isdisjoint(_CLASS_WORDS.split(names)):
+            continue  # the story's own footer ('post-footer', 'entry-footer'): its byline
         if element.name in ("nav", "footer"):
             return element
         if element.name == "aside" and element.find_parent(("article", "main")) is None:
             return element  # a page's sidebar; one inside the story is a box of its own
-        names = f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower()
-        if not words.isdisjoint(_CLASS_WORDS.split(names)):
+        if found:
             return element
     return None
 
