@@ -139,3 +139,17 @@ def test_a_byline_in_the_storys_own_footer(footer: str) -> None:
 def test_a_byline_in_the_pages_footer_is_not_the_storys() -> None:
     byline = '<div class="site-footer"><span class="author">Dana White</span></div>'
     assert author_of("", byline) is None
+
+
+@pytest.mark.parametrize(
+    "newsroom", ["Staff", "Example Desk", "Redaktion Musterstadt", "News Team"]
+)
+def test_a_newsroom_in_metadata_yields_to_the_byline(newsroom: str) -> None:
+    head = f'<meta name="author" content="{newsroom}">'
+    assert author_of(head, "<p>By Jane Doe</p>") == "Jane Doe"
+
+
+def test_a_newsroom_in_metadata_signs_when_nobody_else_does() -> None:
+    assert author_of('<meta name="author" content="Redaktion Musterstadt">', "") == (
+        "Redaktion Musterstadt"
+    )

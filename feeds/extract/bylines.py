@@ -134,6 +134,14 @@ _CMS = re.compile(
 )
 
 
+# A newsroom, a desk or a team signing for the staff: no person, though a site may sign so.
+_NEWSROOM = re.compile(
+    r"(?<![\w])(?:staff|desk|team|newsroom|newsdesk|editors|redaktion|rédaction|redacción"
+    r"|redazione|redactie|redakcja|redakce)(?![\w])",
+    re.IGNORECASE,
+)
+
+
 def metadata_author(
     metas: dict[str, str],
     ld: list[dict[str, Any]],
@@ -170,7 +178,7 @@ def metadata_author(
     ]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
-        if not publisher_like(name, sites) and not _COMPANY.search(name) and not _phrase(name):
+        if _writer_like(name, sites) and not _COMPANY.search(name) and not _phrase(name):
             return name
     if publishers:
         # The site's own name may stand for its staff; a company named nowhere else (the
@@ -178,6 +186,13 @@ def metadata_author(
         named = [n for n in names if _site_named(n, sites) or not _COMPANY.search(n)]
         return next(iter(named + organisations), None)
     return None
+
+
+def _writer_like(name: str, sites: set[str]) -> bool:
+    """Whether a meta tag's name may be the writer's, before the page's byline is read: not
+    the publisher's, not a newsroom's ('Example News Desk', 'Staff'). Those are taken only as
+    the last resort (``publishers``)."""
+    return not publisher_like(name, sites) and not _NEWSROOM.search(name)
 
 
 def _phrase(name: str) -> bool:
