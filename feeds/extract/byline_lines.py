@@ -45,6 +45,7 @@ _NAME_END = lazy(
     r"\s*[|•·–—/]\s*|\s+-\s+|\s+(?:on|am|le|el|il|op|den|vom|at|in|published|updated)\s+|\s*\d",
     re.IGNORECASE,
 )
+_COMMA = lazy(r",\s+")
 # Several writers: 'Ann Lee and Bob Roe', 'Ann Lee, Bob Roe & Cy Doe'.
 _AND = lazy(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", re.IGNORECASE)
 # Chinese bylines without a colon, opening the line or after a space: '文/张三', '文 | 张三',
@@ -139,6 +140,8 @@ def _chinese_names(rest: str) -> str | None:
 
 def _western_names(rest: str, host: Tag) -> str | None:
     value = _NAME_END.split(rest, maxsplit=1)[0].strip(" ,;:")
+    # The line goes on in lower case after a comma: 'Par Jean Dupont, publié le 1 mai'.
+    value = _before_lower_case(value)
     name = clean_name(value) if value else None
     if name is None or len(name) > 60 or _UI.match(name):
         return None
@@ -147,6 +150,14 @@ def _western_names(rest: str, host: Tag) -> str | None:
         return name
     links = {" ".join(a.get_text(" ").split()) for a in host.find_all("a")}
     return name if name in links and _HANDLE.fullmatch(name) else None
+
+
+def _before_lower_case(value: str) -> str:
+    """The text before the first comma that a lower-case word follows."""
+    for match in _COMMA.finditer(value):
+        if value[match.end() :][:1].islower():
+            return value[: match.start()]
+    return value
 
 
 def _particles_only(name: str) -> bool:

@@ -26,8 +26,9 @@ FOREIGN_WORDS = ("autor", "auteur", "zuozhe", "jizhe")
 # '<a data-testid="AuthorURL">'.
 DATA_ATTRS = ("data-testid", "data-component")
 DATA_WORDS = ("author", "byline")
-# Western bylines: the word that opens them (byline_lines._BY). Not 'de', 'di', 'av': they
-# open sentences and place names too often ('De Madrid a Sevilla').
+# Western bylines: the word that opens them (byline_lines._BY). Not 'de', 'di': they open
+# sentences and place names too often ('De Madrid a Sevilla'). The Scandinavian 'af', 'av'
+# open a sentence with a lower-case word after them ('Av og til'), never a name's shape.
 # It opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or the date ('Posted on
 # June 3, 2021 by Ann Lee').
 BY_WORDS = (
@@ -36,7 +37,7 @@ BY_WORDS = (
     r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
     r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"
     r"|(?:écrit|publié|rédigé)\s+par|(?:geschreven|geplaatst)\s+door|napisał[a]?"
-    r"|door)"
+    r"|door|af|av)"
 )
 # A name over the date: how many texts after the headline are read; what may stand between.
 NAME_OVER_DATE = 6

@@ -115,6 +115,25 @@ _COMPANY = lazy(
 )
 
 
+# A content management system or blog platform a template names as the page's author
+# ('<meta name="author" content="WordPress">'): software, never the writer.
+_CMS = lazy(
+    r"^(?:wordpress|drupal|joomla!?|blogger|blogspot|typo3|ghost|wix|squarespace|weebly|tumblr"
+    r"|webflow|jimdo|hugo|jekyll|contao|concrete5?|plone|umbraco|sitecore|liferay|hubspot|shopify"
+    r"|discuz!?|phpwind|phpcms|dedecms|empirecms|帝国cms|织梦cms?|z-blog|typecho|emlog)"
+    r"(?:\.(?:com|org|net))?(?:\s+(?:cms|\d[\d.]*))?$",
+    re.IGNORECASE,
+)
+
+
+# A newsroom, a desk or a team signing for the staff: no person, though a site may sign so.
+_NEWSROOM = lazy(
+    r"(?<![\w])(?:staff|desk|team|newsroom|newsdesk|editors|redaktion|rédaction|redacción"
+    r"|redazione|redactie|redakcja|redakce)(?![\w])",
+    re.IGNORECASE,
+)
+
+
 def metadata_author(
     metas: dict[str, str],
     ld: list[dict[str, Any]],
@@ -144,10 +163,14 @@ def metadata_author(
     if meta_authors is None:
         meta_authors = [v for name in _AUTHOR_META if (v := metas.get(name))]
     people += [v for v in meta_authors if not _is_url(v)]
-    names = [n for v in people if (n := person_name(v)) and not _ACCOUNT_ID.match(n)]
+    names = [
+        n
+        for v in people
+        if (n := person_name(v)) and not _ACCOUNT_ID.match(n) and not _CMS.match(n)
+    ]
     names = [n for n in names if not any(e in n or n in e for e in editors)]
     for name in names:
-        if not publisher_like(name, sites) and not _COMPANY.search(name) and not _phrase(name):
+        if _writer_like(name, sites) and not _COMPANY.search(name) and not _phrase(name):
             return name
     if publishers:
         # The site's own name may stand for its staff; a company named nowhere else (the
@@ -155,6 +178,13 @@ def metadata_author(
         named = [n for n in names if _site_named(n, sites) or not _COMPANY.search(n)]
         return next(iter(named + organisations), None)
     return None
+
+
+def _writer_like(name: str, sites: set[str]) -> bool:
+    """Whether a meta tag's name may be the writer's, before the page's byline is read: not
+    the publisher's, not a newsroom's ('Example News Desk', 'Staff'). Those are taken only as
+    the last resort (``publishers``)."""
+    return not publisher_like(name, sites) and not _NEWSROOM.search(name)
 
 
 def _phrase(name: str) -> bool:

@@ -20,6 +20,12 @@ WRITER_LABELS = (
     "发帖人", "发贴人", "投稿人", "Author", "By", "Autor", "Autorin", "Auteur", "Autore",
     "Interview", "Text", "Authors", "Autoren", "Autores", "Autori", "Auteurs", "Tekst", "Texto",
     "Testo", "Yazar", "Автор", "Автори", "Авторы", "通讯员", "通訊員", "主笔", "主筆",
+    # More languages' labels: Indonesian and Malay, Finnish, Hungarian, Vietnamese, Russian,
+    # Polish, Czech, Lithuanian, Latvian, Greek, Arabic; a reporter's label anywhere.
+    "Penulis", "Reporter", "Wartawan", "Kirjoittaja", "Teksti", "Szerző", "Írta",
+    "Текст", "Autorzy", "Autoři", "Autorius", "Autors", "Συντάκτης", "بقلم", "كتب", "供稿",
+    # Who put the story together: compiled, translated, interviewed and written, text and photos.
+    "整理", "编译", "編譯", "采写", "採寫", "图文", "圖文", "撰写", "撰寫",
 )  # fmt: skip
 EDITOR_LABELS = (
     "编辑", "編輯", "责任编辑", "責任編輯", "责编", "發布者", "发布者", "发布人", "發布人",
@@ -58,6 +64,8 @@ _BY = lazy(r"^\s*by\s+(?=\S)", re.IGNORECASE)
 # A value ends at the next label, a gap, or a lenticular bracket: '【作者：张三】【来源：本站】'.
 _VALUE_END = lazy(rf"{_GAP}|\s+(?={_ANY_LABEL})|\s*[】【]")
 _HAS_LABEL = lazy(_ANY_LABEL)
+# A value in brackets of its own after the label: '作者：【李四】', '作者：〔李四〕'.
+_BOXED = lazy(r"\s*[【〔［]\s*([^【】〔〕［］]{1,30}?)\s*[】〕］]")
 # Input is cut to this before any pattern runs, so a hostile 32 KB string costs nothing (B15):
 # an info line or a byline is far shorter, and a label opens a summary.
 MAX_LINE = 1000
@@ -73,6 +81,8 @@ def author_from(raw: str | None, label: re.Pattern[str] = _AUTHOR) -> str | None
     match = label.search(raw)
     if match:
         rest = raw[match.end() :]
+        if boxed := _BOXED.match(rest):  # '作者：【李四】 浏览：3'
+            return _name(boxed[1])
         end = _VALUE_END.search(rest)
         return _name(rest[: end.start()] if end else rest)
     if _HAS_LABEL.search(raw):
@@ -117,6 +127,8 @@ _REPORTER = lazy(
     # A news agency's dateline without 记者: '新华社北京5月19日电（刘艺、杨吉）', the first.
     rf"|(?<=\d日[电電][（(])(?!{_NOT_A_REPORTER})"
     r"(?P<name4>[\u4e00-\u9fff]{2,4}?)(?=[、，,\s]|[)）])"
+    # A Korean byline: the name, then 기자 ('홍길동 기자 hong@site.kr'); not 기자회견, 기자단.
+    r"|(?<![\uac00-\ud7af])(?P<name5>[\uac00-\ud7af]{2,4})\s*기자(?![\uac00-\ud7af])"
 )
 # A forum post's byline: '本贴由大卫于2005年8月12日16:12:21…发表', 'ggjj 发表于 2005-9-15'.
 _POSTER = lazy(
@@ -147,7 +159,8 @@ def reporter_at(raw: str | None) -> tuple[str, int] | None:
     for match in _REPORTER.finditer(raw[:MAX_LINE]):
         if _PHOTO_CREDIT.match(raw, match.end()) or _in_prose(raw, match):
             continue
-        return match["name"] or match["name2"] or match["name3"] or match["name4"], match.end()
+        name = match["name"] or match["name2"] or match["name3"] or match["name4"]
+        return name or match["name5"], match.end()
     return None
 
 
@@ -248,9 +261,13 @@ MARKUP = lazy(r'[=<>{}"]')
 # A name padded to align ('赵  培', '王　芳', '张 三丰'): a part of one character; two names of
 # two ('张三 李四') stay apart.
 _SPACED_HAN = lazy(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
-# After a Chinese name: a portal's editor code ('王晓_NN9999'), or what the writer is in
-# brackets ('张三（某某大学教授）').
-_HAN_SUFFIX = lazy(r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$")
+# After a Chinese name: a portal's editor code ('王晓_NN9999', '王晓 SF099'), or what the
+# writer is in brackets ('张三（某某大学教授）').
+_HAN_SUFFIX = lazy(
+    r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s+[A-Za-z]{1,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$"
+)
+# A blog's or a profile's name, 'X's blog': the name is X's ('张三的博客' -> '张三').
+_BLOG_OF = lazy(r"(?<=\S)的(?:个人)?(?:博客|空间|空間|主页|主頁|微博|专栏|專欄)$")
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
 # Nor a date's label: '更新时间' over the date is no name.
 _NOT_NAME_WORDS = lazy(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
@@ -280,15 +297,27 @@ def clean_name(text: str) -> str | None:
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
         return None
     name = _JOB_TITLE.sub("", name)  # '신현주 기자' -> '신현주'
-    name = _AGENCY.sub("", _WESTERN_TITLE.sub("", _HANDLE_BESIDE.sub("", name))).strip()
+    name = _AGENCY.sub("", _without_role(_HANDLE_BESIDE.sub("", name))).strip()
     if not name:
         return None
-    name = _HAN_SUFFIX.sub("", name)
+    name = _BLOG_OF.sub("", _HAN_SUFFIX.sub("", name))
     if _SPACED_HAN.match(name) and _padded(name):  # '赵  培', '王　芳': a name padded to align
         name = _SPACE.sub("", name)
     if _NOT_NAME_WORDS.search(name) or _PLACEHOLDER.match(name) or department(name):
         return None  # nobody, or an office in a writer's place ('作者：办公室')
     return name if any(c.isalpha() for c in name) else None
+
+
+def _without_role(name: str) -> str:
+    """'Ann Lee, Staff Writer' -> 'Ann Lee'; but 'Example News Staff' stays whole: a title
+    after one word with no comma is a newsroom's name ('Example News Staff'), no person's."""
+    match = _WESTERN_TITLE.search(name)
+    if match is None:
+        return name
+    rest = name[: match.start()]
+    if len(rest.split()) == 1 and not re.match(r"\s*[,|–—]", match[0]):
+        return name
+    return rest
 
 
 def _padded(name: str) -> bool:

@@ -30,6 +30,9 @@ ELSEWHERE = frozenset(
     }
 )  # fmt: skip
 _CLASS_WORDS = lazy(r"[^a-z]+")
+# A footer the story's own markup names so ('post-footer', 'entry-footer', 'article-footer'):
+# where blog platforms print 'Posted by …', part of the story, not the page's footer.
+_OWN_FOOTER = frozenset({"post", "entry", "article", "story"})
 # A teaser: a block of at most this much text around a link of a headline's length (this many
 # Chinese or Japanese characters, or words), within this many levels of the node.
 _TEASER_TEXT = 300
@@ -54,7 +57,9 @@ _INFO_LABEL = lazy(
     r"(?:(?:日[\s\u3000]{0,3}期|时[\s\u3000]{0,3}间|時間|发布|发表|發佈|發表|更新|来[\s\u3000]{0,3}源|來源"
     r"|作[\s\u3000]{0,3}者|撰文|记者|記者|编辑|編輯|责编|发布者|發布者|发信人|發信人|楼主|樓主|发帖人|发贴人"
     r"|发布人|發布人|投稿人|撰稿人?|执笔|執筆|通讯员|通訊員|主笔|主筆|录入|錄入|Published|Posted|Updated|Date|By|Authors?|Autor(?:in|en|es|i)?|Auteurs?|Autore"
-    r"|Text|Tekst|Texto|Testo|Yazar|Автор[иы]?|Editor)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
+    r"|Text|Tekst|Texto|Testo|Yazar|Автор[иы]?|Editor|Penulis|Reporter|Wartawan|Kirjoittaja"
+    r"|Teksti|Szerző|Írta|Текст|Autorzy|Autoři|Autorius|Autors|Συντάκτης|بقلم|كتب|供稿"
+    r"|整理|编译|編譯|采写|採寫|图文|圖文|撰写|撰寫)\s*[:：]|(?:^|(?<=\s))文\s*[:：]|发表于|发布于"
     r"|發表於|发布日期|发布时间)",
     re.IGNORECASE,
 )
@@ -209,12 +214,15 @@ def elsewhere_block(
     for depth, element in enumerate(chain):
         if depth >= _BLOCK_DEPTH or element.name in ("article", "main", "body", "html"):
             return None
+        names = f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower()
+        found = words.intersection(_CLASS_WORDS.split(names))
+        if found <= {"footer"} and not _OWN_FOOTER.isdisjoint(_CLASS_WORDS.split(names)):
+            continue  # the story's own footer ('post-footer', 'entry-footer'): its byline
         if element.name in ("nav", "footer"):
             return element
         if element.name == "aside" and element.find_parent(("article", "main")) is None:
             return element  # a page's sidebar; one inside the story is a box of its own
-        names = f"{attr(element, 'class') or ''} {attr(element, 'id') or ''}".lower()
-        if not words.isdisjoint(_CLASS_WORDS.split(names)):
+        if found:
             return element
     return None
 
