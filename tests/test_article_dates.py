@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
-from feeds.extract.page_dates import page_offset
+from feeds.extract.date_zones import page_offset
+from feeds.extract.dates import parse_date
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -366,3 +367,37 @@ def test_a_sidebar_asides_dates_are_not_the_articles():
     assert day_of(f"<html><body>{inside}{PROSE}</article></body></html>", tz=UTC) == date(
         2024, 12, 6
     )
+
+
+def test_a_date_labelled_only_as_the_update_yields_to_the_published_one():
+    # The info line says when the recipe was last updated; the date it first went out is
+    # printed by the headline too.
+    html = (
+        "<html><head><title>A recipe</title></head><body><h1>A recipe</h1>"
+        "<ul class='meta'><li>Updated: August 22, 2019</li><li>Author: Bebs</li>"
+        "<li><time>January 28, 2018</time></li></ul>"
+        f"{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2018, 1, 28)
+    only = html.replace("<li><time>January 28, 2018</time></li>", "")
+    assert day_of(only, tz=UTC) == date(2019, 8, 22)  # the only date the page gives
+
+
+def test_a_sentence_that_says_when_the_entry_was_posted_dates_it():
+    # An old blog theme's line under the post, longer than a dateline with its links.
+    links = ", ".join(f"<a href='/c/{i}'>Category number {i}</a>" for i in range(8))
+    html = (
+        "<html><head><title>A post</title></head><body><div class='post'>"
+        f"{PROSE}<p class='postmetadata'>This entry was posted on Wednesday, November 27th, "
+        f"2019 at 3:21 pm and is filed under {links}.</p></div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2019, 11, 27)
+
+
+def test_a_24_hour_clock_with_a_stray_pm_says_nothing_about_the_order():
+    # '08/11/2023 | 20:26 PM': not the American 12-hour clock, so not month first.
+    read = lambda text: parse_date(text, now=NOW, tz=UTC)  # noqa: E731
+    assert read("08/11/2023 | 20:26 PM") is None
+    assert read("08/11/2023 08:26 PM").value.date() == date(2023, 8, 11)
+    found = parse_date("08/11/2023 | 20:26 PM", now=NOW, tz=UTC, order="dmy")
+    assert found is not None and found.value.date() == date(2023, 11, 8)

@@ -20,6 +20,7 @@ from feeds.extract import (
     byline_lines,
     bylines,
     date_context,
+    date_zones,
     page,
     page_dates,
     titles,
@@ -165,15 +166,15 @@ def _dates(
     if found is not None:
         origins.setdefault("date", "metadata")
         # A UTC stamp takes the publisher's day from the URL or the page, if they say.
-        if page_dates.is_utc(found):
+        if date_zones.is_utc(found):
             day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
             if day is not None:
-                found = page_dates.publisher_day(found, day)
+                found = date_zones.publisher_day(found, day)
             else:  # else the day in the page's own offset, if its other stamps agree on
                 # one, else in the source's zone: UTC is where the stamp was written, not
                 # where the story came out
-                offset = page_dates.page_offset(page_dates.stamp_texts(soup))
-                found = page_dates.local_day(found, offset or tz)
+                offset = date_zones.page_offset(page_dates.stamp_texts(soup))
+                found = date_zones.local_day(found, offset or tz)
         return date, found
     if date is not None:
         return date, None
@@ -194,7 +195,7 @@ def _dates(
     )
     if found is not None:
         origins.setdefault("date", "page")
-        found = page_dates.local_day(found, tz)
+        found = date_zones.local_day(found, tz)
     return date, found
 
 

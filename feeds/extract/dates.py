@@ -282,7 +282,9 @@ def _slashed(m: re.Match[str], r: _Reading) -> ParsedDate | None:
     order if known, else month first beside a 12-hour clock (the American habit). Never a
     guess between the American and the European order."""
     a, b = int(m["a"]), int(m["b"])
-    order = r.order or ("mdy" if m["ap"] else None)
+    # A 12-hour clock is the American habit; '20:26 PM' is a 24-hour clock with a stray PM.
+    american = bool(m["ap"]) and int(m["H"] or 0) <= 12
+    order = r.order or ("mdy" if american else None)
     if a > 12 >= b or (order == "dmy" and max(a, b) <= 12):
         return _make(m["y"], b, a, m.groupdict(), r)
     if b > 12 >= a or (order == "mdy" and max(a, b) <= 12):

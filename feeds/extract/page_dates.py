@@ -5,7 +5,7 @@ date anywhere). Parsing a date's text is ``dates.py``'s; this module finds where
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -190,6 +190,11 @@ _UPDATED_LABEL = re.compile(r"更新|修改|修訂|updated|modified|aktualisiert
 _PUBLISHED_LABEL = re.compile(r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht", re.I)
 
 
+def updated_only(line: str) -> bool:
+    """Whether a line labels its date as the last update and names no publication."""
+    return bool(_UPDATED_LABEL.search(line)) and not _PUBLISHED_LABEL.search(line)
+
+
 def _published_part(line: str) -> str:
     """The line from its published label on, when an updated date stands before it."""
     updated, published = _UPDATED_LABEL.search(line), _PUBLISHED_LABEL.search(line)
@@ -206,17 +211,21 @@ def info_line_date(
     byline's line, not a sidebar's '更新：2005-08-11'). A year-less date ('12月10日晚 …
     时间：7:00', an agenda's line) only when no line has a year, and not ``full_only``."""
     first: ParsedDate | None = None
+    updated: ParsedDate | None = None  # 'Updated: August 22, 2019': after any other line
     for line in lines:
         part = _published_part(line)
         found = read(part) or (read(line) if part is not line else None)
         if found is None:
+            continue
+        if updated_only(line):
+            updated = updated if updated is not None or full_only else found
             continue
         full = str(found.value.year) in line
         if full and (below_headline or _BYLINE_LABEL.search(line)):
             return found
         if full or not full_only:
             first = first or found
-    return first
+    return first or updated
 
 
 def visible_date(
@@ -255,7 +264,7 @@ def visible_date(
     if inside:
         end = offset
     best: tuple[int, ParsedDate] | None = None
-    relative: tuple[int, ParsedDate] | None = None  # only when no absolute date is near
+    relative: tuple[int, ParsedDate] | None = None  # only when no other date is near
     for position, node in found:
         if start <= position < end and any(p is anchor for p in node.parents):
             continue  # a date in the headline itself names an event, not the publication
@@ -271,8 +280,9 @@ def visible_date(
         if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
             continue
         parsed = _node_date(node, marked, read)
-        if parsed is not None and isinstance(node, NavigableString) and relative_text(node):
-            # '3 weeks ago' beside 'October 17, 2023': counted from when the page was cached
+        if parsed is not None and isinstance(node, NavigableString) and _weak_text(node):
+            # '3 weeks ago' beside 'October 17, 2023': counted from when the page was cached;
+            # 'Updated: August 22, 2019' beside the day it was first published
             if relative is None or score < relative[0]:
                 relative = (score, parsed)
         elif parsed is not None:
@@ -288,6 +298,10 @@ def visible_date(
             if parsed is not None and parsed.has_time and not elsewhere(node):
                 return parsed
     return None
+
+
+def _weak_text(node: NavigableString) -> bool:
+    return relative_text(node) or updated_only(node)
 
 
 def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedDate | None:
@@ -389,21 +403,30 @@ def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
     """A short text anywhere that says what its date is ('last edited 2019-11-10', 'Stand:
     04.05.2021', 'Publié le …'): on pages with no dateline near the headline."""
     body = soup.body or soup
+    later: ParsedDate | None = None
     for string in body.find_all(string=short_match(_DATE_WORDS, _DATE_TEXT_MAX), limit=_LINKS_MAX):
         parent = string.parent
         if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
             continue
         if elsewhere(parent):
             continue
-        # The label may be an element of its own beside the date's ('<label>Letzte Änderung:
-        # </label><div>14.01.2022 um 09:25</div>'): then their common parent says both.
-        for block in (parent, parent.parent):
+        # The sentence may say it all ('This entry was posted on Wednesday, November 27th,
+        # 2019 at 3:21 pm and is filed under <a>…</a>'); else the label may be an element of
+        # its own beside the date's ('<label>Letzte Änderung:</label><div>14.01.2022 um
+        # 09:25</div>'): then their common parent says both.
+        found = read(str(string))
+        for block in (parent, parent.parent) if found is None else ():
             text = " ".join(block.get_text(" ").split()) if block is not None else ""
             if len(text) > _DATE_TEXT_MAX:
                 break
             if found := read(text):
-                return found
-    return None
+                break
+        if found is not None and not updated_only(str(string)):
+            return found
+        later = later or found
+    # A date labelled only as the last update ('Updated: August 22, 2019'), when no other
+    # is labelled.
+    return later
 
 
 def script_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
@@ -431,63 +454,6 @@ def url_date(url: str, tz: tzinfo) -> ParsedDate | None:
     except ValueError:
         return None
     return ParsedDate(value=day, has_time=False)
-
-
-def is_utc(found: ParsedDate) -> bool:
-    return found.has_time and found.value.utcoffset() == timedelta(0)
-
-
-def publisher_day(found: ParsedDate, url_day: ParsedDate | None) -> ParsedDate:
-    """A UTC timestamp re-expressed on the day the publisher's URL names.
-
-    '2023-11-09T03:28Z' on '/2023/11/08/…' is the evening of the 8th where it was published:
-    a UTC stamp says nothing about the publisher's day, the URL does. The instant is kept; it
-    only gets the offset nearest UTC that puts it on the URL's day, within -9..+9 h: further
-    off, the URL names the day the story was created, not published."""
-    value = found.value
-    if url_day is None or not is_utc(found):
-        return found
-    day = url_day.value.date()
-    if value.date() == day:
-        return found
-    for hours in sorted(range(-9, 10), key=abs):
-        shifted = value.astimezone(timezone(timedelta(hours=hours)))
-        if shifted.date() == day:
-            return ParsedDate(shifted, True)
-    return found
-
-
-# A timestamp with seconds and a numeric offset: '2020-05-01T23:00:00-04:00',
-# 'Fri, 01 May 2020 23:00:00 -0400'. Seconds required: '12:00-13:00' is a range of hours.
-_OFFSET_STAMP = re.compile(r"\d\d:\d\d:\d\d(?:\.\d+)?\s?([+-])(\d\d):?(\d\d)(?!\d)")
-
-
-def page_offset(texts: list[str]) -> timezone | None:
-    """The page's own UTC offset: the one non-zero offset its zoned timestamps carry (in its
-    scripts' data, its metadata), when at least two carry it and no other non-zero one
-    occurs. None when the page says nothing or disagrees with itself."""
-    seen: dict[timedelta, int] = {}
-    for text in texts:
-        for sign, hours, minutes in _OFFSET_STAMP.findall(text):
-            if int(hours) > 14 or minutes not in ("00", "30", "45"):
-                continue
-            offset = timedelta(hours=int(hours), minutes=int(minutes))
-            if offset:
-                offset = -offset if sign == "-" else offset
-                seen[offset] = seen.get(offset, 0) + 1
-    if len(seen) != 1:
-        return None
-    ((offset, count),) = seen.items()
-    return timezone(offset) if count >= 2 else None
-
-
-def local_day(found: ParsedDate, offset: tzinfo | None) -> ParsedDate:
-    """A UTC timestamp re-expressed in the page's own offset: '2020-05-02T02:54Z' on a page
-    whose other stamps say -04:00 was published on the evening of the 1st there (or in the
-    source's zone, when the page says nothing)."""
-    if offset is None or not is_utc(found):
-        return found
-    return ParsedDate(found.value.astimezone(offset), True)
 
 
 def stamp_texts(soup: BeautifulSoup) -> list[str]:
