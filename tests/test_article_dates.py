@@ -401,3 +401,28 @@ def test_a_24_hour_clock_with_a_stray_pm_says_nothing_about_the_order():
     assert read("08/11/2023 08:26 PM").value.date() == date(2023, 8, 11)
     found = parse_date("08/11/2023 | 20:26 PM", now=NOW, tz=UTC, order="dmy")
     assert found is not None and found.value.date() == date(2023, 11, 8)
+
+
+def test_month_names_and_labels_of_more_languages():
+    read = lambda text: parse_date(text, now=NOW, tz=UTC)  # noqa: E731
+    cases = {
+        "5 stycznia 2024": date(2024, 1, 5),  # Polish
+        "12. března 2024": date(2024, 3, 12),  # Czech
+        "7. lokakuuta 2023": date(2023, 10, 7),  # Finnish
+        "3 augusti 2023": date(2023, 8, 3),  # Swedish
+        "24. desember 2023": date(2023, 12, 24),  # Norwegian
+        "17 Ağustos 2023": date(2023, 8, 17),  # Turkish
+        "2 Maret 2024": date(2024, 3, 2),  # Indonesian
+        "2024년 1월 29일 14:32": date(2024, 1, 29),  # Korean
+    }
+    for text, day in cases.items():
+        found = read(text)
+        assert found is not None and found.value.date() == day, text
+    assert read("maj 2024") is None  # a month and a year name no day
+    # Italian: the date at the story's end, far below the headline, says it was modified.
+    html = (
+        "<html><head><title>Una storia</title></head><body><h1>Una storia</h1>"
+        f"{PROSE * 12}<p class='is-last-update'>5 gennaio 2025 ( modifica il 6 gennaio 2025 "
+        "| 15:24)</p></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2025, 1, 5)

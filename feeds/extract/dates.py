@@ -80,7 +80,24 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
         "dezembro",
     ),
 }
+# Scandinavian, Polish and Czech (the genitive a date uses: '5 stycznia 2025'), Finnish ('5.
+# tammikuuta 2025'), Turkish and Indonesian: needed with a day and a year beside them.
+_MORE_NAMES = (
+    "stycznia ledna ocak tammikuuta",
+    "lutego února şubat helmikuuta",
+    "maret marca března mart maaliskuuta",
+    "kwietnia dubna nisan huhtikuuta",
+    "maj maja května mayıs toukokuuta",
+    "czerwca června haziran kesäkuuta",
+    "lipca července temmuz heinäkuuta",
+    "augusti agustus sierpnia srpna ağustos elokuuta",
+    "września září eylül syyskuuta",
+    "października října ekim lokakuuta",
+    "listopada listopadu kasım marraskuuta",
+    "desember grudnia prosince aralık joulukuuta",
+)
 _MONTHS = {name: month for month, names in _MONTH_NAMES.items() for name in names}
+_MONTHS |= {name: month for month, names in enumerate(_MORE_NAMES, 1) for name in names.split()}
 _MONTH = (
     "(?P<mon>"
     + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
@@ -123,8 +140,8 @@ _ISO = _compile(
 # '10:30', or the Chinese clock '10时30分' / '10点30分'.
 _CN_TIME = rf"(?:{_TIME}|(?P<cH>\d{{1,2}})\s?[时時点點]\s?(?P<cM>\d{{1,2}})\s?分)"
 _CN = _compile(
-    r"(?<!\d)(?P<y>\d{4})\s{0,2}年\s{0,2}(?P<m>\d{1,2})\s{0,2}月\s{0,2}(?P<d>\d{1,2})"
-    rf"(?:\s{{0,2}}[日号]|(?!\d))(?:\s{{0,3}}{_CN_TIME})?"
+    r"(?<!\d)(?P<y>\d{4})\s{0,2}[年년]\s{0,2}(?P<m>\d{1,2})\s{0,2}[月월]\s{0,2}(?P<d>\d{1,2})"
+    rf"(?:\s{{0,2}}[日号일]|(?!\d))(?:\s{{0,3}}{_CN_TIME})?"
 )
 # In Chinese numerals, as official documents date themselves: '二〇二四年十二月六日' (the
 # year digit by digit, with 〇 or ○ for zero; month and day counted with 十).

@@ -107,7 +107,10 @@ _HAS_YEAR_OR_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|�
 _DATE_WORDS = re.compile(
     r"published|posted|last\s+(?:edited|updated|modified)|updated|veröffentlicht|erstellt"
     r"|aktualisiert|\bstand\b|publié|mis à jour|publicado|actualizado|pubblicato"
-    r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新",
+    r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新"
+    r"|modifi(?:é|cado|cato|ca\s+il)|atualizado|bijgewerkt|geplaatst|publicerad|publisert"
+    r"|publiceret|uppdaterad|oppdatert|opdateret|opublikowano|aktualizacja|aktualizováno"
+    r"|publikováno|julkaistu|päivitetty|yayınlanma|güncelleme",
     re.IGNORECASE,
 )
 
@@ -186,8 +189,16 @@ def _wall(found: ParsedDate) -> datetime:
 
 # On a line that gives both, the day it was first published is the article's date, whichever
 # comes first: '更新时间：2024-12-08 发布时间：2024-12-06', 'Updated Dec 8 · Published Dec 6'.
-_UPDATED_LABEL = re.compile(r"更新|修改|修訂|updated|modified|aktualisiert|mis à jour", re.I)
-_PUBLISHED_LABEL = re.compile(r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht", re.I)
+_UPDATED_LABEL = re.compile(
+    r"更新|修改|修訂|updated|modifi|aktualisiert|mis à jour|aggiornato|actualizado|atualizado"
+    r"|bijgewerkt|uppdaterad|oppdatert|opdateret|aktualiz|päivitetty|güncelle|geändert",
+    re.I,
+)
+_PUBLISHED_LABEL = re.compile(
+    r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht|publié|publicado|pubblicato"
+    r"|gepubliceerd|geplaatst|publicer|publisert|opublikowano|publikováno|julkaistu|yayınlan",
+    re.I,
+)
 
 
 def updated_only(line: str) -> bool:
