@@ -426,3 +426,16 @@ def test_month_names_and_labels_of_more_languages():
         "| 15:24)</p></body></html>"
     )
     assert day_of(html, tz=UTC) == date(2025, 1, 5)
+
+
+def test_a_date_line_under_a_long_story_dates_it_but_not_a_comment_or_teaser_below():
+    story = f"<h1>A long story</h1>{PROSE * 12}"
+    dated = "<ul class='toolbar'><li class='date'>13. 1. 2020</li></ul>"
+    comments = "<div class='comments'><p class='date'>14. 1. 2020</p><p>Nice.</p></div>"
+    teasers = (
+        "<ul><li><a href='/b'>Another story with a headline long enough to be one</a>"
+        "<span class='date'>2. 1. 2020</span></li></ul>"
+    )
+    page = "<html><head><title>A long story</title></head><body>{}</body></html>"
+    assert day_of(page.format(story + dated + comments), tz=UTC) == date(2020, 1, 13)
+    assert day_of(page.format(story + teasers + comments), tz=UTC) is None
