@@ -439,3 +439,23 @@ def test_a_date_line_under_a_long_story_dates_it_but_not_a_comment_or_teaser_bel
     page = "<html><head><title>A long story</title></head><body>{}</body></html>"
     assert day_of(page.format(story + dated + comments), tz=UTC) == date(2020, 1, 13)
     assert day_of(page.format(story + teasers + comments), tz=UTC) is None
+
+
+def test_a_date_in_a_widget_of_its_own_right_under_the_headlines_widget():
+    # A page builder: every part of the header is a 'widget', one after the other.
+    def widget(inner: str) -> str:
+        return f"<div class='element'><div class='widget-container'>{inner}</div></div>"
+
+    header = widget("<h1>A weekly review</h1>") + widget(
+        "<ul class='post-info'><li><a href='/2019/10/19/'><span class='item--type-date'>"
+        "19. Oktober 2019</span></a></li></ul>"
+    )
+    html = (
+        "<html><head><title>A weekly review</title></head><body>"
+        f"<section>{header}</section>{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2019, 10, 19)
+    # A sidebar widget beside the story is no header.
+    side = widget("<ul><li><span class='date'>1. Oktober 2019</span></li></ul>")
+    apart = html.replace(header, widget("<h1>A weekly review</h1>") + PROSE * 8 + side)
+    assert day_of(apart, tz=UTC) is None

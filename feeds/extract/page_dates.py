@@ -347,16 +347,21 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
 def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
     """Whether the node stands in a sidebar, footer or comments (``elsewhere``), unless that
     block is the headline's own: it holds a copy of the headline (the header set in a
-    'sidebar' column) or the headline's block stands right before it (TYPO3 news puts its
-    date line in <div class="footer"> under <div class="header"><h3>)."""
+    'sidebar' column) or the headline's block stands right before it or one of its two
+    nearest containers (TYPO3 news puts its date line in <div class="footer"> under <div
+    class="header"><h3>; a page builder sets each part of the header in a 'widget' of its
+    own, one after the other)."""
     block = elsewhere_block(node)
     if block is None or anchor is None:
         return block is not None
-    before = block.find_previous_sibling(True)
-    # The headline's own header block, not the whole story column beside a sidebar.
-    own = before is not None and (before is anchor or anchor in before.descendants)
-    if own and before is not None and len(before.get_text()) <= _HEADER_TEXT_MAX:
-        return False
+    for element in (block, *list(block.parents)[:2]):
+        if anchor in element.descendants:
+            break
+        before = element.find_previous_sibling(True)
+        # The headline's own header block, not the whole story column beside a sidebar.
+        own = before is not None and (before is anchor or anchor in before.descendants)
+        if own and before is not None and len(before.get_text()) <= _HEADER_TEXT_MAX:
+            return False
     title = " ".join(anchor.get_text(" ").split())
     for string in block.find_all(string=True, limit=_LINKS_MAX):
         if " ".join(string.split()) == title and string.find_parent("a") is None:
