@@ -419,6 +419,9 @@ def test_month_names_and_labels_of_more_languages():
         found = read(text)
         assert found is not None and found.value.date() == day, text
     assert read("maj 2024") is None  # a month and a year name no day
+    # A two-digit year beside a named month, with the clock after it only.
+    assert read("Publié le 27 Mar 20 à 9:21").value == datetime(2020, 3, 27, 9, 21, tzinfo=UTC)
+    assert read("27 Mar 20") is None and read("the 4 May 20 people") is None
     # Italian: the date at the story's end, far below the headline, says it was modified.
     html = (
         "<html><head><title>Una storia</title></head><body><h1>Una storia</h1>"

@@ -23,63 +23,20 @@ _FOLD |= {0xFF10 + i: str(i) for i in range(10)}
 # Month names of the languages the corpus and our users' portals are written in: English,
 # German, French, Spanish, Italian, Portuguese, Dutch. Abbreviations only where they cannot be
 # a common word ("mar" is also Spanish for sea, but needs a day and a year beside it to count).
-_MONTH_NAMES: dict[int, tuple[str, ...]] = {
-    1: (
-        "january",
-        "jan",
-        "januar",
-        "jänner",
-        "janvier",
-        "janv",
-        "enero",
-        "gennaio",
-        "janeiro",
-        "januari",
-    ),
-    2: (
-        "february",
-        "feb",
-        "februar",
-        "février",
-        "fevrier",
-        "févr",
-        "fevr",
-        "febrero",
-        "febbraio",
-        "fevereiro",
-        "februari",
-    ),
-    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "marco", "maart"),
-    4: ("april", "apr", "avril", "avr", "abril", "aprile"),
-    5: ("may", "mai", "mayo", "maggio", "maio", "mei"),
-    6: ("june", "jun", "juni", "juin", "junio", "giugno", "junho"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho"),
-    8: ("august", "aug", "août", "aout", "agosto", "augustus"),
-    9: (
-        "september",
-        "sep",
-        "sept",
-        "septembre",
-        "septiembre",
-        "setiembre",
-        "settembre",
-        "setembro",
-    ),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro"),
-    11: ("november", "nov", "novembre", "noviembre", "novembro"),
-    12: (
-        "december",
-        "dec",
-        "dezember",
-        "dez",
-        "décembre",
-        "decembre",
-        "déc",
-        "diciembre",
-        "dicembre",
-        "dezembro",
-    ),
-}
+_MONTH_NAMES = (
+    "january jan januar jänner janvier janv enero gennaio janeiro januari",
+    "february feb februar février fevrier févr fevr febrero febbraio fevereiro februari",
+    "march mar märz maerz mär mrz mars marzo março marco maart",
+    "april apr avril avr abril aprile",
+    "may mai mayo maggio maio mei",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juillet juil julio luglio julho",
+    "august aug août aout agosto augustus",
+    "september sep sept septembre septiembre setiembre settembre setembro",
+    "october oct oktober okt octobre octubre ottobre outubro",
+    "november nov novembre noviembre novembro",
+    "december dec dezember dez décembre decembre déc diciembre dicembre dezembro",
+)
 # Scandinavian, Polish and Czech (the genitive a date uses: '5 stycznia 2025'), Finnish ('5.
 # tammikuuta 2025'), Turkish and Indonesian: needed with a day and a year beside them.
 _MORE_NAMES = (
@@ -96,8 +53,12 @@ _MORE_NAMES = (
     "listopada listopadu kasım marraskuuta",
     "desember grudnia prosince aralık joulukuuta",
 )
-_MONTHS = {name: month for month, names in _MONTH_NAMES.items() for name in names}
-_MONTHS |= {name: month for month, names in enumerate(_MORE_NAMES, 1) for name in names.split()}
+_MONTHS = {
+    name: month
+    for table in (_MONTH_NAMES, _MORE_NAMES)
+    for month, names in enumerate(table, 1)
+    for name in names.split()
+}
 _MONTH = (
     "(?P<mon>"
     + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
@@ -166,6 +127,11 @@ _MD = _compile(
 _DMY = _compile(
     rf"(?<![\d:.])(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?(?:\s{{1,3}}(?:de\s{{1,3}})?|-)"
     rf"{_MONTH}(?:\s{{1,3}}(?:de\s{{1,3}})?|-|,\s?)(?P<y>\d{{4}})(?!\d){_EN_TIME}"
+)
+# "27 Mar 20 à 9:21": a two-digit year beside a named month only with the clock after it.
+_DMY_SHORT = _compile(
+    rf"(?<![\d:.])(?P<d>\d{{1,2}})\.?\s{{1,3}}{_MONTH}\s{{1,3}}(?P<y2>\d{{2}})(?![\d:.])"
+    rf",?\s{{1,3}}(?:(?:at|um|à|-)\s{{1,3}})?{_TIME}"
 )
 _MDY = _compile(
     rf"(?<![^\W\d_]){_MONTH}\s{{1,3}}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<y>\d{{4}})"
@@ -395,6 +361,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_YMD_SHORT, _absolute),
     (_MD_NAMED, _absolute),
     (_DMY, _absolute),
+    (_DMY_SHORT, _absolute),
     (_MDY, _absolute),
     (_DMY_DOTS, _absolute),
     (_SLASHED, _slashed),
