@@ -97,6 +97,11 @@ def test_day_and_month_in_the_pages_own_order():
     # A 12-hour clock is the American habit.
     assert day_of(page("7/5/2005 9:23:57 PM")) == date(2005, 7, 5)
     assert day_of(page("04/05/2025")) is None  # nothing says which
+    # English of no country on an Irish site is day first; on a .com or .io site unknown.
+    for host, day in (("e.ie", date(2025, 5, 4)), ("e.com", None), ("e.io", None)):
+        assert day_of(page("04/05/2025", "en"), f"https://{host}/a/1", tz=UTC) == day
+    assert day_of(page("04/05/2025", "en-US"), "https://e.ie/a/1", tz=UTC) == date(2025, 4, 5)
+    assert day_of(page("04/05/2025", "zh-CN"), "https://e.cn/a/1", tz=UTC) is None
 
 
 def test_a_zoned_timestamp_wins_over_the_same_one_without_its_zone():

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date as Day
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -73,7 +74,8 @@ def extract_article(
     title = title or _pick(origins, "title", ("page", lambda: titles.page_title(soup)))
     headline = _lazy(lambda: [h] if (h := titles.headline(soup, title)) is not None else [])
     info_lines = _lazy(lambda: list(page.info_lines(soup, headline())))
-    read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz)
+    host = urlsplit(url).hostname or ""
+    read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz, host=host)
     date, metadata_date = _dates(soup, rules, metas, ld, url, headline, info_lines, read, origins)
     author = _author(soup, rules, metas, ld, url, title, headline, info_lines, origins)
     summary = _pick(
