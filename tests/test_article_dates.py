@@ -467,3 +467,16 @@ def test_a_date_in_a_widget_of_its_own_right_under_the_headlines_widget():
     side = widget("<ul><li><span class='date'>1. Oktober 2019</span></li></ul>")
     apart = html.replace(header, widget("<h1>A weekly review</h1>") + PROSE * 8 + side)
     assert day_of(apart, tz=UTC) is None
+
+
+def test_without_a_headline_the_first_full_date_marked_as_one_dates_the_page():
+    menu = "".join(
+        f"<li><a href='/s/{i}'>Section number {i} of the site</a></li>" for i in range(120)
+    )
+    html = (
+        "<html><head><title>Nothing on the page is called this</title></head><body>"
+        f"<ul class='nav'>{menu}</ul><div class='story'><p class='date'>13. 1. 2020</p>{PROSE}"
+        "</div><div class='comments'><p class='date'>14. 1. 2020</p></div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2020, 1, 13)
+    assert day_of(html.replace("<p class='date'>13. 1. 2020</p>", ""), tz=UTC) is None

@@ -304,20 +304,22 @@ def visible_date(
     # A <time> far from the headline (an author box at the end); without a headline, the
     # first date with its clock time (a forum post's header: '2005-06-14 03:25:55'); the
     # first full date marked as one after the story ('<p class="date">5 gennaio 2025</p>'
-    # under a long story, before its comments).
+    # under a long story, before its comments), or anywhere without a headline.
     for position, node in found:
+        parsed = None
         if isinstance(node, Tag) or anchor is None:
             parsed = _node_date(node, isinstance(node, Tag), read)
             if parsed is not None and parsed.has_time and not elsewhere(node):
                 return parsed
-        elif position >= end and _after_story(node, anchor):
-            parsed = _node_date(node, True, read)
-            if parsed is not None and str(parsed.value.year) in node:
-                return parsed
+        if isinstance(node, Tag) or position < end or not _after_story(node, anchor):
+            continue
+        parsed = parsed or _node_date(node, True, read)
+        if parsed is not None and str(parsed.value.year) in node:
+            return parsed
     return None
 
 
-def _after_story(node: NavigableString, anchor: Tag) -> bool:
+def _after_story(node: NavigableString, anchor: Tag | None) -> bool:
     """Whether a text below the story reads as its own date line: marked as a date, not in
     a teaser, a caption, a sidebar or the comments."""
     if not _marked(node) or not dateline_like(str(node)) or _caption(node):
