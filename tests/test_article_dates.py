@@ -480,3 +480,22 @@ def test_without_a_headline_the_first_full_date_marked_as_one_dates_the_page():
     )
     assert day_of(html, tz=UTC) == date(2020, 1, 13)
     assert day_of(html.replace("<p class='date'>13. 1. 2020</p>", ""), tz=UTC) is None
+
+
+def test_a_story_put_out_again_is_dated_by_the_update_it_shows_alone():
+    meta = (
+        "<meta property='article:published_time' content='2018-02-20T01:00:00+01:00'>"
+        "<meta property='article:modified_time' content='2020-02-20T00:43:46Z'>"
+    )
+    html = (
+        f"<html><head><title>A story</title>{meta}</head><body><h1>A story</h1>"
+        f"<p class='date'>Last updated on 20 Feb, 2020. 3 min read</p>{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2020, 2, 20)
+    # The page shows the day it was first published too: that one stands.
+    both = html.replace("3 min read", "first published 20 Feb, 2018")
+    assert day_of(both, tz=UTC) == date(2018, 2, 20)
+    # A date shown without saying it is the update, or an update the metadata does not
+    # confirm, leaves the published stamp standing.
+    assert day_of(html.replace("Last updated on ", ""), tz=UTC) == date(2018, 2, 20)
+    assert day_of(html.replace("2020-02-20T00", "2020-03-01T00"), tz=UTC) == date(2018, 2, 20)

@@ -20,6 +20,7 @@ from feeds.extract import (
     byline_fallbacks,
     byline_lines,
     bylines,
+    date_choice,
     date_context,
     date_zones,
     page,
@@ -163,6 +164,12 @@ def _dates(
             shown = None
         earlier = shown is not None and _day(shown) < _day(found)
         if shown is not None and (earlier if saved else _day(shown) != _day(found)):
+            origins.setdefault("date", "page")
+            return date, shown
+    if strong is not None and not saved:
+        # A story put out again that shows only its update, which its modified stamp confirms
+        shown = date_choice.updated_day(soup, strong, metas, ld, read)
+        if shown is not None:
             origins.setdefault("date", "page")
             return date, shown
     if found is not None:

@@ -66,7 +66,7 @@ _WEAK_DATE_META = frozenset(
 DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
 # Meta names of the page's last change: article:modified_time, og:updated_time,
 # dc.date.modified, CMS-prefixed ones (zdf:modificationdate), last-modified.
-_MODIFIED_META = re.compile(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
+MODIFIED_META = re.compile(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
 # Class or id words of an element that holds the publication date, in English, German
 # (datum, zeit), Spanish (fecha), Italian/Portuguese (data) and the usual CMS names.
 _DATE_CUE = re.compile(
@@ -160,7 +160,7 @@ def last_saved(
     published and modified on the 20th at 09:49:32)."""
     if not found.has_time:
         return False
-    texts: list[str | None] = [v for k, v in metas.items() if _MODIFIED_META.search(k)]
+    texts: list[str | None] = [v for k, v in metas.items() if MODIFIED_META.search(k)]
     texts.append(ld_value(ld, "dateModified"))
     for text in texts:
         other = parse_date(text, now=now, tz=tz) if text else None
