@@ -79,7 +79,8 @@ bench-tools:
 	@missing=""; for tool in wrk nginx:/usr/sbin/nginx time:/usr/bin/time php-cli:/usr/bin/php; do \
 	  name=$${tool%%:*}; path=$${tool#*:}; \
 	  command -v $$name >/dev/null 2>&1 || [ -x "$$path" ] || missing="$$missing $$name"; done; \
-	php -r 'exit(extension_loaded("curl") ? 0 : 1);' 2>/dev/null || missing="$$missing php-curl"; \
+	for ext in curl mbstring xml; do \
+	  php -r "exit(extension_loaded('$$ext') ? 0 : 1);" 2>/dev/null || missing="$$missing php-$$ext"; done; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
 	    >/dev/null || echo "could not install$$missing: those rows will say so"; fi

@@ -281,9 +281,13 @@ def tools() -> list[Tool]:
 def rss_bridge_missing() -> str | None:
     if not shutil.which("php"):
         return "php-cli not installed (Debian package php-cli)"
-    curl = subprocess.run(["php", "-r", "exit(extension_loaded('curl') ? 0 : 1);"], check=False)
-    if curl.returncode != 0:
-        return "php's curl extension missing (Debian package php-curl): RSS-Bridge needs it"
+    for extension in ("curl", "mbstring", "xml"):  # what RSS-Bridge calls on every run
+        check = f"exit(extension_loaded('{extension}') ? 0 : 1);"
+        if subprocess.run(["php", "-r", check], check=False).returncode != 0:
+            return (
+                f"php's {extension} extension missing (Debian package php-{extension}): "
+                "RSS-Bridge needs it"
+            )
     if not (RSS_BRIDGE / "bridges/CssSelectorBridge.php").exists():
         return (
             f"no CssSelectorBridge at {RSS_BRIDGE}: clone github.com/RSS-Bridge/rss-bridge "
@@ -510,7 +514,8 @@ def _all_articles(config: Path, articles: int) -> Path:
 def _fast_path_answers(config_path: Path, bodies: Sequence[str], urls: Sequence[str]) -> int:
     """How many article pages ``extract/fast_article.py`` reads without the bs4 path (the
     others print no clock time or no author on their info line: bs4 reads those)."""
-    from feeds.extract import article, fast_article
+    from feeds.extract import fast_article
+    from feeds.extract.markup import ALWAYS_REMOVE
 
     source = load_config(config_path).sources[0]
     now, zone = datetime.now(UTC), source.zone
@@ -522,7 +527,7 @@ def _fast_path_answers(config_path: Path, bodies: Sequence[str], urls: Sequence[
             now=now,
             tz=zone,
             encoding="utf-8",
-            always_remove=article._ALWAYS_REMOVE,
+            always_remove=ALWAYS_REMOVE,
         )
         is not None
         for body, url in zip(bodies, urls, strict=True)
@@ -532,8 +537,8 @@ def _fast_path_answers(config_path: Path, bodies: Sequence[str], urls: Sequence[
 STAGES = (
     ("fetch (httpx)", "fetch.py", "get"),
     ("decode (charset)", "encoding.py", "decode_html"),
-    ("listing extract", "listing.py", "extract_listing"),
-    ("article extract", "article.py", "extract_article"),
+    ("listing extract", "entry.py", "extract_listing"),
+    ("article extract", "entry.py", "extract_article"),
     ("  fast path: lxml + cssselect", "fast_article.py", "fast_article"),
     ("  parse: BeautifulSoup(lxml), all pages", "html.py", "parse"),
     ("  CSS selects (soupsieve)", "html.py", "select"),

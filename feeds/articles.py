@@ -141,7 +141,7 @@ def build_item(source: Source, listed: Listed, page: Page | None, *, now: dateti
 def extract_page(source: Source, page: Page, *, now: datetime) -> Article:
     """An article page read with the source's rules; relative dates count from its fetch."""
     # Extraction is imported with the first article page: an idle poll reads none (issue 19).
-    from feeds.extract.article import extract_article
+    from feeds.extract.entry import extract_article
 
     return extract_article(
         page.text,

@@ -13,16 +13,18 @@ import unicodedata
 from functools import partial
 from urllib.parse import urljoin, urlsplit
 
+from feeds.lazyre import lazy
+
 # XML 1.0 forbids C0 controls (but tab, LF, CR), U+FFFE/U+FFFF and surrogates; the C1
 # controls it allows only ever come from mis-decoded text, never as meaning.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_SURROGATE_PAIR_OR_LONE = re.compile("([\ud800-\udbff][\udc00-\udfff])|[\ud800-\udfff]")
-_SPACE = re.compile(r"\s+")
+_XML_ILLEGAL = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_SURROGATE_PAIR_OR_LONE = lazy("([\ud800-\udbff][\udc00-\udfff])|[\ud800-\udfff]")
+_SPACE = lazy(r"\s+")
 
 # Bidi embeddings, overrides and isolates can make a title read backwards in a reader (a
 # known spoof) and, left open, reverse the reader's own text after it (forem#16001).
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_BIDI_SPLIT = re.compile("([\u202a-\u202e\u2066-\u2069])")
+_BIDI_CONTROLS = lazy("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_SPLIT = lazy("([\u202a-\u202e\u2066-\u2069])")
 _PDF, _PDI = "\u202c", "\u2069"
 # Each opening control (LRE, RLE, LRO, RLO; LRI, RLI, FSI) and the control that closes it.
 _BIDI_OPEN = dict.fromkeys("\u202a\u202b\u202d\u202e", _PDF) | dict.fromkeys(
@@ -30,10 +32,10 @@ _BIDI_OPEN = dict.fromkeys("\u202a\u202b\u202d\u202e", _PDF) | dict.fromkeys(
 )
 
 LINK_SCHEMES = ("http", "https")
-_TAB_NEWLINE = re.compile("[\t\n\r]")
+_TAB_NEWLINE = lazy("[\t\n\r]")
 _C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
 # Host code points WHATWG forbids, plus C0 controls and DEL: "http://bad]test/", "http://a b/".
-_FORBIDDEN_HOST = re.compile(r"[\x00-\x20\x7f#%/:<>?@\[\\\]^|]")
+_FORBIDDEN_HOST = lazy(r"[\x00-\x20\x7f#%/:<>?@\[\\\]^|]")
 # Characters a URL never holds literally (WHATWG percent-encodes them when it parses one);
 # left raw they end the attribute or the link in some readers.
 _URL_UNSAFE = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>`'})
@@ -42,9 +44,9 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "poster"})
 
 # nh3 writes every attribute as name="value" with `"`, `<` and `>` escaped, so these
 # patterns see whole tags in its output.
-_ATTRIBUTE = re.compile(r'([^\s="/>]+)="([^"]*)"')
-_IMG = re.compile(r'<img(?:\s+[^\s="/>]+(?:="[^"]*")?)*\s*/?>')
-_IFRAME = re.compile(r'<iframe(?:\s+[^\s="/>]+(?:="[^"]*")?)*\s*>.*?</iframe>', re.DOTALL)
+_ATTRIBUTE = lazy(r'([^\s="/>]+)="([^"]*)"')
+_IMG = lazy(r'<img(?:\s+[^\s="/>]+(?:="[^"]*")?)*\s*/?>')
+_IFRAME = lazy(r'<iframe(?:\s+[^\s="/>]+(?:="[^"]*")?)*\s*>.*?</iframe>', re.DOTALL)
 _PIXEL_SIZES = frozenset({"0", "1", "0px", "1px"})
 
 ALLOWED_TAGS = {
@@ -304,8 +306,8 @@ def _without_bare_iframe(match: re.Match[str]) -> str:
     return match.group(0) if "src" in _attributes(opening) else ""
 
 
-_TAG = re.compile(r"<[^>]*>")
-_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
+_TAG = lazy(r"<[^>]*>")
+_LINK = lazy(r"<a\b[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
 
 
 def html_text(html: str | None, *, without_links: bool = False) -> str:
@@ -327,7 +329,7 @@ MAX_TITLE = 500  # characters
 MAX_AUTHOR = 200
 MAX_SUMMARY = 2000
 _VOID = frozenset({"br", "hr", "img", "wbr", "source", "track", "area", "col", "embed", "input"})
-_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
+_TAG_NAME = lazy(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def bound_text(text: str | None, limit: int) -> str | None:

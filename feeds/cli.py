@@ -7,7 +7,6 @@ import dataclasses
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from feeds import __version__
 from feeds.config import ArticleRules, Config, Source, config_path, default, load_config
 from feeds.errors import ConfigError, FeedsError, FetchError
+from feeds.lazyre import lazy
 
 # Each command imports the stages it runs, when it runs: an idle `feeds update` must not pay
 # for extraction, rendering or the service (issue 19: tests/test_startup.py holds it to that).
@@ -292,7 +292,7 @@ def cmd_test(args: argparse.Namespace, config: Config | None) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-_RUN_CHECK = re.compile(r"(?:run|check it with) `feeds check [^`]+`")
+_RUN_CHECK = lazy(r"(?:run|check it with) `feeds check [^`]+`")
 
 
 def _advise_for_check(error: FeedsError, source: Source) -> None:

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from feeds.lazyre import lazy
+
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 FORMS = "write a file path, sqlite:///path/to/feeds.db or postgresql://user@host:5432/feeds"
-_PASSWORD_PARAM = re.compile(r"(?i)(\b(?:ssl)?password\s*=\s*)[^&\s]*")
+_PASSWORD_PARAM = lazy(r"(?i)(\b(?:ssl)?password\s*=\s*)[^&\s]*")
 # libpq's "host=db dbname=feeds" form would otherwise be taken for a file name.
-_KEYWORDS = re.compile(r"^\s*(host|hostaddr|dbname|user|port|password)\s*=")
+_KEYWORDS = lazy(r"^\s*(host|hostaddr|dbname|user|port|password)\s*=")
 
 
 @dataclass(frozen=True)

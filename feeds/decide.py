@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from feeds.lazyre import lazy
 from feeds.models import (
     Built,
     Facts,
@@ -305,7 +306,7 @@ def plan_edits(
 
 # --- a source's notice, its status item in the feed (issue 18) ---------------------------
 
-_NUMBERS = re.compile(r"\d+")
+_NUMBERS = lazy(r"\d+")
 
 
 def next_notice(

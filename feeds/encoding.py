@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from feeds.lazyre import lazy
+
 __all__ = ["charset_from_content_type", "decode_html", "is_known_encoding"]
 
 # WHATWG labels that Python's codec registry does not know.
@@ -50,7 +52,7 @@ _HEAD = 4096  # declarations live in <head>; 4 KB leaves room for long comments 
 _ASCII = bytes(range(128))
 # cp1252 with its 5 holes (0x81, 0x8D, ...) decoding to the C1 controls, as browsers do.
 _WINDOWS_1252 = "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(256))
-_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^\s"';,]+)""", re.IGNORECASE)
+_CT_CHARSET = lazy(r"""charset\s*=\s*["']?\s*([^\s"';,]+)""", re.IGNORECASE)
 # One pattern for both <meta> forms (charset attribute, or charset= inside content=, quoted or
 # not) and the XML declaration, so declarations come back in document order.
 _DECLARED = re.compile(

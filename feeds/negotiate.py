@@ -3,10 +3,11 @@ representation a request asks for, and whether the client's copy is still curren
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from datetime import UTC
 from email.utils import parsedate_to_datetime
+
+from feeds.lazyre import lazy
 
 # Readers poll a feed no sooner than it can change: half the source's interval, within
 # bounds (a minute so that proxies still help, an hour so a new item is never held back long).
@@ -15,7 +16,7 @@ MIN_MAX_AGE, MAX_MAX_AGE = 60, 3600
 CODINGS = ("br", "gzip")
 # One entity-tag of an If-None-Match list; the group is the opaque tag, so a weak tag
 # (W/"…") compares equal to our strong one, as RFC 9110's weak comparison requires.
-_ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')
+_ENTITY_TAG = lazy(r'(?:W/)?("[^"]*")')
 
 
 def max_age(every: int) -> int:

@@ -7,7 +7,6 @@ not render it again."""
 from __future__ import annotations
 
 import os
-import re
 import stat
 import tempfile
 from contextlib import suppress
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from feeds.errors import RenderError
 from feeds.formats import FORMATS
+from feeds.lazyre import lazy
 
 # The stamp lives in an extended attribute of the file itself: it goes wherever the file's
 # inode goes (a rename keeps it, a replacement drops it), and adds no file a directory listing,
@@ -133,7 +133,7 @@ def publish(
 
 
 # write_atomic's temp names: "." + the feed file's name + "." + mkstemp's 8 characters + ".tmp".
-_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+_TEMP_NAME = lazy(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 _MIRRORED = tuple(f".{name}" for name in FORMATS)

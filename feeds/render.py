@@ -23,6 +23,7 @@ from lxml import etree
 from feeds.clean import absolute_url, repair_surrogates, strip_bidi
 from feeds.errors import RenderError
 from feeds.formats import FORMATS, REGISTRY
+from feeds.lazyre import lazy
 from feeds.models import FeedMeta, StoredItem
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -32,8 +33,8 @@ EXCERPT_CHARS = 300  # length of the plain-text summary made from content when n
 # Characters XML 1.0 forbids (C0 controls but \t \n \r, lone surrogates, U+FFFE/U+FFFF) and
 # the C1 controls it discourages: lxml refuses the former, and both only ever reach us
 # from broken pages or mis-decoded text, never as meaning.
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"\s+")
+_XML_UNSAFE = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = lazy(r"\s+")
 # RSS elements holding text, as lxml serialises them (so with no raw "<" inside). Item
 # descriptions are HTML, but their escaped text reads the same with either escaping.
 _RSS_PLAIN_ELEMENT = re.compile(rb"<(title|description|dc:creator)>(.*?)</\1>", re.DOTALL)

@@ -13,10 +13,11 @@ from feeds.browsing import Wait
 from feeds.errors import FeedsError
 from feeds.extract.detect import Detection, detect_listing
 from feeds.fetch import Fetcher, Resource
+from feeds.lazyre import lazy
 from feeds.models import Page
 
 # An application's root element left empty for its scripts to fill (Vue, React, Next, Nuxt).
-_EMPTY_ROOT = re.compile(
+_EMPTY_ROOT = lazy(
     r"<(div|main|section|app-root)\b[^>]*?(?:\bid\s*=\s*[\"']?"
     r"(app|root|__next|__nuxt|app-root|main-app)[\"'\s>][^>]*)?>\s*</\1\s*>",
     re.IGNORECASE,

@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feeds.keys import Key
+from feeds.lazyre import lazy
 
-_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_ID = lazy(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # Longer strings are refused before any check reads them: a 1 MB value is a mistake, and
 # int() of more than 4300 digits raises.
 MAX_TEXT = 4096
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_CONTROL = lazy(r"[\x00-\x1f\x7f]")
+_DURATION = lazy(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
 def parse_duration(text: str) -> int | None:
@@ -254,7 +255,7 @@ def _terms(value: Any) -> tuple[Any, str | None]:
 _IDENT = r"[_a-zA-Z][_a-zA-Z0-9-]*"
 _COMPOUND = rf"(?:(?:{_IDENT}|\*)(?:[#.]{_IDENT})*|(?:[#.]{_IDENT})+)"
 _COMPLEX = rf"{_COMPOUND}(?:(?: *[>+~] *| +){_COMPOUND})*"
-PLAIN_SELECTOR = re.compile(rf"{_COMPLEX}(?: *, *{_COMPLEX})*")
+PLAIN_SELECTOR = lazy(rf"{_COMPLEX}(?: *, *{_COMPLEX})*")
 
 
 def _selector(value: Any) -> tuple[Any, str | None]:

@@ -12,8 +12,8 @@ import pytest
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
+from feeds.extract.byline_words import han_person
 from feeds.extract.labels import author_from
-from feeds.extract.zh_bylines import han_person
 from feeds.extract.zh_names import department
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)

@@ -26,9 +26,17 @@ from portal import SamplePortal
 
 from feeds.clean import plain_text
 from feeds.encoding import decode_html
-from feeds.extract import article, bylines, fast_absence, fast_article, page, page_dates, titles
+from feeds.extract import (
+    article,
+    byline_words,
+    fast_absence,
+    fast_article,
+    page,
+    page_dates,
+    titles,
+)
 from feeds.extract.html import parse, select_one, text_of
-from feeds.extract.page import INVISIBLE
+from feeds.extract.markup import ALWAYS_REMOVE, INVISIBLE
 from feeds.models import Article, ArticleRules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,9 +73,7 @@ def _sample_rules() -> ArticleRules:
 
 
 def _bs4_article(text: str, url: str, rules: ArticleRules, encoding: str | None) -> Article:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(article, "fast_article", lambda *args, **kwargs: None)
-        return article.extract_article(text, url, rules, now=NOW, tz=TZ, encoding=encoding)
+    return article.soup_article(text, url, rules, now=NOW, tz=TZ, encoding=encoding)
 
 
 def _fast(text: str, url: str, rules: ArticleRules, encoding: str | None) -> Article | None:
@@ -78,7 +84,7 @@ def _fast(text: str, url: str, rules: ArticleRules, encoding: str | None) -> Art
         now=NOW,
         tz=TZ,
         encoding=encoding,
-        always_remove=article._ALWAYS_REMOVE,
+        always_remove=ALWAYS_REMOVE,
     )
 
 
@@ -215,7 +221,7 @@ def test_corpus_selector_text_and_content_read_the_same(
             assert (node is None) == (fast_article._first(root, rules.content) is None), url
             if node is None:
                 continue
-            mine = fast_article._content(root, rules, base, url, article._ALWAYS_REMOVE)
+            mine = fast_article._content(root, rules, base, url, ALWAYS_REMOVE)
             theirs = article._content(soup, text, rules, base, url, {})
             assert mine == theirs, f"{url}: {rules.content}"
             contents += 1
@@ -477,7 +483,7 @@ def _texts_after(headline: Tag) -> list[str]:
             continue
         if text := node.strip():
             texts.append(text)
-            if len(texts) >= bylines.NAME_OVER_DATE:
+            if len(texts) >= byline_words.NAME_OVER_DATE:
                 break
     return texts
 

@@ -40,9 +40,7 @@ GENERIC = (
 
 
 def _bs4_listing(text: str, url: str, rules: ListingRules) -> ListingPage:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(listing, "fast_listing", lambda *args: None)
-        return listing.extract_listing(text, url, rules)
+    return listing.soup_listing(text, url, rules)
 
 
 def _compare(text: str, url: str, rules: ListingRules) -> ListingPage | None:

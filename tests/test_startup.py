@@ -36,7 +36,7 @@ from feeds.values import PLAIN_SELECTOR, check_value
 HEAVY = sorted(
     {"trafilatura", "htmldate", "justext", "bs4", "soupsieve", "lxml", "feedgen", "nh3"}
     | {"apscheduler", "starlette", "uvicorn", "charset_normalizer", "brotli", "uuid"}
-    | {"feeds.clean", "feeds.render", "feeds.server", "feeds.status"}
+    | {"feeds.clean", "feeds.render", "feeds.server", "feeds.status", "feeds.extract.html"}
 )
 REPORT = (
     "\nimport json, sys\n"
@@ -104,6 +104,17 @@ def test_an_idle_update_fetches_one_304_and_loads_no_parser_renderer_or_service(
     assert loaded == []
     assert [path for _, path in portal.requests] == ["/news/"]
     assert snapshot(public) == before  # not one byte, not one mtime
+
+
+def test_a_first_poll_that_the_lxml_paths_answer_loads_no_bs4(portal, tmp_path):
+    # Selectors that find every field on every page: the lxml paths answer each listing and
+    # article, and bs4 with soupsieve (a tenth of a second, some MB) is never imported.
+    config = write_config(tmp_path, destoon_source(portal.url("news/")))
+
+    out, loaded = idle_update(config)
+
+    assert "sample: ok" in out and "article pages fetched" in out, out
+    assert not {"bs4", "soupsieve", "trafilatura", "feeds.extract.html"} & set(loaded), loaded
 
 
 def test_an_idle_update_rewrites_a_feed_file_that_is_gone_or_was_changed(portal, tmp_path):

@@ -29,23 +29,21 @@ from feeds.extract import (
     zh_bylines,
 )
 from feeds.extract.content import main_content_html, menu_like, strip_captions, strip_menus
-from feeds.extract.fast_article import fast_article
+from feeds.extract.entry import extract_article
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
 from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
+from feeds.extract.markup import ALWAYS_REMOVE, NOT_CONTENT, split_url
 from feeds.models import Article, ArticleRules, ParsedDate
 
-# Never content: removed from whatever block the content comes from.
-_NOT_CONTENT = "script, style, noscript, template, button, input, select, textarea"
-# Always removed from selected content, whatever the rules say: they never belong in a feed.
-# A <form> is kept around a block the extractor chose: ASP.NET pages wrap the whole page in one.
-_ALWAYS_REMOVE = f"{_NOT_CONTENT}, form"
+__all__ = ["extract_article", "soup_article"]
+
 _T = TypeVar("_T")
 # A host's label this long may name the site in its description ('nachtkritik' of
 # www.nachtkritik.de); shorter ones are 'www', 'news', 'de'.
 _HOST_LABEL = 5
 
 
-def extract_article(
+def soup_article(
     text: str,
     url: str,
     rules: ArticleRules,
@@ -54,13 +52,8 @@ def extract_article(
     tz: tzinfo,
     encoding: str | None = None,
 ) -> Article:
-    """Read one article page. ``url`` is where it was fetched from (after redirects)."""
-    # Selectors that answer every field: one lxml parse, no bs4 tree (bench scenario 3).
-    fast = fast_article(
-        text, url, rules, now=now, tz=tz, encoding=encoding, always_remove=_ALWAYS_REMOVE
-    )
-    if fast is not None:
-        return fast
+    """Read one article page on a bs4 tree, where the lxml path (``entry.extract_article``)
+    does not answer. ``url`` is where it was fetched from (after redirects)."""
     soup = parse(text)
     base = base_url(soup, url)
     metas = page.metas(soup)
@@ -125,7 +118,7 @@ def _description(
         return None  # a CMS that describes every page by its navigation bar
     if description is None or content is None:
         return description
-    host = (page.split_url(url) or page.split_url("http://x/")).hostname or ""  # type: ignore[union-attr]
+    host = (split_url(url) or split_url("http://x/")).hostname or ""  # type: ignore[union-attr]
     labels = {label for label in host.split(".") if len(label) >= _HOST_LABEL}
     sites = bylines.site_names(metas, ld, url) | titles.site_names(soup) | labels
     article = f"{title or ''} {html_text(content)}"
@@ -336,7 +329,7 @@ def _content(
 ) -> str | None:
     node = select_one(soup, rules.content) if rules.content else None
     if node is not None:
-        for selector in (_ALWAYS_REMOVE, *rules.remove):
+        for selector in (ALWAYS_REMOVE, *rules.remove):
             for unwanted in select(node, selector):
                 unwanted.decompose()
         absolutize(node, base)
@@ -348,7 +341,7 @@ def _content(
             return None
         fragment = parse(extracted)
         body = fragment.body or fragment
-        for unwanted in select(body, _NOT_CONTENT):
+        for unwanted in select(body, NOT_CONTENT):
             unwanted.decompose()
         strip_menus(body)
         strip_captions(body, soup)

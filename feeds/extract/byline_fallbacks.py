@@ -11,16 +11,18 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.byline_lines import lines_after
+from feeds.extract.byline_words import SOURCE_WORD
 from feeds.extract.html import attr
 from feeds.extract.labels import clean_name
-from feeds.extract.page import INVISIBLE, elsewhere, longer_than
+from feeds.extract.markup import INVISIBLE
+from feeds.extract.page import elsewhere, longer_than
 from feeds.extract.person_names import person_name
+from feeds.lazyre import lazy
 
-_WORDS = re.compile(r"[^a-z]+")
+_WORDS = lazy(r"[^a-z]+")
 _NAME_LINE = 60
 # 'Quelle: kathpress', 'Source : AFP', 'Fuente: EFE': the story's credit line, short.
-_SOURCE = re.compile(r"^\s*(?:quelle|source|fuente|fonte|bron)\s*[:：]\s*(\S.{0,40})$", re.I)
-SOURCE_WORD = re.compile(r"(?:quelle|source|fuente|fonte|bron)\s*[:：]", re.I)
+_SOURCE = lazy(r"^\s*(?:quelle|source|fuente|fonte|bron)\s*[:：]\s*(\S.{0,40})$", re.I)
 _SOURCE_LINES = 20  # credit lines read after the headline
 _SOURCE_LINE = 80
 

@@ -15,40 +15,42 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
+from feeds.extract.byline_words import (
+    ACCOUNT_PAGE,
+    BY_WORDS,
+    COLON_NAME,
+    ORGANISATION,
+    PERSON_PAGE,
+    PROFILE_PATH,
+    PROFILE_TEXTS,
+    SOURCE_LABEL,
+)
 from feeds.extract.bylines import DOMAIN_LIKE, publisher_like
 from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
-from feeds.extract.page import INVISIBLE, elsewhere, split_url, teaser
+from feeds.extract.markup import INVISIBLE, split_url
+from feeds.extract.page import elsewhere, teaser
 from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
+from feeds.lazyre import lazy
 
 # How many texts after the headline a byline may stand (a kicker, a standfirst and a photo
 # caption come first on some pages), and how long its line may be: longer is prose.
 _TEXTS_READ = 12
 _LINE_MAX = 120
-# Western bylines: the word that opens them. Not 'de', 'di', 'av': they open sentences and
-# place names too often ('De Madrid a Sevilla').
-# It opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or the date ('Posted on
-# June 3, 2021 by Ann Lee').
-BY_WORDS = (
-    r"(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
-    # The participle in the site's language: 'Escrito por', 'Skrevet av', 'Testo di'.
-    r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
-    r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"
-    r"|(?:écrit|publié|rédigé)\s+par|(?:geschreven|geplaatst)\s+door|napisał[a]?"
-    r"|door)"
-)
-_BY = re.compile(rf"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*{BY_WORDS}\s+(?=\S)", re.IGNORECASE)
+# A Western byline's word opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or
+# the date ('Posted on June 3, 2021 by Ann Lee').
+_BY = lazy(rf"(?:^|[|•·–—]\s*|(?<=\d)(?=\s))\s*{BY_WORDS}\s+(?=\S)", re.IGNORECASE)
 # Where a Western name ends on its line: a date, a separator, 'on 3 June', 'am 3. Juni'.
-_NAME_END = re.compile(
+_NAME_END = lazy(
     r"\s*[|•·–—/]\s*|\s+-\s+|\s+(?:on|am|le|el|il|op|den|vom|at|in|published|updated)\s+|\s*\d",
     re.IGNORECASE,
 )
 # Several writers: 'Ann Lee and Bob Roe', 'Ann Lee, Bob Roe & Cy Doe'.
-_AND = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", re.IGNORECASE)
+_AND = lazy(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", re.IGNORECASE)
 # Chinese bylines without a colon, opening the line or after a space: '文/张三', '文 | 张三',
 # '作者丨张三', '【文/张三】', and text and pictures by one hand: '图/文 张三', '文/图：张三';
 # with one, labels the info line misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
-_ZH_BY = re.compile(
+_ZH_BY = lazy(
     r"(?:^|(?<=[\s|｜丨·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
     r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)\s*[/／|｜丨:：]"
     # A label in lenticular brackets, no colon: '【作者】张三 【来源】新华网'.
@@ -57,21 +59,19 @@ _ZH_BY = re.compile(
     r"|(?:取材\s*[・·]\s*)?文\s*[・·]\s*(?:写真|撮影|構成)\s*[/／:：]|取材\s*[・·]\s*文\s*[/／:：])\s*"
 )
 # A line that is only a name and what it did: '张三/文', '张三 / 文 / 图', '文　张三'.
-_ZH_SIGNED = re.compile(
+_ZH_SIGNED = lazy(
     r"^(?:(?P<name>[\u4e00-\u9fff]{2,4})\s*[/／]\s*文(?:\s*[/／]\s*(?:图|圖))?"
     r"|文[\s\u3000]+(?P<name2>[\u4e00-\u9fff]{2,4}))$"
 )
-_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
-_ZH_NAMES = re.compile(r"\s*[、，,\s]\s*")
+_HAN_NAME = lazy(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
+_ZH_NAMES = lazy(r"\s*[、，,\s]\s*")
 # A name ends at a gap, a bar, or the next credit on its line: '撰文/张三 摄影/李四'.
-_ZH_NAME_END = re.compile(
-    r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨【]\s*|\s+(?=[\u4e00-\u9fff]{1,4}\s*[/／:：])"
-)
+_ZH_NAME_END = lazy(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨【]\s*|\s+(?=[\u4e00-\u9fff]{1,4}\s*[/／:：])")
 # A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
-_HANDLE = re.compile(r"[\w.~-]{2,24}")
+_HANDLE = lazy(r"[\w.~-]{2,24}")
 _HANDLE_LINE = 40  # a handle, not a sentence
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_UI = re.compile(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
+_UI = lazy(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
 
 
 def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
@@ -204,7 +204,7 @@ def _address(href: str, base: str) -> str | None:
 
 # What a 'twitter:label' says of its 'twitter:data' when that is the writer (Yoast SEO, in the
 # site's language): 'Written by', 'Verfasst von', 'Escrito por', 'Écrit par', 'Scritto da'.
-_WRITTEN_BY = re.compile(
+_WRITTEN_BY = lazy(
     r"^(?:written\s+by|verfasst\s+von|geschrieben\s+von|escrito\s+por|écrit\s+par|scritto\s+da"
     r"|geschreven\s+door|skrevet\s+af|skriven\s+av|napisane\s+przez|autor|author|作者)$",
     re.IGNORECASE,
@@ -223,10 +223,6 @@ def twitter_written_by(metas: dict[str, str]) -> list[str]:
     return found
 
 
-# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
-_PROFILE_PATH = re.compile(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
-
-
 def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
     """The creator's handle in ``twitter:creator`` when the page shows it as the text of a
     link to a person's page: the handle alone may be the site's account; shown as a profile
@@ -235,16 +231,9 @@ def shown_creator(soup: BeautifulSoup, metas: dict[str, str]) -> str | None:
     if not handle or len(handle) > _HANDLE_LINE:
         return None
     for link in soup.find_all("a", href=True, string=True):
-        if link.get_text().strip() == handle and _PROFILE_PATH.search(attr(link, "href") or ""):
+        if link.get_text().strip() == handle and PROFILE_PATH.search(attr(link, "href") or ""):
             return handle
     return None
-
-
-# How many texts on either side of the headline a profile link may stand; what its address
-# may end in that is an account's page, not a person's.
-PROFILE_TEXTS = 6
-PERSON_PAGE = re.compile(rf"{_PROFILE_PATH.pattern}[^/?#]+", re.I)  # not the list of all
-ACCOUNT_PAGE = re.compile(r"/(?:login|logout|register|signin|signup|edit|settings|me)/?$", re.I)
 
 
 def profile_link(headline: list[Tag]) -> str | None:
@@ -282,9 +271,9 @@ def _profile_name(link: Tag, headline: Tag) -> str | None:
 
 
 # '<title>Headline - owner - 博客园</title>', 'Headline_owner_新浪博客': a blog platform's page.
-_TITLE_SPLIT = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
-_PLATFORM = re.compile(r"博客|blog", re.IGNORECASE)
-_OWNER = re.compile(r"[\u4e00-\u9fff\w.~-]{2,20}")
+_TITLE_SPLIT = lazy(r"\s*[|｜_]\s*|\s[-–—]\s")
+_PLATFORM = lazy(r"博客|blog", re.IGNORECASE)
+_OWNER = lazy(r"[\u4e00-\u9fff\w.~-]{2,20}")
 
 
 def platform_blog_owner(soup: BeautifulSoup) -> str | None:
@@ -303,17 +292,10 @@ def platform_blog_owner(soup: BeautifulSoup) -> str | None:
 
 
 # Implied authors: a blog's owner, a name before the headline's colon, a person as source.
-_BLOG_OF = re.compile(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
-_TITLE_PARTS = re.compile(r"\s*[|｜_]\s*|\s[-–—]\s")
-_OWNER_HANDLE = re.compile(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
-COLON_NAME = re.compile(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
-SOURCE_LABEL = re.compile(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
+_BLOG_OF = lazy(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
+_TITLE_PARTS = lazy(r"\s*[|｜_]\s*|\s[-–—]\s")
+_OWNER_HANDLE = lazy(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
 _SOURCES_MAX = 20
-# What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.
-ORGANISATION = re.compile(
-    r"[网網报報社台刊站局部委会會院所厅廳处處室署司校馆館团團办辦]|中心|新闻|新聞|日报|时报|晚报"
-    r"|在线|频道|原创|转载|網絡|网络|综合|編譯|编译|供稿|作者|本站|互联|政府|官方"
-)
 
 
 def implied_author(soup: BeautifulSoup, title: str | None, url: str) -> str | None:

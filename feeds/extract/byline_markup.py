@@ -8,18 +8,26 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
-# '[class*="author" i]', '[id*="author" i]' …: words anywhere in the class or the id.
-# 'writer', 'submitted-by', 'posted-by': what readability and trafilatura read as bylines too.
-CLASS_WORDS = ("author", "byline", "contributor", "writer", "submitted-by", "posted-by")
-ID_WORDS = ("author", "byline")
-ELEMENTS = ("address", "author")  # bylines whatever their attributes
-# '.byline .fn, .author .fn, .vcard .fn': hCard's name inside a byline.
-FN_HOLDERS = frozenset({"byline", "author", "vcard"})
-FOREIGN_WORDS = ("autor", "auteur", "zuozhe", "jizhe")
-# Script-rendered pages name their parts in data attributes: '<div data-component="Byline">',
-# '<a data-testid="AuthorURL">'.
-DATA_ATTRS = ("data-testid", "data-component")
-DATA_WORDS = ("author", "byline")
+from feeds.extract.byline_words import (
+    CLASS_WORDS,
+    DATA_ATTRS,
+    DATA_WORDS,
+    ELEMENTS,
+    FN_HOLDERS,
+    FOREIGN_WORDS,
+    ID_WORDS,
+)
+
+__all__ = [
+    "CLASS_WORDS",
+    "DATA_ATTRS",
+    "DATA_WORDS",
+    "ELEMENTS",
+    "FN_HOLDERS",
+    "FOREIGN_WORDS",
+    "ID_WORDS",
+    "markup",
+]
 
 
 def markup(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:

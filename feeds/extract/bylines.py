@@ -4,7 +4,6 @@ bylines marked up as such, and Chinese reporters' bylines. Labelled fields ('作
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -14,17 +13,20 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract import byline_markup
+from feeds.extract.byline_words import NAME_OVER_DATE, name_over_texts
 from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
-    clean_name,
     labelled_author,
     labelled_editor,
     reporter_at,
 )
 from feeds.extract.ld_authors import ld_authors
-from feeds.extract.page import INVISIBLE, NEAR_HEADLINE, elsewhere, longer_than, norm, teaser
-from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
+from feeds.extract.markup import INVISIBLE
+from feeds.extract.page import NEAR_HEADLINE, elsewhere, longer_than, teaser
+from feeds.extract.person_names import PARTICLES, name_shaped, person_name
+from feeds.extract.title_words import norm
+from feeds.lazyre import lazy
 
 _AUTHOR_META = (
     "author",
@@ -40,7 +42,7 @@ _AUTHOR_META = (
 )
 # Any other meta tag whose name ends in 'author(s)' ('lrt_authors', 'its_author'): a site's own
 # name for the same field; account ids among them are refused like any other.
-_AUTHOR_KEY = re.compile(r"(?:^|[_:.-])authors?$")
+_AUTHOR_KEY = lazy(r"(?:^|[_:.-])authors?$")
 # An app banner's 'author' ('<meta name="smartbanner:author" content="Jetzt in der App">'): the
 # app's maker or a slogan, not the story's writer.
 _APP_BANNER = ("smartbanner:", "apple-itunes", "al:")
@@ -60,7 +62,7 @@ FOREIGN_MARKUP = (
     '[class*="autor" i], [class*="auteur" i], [class*="zuozhe" i], [class*="jizhe" i], '
     '[id*="autor" i], [id*="auteur" i], [id*="zuozhe" i], [id*="jizhe" i]'
 )
-_FOREIGN_WORD = re.compile(
+_FOREIGN_WORD = lazy(
     r"(?<![a-z])(?:autor(?:e|es|en|in|a)?|auteurs?|zuozhe|jizhe)(?![a-z])", re.IGNORECASE
 )
 # A byline block whose whole text is no name ('Written by <a>Ann Lee</a> in <a>Tech</a> on 1 June
@@ -75,47 +77,37 @@ _BYLINE_BLOCK_MAX = 300
 # How far after the headline (characters of text) a story's last line may stand.
 _STORY_MAX = 20000
 _LINE = 200
-_EDITOR_WORD = re.compile("|".join(EDITOR_LABELS), re.IGNORECASE)
+_EDITOR_WORD = lazy("|".join(EDITOR_LABELS), re.IGNORECASE)
 _EDITOR_LINE = 40  # '[ 责编：张倩 ]': a label and a name, not a sentence about an editor
-# A name over the date: how many texts after the headline are read; what may stand between.
-NAME_OVER_DATE = 6
-_HANDLE_MAX = 20
 # A signed story: how many bold elements after the headline are read; how many paragraphs of
 # at least ``_STORY_LINE`` characters make a story.
 _SIGNED_BOLDS = 60
 _STORY_PARAGRAPHS = 3
 _STORY_LINE = 80
-_COUNTER = re.compile(r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論)\s*[:：(（]?\s*\d")
-_SEPARATORS = re.compile(r"^[\s|｜·,\-–—]+|[\s|｜·,\-–—]+$")
-_FOLLOW = re.compile(r"[+＋]?\s*(?:加)?关注|[+＋]?\s*follow|[+＋]|·|\|", re.IGNORECASE)
-_FULL_DATE = re.compile(
-    r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}\D{0,3}\d{1,2}:\d\d"
-    r"|\b\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
-)
 # What may follow a byline on its line: '山东冠县报道', a closing bracket.
 _AFTER_BYLINE = 12
-_POSTED_BY = re.compile(r"由\s*$|^\s*于|发表于")
+_POSTED_BY = lazy(r"由\s*$|^\s*于|发表于")
 # A Chinese name that is a medium's, not a person's ('网易', '中央通訊社', '华商报'), a portal's
 # channel ('新浪财经', '腾讯科技') or a newsroom's team ('新浪财经综合', '编辑部'): passed over
 # like the publisher's, so that the byline is read first.
-_MEDIUM = re.compile(
+_MEDIUM = lazy(
     r"^(?=[\u4e00-\u9fff]{2,12}$).*(?:[网網报報社刊]|通[讯訊]|新[闻聞]|[电電][视視]|[广廣]播|在线"
     r"|频道|頻道|[传傳]媒|媒[体體]|[杂雜]志|出版|[财財][经經]|科技|[体體]育|[娱娛]乐|[娱娛]樂"
     r"|汽[车車]|[资資][讯訊]|[头頭]条|[头頭]條|[编編][辑輯]部|[团團][队隊]|小[组組]|工作室|[综綜]合"
     r"|[编編][译譯])"
 )
 # A login box's words ('我的跟贴', '账号'), marked up with 'author' classes by some templates.
-_ACCOUNT_UI = re.compile(
+_ACCOUNT_UI = lazy(
     r"我的|[账帐賬]号|[账帐賬]號|密[码碼]|登[录錄]|注[册冊]|退出|(?<![\w])(?:log\s?in|sign\s?in"
     r"|log\s?out|register|my\s+account)(?![\w])",
     re.IGNORECASE,
 )
-DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
+DOMAIN_LIKE = lazy(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
 # An account's id, not its holder's name: 'L_104485', 'qq_41234567', '1234567'.
-_ACCOUNT_ID = re.compile(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
+_ACCOUNT_ID = lazy(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
 # A company's name (the CMS vendor or the site's operator that a template puts in
 # <meta name="author">): a legal form or a trade at its end.
-_COMPANY = re.compile(
+_COMPANY = lazy(
     r"(?:有限公司|公司|集团|网络|科技|软件|信息技术|技术|工作室|出版社|(?<![\w])(?:gmbh|inc|ltd|llc|corp"
     r"|co|ag|s\.?a|s\.?l|b\.?v|oy|ab|plc|limited|corporation|company|publishers?|publishing)\.?)"
     r"(?:$|\s*[,，])",
@@ -314,38 +306,6 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
             if len(texts) >= NAME_OVER_DATE:
                 break
     return name_over_texts(texts)
-
-
-def name_over_texts(texts: list[str]) -> str | None:
-    """``name_over_date`` on the first ``NAME_OVER_DATE`` texts after the headline (stripped,
-    none blank): fast_absence.py reads them from lxml's tree."""
-    texts = [t for t in texts if not _FOLLOW.fullmatch(t)]
-    if texts and (name := _name_then_date(texts[0])) is not None:
-        return name  # 'zboygirl 阅读(1660) 2024-05-08 23:23': one line
-    # Right below the headline, any handle; after a summary or a kicker, a name's shape only.
-    for at, (text, after) in enumerate(itertools.pairwise(texts)):
-        if not _FULL_DATE.search(after) or _FULL_DATE.search(text):
-            continue
-        name = person_name(text)
-        alone = _SEPARATORS.sub("", text)
-        if name is None or len(name) > _HANDLE_MAX or name != alone or UI_WORD.search(name):
-            continue
-        if at == 0 or name_shaped(name):
-            return name
-    return None
-
-
-def _name_then_date(text: str) -> str | None:
-    """The handle that opens a line whose rest is a date or a counter: 'zboygirl 阅读(1660)
-    评论(3) 2024-05-08 23:23', 'Ann Lee · 2017-03-01'."""
-    name = person_name(clean_name(text))  # not the label-reader: '23:23' reads as a label
-    if name is None or len(name) > _HANDLE_MAX or UI_WORD.search(name):
-        return None
-    rest = text.strip()
-    if not rest.startswith(name):
-        return None
-    rest = _SEPARATORS.sub("", rest[len(name) :])
-    return name if _FULL_DATE.match(rest) or _COUNTER.match(rest) else None
 
 
 def signed_paragraph(soup: BeautifulSoup, headline: list[Tag]) -> str | None:

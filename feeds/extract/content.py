@@ -14,7 +14,6 @@ taken out of the text (``strip_captions``; the pictures stay).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from bs4 import BeautifulSoup, Tag
@@ -23,6 +22,7 @@ from bs4.element import NavigableString, PageElement
 from feeds.extract.density import Block, densest_block, squashed, visible_strings, weight
 from feeds.extract.html import attr, parse
 from feeds.extract.page import elsewhere
+from feeds.lazyre import lazy
 
 # A block that weighs less (about two sentences) is no article on its own.
 _BLOCK_MIN = 100
@@ -38,9 +38,9 @@ _EXTRA_PROSE = 0.2
 # A menu: at least this many items of at most this many characters, between bars or dots.
 _MENU_ITEMS = 4
 _MENU_ITEM_CHARS = 8
-_MENU_SEPARATORS = re.compile(r"\s*[|｜·•]\s*")
-_BAR_ONLY = re.compile(r"[\s|｜·•\u3000\u00a0]*")
-_SENTENCE_MARK = re.compile(r"[。，；！？,;!?]")
+_MENU_SEPARATORS = lazy(r"\s*[|｜·•]\s*")
+_BAR_ONLY = lazy(r"[\s|｜·•\u3000\u00a0]*")
+_SENTENCE_MARK = lazy(r"[。，；！？,;!?]")
 # trafilatura's text with less prose than this (a few sentences), beside a block that weighs
 # at least _STORY_MIN, missed the story.
 _FEW_SENTENCES = 300
@@ -56,7 +56,7 @@ _LEAD_WORDS = frozenset(
 _NOT_LEAD_WORDS = frozenset(
     {"image", "img", "photo", "picture", "media", "video", "figure", "caption", "credit"}
 )
-_CLASS_WORD = re.compile(r"[^a-z]+")
+_CLASS_WORD = lazy(r"[^a-z]+")
 # Class words of a picture's caption or credit ('wp-caption-text', 'figure__caption').
 _CAPTION_WORDS = frozenset({"caption", "figcaption", "credit", "credits"})
 _PICTURES = ("img", "picture", "video", "svg")

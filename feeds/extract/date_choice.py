@@ -8,7 +8,6 @@ A page that shows both ('Published 11.2. · Updated 12.2.') keeps the first."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -18,14 +17,16 @@ from bs4.element import NavigableString
 
 from feeds.extract.date_context import Read
 from feeds.extract.dates import parse_date
-from feeds.extract.page import INVISIBLE, elsewhere, ld_value
+from feeds.extract.markup import INVISIBLE
+from feeds.extract.page import elsewhere, ld_value
 from feeds.extract.page_dates import MODIFIED_META, updated_only
+from feeds.lazyre import lazy
 from feeds.models import ParsedDate
 
 _TEXT_MAX = 200  # a dateline, not a paragraph that mentions a day
 _STRINGS_MAX = 400
 # Where a second date may start in a line that holds two.
-_PARTS = re.compile(r"[,;|·•]")
+_PARTS = lazy(r"[,;|·•]")
 
 
 def modified_date(

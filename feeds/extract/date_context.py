@@ -15,15 +15,16 @@ from bs4.element import NavigableString
 
 from feeds.extract.dates import parse_date
 from feeds.extract.html import attr
-from feeds.extract.page import INVISIBLE
+from feeds.extract.markup import INVISIBLE
+from feeds.lazyre import lazy
 from feeds.models import ParsedDate
 
 # A text that may hold a full date (2005-08-20, 2005年8月20日, 20.08.2005, Aug 20, 2005). A
 # copyright line's year is no such date: footers keep the year a site was built in.
-_YEAR = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
-_COPYRIGHT = re.compile(r"©|&copy;|copyright|\(c\)|版权所有", re.IGNORECASE)
+_YEAR = lazy(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
+_COPYRIGHT = lazy(r"©|&copy;|copyright|\(c\)|版权所有", re.IGNORECASE)
 # '23/04/2025': day first; '04/23/2025': month first.
-_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})[/-](\d{1,2})[/-](?:19|20)\d\d(?![\d/])")
+_SLASHED = lazy(r"(?<![\d/])(\d{1,2})[/-](\d{1,2})[/-](?:19|20)\d\d(?![\d/])")
 _TEXT_MAX = 200
 _STRINGS_MAX = 400  # dated strings read at most: the hints need a few, not all
 # Languages whose numeric dates put the month first (American English and Filipino).
@@ -33,7 +34,7 @@ _NO_COUNTRY = frozenset(
     {"us", "ph", "fm", "ca", "io", "co", "tv", "me", "ai", "ly", "gg", "cc", "ws", "to", "sh"}
     | {"ac", "la", "am"}
 )
-_MONTH_FIRST = re.compile(r"^(?:en[-_]us|fil|en[-_]ph)\b", re.IGNORECASE)
+_MONTH_FIRST = lazy(r"^(?:en[-_]us|fil|en[-_]ph)\b", re.IGNORECASE)
 
 
 class Read:

@@ -3,9 +3,9 @@ the offset the page's other stamps agree on. Pure: the texts are ``page_dates.st
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta, timezone, tzinfo
 
+from feeds.lazyre import lazy
 from feeds.models import ParsedDate
 
 
@@ -35,7 +35,7 @@ def publisher_day(found: ParsedDate, url_day: ParsedDate | None) -> ParsedDate:
 
 # A timestamp with seconds and a numeric offset: '2020-05-01T23:00:00-04:00',
 # 'Fri, 01 May 2020 23:00:00 -0400'. Seconds required: '12:00-13:00' is a range of hours.
-_OFFSET_STAMP = re.compile(r"\d\d:\d\d:\d\d(?:\.\d+)?\s?([+-])(\d\d):?(\d\d)(?!\d)")
+_OFFSET_STAMP = lazy(r"\d\d:\d\d:\d\d(?:\.\d+)?\s?([+-])(\d\d):?(\d\d)(?!\d)")
 
 
 def page_offset(texts: list[str]) -> timezone | None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
+from feeds.lazyre import lazy
 from feeds.models import ParsedDate
 
 # Full-width forms and exotic spaces are common on Chinese portals; folding them 1:1 keeps the
@@ -166,7 +167,7 @@ _SLASHED = _compile(
 )
 # A Unix timestamp in seconds or milliseconds, when it is the whole value (data attributes,
 # JSON): inside running text a long number is far more often an id.
-_EPOCH = re.compile(r"^\s{0,8}(?P<n>\d{10}|\d{13})\s{0,8}$")
+_EPOCH = lazy(r"^\s{0,8}(?P<n>\d{10}|\d{13})\s{0,8}$")
 _JUST_NOW = _compile(r"刚刚|(?<![a-z])just\s{1,3}now(?![a-z])")
 # Simplified and traditional forms: 分钟/分鐘, 小时/小時, 钟头/鐘頭, 周/週.
 _AGO_CN = _compile(
@@ -416,7 +417,7 @@ def parse_date(
 
 
 _RELATIVE = (_JUST_NOW, _AGO_CN, _AGO_EN, _DAY_WORD)
-_ANY_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_ANY_YEAR = lazy(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def relative_text(text: str) -> bool:

@@ -13,21 +13,22 @@ whole navigation bars and teaser lists, or finds nothing at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.page import ELSEWHERE, INVISIBLE, elsewhere
+from feeds.extract.markup import INVISIBLE
+from feeds.extract.page import ELSEWHERE, elsewhere
+from feeds.lazyre import lazy
 
-# Text inside these is never shown as prose (form controls), on top of page.INVISIBLE.
+# Text inside these is never shown as prose (form controls), on top of markup.INVISIBLE.
 _SKIPPED = INVISIBLE | {"textarea", "select", "button"}
 # Sentence punctuation, full-width (。，；！？、：“”) and ASCII; '.' and ':' only before a space
 # or at the end, so '3.5' and '10:30' are not sentences.
-_PUNCTUATION = re.compile(r"[。，；！？、：“”,;!?]|[.:](?=\s|$)")
-_SPACE = re.compile(r"\s+")
+_PUNCTUATION = lazy(r"[。，；！？、：“”,;!?]|[.:](?=\s|$)")
+_SPACE = lazy(r"\s+")
 _PROSE_MIN = 10  # a shorter string is a label even with punctuation ('来源：', 'Home, ')
 _PROSE_LONG = 40  # a longer string is prose even without punctuation
 _FRAGMENT_WEIGHT = 0.5  # short unlinked text is chrome, but less surely than a link

@@ -17,7 +17,6 @@ heading, on the site, longest). A few short non-article members ("more…") are 
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from feeds.extract.detect_page import (
 )
 from feeds.extract.html import text_of
 from feeds.extract.names import STATE_CLASSES, class_names, site_of
+from feeds.lazyre import lazy
 
 __all__ = [
     "HEADLINE_UNITS",
@@ -60,7 +60,7 @@ _DATE_TEXT_MAX = 40  # longer texts are sentences that happen to hold a date
 _LEADS = 3  # featured items above a list, read as its first (see _leads)
 _LABEL_UNITS = 12.0  # a heading between two parts of a list is at most this long
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
-_AMBIGUOUS = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")  # 06/12/2024: day or month first
+_AMBIGUOUS = lazy(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")  # 06/12/2024: day or month first
 
 
 @dataclass(eq=False)  # identity: bs4 compares tags by markup, and two items can look alike

@@ -14,7 +14,6 @@ soupsieve. tests/test_detect_match.py holds the two equal on corpus pages and od
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -22,14 +21,15 @@ from functools import lru_cache, partial
 from bs4 import BeautifulSoup, Tag
 
 from feeds.extract.selectors import compiled
+from feeds.lazyre import lazy
 
 __all__ = ["matcher", "plain"]
 
 # soupsieve's identifier without its escapes: what soupsieve.escape leaves unchanged.
 _IDENT = r"(?:--|-?[A-Za-z_\x80-\U0010ffff])[-0-9A-Za-z_\x80-\U0010ffff]*"
-_COMPOUND = re.compile(rf"({_IDENT})?((?:[.#]{_IDENT})*)")
-_PART = re.compile(rf"([.#])({_IDENT})")
-_NOT_SPACE = re.compile("[^ \t\r\n\f]+")  # soupsieve splits a class string on these only
+_COMPOUND = lazy(rf"({_IDENT})?((?:[.#]{_IDENT})*)")
+_PART = lazy(rf"([.#])({_IDENT})")
+_NOT_SPACE = lazy("[^ \t\r\n\f]+")  # soupsieve splits a class string on these only
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 

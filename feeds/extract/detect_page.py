@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from feeds.extract.html import absolute, attr, base_url, text_of
 from feeds.extract.names import class_names, name_words, site_of
+from feeds.lazyre import lazy
 
 __all__ = [
     "HEADINGS",
@@ -33,9 +34,9 @@ __all__ = [
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_WORD = re.compile(r"[^\W_]+")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CJK = lazy(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = lazy(r"[^\W_]+")
+_HIDDEN_STYLE = lazy(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MENU_UNITS = 4.0  # a menu entry is shorter than a headline (detect_groups.HEADLINE_UNITS)
 
 # Where chrome sits: its tag, its ARIA role, or the words of its id and classes. Words in
@@ -81,20 +82,20 @@ _CJK_NAMES = {
 
 # URL shapes: what a link to one article looks like, and what a section, a pager or an
 # account page looks like.
-_BAD_PATH = re.compile(
+_BAD_PATH = lazy(
     r"/(?:tags?|category|categories|login|logon|signin|signup|register|about|contact"
     r"|search|help|privacy|terms|member|members|user|users|profile|author|feed|rss|sitemap)"
     r"(?:[/._?-]|$)",
     re.IGNORECASE,
 )
-_BAD_QUERY = re.compile(r"(?:^|&)(?:kw|q|keyword|page|paged|tag|search|start)=", re.I)
-_PAGED = re.compile(
+_BAD_QUERY = lazy(r"(?:^|&)(?:kw|q|keyword|page|paged|tag|search|start)=", re.I)
+_PAGED = lazy(
     r"/(?:page|p)/?\d{1,4}/?$|[/_-](?:list|index|page)[_-]?\d+(?:_\d+)?\.\w+$", re.IGNORECASE
 )
-_DIGITS = re.compile(r"\d{4,}|\d{4}[/-]\d{1,2}")
-_ID_SEGMENT = re.compile(r"(?:^|[^a-z])\d{3,}(?:$|[^a-z])", re.IGNORECASE)
-_FILE = re.compile(r"\.(?:s?html?|php|aspx?|jsp|pdf|docx?)$", re.IGNORECASE)
-_ID_QUERY = re.compile(
+_DIGITS = lazy(r"\d{4,}|\d{4}[/-]\d{1,2}")
+_ID_SEGMENT = lazy(r"(?:^|[^a-z])\d{3,}(?:$|[^a-z])", re.IGNORECASE)
+_FILE = lazy(r"\.(?:s?html?|php|aspx?|jsp|pdf|docx?)$", re.IGNORECASE)
+_ID_QUERY = lazy(
     r"(?:^|&)(?:\w*id|p|t|aid|article|topic|thread|story|post|news|doc)=\d+", re.IGNORECASE
 )
 

@@ -31,6 +31,7 @@ from feeds.extract.detect_page import (
 )
 from feeds.extract.html import attr, text_of
 from feeds.extract.names import class_names, site_of
+from feeds.lazyre import lazy
 
 __all__ = [
     "DISQUALIFYING",
@@ -45,8 +46,8 @@ __all__ = [
 _SHORT_UNITS = 3.0  # a median below this is a menu, unless the items carry dates or intros
 _SHORT_TITLE = 2.0  # two words, four CJK characters: a title when its link names an article
 _FULL = 11**1.5 - 1  # rows (35.5) beyond which a block counts no more: size 1.5
-_NUMBER = re.compile(r"\d{3,}")  # an article's id or a date, not a category's ``catid=9``
-_ITEM_TYPES = re.compile(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
+_NUMBER = lazy(r"\d{3,}")  # an article's id or a date, not a category's ``catid=9``
+_ITEM_TYPES = lazy(r"schema\.org/(?:ListItem|\w*Article|BlogPosting|CreativeWork)", re.I)
 _PENALTY = {
     "navigation": 0.25,
     "footer": 0.25,

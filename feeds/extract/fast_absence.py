@@ -8,32 +8,25 @@ superset of what its fallback looks at (more markup answers "maybe" than the fal
 read), so "absent" is a proof and "maybe" sends the page to the bs4 path. Where a superset
 would say "maybe" on most pages (a name over the date: dates are everywhere), the fallback's
 own reading is restated instead, on the headline it would find (tests/test_fast_article.py
-holds both equal on the corpus) and through its own pure part (``bylines.name_over_texts``).
+holds both equal on the corpus) and through its own pure part (``byline_words.name_over_texts``).
 """
 
 from __future__ import annotations
 
 import re
 
-from bs4.builder._lxml import LXMLTreeBuilder
 from lxml import etree
 
 from feeds.clean import plain_text
-from feeds.extract import (
-    byline_fallbacks,
-    byline_lines,
-    byline_markup,
-    bylines,
-    page_dates,
-    titles,
-    zh_bylines,
-)
-from feeds.extract.html import INLINE
+from feeds.extract import byline_words, date_words, title_words
 from feeds.extract.labels import AUTHOR_LABELS
-from feeds.extract.page import INVISIBLE, split_url
+from feeds.extract.markup import INLINE, INVISIBLE, STRING_CONTAINERS, split_url
 from feeds.extract.person_names import name_shaped
+from feeds.lazyre import lazy
 
-_CONTAINERS = frozenset(LXMLTreeBuilder().string_containers)  # their strings are not text
+# The fallbacks' own modules (bylines.py, page_dates.py, titles.py …) are bs4 modules: what the
+# proofs read of them is in byline_words.py, date_words.py and title_words.py, so that no
+# page the lxml path reads imports bs4 (issue 19).
 
 # What page_dates.metadata_date reads, for each kind of markup:
 # - <meta> named by property, name or itemprop as a date (DATE_META, DATE_META_LIKE);
@@ -57,7 +50,7 @@ def may_have_metadata_date(root: etree._Element) -> bool:
     if keys is None or types is None or props is None or classes is None or times is None:
         return True
     # page.metas keys a value by the attribute stripped and lower-cased.
-    if any(k in page_dates.DATE_META or page_dates.DATE_META_LIKE.search(k) for k in keys):
+    if any(k in date_words.DATE_META or date_words.DATE_META_LIKE.search(k) for k in keys):
         return True
     return (
         any("json" in kind for kind in types)
@@ -86,23 +79,21 @@ def _values(xpath: etree.XPath, root: etree._Element) -> list[str] | None:
 # - byline markup (byline_markup.markup): <address>, and these words in a class, id, itemprop
 #   or rel ('fn' counts only inside a byline, author or vcard class);
 _AUTHOR_KEYS = ("author", "creator", "byl", "twitter:")
-#   byline_markup's own word lists, read from it so that a word it learns is known here too
+#   byline_markup's own word lists (byline_words.py), so that a word it learns is known here too
 #   (and 'name' in a class: byline_fallbacks.named_line, '<div class="name">AFP</div>');
 _MARKUP_WORDS = (
-    *byline_markup.CLASS_WORDS,
-    *byline_markup.ID_WORDS,
-    *byline_markup.FOREIGN_WORDS,
-    *byline_markup.DATA_WORDS,
-    *byline_markup.FN_HOLDERS,
+    *byline_words.CLASS_WORDS,
+    *byline_words.ID_WORDS,
+    *byline_words.FOREIGN_WORDS,
+    *byline_words.DATA_WORDS,
+    *byline_words.FN_HOLDERS,
 )
 _MARKUP_VALUES = etree.XPath(
     "//@class | //@id | //@itemprop | //@rel"
-    + "".join(f" | //@{name}" for name in byline_markup.DATA_ATTRS)
+    + "".join(f" | //@{name}" for name in byline_words.DATA_ATTRS)
 )
 _NAME_CLASSES = etree.XPath("boolean(//@class[contains(translate(., 'NAME', 'name'), 'name')])")
-_ADDRESS = etree.XPath(
-    "boolean(" + " | ".join(f"//{name}" for name in byline_markup.ELEMENTS) + ")"
-)
+_ADDRESS = etree.XPath("boolean(" + " | ".join(f"//{name}" for name in byline_words.ELEMENTS) + ")")
 # - every string, comments' too, for a person named as the source (byline_lines
 #   implied_author: '来源: 尹娟'); a processing instruction is a string of another shape in
 #   bs4 (and rare): its page is left to the bs4 path;
@@ -120,25 +111,25 @@ _OPAQUE = etree.XPath(
 #   each run of spaces one space (N). A line a fallback reads is the text of an element or one
 #   string, so its text is part of W (spaces removed) and of N (spaces collapsed).
 _WRITERS = "|".join(re.escape(label) for label in AUTHOR_LABELS)  # labels.py: label + colon
-_LABEL_W = re.compile(rf"(?:{_WRITERS})[:：]", re.IGNORECASE)
-_LABEL_CHARS = re.compile("[" + re.escape("".join(set("".join(AUTHOR_LABELS)))) + ":：]", re.I)
+_LABEL_W = lazy(rf"(?:{_WRITERS})[:：]", re.IGNORECASE)
+_LABEL_CHARS = lazy("[" + re.escape("".join(set("".join(AUTHOR_LABELS)))) + ":：]", re.I)
 # byline_lines._ZH_SIGNED ('张三/文', '文 张三') and _ZH_BY ('文/张三', '作者丨张三', '图/文')
-_ZH_BYLINE_W = re.compile(
+_ZH_BYLINE_W = lazy(
     r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)[/／|｜丨:：]"
     r"|文[・·](?:写真|撮影|構成)[/／:：]|取材[・·]文[/／:：]"
     r"|【(?:本文)?(?:作者|撰文|撰稿|执笔|執筆)"
 )
-_ZH_SIGNED_N = re.compile(r"(?:^|\s)文\s[\u4e00-\u9fff]{2,4}(?=\s|$)")
+_ZH_SIGNED_N = lazy(r"(?:^|\s)文\s[\u4e00-\u9fff]{2,4}(?=\s|$)")
 # byline_lines._BY's own words, after a space or a separator (a line's start is one).
-_BY_N = re.compile(rf"(?:^|[\s|•·–—]){byline_lines.BY_WORDS}\s(?=\S)", re.IGNORECASE)
+_BY_N = lazy(rf"(?:^|[\s|•·–—]){byline_words.BY_WORDS}\s(?=\S)", re.IGNORECASE)
 # labels._REPORTER and _POSTER ('记者 张三', '（王煌忠／台中報導）', '…日电（刘艺）', '发表于')
-_REPORTER_W = re.compile(
+_REPORTER_W = lazy(
     r"记者|記者|[（(][\u4e00-\u9fff]{2,4}[/／]?[\u4e00-\u9fff]{1,8}(?:报道|報導|報道)[)）]"
     r"|\d日[电電][（(]|发表于|(?:本贴|本帖|此贴|此帖)由"
 )
-_SPACES = re.compile(r"\s+")
+_SPACES = lazy(r"\s+")
 # - a blog's owner in the <title> or the URL (byline_lines.platform_blog_owner, implied_author);
-_BLOG = re.compile(r"博客|空间|日志|blog", re.IGNORECASE)
+_BLOG = lazy(r"博客|空间|日志|blog", re.IGNORECASE)
 _TITLES = etree.XPath("//title")
 # - a name before the headline's colon (implied_author), a bold name signing a paragraph
 #   (bylines.signed_paragraph), a name over the date (bylines.name_over_date: read as it is,
@@ -159,7 +150,7 @@ def may_have_author(root: etree._Element, title: str, url: str) -> bool:
         return True
     if _NAME_CLASSES(root) is not False:
         return True
-    if byline_lines.COLON_NAME.match(title) or _blog(root, url) or _INSTRUCTIONS(root) is not False:
+    if byline_words.COLON_NAME.match(title) or _blog(root, url) or _INSTRUCTIONS(root) is not False:
         return True
     if _label_cell(root):
         return True
@@ -169,8 +160,8 @@ def may_have_author(root: etree._Element, title: str, url: str) -> bool:
 def _label_cell(root: etree._Element) -> bool:
     """Whether some table or definition-list cell is a writer's label alone
     (zh_bylines.label_cell)."""
-    for cell in root.iter(*zh_bylines.CELLS):
-        if _SPACES.sub("", _text(cell)) in zh_bylines.CELL_LABELS:
+    for cell in root.iter(*byline_words.CELLS):
+        if _SPACES.sub("", _text(cell)) in byline_words.CELL_LABELS:
             return True
     return False
 
@@ -206,8 +197,8 @@ def _source_person(root: etree._Element) -> bool:
         return True
     for string in found:
         text = string.text if isinstance(string, etree._Element) else string
-        match = byline_lines.SOURCE_LABEL.search(text) if isinstance(text, str) else None
-        if match and not byline_lines.ORGANISATION.search(match[1]):
+        match = byline_words.SOURCE_LABEL.search(text) if isinstance(text, str) else None
+        if match and not byline_words.ORGANISATION.search(match[1]):
             return True
     return False
 
@@ -237,18 +228,18 @@ def _in_text(root: etree._Element, title: str) -> bool:
     texts.walk(root, inside=False)
     whole = "".join(texts.strings)
     squeezed, spaced = _SPACES.sub("", whole), " ".join(" ".join(texts.strings).split())
-    patterns = (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W, byline_fallbacks.SOURCE_WORD)
-    if any(p.search(squeezed) for p in patterns) or zh_bylines.may_sign_off(squeezed):
+    patterns = (_LABEL_W, _ZH_BYLINE_W, _REPORTER_W, byline_words.SOURCE_WORD)
+    if any(p.search(squeezed) for p in patterns) or byline_words.may_sign_off(squeezed):
         return True
     if _ZH_SIGNED_N.search(spaced) or _BY_N.search(spaced):
         return True
-    if zh_bylines.may_name_after_date(spaced):
+    if byline_words.may_name_after_date(spaced):
         return True  # zh_bylines.name_after_date: its line is part of the spaced text
-    after = slice(texts.after_headline, texts.after_headline + bylines.NAME_OVER_DATE)
-    if bylines.name_over_texts(texts.visible[after]) is not None:
+    after = slice(texts.after_headline, texts.after_headline + byline_words.NAME_OVER_DATE)
+    if byline_words.name_over_texts(texts.visible[after]) is not None:
         return True
     # byline_lines.profile_link: a link to a person's page among the texts on either side.
-    near = byline_lines.PROFILE_TEXTS
+    near = byline_words.PROFILE_TEXTS
     before = texts.links[max(texts.before_headline - near, 0) : texts.before_headline]
     links = texts.links[texts.after_headline : texts.after_headline + near] + before
     return any(link is not None and _profile_like(link) for link in links)
@@ -256,7 +247,7 @@ def _in_text(root: etree._Element, title: str) -> bool:
 
 def _profile_like(link: etree._Element) -> bool:
     href = (link.get("href") or "").strip()
-    return bool(byline_lines.PERSON_PAGE.search(href)) and not byline_lines.ACCOUNT_PAGE.search(
+    return bool(byline_words.PERSON_PAGE.search(href)) and not byline_words.ACCOUNT_PAGE.search(
         href
     )
 
@@ -264,9 +255,9 @@ def _profile_like(link: etree._Element) -> bool:
 def _headline(root: etree._Element, title: str) -> etree._Element | None:
     """titles.headline's <h1>/<h2> that agrees with the title, or None."""
     for count, heading in enumerate(root.iter("h1", "h2")):
-        if count >= titles.HEADINGS_MAX:
+        if count >= title_words.HEADINGS_MAX:
             break
-        if titles.heading_agrees(_visible_text(heading), title):
+        if title_words.heading_agrees(_visible_text(heading), title):
             return heading
     return None
 
@@ -288,7 +279,7 @@ class _Texts:
     ) -> None:
         if element is self._headline:
             self.before_headline = len(self.visible)
-        inside = inside or element.tag in _CONTAINERS
+        inside = inside or element.tag in STRING_CONTAINERS
         link = element if element.tag == "a" else link
         shown = element.tag not in INVISIBLE
         if element.text and not inside:
@@ -311,7 +302,7 @@ class _Texts:
 def _text(element: etree._Element, separator: str = "") -> str:
     """bs4's get_text(separator) of an element that is no container (whitespace-only strings
     may be unfolded: only compared once spaces are collapsed)."""
-    if any(a.tag in _CONTAINERS for a in (element, *element.iterancestors())):
+    if any(a.tag in STRING_CONTAINERS for a in (element, *element.iterancestors())):
         return ""  # its strings are of another kind in bs4, which get_text leaves out
     texts = _Texts(element)
     texts.walk(element, inside=False)
@@ -321,8 +312,8 @@ def _text(element: etree._Element, separator: str = "") -> str:
 def _visible_text(element: etree._Element) -> str | None:
     """html.text_of: the text, no comments or scripts, blocks set apart by spaces."""
     parts: list[str] = []
-    inside = any(a.tag in _CONTAINERS for a in element.iterancestors())
-    _visible_parts(element, inside or element.tag in _CONTAINERS, parts)
+    inside = any(a.tag in STRING_CONTAINERS for a in element.iterancestors())
+    _visible_parts(element, inside or element.tag in STRING_CONTAINERS, parts)
     return plain_text("".join(parts))
 
 
@@ -333,7 +324,7 @@ def _visible_parts(element: etree._Element, inside: bool, parts: list[str]) -> N
         if isinstance(child.tag, str):
             gap = "" if child.tag in INLINE else " "
             parts.append(gap)
-            _visible_parts(child, inside or child.tag in _CONTAINERS, parts)
+            _visible_parts(child, inside or child.tag in STRING_CONTAINERS, parts)
             parts.append(gap)
         if child.tail and not inside:
             parts.append(child.tail)

@@ -21,30 +21,31 @@ import re
 from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from bs4 import BeautifulSoup
-from bs4.builder._lxml import LXMLTreeBuilder
 from cssselect import HTMLTranslator
 from cssselect.xpath import XPathExpr
 from lxml import etree
 
-from feeds.clean import absolute_srcset, plain_text, sanitize_html
+from feeds.clean import absolute_srcset, absolute_url, plain_text, sanitize_html
 from feeds.extract.dates import parse_date
 from feeds.extract.fast_absence import may_have_author, may_have_metadata_date
-from feeds.extract.html import LAZY_SRC_ATTRIBUTES, MAX_DEPTH, absolute, page_text
 from feeds.extract.labels import author_from, summary_from
+from feeds.extract.markup import (
+    ASCII_SPACES,
+    CDATA_LISTS,
+    LAZY_SRC_ATTRIBUTES,
+    MAX_DEPTH,
+    PRESERVE_WHITESPACE,
+    STRING_CONTAINERS,
+    VOID,
+    page_text,
+)
+from feeds.lazyre import lazy
 from feeds.models import Article, ArticleRules, ParsedDate
 from feeds.values import PLAIN_SELECTOR
 
-# What bs4's HTML tree builder does, read from it rather than copied.
-_BUILDER = LXMLTreeBuilder()
-_CONTAINERS = frozenset(_BUILDER.string_containers)  # their strings are not get_text's
-_PRESERVE = frozenset(_BUILDER.preserve_whitespace_tags)  # whitespace kept as is inside
-_VOID = frozenset(_BUILDER.empty_element_tags or ())  # written <br/> when empty
-_LISTS: dict[str, set[str]] = dict(_BUILDER.cdata_list_attributes)  # split into words
-_ASCII_SPACES = BeautifulSoup.ASCII_SPACES
 _RAW_TEXT = frozenset({"script", "style"})  # written unescaped by bs4 (none is left in content)
-_WORDS = re.compile(r"\S+")
-_COMBINATOR = re.compile(r"[\s>+~]")
+_WORDS = lazy(r"\S+")
+_COMBINATOR = lazy(r"[\s>+~]")
 # bs4 splits class="a b" at any Unicode space, XPath's normalize-space only at four ASCII
 # ones: the others become spaces before the class test. Those that XML forbids cannot be
 # written in an XPath literal, so a page holding one is left to the bs4 path.
@@ -54,12 +55,12 @@ _TRANSLATED = "".join(c for c in _UNICODE_SPACES if ord(c) >= 0x20)
 # Content after </html>: the tree bs4 builds from the parser's events holds it in a second
 # <html>, the tree libxml2 builds drops it.
 # (Spelled without IGNORECASE, which would make the search scan every character.)
-_HTML_END = re.compile(r"</[hH][tT][mM][lL][\s/>]")
-_NOTHING_MORE = re.compile(r"(?:\s|<!--.*?-->)*", re.DOTALL)
+_HTML_END = lazy(r"</[hH][tT][mM][lL][\s/>]")
+_NOTHING_MORE = lazy(r"(?:\s|<!--.*?-->)*", re.DOTALL)
 # A doctype past the top of the page: bs4 keeps it, and writes it with a newline after it, in
 # the element it stands in; libxml2's tree has no such node.
-_DOCTYPE = re.compile(r"<![dD][oO][cC][tT][yY][pP][eE]")
-_PROLOGUE = re.compile(r"(?:\s|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
+_DOCTYPE = lazy(r"<![dD][oO][cC][tT][yY][pP][eE]")
+_PROLOGUE = lazy(r"(?:\s|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
 # An element this deep may be one html.parse folds into text (MAX_DEPTH): left to bs4.
 _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH // 2 + 1) + ")")
 # A date read the same with these page hints (see date_context.Read) needs none.
@@ -156,7 +157,7 @@ def _read(
     language = _attr(root, "lang")
     return Article(
         url=url,
-        canonical_url=absolute(_canonical_href(root), base),
+        canonical_url=absolute_url(_canonical_href(root), base),
         title=title,
         date=date,
         metadata_date=None,
@@ -218,9 +219,9 @@ def _raw(root: etree._Element, selector: str | None) -> str | None:
         return None
     pre = False
     for element in (node, *node.iterancestors()):
-        if element.tag in _CONTAINERS:
+        if element.tag in STRING_CONTAINERS:
             raise _Unsupported  # its strings are of another kind in bs4
-        pre = pre or element.tag in _PRESERVE
+        pre = pre or element.tag in PRESERVE_WHITESPACE
     parts: list[str] = []
     _strings(node, pre, parts)
     return " ".join(parts)
@@ -232,8 +233,8 @@ def _strings(node: etree._Element, pre: bool, out: list[str]) -> None:
         out.append(node.text if pre else _folded(node.text))
     for child in node:
         tag = child.tag
-        if isinstance(tag, str) and tag not in _CONTAINERS:
-            _strings(child, pre or tag in _PRESERVE, out)
+        if isinstance(tag, str) and tag not in STRING_CONTAINERS:
+            _strings(child, pre or tag in PRESERVE_WHITESPACE, out)
         if child.tail:
             out.append(child.tail if pre else _folded(child.tail))
 
@@ -241,7 +242,7 @@ def _strings(node: etree._Element, pre: bool, out: list[str]) -> None:
 def _folded(text: str) -> str:
     """As bs4 keeps a string outside <pre>: all ASCII spaces (or none) become one newline or
     space."""
-    if text.strip(_ASCII_SPACES):
+    if text.strip(ASCII_SPACES):
         return text
     return "\n" if "\n" in text else " "
 
@@ -273,9 +274,9 @@ def _content(
     if node is None:
         raise _Unsupported  # the bs4 path would run the content extractor
     around = (node, *node.iterancestors())
-    if any(a.tag in _CONTAINERS for a in around):
+    if any(a.tag in STRING_CONTAINERS for a in around):
         raise _Unsupported  # bs4 holds its strings as another kind
-    _fold_spaces(node, any(a.tag in _PRESERVE for a in around))
+    _fold_spaces(node, any(a.tag in PRESERVE_WHITESPACE for a in around))
     for selector in (always_remove, *rules.remove):
         # soupsieve's select(node, …) matches the whole selector against the page and keeps
         # what lies inside node: an XPath from node would not see its ancestors, unless the
@@ -322,7 +323,7 @@ def _fold_spaces(node: etree._Element, pre: bool) -> None:
         node.text = _folded(node.text)
     for child in node:
         if isinstance(child.tag, str):
-            _fold_spaces(child, pre or child.tag in _PRESERVE)
+            _fold_spaces(child, pre or child.tag in PRESERVE_WHITESPACE)
         if child.tail and not pre:
             child.tail = _folded(child.tail)
 
@@ -336,8 +337,8 @@ def _attr(element: etree._Element, name: str) -> str | None:
 def _absolutize(node: etree._Element, base: str) -> None:
     """As ``html.absolutize``: lazy images resolved, every address absolute."""
     for img in node.iterdescendants("img", "source"):
-        for lazy in LAZY_SRC_ATTRIBUTES:
-            real = _attr(img, lazy)
+        for source in LAZY_SRC_ATTRIBUTES:
+            real = _attr(img, source)
             if real:
                 img.set("src", real)
                 break
@@ -346,7 +347,7 @@ def _absolutize(node: etree._Element, base: str) -> None:
             value = _attr(element, name)
             if value is None:
                 continue
-            url = absolute(value, base)
+            url = absolute_url(value, base)
             if url is None:
                 del element.attrib[name]
             else:
@@ -370,7 +371,7 @@ def _inner_html(node: etree._Element, out: list[str]) -> None:
             if tag in _RAW_TEXT:
                 raise _Unsupported
             out.append(f"<{tag}{_attributes(child)}")
-            if tag in _VOID and not child.text and len(child) == 0:
+            if tag in VOID and not child.text and len(child) == 0:
                 out.append("/>")
             else:
                 out.append(">")
@@ -388,7 +389,7 @@ def _inner_html(node: etree._Element, out: list[str]) -> None:
 
 
 def _attributes(element: etree._Element) -> str:
-    words = _LISTS.get("*", set()) | _LISTS.get(str(element.tag), set())
+    words = CDATA_LISTS.get("*", frozenset()) | CDATA_LISTS.get(str(element.tag), frozenset())
     parts = []
     for key, value in sorted(element.attrib.items()):
         if not isinstance(key, str) or not isinstance(value, str):
@@ -419,7 +420,7 @@ def _base_url(root: etree._Element, page_url: str) -> str:
         return page_url
     base = next((b for b in head.iter("base") if b.get("href") is not None), None)
     href = (base.get("href") or "").strip() if base is not None else ""
-    return (absolute(href, page_url) or page_url) if href else page_url
+    return (absolute_url(href, page_url) or page_url) if href else page_url
 
 
 def _canonical_href(root: etree._Element) -> str | None:

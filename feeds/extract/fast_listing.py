@@ -19,7 +19,6 @@ from lxml import etree
 
 from feeds.clean import plain_text
 from feeds.extract.fast_article import (
-    _CONTAINERS,
     _NOT_XML,
     _TRANSLATOR,
     _attr,
@@ -28,8 +27,8 @@ from feeds.extract.fast_article import (
     _parse,
     _Unsupported,
 )
-from feeds.extract.html import INLINE
 from feeds.extract.listing_rules import DEFAULT_LINK, read_entries
+from feeds.extract.markup import INLINE, STRING_CONTAINERS
 from feeds.models import ListingPage, ListingRules
 
 _DEFAULT_LINK_XPATH = etree.XPath(_TRANSLATOR.css_to_xpath(DEFAULT_LINK))
@@ -102,7 +101,7 @@ def _text_of(node: etree._Element | None) -> str | None:
     and <br> as spaces."""
     if node is None:
         return None
-    if any(a.tag in _CONTAINERS for a in (node, *node.iterancestors())):
+    if any(a.tag in STRING_CONTAINERS for a in (node, *node.iterancestors())):
         raise _Unsupported  # bs4 holds its strings as another kind
     parts: list[str] = []
     _visible_text(node, parts)
@@ -117,7 +116,7 @@ def _visible_text(node: etree._Element, parts: list[str]) -> None:
         if isinstance(tag, str):
             gap = " " if tag not in INLINE else ""
             parts.append(gap)
-            if tag not in _CONTAINERS:  # bs4 keeps their strings as another kind
+            if tag not in STRING_CONTAINERS:  # bs4 keeps their strings as another kind
                 _visible_text(child, parts)
             parts.append(gap)
         if child.tail:

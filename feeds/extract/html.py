@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString
 
-from feeds.clean import absolute_srcset, absolute_url, plain_text, repair_surrogates
+from feeds.clean import absolute_srcset, absolute_url, plain_text
+from feeds.extract.markup import INLINE, LAZY_SRC_ATTRIBUTES, MAX_DEPTH, page_text
 from feeds.extract.selectors import compiled
 
 # bs4's advice to the programmer, not to the user: an XHTML page served as HTML is parsed as
@@ -17,15 +17,6 @@ from feeds.extract.selectors import compiled
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
-# Attributes where lazy-loading scripts keep the real image address.
-LAZY_SRC_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-url", "data-echo")
-# Deeper elements are folded into their text. Real pages nest a few dozen levels; 100k nested
-# <div>s (bs4's fuzz corpus) would make every later tree walk, and nh3, take seconds or more.
-MAX_DEPTH = 256
-# A numeric reference to a UTF-16 surrogate (decimal 55296-57343, hex D800-DFFF), ";" optional.
-_SURROGATE_REF = re.compile(
-    r"&#(?:[xX]0*([dD][89a-fA-F][0-9a-fA-F]{2})(?![0-9a-fA-F])|0*(5[5-7]\d{3})(?!\d));?"
-)
 
 # The extractors' name for clean.absolute_url: an absolute http(s) URL or None.
 absolute = absolute_url
@@ -54,21 +45,6 @@ def parse(text: str) -> Soup:
     soup = Soup(page_text(text), "lxml")
     soup.flattened = _flatten_deep(soup)
     return soup
-
-
-def page_text(text: str) -> str:
-    """The text the parser reads: surrogate references and lone surrogates repaired (the
-    fast path in ``fast_article.py`` reads the same text)."""
-    if "&#" in text:
-        text = _SURROGATE_REF.sub(_surrogate_character, text)
-    return repair_surrogates(text)
-
-
-def _surrogate_character(match: re.Match[str]) -> str:
-    hex_digits, decimal = match.groups()
-    code = int(hex_digits, 16) if hex_digits else int(decimal)
-    # repair_surrogates then joins a pair and turns a lone half into U+FFFD.
-    return chr(code) if 0xD800 <= code <= 0xDFFF else match.group(0)
 
 
 def _flatten_deep(soup: BeautifulSoup) -> bool:
@@ -117,10 +93,6 @@ def select_one(scope: Tag, selector: str) -> Tag | None:
 
 # Elements that run inside a line: their text joins its neighbours' without a space, so
 # "简历<em>智能</em>解析" stays one word (get_text(" ") would make it "简历 智能 解析").
-INLINE = frozenset(
-    "a abbr b bdi bdo big cite code data dfn em font i ins del kbd label mark nobr q s samp "  # noqa: SIM905
-    "small span strike strong sub sup time tt u var wbr".split()
-)
 
 
 def text_of(node: Tag | None) -> str | None:
@@ -153,8 +125,8 @@ def attr(node: Tag, name: str) -> str | None:
 def absolutize(node: Tag, base: str) -> None:
     """Resolve lazy images and make every link and image address absolute, in place."""
     for img in node.find_all(["img", "source"]):
-        for lazy in LAZY_SRC_ATTRIBUTES:
-            real = attr(img, lazy)
+        for source in LAZY_SRC_ATTRIBUTES:
+            real = attr(img, source)
             if real:
                 img["src"] = real
                 break

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from feeds.extract.zh_names import department
+from feeds.lazyre import lazy
 
 # Who wrote the story, and who edited or posted it: an editor is the author only when the page
 # names nobody else.
@@ -29,7 +30,7 @@ SUMMARY_LABELS = ("核心提示", "内容提要", "摘要", "导读", "提要", 
 # Not a clock's hour: 'Updated 3:45 PM', '2024-05-08 23:23' hold no label.
 _ANY_LABEL = r"(?!\d{1,2}\s*[:：]\d)[\w\u4e00-\u9fff]{1,6}\s*[:：]"
 _GAP = r"(?:\s{2,}|[\u00a0\u3000]+|\s*[|｜]\s*)"
-_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_SPACE = lazy(r"[\s\u00a0\u3000]+")
 
 
 def _label_pattern(labels: tuple[str, ...], opens: str = "") -> re.Pattern[str]:
@@ -50,13 +51,13 @@ def _spaced(label: str) -> str:
 # ('（责任编辑：王五）' under the story) is left unread: an editor is the author only when the
 # page names nobody else, and the one a page puts in brackets at the story's end is no byline.
 _WRITER = _label_pattern(WRITER_LABELS, opens="【\\[（(")
-_AUTHOR = re.compile(rf"{_WRITER.pattern}|{_label_pattern(EDITOR_LABELS).pattern}", re.I)
+_AUTHOR = lazy(rf"{_WRITER.pattern}|{_label_pattern(EDITOR_LABELS).pattern}", re.I)
 _EDITOR = _label_pattern(EDITOR_LABELS)
 _SUMMARY = _label_pattern(SUMMARY_LABELS)
-_BY = re.compile(r"^\s*by\s+(?=\S)", re.IGNORECASE)
+_BY = lazy(r"^\s*by\s+(?=\S)", re.IGNORECASE)
 # A value ends at the next label, a gap, or a lenticular bracket: '【作者：张三】【来源：本站】'.
-_VALUE_END = re.compile(rf"{_GAP}|\s+(?={_ANY_LABEL})|\s*[】【]")
-_HAS_LABEL = re.compile(_ANY_LABEL)
+_VALUE_END = lazy(rf"{_GAP}|\s+(?={_ANY_LABEL})|\s*[】【]")
+_HAS_LABEL = lazy(_ANY_LABEL)
 # Input is cut to this before any pattern runs, so a hostile 32 KB string costs nothing (B15):
 # an info line or a byline is far shorter, and a label opens a summary.
 MAX_LINE = 1000
@@ -103,7 +104,7 @@ _NOT_A_NAME = (
 _REPORTER_NAME = rf"(?![{_NOT_A_NAME}])"
 # Who else a dateline's brackets name: '（记者 …）' is read above, '（通讯员 …）', '（图）' never.
 _NOT_A_REPORTER = "记者|記者|通讯员|通訊員|实习生|實習生|特约|特約|本报|本報|图|圖"
-_REPORTER = re.compile(
+_REPORTER = lazy(
     r"(?<!小)(?:本报|本報|特约|特約|实习|實習|首席)?(?:记者|記者)\s*"
     rf"(?:(?P<name>{_REPORTER_NAME}"
     r"(?:[\u4e00-\u9fff]{2,4}?|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}?))"
@@ -118,14 +119,14 @@ _REPORTER = re.compile(
     r"(?P<name4>[\u4e00-\u9fff]{2,4}?)(?=[、，,\s]|[)）])"
 )
 # A forum post's byline: '本贴由大卫于2005年8月12日16:12:21…发表', 'ggjj 发表于 2005-9-15'.
-_POSTER = re.compile(
+_POSTER = lazy(
     r"(?:本贴|本帖|此贴|此帖)由\s*(?P<name>[^\s，。,:：]{2,16}?)\s*于\s*\d"
     r"|(?:^|(?<=\s))(?P<name2>[^\s，。,:：]{2,16})\s+发表于\s*[:：]?\s*\d"
 )
 
 
 # A photographer's credit ('新华社记者 才扬 摄', '記者林悅翻攝'): not who wrote the story.
-_PHOTO_CREDIT = re.compile(r"\s*(?:翻摄|翻攝|摄|攝|拍摄|拍攝)")
+_PHOTO_CREDIT = lazy(r"\s*(?:翻摄|翻攝|摄|攝|拍摄|拍攝)")
 
 
 def reporter_from(raw: str | None) -> str | None:
@@ -184,7 +185,7 @@ _MONTH = (
 )
 # Where a name ends and the rest of a byline goes on: a counter ('阅读(1660)', '评论：3'), a
 # date or a clock, a relative time, a follow button ('+加关注'), a separator.
-_NAME_TAIL = re.compile(
+_NAME_TAIL = lazy(
     r"\s*(?:[|｜]|(?:阅读|浏览|点击|评论|回复|人气|views?|comments?|reads?)\s*[:：(（]?\s*\d"
     r"|[(（]\s*\d+\s*[)）]|\+\s*\S|加关注|关注TA|私信|(?<![\w])(?:follow|subscribe)(?![\w])"
     # Who else a Chinese byline names after the writer: '张三 实习生 李四', '张三 通讯员 李四'.
@@ -206,15 +207,15 @@ _NAME_TAIL = re.compile(
     re.IGNORECASE,
 )
 # A footer's claim, not a byline: 'Copyright © 2024 李建忠', '© Ann Lee. All rights reserved.'
-_COPYRIGHT = re.compile(
+_COPYRIGHT = lazy(
     r"^(?:copyright|版权所有|©|\(c\))(?:\s*(?:©|\(c\)))?\s*[:：]?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?"
     r"\s*[,，]?\s*|\s*[.,]?\s*(?:all rights reserved|版权所有).*$",
     re.IGNORECASE,
 )
 # An e-mail address beside the name or instead of it: 'Ann Lee (ann@site.com)', 'mailto:…'.
-_EMAIL = re.compile(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
+_EMAIL = lazy(r"[(<\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>\]]?")
 # A reporter's title after the name, in Korean and Japanese bylines.
-_JOB_TITLE = re.compile(
+_JOB_TITLE = lazy(
     r"(?<=\S)\s+(?:기자|특파원|記者|特派員|编辑|編輯)$"
     # and in brackets in Chinese ones: '张三（实习生）', '李四(通讯员)'.
     r"|\s*[（(](?:实习生|實習生|通讯员|通訊員|实习记者|實習記者|特约记者|特約記者|摄影|攝影)[)）]$"
@@ -228,35 +229,33 @@ _ROLE = (
     r"(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|producer"
     r"|photographer|analyst|intern|staff)s?"
 )
-_WESTERN_TITLE = re.compile(rf"(?:\s*[,|–—]\s*|\s+)(?:an?\s+|the\s+)?{_ROLE}$", re.IGNORECASE)
+_WESTERN_TITLE = lazy(rf"(?:\s*[,|–—]\s*|\s+)(?:an?\s+|the\s+)?{_ROLE}$", re.IGNORECASE)
 # A news agency after a writer's name: 'Ann Lee, Reuters', 'Ann Lee / AP' (an agency alone,
 # 'AFP, MANILA', stays).
-_AGENCY = re.compile(
+_AGENCY = lazy(
     r"(?<=[^\W\d_])\s*[,/]\s*(?:reuters|ap|afp|associated\s+press|bloomberg|dpa|apa|efe|ansa"
     r"|xinhua|kyodo|upi|pa\s+media|kna|epd|kap)$",
     re.IGNORECASE,
 )
 # A Twitter handle beside the name: 'Ann Lee (@annlee)', 'Ann Lee @annlee'.
-_HANDLE_BESIDE = re.compile(r"(?<=\S)\s*[(\[]?\s*@[A-Za-z0-9_]{1,15}\s*[)\]]?(?=\s|$)")
+_HANDLE_BESIDE = lazy(r"(?<=\S)\s*[(\[]?\s*@[A-Za-z0-9_]{1,15}\s*[)\]]?(?=\s|$)")
 _OPENERS, _CLOSERS = "(（[【「『《", ")）]】」』》"
 # Sentence punctuation: a question or a sentence is never a name.
-_SENTENCE = re.compile(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
+_SENTENCE = lazy(r"[。！？!?；;]|[\u4e00-\u9fff]{11}")
 # Markup or code that leaked into a page's text ('size="20"' from a broken template): no name
 # found on the page holds it (a configured selector's text is kept as it is, escaped).
-MARKUP = re.compile(r'[=<>{}"]')
+MARKUP = lazy(r'[=<>{}"]')
 # A name padded to align ('赵  培', '王　芳', '张 三丰'): a part of one character; two names of
 # two ('张三 李四') stay apart.
-_SPACED_HAN = re.compile(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
+_SPACED_HAN = lazy(r"^[\u4e00-\u9fff](?:\s*[\u4e00-\u9fff]){1,3}$")
 # After a Chinese name: a portal's editor code ('王晓_NN9999'), or what the writer is in
 # brackets ('张三（某某大学教授）').
-_HAN_SUFFIX = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$"
-)
+_HAN_SUFFIX = lazy(r"(?<=[\u4e00-\u9fff])(?:_[A-Za-z]{0,4}\d{2,}|\s*[（(][^（()）]{2,20}[)）])$")
 # Words a Chinese name never holds: '该作者文章' heads a list of the author's other stories.
 # Nor a date's label: '更新时间' over the date is no name.
-_NOT_NAME_WORDS = re.compile(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
+_NOT_NAME_WORDS = lazy(r"作者|文章|记者|編輯|编辑|发表|評論|评论|阅读|閱讀|时间|時間|日期")
 # What a CMS prints where nobody is named: 'anonymous', its default account, 'this site'.
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy(
     r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|本站|本网|本網|本站编辑|本站原创|网络|網絡|admin|administrator|webmaster|unknown|anonymous"
     r"|guest|游客|null|none|n/?a)$",
     re.IGNORECASE,

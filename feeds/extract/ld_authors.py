@@ -4,14 +4,14 @@ photo's author (the photographer), not a comment's or a review's (readers)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from feeds.extract.person_names import person_name
+from feeds.lazyre import lazy
 
 # JSON-LD items whose author is a photographer or a film-maker.
-_MEDIA = re.compile(r"ImageObject|VideoObject|AudioObject|MediaObject|Photograph|ImageGallery")
-_STORY = re.compile(r"Article|Posting|Report")
+_MEDIA = lazy(r"ImageObject|VideoObject|AudioObject|MediaObject|Photograph|ImageGallery")
+_STORY = lazy(r"Article|Posting|Report")
 
 
 def ld_authors(ld: list[dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:

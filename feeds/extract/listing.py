@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Tag
 
-from feeds.extract.fast_listing import fast_listing
+from feeds.extract.entry import extract_listing
 from feeds.extract.html import DEPTH_NOTE, Soup, attr, base_url, parse, select, select_one, text_of
 from feeds.extract.listing_rules import DEFAULT_LINK, read_entries
 from feeds.extract.selectors import compiled
 from feeds.models import ListingPage, ListingRules
 
-__all__ = ["DEFAULT_LINK", "extract_listing", "item_link", "read_listing"]
+__all__ = ["DEFAULT_LINK", "extract_listing", "item_link", "read_listing", "soup_listing"]
 
 
 def item_link(node: Tag, selector: str) -> Tag | None:
@@ -24,10 +24,9 @@ def item_link(node: Tag, selector: str) -> Tag | None:
     return found
 
 
-def extract_listing(text: str, page_url: str, rules: ListingRules) -> ListingPage:
-    fast = fast_listing(text, page_url, rules)  # the same ListingPage, without a bs4 tree
-    if fast is not None:
-        return fast
+def soup_listing(text: str, page_url: str, rules: ListingRules) -> ListingPage:
+    """The listing read on a bs4 tree, where the lxml path (``entry.extract_listing``) does
+    not answer."""
     soup = parse(text)
     listing = read_listing(soup, page_url, rules)
     soup.decompose()  # free the page now rather than at the next cyclic GC

@@ -6,7 +6,6 @@ the site a URL belongs to.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -14,6 +13,7 @@ import soupsieve
 from bs4 import Tag
 
 from feeds.extract.html import attr
+from feeds.lazyre import lazy
 
 __all__ = [
     "STATE_CLASSES",
@@ -32,10 +32,10 @@ STATE_CLASSES = frozenset(
     | {"even", "hot", "new", "top", "show", "hide", "hidden", "open", "visible", "disblock"}
 )
 _LAYOUT_PREFIXES = frozenset({"has", "with", "without", "no", "show", "hide", "toggle", "open"})
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = lazy(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT = lazy(r"[^a-z0-9]+")
 # Generated ids and class names: digit runs, CSS-in-JS hashes (css-1dbjc4n, sc-bdVaJa).
-_UNSTABLE = re.compile(r"\d{3,}|^(?:css|sc|jsx|emotion)-|^[a-z]{1,2}\d")
+_UNSTABLE = lazy(r"\d{3,}|^(?:css|sc|jsx|emotion)-|^[a-z]{1,2}\d")
 _UTILITY = frozenset({"clearfix", "clear", "cf", "fix", "fl", "fr", "f_l", "f_r", "left", "right"})
 # Second-level labels under a country code: 'com' of sina.com.cn is not the site, sina is.
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "co", "or", "ne", "go"})

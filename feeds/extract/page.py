@@ -10,12 +10,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.html import attr
+from feeds.extract.title_words import norm
+from feeds.lazyre import lazy
 
 # How far after the headline (in characters of visible text) a field marked up as such, a
 # dated element or a reporter's byline, may stand.
@@ -28,7 +29,7 @@ ELSEWHERE = frozenset(
         "breadcrumb", "breadcrumbs",
     }
 )  # fmt: skip
-_CLASS_WORDS = re.compile(r"[^a-z]+")
+_CLASS_WORDS = lazy(r"[^a-z]+")
 # A teaser: a block of at most this much text around a link of a headline's length (this many
 # Chinese or Japanese characters, or words), within this many levels of the node.
 _TEASER_TEXT = 300
@@ -41,18 +42,15 @@ _DESCRIPTION_SHARED = 0.35
 _BARE_PHRASE_WORDS = 6
 _ARTICLE_MIN = 200
 _BARE_ARTICLE = 500  # a bare phrase is judged against a real article only
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_CJK_RUN = lazy(r"[\u3040-\u30ff\u4e00-\u9fff]+")
+_LONG_WORD = lazy(r"[^\W\d_]{4,}")
 # A site name that is a bare top-level domain or 'www' says nothing ('com', 'de').
-_DOMAIN_PART = re.compile(r"[a-z]{2,3}|www")
+_DOMAIN_PART = lazy(r"[a-z]{2,3}|www")
 _BLOCK_DEPTH = 8
-# Elements whose text is never shown as the page's text.
-INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "option", "head"})
-_NON_WORD = re.compile(r"[\W_]+")
-_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|amp|quot|apos|lt|gt|nbsp);", re.IGNORECASE)
-_CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
+_ENTITY = lazy(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|amp|quot|apos|lt|gt|nbsp);", re.IGNORECASE)
+_CDATA = lazy(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 # Labels that open an article's info line; the line must be short to be one (not a paragraph).
-_INFO_LABEL = re.compile(
+_INFO_LABEL = lazy(
     r"(?:(?:日[\s\u3000]{0,3}期|时[\s\u3000]{0,3}间|時間|发布|发表|發佈|發表|更新|来[\s\u3000]{0,3}源|來源"
     r"|作[\s\u3000]{0,3}者|撰文|记者|記者|编辑|編輯|责编|发布者|發布者|发信人|發信人|楼主|樓主|发帖人|发贴人"
     r"|发布人|發布人|投稿人|撰稿人?|执笔|執筆|通讯员|通訊員|主笔|主筆|录入|錄入|Published|Posted|Updated|Date|By|Authors?|Autor(?:in|en|es|i)?|Auteurs?|Autore"
@@ -62,11 +60,9 @@ _INFO_LABEL = re.compile(
 )
 _INFO_LINE_MAX = 200
 # A footer's credits, not the article's info line: 'Copyright © 2004 … Rewrited by:yaoayao'.
-_CREDIT = re.compile(
-    r"copyright|©|版权所有|powered\s+by|技术支持|rewrit|designed\s+by", re.IGNORECASE
-)
+_CREDIT = lazy(r"copyright|©|版权所有|powered\s+by|技术支持|rewrit|designed\s+by", re.IGNORECASE)
 # A label whose value stands in the next element: '<b>作者：</b><a>芊草凡凡</a>'.
-_LABEL_ONLY = re.compile(r"[:：]\s*$")
+_LABEL_ONLY = lazy(r"[:：]\s*$")
 _LABEL_HOLDERS = 3
 
 
@@ -194,11 +190,6 @@ def short_match(pattern: re.Pattern[str], limit: int) -> Callable[[str | None], 
     return lambda text: text is not None and len(text) <= limit and bool(pattern.search(text))
 
 
-def norm(text: str) -> str:
-    """Text reduced for comparing names and titles: NFKC, case-folded, punctuation as spaces."""
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
-
-
 def elsewhere(
     node: NavigableString | Tag, words: frozenset[str] = ELSEWHERE, *, itself: bool = False
 ) -> bool:
@@ -302,13 +293,3 @@ def _tokens(text: str) -> set[str]:
         out.update(run[i : i + 2] for i in range(len(run) - 1))
     out.update(w for w in _LONG_WORD.findall(folded) if not _CJK_RUN.match(w))
     return out
-
-
-def split_url(url: str) -> SplitResult | None:
-    """``urlsplit(url)``, or None where it raises: a page's links and image addresses are the
-    site's text, and one 'http://bad]test/' (a bracket that is no IPv6 host) must not fail
-    the whole article (B7, B11)."""
-    try:
-        return urlsplit(url)
-    except ValueError:
-        return None

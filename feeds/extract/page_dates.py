@@ -12,49 +12,21 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract.date_context import Read
+from feeds.extract.date_words import DATE_META, DATE_META_LIKE
 from feeds.extract.dates import parse_date, relative_text
 from feeds.extract.html import attr, select
+from feeds.extract.markup import INVISIBLE, split_url
 from feeds.extract.page import (
-    INVISIBLE,
     NEAR_HEADLINE,
     elsewhere,
     elsewhere_block,
     ld_value,
     short_match,
-    split_url,
     teaser,
 )
+from feeds.lazyre import lazy
 from feeds.models import ParsedDate
 
-DATE_META = (
-    "article:published_time",
-    "og:published_time",
-    "og:article:published_time",
-    "article.published",
-    "published_time",
-    "pubdate",
-    "publishdate",
-    "publish_date",
-    "publish-date",
-    "published-date",
-    "publication_date",
-    "citation_publication_date",
-    "citation_date",
-    "bepress_citation_date",
-    "date",
-    "dc.date",
-    "dc:date",
-    "dc.date.issued",
-    "dc.date.created",
-    "dcterms.date",
-    "dcterms.issued",
-    "dcterms.created",
-    "sailthru.date",
-    "parsely-pub-date",
-    "datepublished",
-    "datecreated",
-    "weibo:article:create_at",
-)
 # Generic dates a CMS stamps on every page it renders: the record's creation or last save
 # (TYPO3's <meta name="date">), not always the day the story shows. Read after the page's
 # own published date when there is one, and checked against the date printed by the headline.
@@ -62,14 +34,12 @@ _WEAK_DATE_META = frozenset(
     {"date", "dc.date", "dc:date", "dc.date.created", "dcterms.date", "dcterms.created"}
     | {"datecreated"}
 )
-# Any other meta name that says "publication date" (CMS-prefixed: sw-pubdate, cXenseParse:…).
-DATE_META_LIKE = re.compile(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)
 # Meta names of the page's last change: article:modified_time, og:updated_time,
 # dc.date.modified, CMS-prefixed ones (zdf:modificationdate), last-modified.
-MODIFIED_META = re.compile(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
+MODIFIED_META = lazy(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
 # Class or id words of an element that holds the publication date, in English, German
 # (datum, zeit), Spanish (fecha), Italian/Portuguese (data) and the usual CMS names.
-_DATE_CUE = re.compile(
+_DATE_CUE = lazy(
     r"date|datum|fecha|\bdata\b|time|zeit|publi|posted|created|submitted|dateline|meta|info",
     re.IGNORECASE,
 )
@@ -79,32 +49,30 @@ _NEAR_MARKED = NEAR_HEADLINE
 _NEAR_PLAIN = 700
 _DATE_TEXT_MAX = 200  # longer text is a paragraph that mentions a date, not a dateline
 # A date in the path: /2019/01/01/, /2019-01-01/, /20190101_ (year 1990-2099 first).
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)"
-)
+_URL_DATE = lazy(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
 _LINKS_MAX = 2000
 # A header block holds the headline, a kicker and a lede; a story column holds far more.
 _HEADER_TEXT_MAX = 500
 _SCRIPTS_MAX = 200
 _SCRIPT_TEXT_MAX = 200_000
-_SCRIPT_KEY_DATE = re.compile(
+_SCRIPT_KEY_DATE = lazy(
     r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?(?:date|time)|publish_?(?:date|time)"
     r"|publication_?(?:date|time)|date_?of_?publication|date_?created|created_?at|post_?date)"
     r"[\"']?\s*[:=]\s*[\"']"
     r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
     re.IGNORECASE,
 )
-_SCRIPT_STAMP = re.compile(r"[\"'(]\s*(\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d(?::\d\d)?)")
-_BYLINE_LABEL = re.compile(r"作者|来源|來源|记者|記者|编辑|編輯|by\b|author|source", re.IGNORECASE)
+_SCRIPT_STAMP = lazy(r"[\"'(]\s*(\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d(?::\d\d)?)")
+_BYLINE_LABEL = lazy(r"作者|来源|來源|记者|記者|编辑|編輯|by\b|author|source", re.IGNORECASE)
 # A machine-readable date that names its offset or zone.
-_ZONED = re.compile(r"(?:\d\d:?\d\d|\d)\s*(?:Z|[+-]\d\d:?\d\d|GMT|UTC)\b|[+-]\d\d:?\d\d$", re.I)
+_ZONED = lazy(r"(?:\d\d:?\d\d|\d)\s*(?:Z|[+-]\d\d:?\d\d|GMT|UTC)\b|[+-]\d\d:?\d\d$", re.I)
 # Chinese prose: a text longer than a dateline, with sentence punctuation.
 _DATELINE_SHORT = 20
-_PROSE_PUNCTUATION = re.compile(r"[，。！？；]")
-_HAS_YEAR_OR_CLOCK = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|昨|今天|日[电電]")
+_PROSE_PUNCTUATION = lazy(r"[，。！？；]")
+_HAS_YEAR_OR_CLOCK = lazy(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|昨|今天|日[电電]")
 # Words that say a date is the page's: published, posted, last edited/updated, in the languages
 # of dates.py's month names and Chinese.
-_DATE_WORDS = re.compile(
+_DATE_WORDS = lazy(
     r"published|posted|last\s+(?:edited|updated|modified)|updated|veröffentlicht|erstellt"
     r"|aktualisiert|\bstand\b|publié|mis à jour|publicado|actualizado|pubblicato"
     r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新"
@@ -189,12 +157,12 @@ def _wall(found: ParsedDate) -> datetime:
 
 # On a line that gives both, the day it was first published is the article's date, whichever
 # comes first: '更新时间：2024-12-08 发布时间：2024-12-06', 'Updated Dec 8 · Published Dec 6'.
-_UPDATED_LABEL = re.compile(
+_UPDATED_LABEL = lazy(
     r"更新|修改|修訂|updated|modifi|aktualisiert|mis à jour|aggiornato|actualizado|atualizado"
     r"|bijgewerkt|uppdaterad|oppdatert|opdateret|aktualiz|päivitetty|güncelle|geändert",
     re.I,
 )
-_PUBLISHED_LABEL = re.compile(
+_PUBLISHED_LABEL = lazy(
     r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht|publié|publicado|pubblicato"
     r"|gepubliceerd|geplaatst|publicer|publisert|opublikowano|publikováno|julkaistu|yayınlan",
     re.I,

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from feeds.extract.html import absolute, attr, select_one, text_of
 from feeds.extract.names import is_utility, name_words, nth_ancestors, selector_forms, site_of
+from feeds.lazyre import lazy
 
 __all__ = ["ParsedPage", "next_page", "pager_positions"]
 
@@ -44,17 +45,17 @@ _NEXT_WORDS = frozenset(
     | {"suivant", "page suivante", "weiter", "nächste", "nächste seite", "siguiente", "volgende"}
     | {"следующая", "próxima", "successiva"}
 )
-_DECORATION = re.compile(r"[\s\u00a0<>«»‹›→〈〉《》\[\]【】()（）.…·|:：]+")
+_DECORATION = lazy(r"[\s\u00a0<>«»‹›→〈〉《》\[\]【】()（）.…·|:：]+")
 # An arrow alone, in a pager. "»" and ">>" name the last page in some pagers, so they rank after
 # the single arrows.
 _NEXT_ARROWS = ("›", "→", ">", "〉", "＞")
 _FAR_ARROWS = ("»", ">>", "》")
-_PAGE_NUMBER = re.compile(r"\d{1,4}")
+_PAGE_NUMBER = lazy(r"\d{1,4}")
 # Class words of pagers: page, pages, pager, pagination, paging, pagenavi, pagelist…
-_PAGER_WORD = re.compile(r"^pag(?:e|es|er|ing|ination|enav|enavi|elist|ebar)?\d*$")
+_PAGER_WORD = lazy(r"^pag(?:e|es|er|ing|ination|enav|enavi|elist|ebar)?\d*$")
 _NEXT_CLASS = frozenset({"next", "nextpage", "pagenext", "nextlink", "nextpostslink"})
 # The part of a page-one URL that names page two: list-2.html, index_1.html, page/2/, ?page=2.
-_PAGE_TWO_TAIL = re.compile(r"[^\d/]{0,12}/?([12])[^\d]{0,8}")
+_PAGE_TWO_TAIL = lazy(r"[^\d/]{0,12}/?([12])[^\d]{0,8}")
 _PAGER_LINKS = 40  # an ancestor holding more links than this is the page, not its pager
 # Evidence that a link leads to the next page, strongest first.
 _REL_NEXT, _NEXT_WORD, _NEXT_CLASSED, _ARROW, _FAR_ARROW, _NUMBERED = range(6)

@@ -9,16 +9,17 @@ import html
 import re
 
 from feeds.extract.labels import MAX_AUTHOR, author_from, clean_name, reporter_from
+from feeds.lazyre import lazy
 
 # Words of a page's furniture, never a name: sections, sharing, sources.
-UI_WORD = re.compile(
+UI_WORD = lazy(
     r"来源|來源|分享|微博|微信|首页|首頁|新闻|新聞|社会|社會|关注|评论|評論|阅读|閱讀|网|網|报|報|频道|专栏"
     r"|home|share|news",
     re.IGNORECASE,
 )
 # One word of a person's name: capitalised, letters with an inner apostrophe or hyphen, or an
 # initial ('J.').
-_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
+_NAME_WORD = lazy(r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*\.?")
 # Lower-case words of a name ('Ludwig van Beethoven'); any other opens a phrase ('deinen
 # Hochzeitsbloggern', 'the editors'), no person's name.
 PARTICLES = frozenset(
@@ -27,14 +28,14 @@ PARTICLES = frozenset(
 )
 # What joins two writers' names in one byline ('Ann Lee und Bo Ray').
 _JOINERS = frozenset({"and", "und", "et", "e", "y", "en", "og", "och", "i"})
-_REPORTER_WORD = re.compile("记者|記者")
+_REPORTER_WORD = lazy("记者|記者")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
 # What precedes a name in bylines of the languages we read; 'By' and labels go in labels.py.
 # 'Published by', 'Veröffentlicht von', 'Publié par' (WordPress themes print them in the
 # site's language).
-_BYLINE_PREFIX = re.compile(
+_BYLINE_PREFIX = lazy(
     r"^(?:(?:von|par|por|di|door|av|de|from|(?:written|posted|published|words|story|text)\s+by"
     r"|(?:veröffentlicht|geschrieben|verfasst|gepostet|erstellt)\s+von"
     r"|(?:publié|écrit|rédigé|posté)\s+par|(?:publicado|escrito)\s+por"
@@ -43,15 +44,15 @@ _BYLINE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # The same in Chinese bylines marked up as such: '<p class="author">文/张三</p>', '作者丨张三'.
-_ZH_PREFIX = re.compile(
+_ZH_PREFIX = lazy(
     r"^(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖)|文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔"
     r"|執筆|署名)\s*[/／|｜丨]\s*"
 )
 # A byline given as markup in an attribute ('<meta property="og:author" content="By <a
 # href=…>Ann Lee</a>, …">'): its tags go, its text stays.
-_TAG = re.compile(r"<[^<>]{0,300}>")
+_TAG = lazy(r"<[^<>]{0,300}>")
 # Several writers in one byline: 'Ann Lee, Bob Ray and Cy Fox', 'Ann Lee; Bob Ray'.
-_LIST_SPLIT = re.compile(r"\s*(?:[,;/、，；]|\s&\s|\s(?:and|und|et|y|e|en|og|och)\s)\s*")
+_LIST_SPLIT = lazy(r"\s*(?:[,;/、，；]|\s&\s|\s(?:and|und|et|y|e|en|og|och)\s)\s*")
 _LIST_MAX = 8
 # A byline's label or a control alone, no name: '<p>Published</p>' in an 'author-info' box.
 _NOT_NAMES = frozenset(

@@ -11,20 +11,18 @@ from bs4.element import NavigableString
 
 from feeds.clean import plain_text
 from feeds.extract.html import attr, text_of
-from feeds.extract.page import INVISIBLE, ld_value, norm, split_url
+from feeds.extract.markup import INVISIBLE, split_url
+from feeds.extract.page import ld_value
+from feeds.extract.title_words import HEADINGS_MAX, TITLE_SEPARATORS, agree, norm, variants
+from feeds.lazyre import lazy
 
 _TITLE_MAX = 300
-HEADINGS_MAX = 20
 # Characters of a headline the story shows: shorter is a section name ('News', 'Blog').
 _STORY_LENGTH = (15, 250)
-_SITE_HEADING = re.compile(r"site|logo|brand|masthead", re.IGNORECASE)
-# '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
-_TITLE_SEPARATORS = re.compile(
-    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff])[-—](?=[\u4e00-\u9fff]))\s*"
-)
+_SITE_HEADING = lazy(r"site|logo|brand|masthead", re.IGNORECASE)
 # A <title> that opens with a separator lost its headline part ('-铜雀历史网', '| Blog'): a CMS
 # template whose title field was empty, leaving only the site's name.
-_HEADLESS = re.compile(r"^\s*[-_|｜–—:]")
+_HEADLESS = lazy(r"^\s*[-_|｜–—:]")
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
@@ -32,7 +30,7 @@ def page_title(soup: BeautifulSoup) -> str | None:
     title = text_of(soup.title) if soup.title else None
     if not title:
         return None
-    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    parts = [p for p in TITLE_SEPARATORS.split(title) if p]
     return max(parts, key=len) if parts else title
 
 
@@ -44,7 +42,7 @@ def site_names(soup: BeautifulSoup) -> set[str]:
         return set()
     if _HEADLESS.match(page):
         return {norm(page)}
-    parts = [norm(p) for p in _TITLE_SEPARATORS.split(page) if norm(p)]
+    parts = [norm(p) for p in TITLE_SEPARATORS.split(page) if norm(p)]
     longest = max(parts, key=len) if parts else ""
     return {p for p in parts if p != longest}
 
@@ -77,17 +75,17 @@ def agreed_title(
         text = text_of(h1)
         if text and len(text) <= _TITLE_MAX and not _site_heading(h1) and norm(text) not in sites:
             sources.append(("h1", text))
-    page_texts = [page, *_TITLE_SEPARATORS.split(page)] if page else []
+    page_texts = [page, *TITLE_SEPARATORS.split(page)] if page else []
     if (shown := _story_headline(soup, sites)) is not None and not any(
-        _agree(shown, text) for _, text in sources if text != shown
+        agree(shown, text) for _, text in sources if text != shown
     ):
         # The one headline the story shows beats social and SEO titles that word it
         # otherwise ('Clever Ideas to Set Up…' for '20 Clever Small Nursery Ideas…').
         return shown, "page"
 
     def support(kind: str, text: str) -> int:
-        kinds = {k for k, other in sources if k != kind and _agree(text, other)}
-        return len(kinds) + any(_agree(text, t) for t in page_texts if t)
+        kinds = {k for k, other in sources if k != kind and agree(text, other)}
+        return len(kinds) + any(agree(text, t) for t in page_texts if t)
 
     def origin(kind: str) -> str:
         return "page" if kind == "h1" else "metadata"
@@ -106,7 +104,7 @@ def agreed_title(
         return (sources[0][1], "page") if headless else None
     # 'Headline | Site' from og:title, confirmed by an <h1> 'Headline': the part that is the
     # headline, without the site's name.
-    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    parts = [p for p in TITLE_SEPARATORS.split(title) if p]
     if len(parts) > 1:
         for other_kind, other in sources:
             if any(norm(other) == norm(part) for part in parts):
@@ -137,24 +135,14 @@ def _masthead_names(soup: BeautifulSoup, page: str | None, metas: dict[str, str]
     names = {norm(metas.get("og:site_name") or "")} - {""}
     if page and _HEADLESS.match(page):
         return names | {norm(page)}
-    parts = [p for p in _TITLE_SEPARATORS.split(page or "") if norm(p)]
+    parts = [p for p in TITLE_SEPARATORS.split(page or "") if norm(p)]
     if len(parts) < 2:
         return names
     longest = max(parts, key=len)
     headings = soup.find_all(["h1", "h2"], limit=HEADINGS_MAX)
-    if any(_agree(text_of(h), longest, 0.6) for h in headings):
+    if any(agree(text_of(h), longest, 0.6) for h in headings):
         names |= {norm(p) for p in parts if p != longest}
     return names
-
-
-def _agree(a: str | None, b: str | None, ratio: float = 0.5) -> bool:
-    """Two texts say the same thing: equal once normalised, or one holds the other and is at
-    least ``ratio`` of its length (so a bare site name does not agree with a headline)."""
-    x, y = norm(a or ""), norm(b or "")
-    if not x or not y:
-        return False
-    short, long = sorted((x, y), key=len)
-    return short == long or (short in long and len(short) >= ratio * len(long))
 
 
 def _site_heading(h1: Tag) -> bool:
@@ -179,9 +167,9 @@ def headline(soup: BeautifulSoup, title: str | None) -> Tag | None:
     first = soup.find("h1")
     if not title:
         return first if isinstance(first, Tag) else None
-    titles = _variants(title)
+    titles = variants(title)
     for heading in soup.find_all(["h1", "h2"], limit=HEADINGS_MAX):
-        if any(_agree(text_of(heading), t, 0.6) for t in titles):
+        if any(agree(text_of(heading), t, 0.6) for t in titles):
             return heading
     body = soup.body or soup
     low, high = min(map(len, titles)) // 2, 2 * len(title)
@@ -190,18 +178,6 @@ def headline(soup: BeautifulSoup, title: str | None) -> Tag | None:
         if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
             continue
         text = string.strip()
-        if low <= len(text) <= high and any(_agree(text, t, 0.6) for t in titles):
+        if low <= len(text) <= high and any(agree(text, t, 0.6) for t in titles):
             return parent
     return first if isinstance(first, Tag) else None
-
-
-def _variants(title: str) -> list[str]:
-    """The title, and its parts: it may still carry the site's name ('Headline | Section |
-    Site')."""
-    return [title, *(p for p in _TITLE_SEPARATORS.split(title) if len(p) >= len(title) // 3)]
-
-
-def heading_agrees(text: str | None, title: str) -> bool:
-    """Whether an <h1>/<h2> of this text is ``headline``'s for this title (fast_absence.py
-    finds it so in lxml's tree)."""
-    return any(_agree(text, t, 0.6) for t in _variants(title))

@@ -9,62 +9,28 @@ a placeholder. A wrong author is worse than none: '（完）', '（图）', '（
 
 from __future__ import annotations
 
-import re
-
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.byline_lines import ORGANISATION, lines_after
+from feeds.extract.byline_lines import lines_after
+from feeds.extract.byline_words import (
+    CELL_LABELS,
+    CELLS,
+    DATE_TEXT,
+    NAME,
+    SIGN_OFF_OPENER,
+    han_person,
+)
 from feeds.extract.labels import labelled_author
-from feeds.extract.page import INVISIBLE, elsewhere
-from feeds.extract.person_names import UI_WORD
-from feeds.extract.zh_names import COMPOUND, opens_with_surname
+from feeds.extract.markup import INVISIBLE
+from feeds.extract.page import elsewhere
+from feeds.lazyre import lazy
 
-_HAN = r"[\u4e00-\u9fff]"
-# A name: two to four Han characters, or two parts joined by '·' ('阿卜杜·热合曼').
-NAME = rf"(?:{_HAN}{{2,4}}|{_HAN}{{1,4}}·{_HAN}{{1,5}})"
-# What opens with a surname's character and names no person: places, weekdays, parts of a day.
-_NOT_PERSON = re.compile(
-    r"^(?:周[一二三四五六日天末]|星期|江苏|江蘇|江西|安徽|云南|雲南|吉林|苏州|蘇州|常州|温州|溫州|郑州|鄭州"
-    r"|沈阳|瀋陽|成都|武汉|武漢|宁波|寧波|宁夏|寧夏|石家庄|金华|金華|海南|海口|海淀|南京|南宁|南昌|南通"
-    r"|高新|明天|明日|全国|全國|全文|原文|原创|原創|原标题|时评|時評|史上|文章|文字|农历|農曆|和平|国际|國際)"
-    r"|[州市县縣区區省镇鎮乡鄉村报報社网網台刊站讯訊稿图圖完续續]$"
-)
-_PLACEHOLDER = re.compile(
-    r"本站|本网|本網|佚名|匿名|未知|不详|管理员|小编|小編|编辑|編輯|记者|記者|作者"
-)
-
-
-def han_person(name: str) -> bool:
-    """Whether a bare Han text is shaped like a person's name: opens with a common surname,
-    is no place, weekday, medium, organisation or placeholder."""
-    if not re.fullmatch(NAME, name):
-        return False
-    if "·" in name:
-        return not (ORGANISATION.search(name) or UI_WORD.search(name))
-    compound = re.match(COMPOUND, name)
-    if not opens_with_surname(name) or (len(name) == 4 and compound is None):
-        return False  # four characters with one of a surname: a phrase ('黄金价格', '王者荣耀')
-    if _NOT_PERSON.search(name) or _PLACEHOLDER.search(name) or UI_WORD.search(name):
-        return False
-    # An organisation's word after the surname: '司' opens '司马', and names no company there.
-    return ORGANISATION.search(name[compound.end() :] if compound else name) is None
-
-
-# The info line: an optional date label, a full date (and clock), the name, then the line's end
-# or its next field ('阅读：123', '| 浏览 45', '来源：xx'). lines_after gives each run of spaces
-# as one space.
-_DATE = (
-    r"(?:19|20)\d\d\s*(?:[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
-    r"(?:\s*\d{1,2}:\d\d(?::\d\d)?)?"
-)
 _DATE_LABEL = (
     r"(?:(?:发布|發佈|发表|發表|更新|上传|上傳)?(?:时间|時間|日期)\s*[:：]\s*|发表于\s*|发布于\s*)?"
 )
-# The rule's date and name, unanchored: what fast_absence.py looks for in the page's text.
-_DATE_THEN_NAME = re.compile(rf"{_DATE}[\s|｜·]+(?P<name>{NAME})(?=\s|[|｜]|$)")
-_DATE_NAME_LINE = re.compile(
-    rf"^{_DATE_LABEL}{_DATE}[\s|｜·]+(?P<name>{NAME}(?:\s+{NAME}){{0,2}})"
+_DATE_NAME_LINE = lazy(
+    rf"^{_DATE_LABEL}{DATE_TEXT}[\s|｜·]+(?P<name>{NAME}(?:\s+{NAME}){{0,2}})"
     r"(?=\s*$|\s*[|｜]|\s+[\w\u4e00-\u9fff]{1,6}\s*[:：(（]|\s+(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|人气|人氣)\s*\d)"
 )
 
@@ -91,13 +57,8 @@ def name_after_date(headline: list[Tag]) -> str | None:
 # A sign-off: a line that is only names in brackets, or brackets closing the story's last
 # sentence. A reporter's word may open it ('（记者 张三）' is read by bylines.reporter too).
 _NAMES = rf"(?P<names>{NAME}(?:\s*[、，,\s]\s*{NAME}){{0,2}})"
-_OPENER = r"(?:(?:记者|記者|作者|文|撰稿|撰文|执笔|執筆)\s*[:：/／]?\s*)?"
-_SIGN_OFF = re.compile(rf"(?:^|(?<=[。！？!?”」]))\s*[（(]\s*{_OPENER}{_NAMES}\s*[)）]\s*$")
-# The same brackets on a text with all spaces removed (fast_absence.py), the opener apart.
-_SIGN_OFF_SQUEEZED = re.compile(
-    rf"[（(]{_OPENER}(?P<names>{_HAN}[\u4e00-\u9fff·、，,]{{1,40}})[)）]"
-)
-_SPLIT = re.compile(r"\s*[、，,\s]\s*")
+_SIGN_OFF = lazy(rf"(?:^|(?<=[。！？!?”」]))\s*[（(]\s*{SIGN_OFF_OPENER}{_NAMES}\s*[)）]\s*$")
+_SPLIT = lazy(r"\s*[、，,\s]\s*")
 _LINE_MAX = 40  # a line that is only a sign-off is short
 _SIGN_OFFS_READ = 200  # bracketed strings looked at after the headline
 
@@ -128,32 +89,10 @@ def _bracketed(text: str | None) -> bool:
     return text is not None and (")" in text or "）" in text)
 
 
-def may_name_after_date(spaced: str) -> bool:
-    """False only when ``name_after_date`` finds nothing in any line of ``spaced`` (a page's
-    text, each run of spaces one space): no date there is followed by a person's name."""
-    return any(han_person(m["name"]) for m in _DATE_THEN_NAME.finditer(spaced))
-
-
-def may_sign_off(squeezed: str) -> bool:
-    """False only when ``sign_off`` finds nothing in ``squeezed`` (a page's text, spaces
-    removed): no brackets hold a text that opens with a surname or has a '·' in it."""
-    for match in _SIGN_OFF_SQUEEZED.finditer(squeezed):
-        names = match["names"]
-        if "·" in names or opens_with_surname(names):
-            return True
-    return False
-
-
-# A table's or a definition list's label cell, no colon: '<td>作者</td><td>张三</td>' (a
-# government site's info table), '<dt>作者</dt><dd>张三</dd>'. The whole cell is the label.
-CELL_LABELS = frozenset(
-    {"作者", "撰稿", "撰稿人", "撰文", "执笔", "執筆", "记者", "記者", "文章作者"}
-)
-CELLS = ("td", "th", "dt")
 _VALUE_CELLS = ("td", "dd")  # not a column header's neighbour
 _CELLS_READ = 200
 _VALUE_MAX = 30
-_NO_SPACE = re.compile(r"\s+")
+_NO_SPACE = lazy(r"\s+")
 
 
 def label_cell(soup: BeautifulSoup, headline: list[Tag]) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from feeds.lazyre import lazy
+
 # The most common single-character surnames (about nine in ten people bear one) and the
 # common two-character ones: a name that opens with none of them is not read.
 SURNAMES = (
@@ -23,17 +25,17 @@ SURNAMES = (
 COMPOUND = (
     "欧阳|歐陽|司马|司馬|诸葛|諸葛|上官|皇甫|令狐|慕容|尉迟|尉遲|公孙|公孫|夏侯|宇文|司徒|端木"
 )
-_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,16}")
+_HAN_ONLY = lazy(r"[\u4e00-\u9fff]{2,16}")
 # What ends a department's or a firm's name and never a person's ...
-_DEPARTMENT = re.compile(
+_DEPARTMENT = lazy(
     r"(?:办公室|辦公室|[办辦局处處厅廳署部]|中心|公司|集团|集團|协会|協會|学会|學會|大学|大學|中学|中學"
     r"|小学|小學|学院|學院|政府|街道|社区|社區|委员会|委員會)$"
 )
 # ... and what ends one as well as some given names ('王科', '张建社'): a department only when
 # the text does not open with a surname or is longer than a name.
-_UNIT = re.compile(r"[科组組院所室队隊团團会會校馆館委]$")
+_UNIT = lazy(r"[科组組院所室队隊团團会會校馆館委]$")
 # What a CMS or an editor writes where no writer is named: 'the editor', 'original', 'the web'.
-_NOBODY = re.compile(
+_NOBODY = lazy(
     r"^(?:小编|小編|原创|原創|本站原创|互联网|互聯網|转载|轉載|综合|綜合|网友|網友|本站编辑|佚名)$"
 )
 

@@ -87,7 +87,8 @@ NO_RAW_SOCKETS = """
 for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel',
                     'WebTransport']) { try { delete window[name]; } catch (e) {} }
 """
-# A button that loads the next items, by what it says (a link would leave the page).
+# A button that loads the next items, by what it says (a link would leave the page). Compiled
+# now: Playwright takes only a real re.Pattern (and this module loads with the browser only).
 MORE_WORDS = re.compile(
     r"(load|show|view|see) more|more (posts|articles|news|stories)|加载更多|查看更多|"
     r"显示更多|点击加载|更多",

@@ -1,0 +1,46 @@
+"""The title rules the lxml path's proofs read too (issue 19): kept apart from ``titles.py``,
+a bs4 module, so that ``fast_absence.py`` finds the headline as ``titles.headline`` does
+without importing bs4."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from feeds.lazyre import lazy
+
+_NON_WORD = lazy(r"[\W_]+")
+
+
+def norm(text: str) -> str:
+    """Text reduced for comparing names and titles: NFKC, case-folded, punctuation as spaces."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+HEADINGS_MAX = 20
+
+# '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
+TITLE_SEPARATORS = lazy(
+    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff])[-—](?=[\u4e00-\u9fff]))\s*"
+)
+
+
+def agree(a: str | None, b: str | None, ratio: float = 0.5) -> bool:
+    """Two texts say the same thing: equal once normalised, or one holds the other and is at
+    least ``ratio`` of its length (so a bare site name does not agree with a headline)."""
+    x, y = norm(a or ""), norm(b or "")
+    if not x or not y:
+        return False
+    short, long = sorted((x, y), key=len)
+    return short == long or (short in long and len(short) >= ratio * len(long))
+
+
+def variants(title: str) -> list[str]:
+    """The title, and its parts: it may still carry the site's name ('Headline | Section |
+    Site')."""
+    return [title, *(p for p in TITLE_SEPARATORS.split(title) if len(p) >= len(title) // 3)]
+
+
+def heading_agrees(text: str | None, title: str) -> bool:
+    """Whether an <h1>/<h2> of this text is ``headline``'s for this title (fast_absence.py
+    finds it so in lxml's tree)."""
+    return any(agree(text, t, 0.6) for t in variants(title))
