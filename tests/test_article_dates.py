@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
-from feeds.extract.page_dates import page_offset
+from feeds.extract.date_zones import page_offset
+from feeds.extract.dates import parse_date
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -96,6 +97,11 @@ def test_day_and_month_in_the_pages_own_order():
     # A 12-hour clock is the American habit.
     assert day_of(page("7/5/2005 9:23:57 PM")) == date(2005, 7, 5)
     assert day_of(page("04/05/2025")) is None  # nothing says which
+    # English of no country on an Irish site is day first; on a .com or .io site unknown.
+    for host, day in (("e.ie", date(2025, 5, 4)), ("e.com", None), ("e.io", None)):
+        assert day_of(page("04/05/2025", "en"), f"https://{host}/a/1", tz=UTC) == day
+    assert day_of(page("04/05/2025", "en-US"), "https://e.ie/a/1", tz=UTC) == date(2025, 4, 5)
+    assert day_of(page("04/05/2025", "zh-CN"), "https://e.cn/a/1", tz=UTC) is None
 
 
 def test_a_zoned_timestamp_wins_over_the_same_one_without_its_zone():
@@ -366,3 +372,130 @@ def test_a_sidebar_asides_dates_are_not_the_articles():
     assert day_of(f"<html><body>{inside}{PROSE}</article></body></html>", tz=UTC) == date(
         2024, 12, 6
     )
+
+
+def test_a_date_labelled_only_as_the_update_yields_to_the_published_one():
+    # The info line says when the recipe was last updated; the date it first went out is
+    # printed by the headline too.
+    html = (
+        "<html><head><title>A recipe</title></head><body><h1>A recipe</h1>"
+        "<ul class='meta'><li>Updated: August 22, 2019</li><li>Author: Bebs</li>"
+        "<li><time>January 28, 2018</time></li></ul>"
+        f"{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2018, 1, 28)
+    only = html.replace("<li><time>January 28, 2018</time></li>", "")
+    assert day_of(only, tz=UTC) == date(2019, 8, 22)  # the only date the page gives
+
+
+def test_a_sentence_that_says_when_the_entry_was_posted_dates_it():
+    # An old blog theme's line under the post, longer than a dateline with its links.
+    links = ", ".join(f"<a href='/c/{i}'>Category number {i}</a>" for i in range(8))
+    html = (
+        "<html><head><title>A post</title></head><body><div class='post'>"
+        f"{PROSE}<p class='postmetadata'>This entry was posted on Wednesday, November 27th, "
+        f"2019 at 3:21 pm and is filed under {links}.</p></div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2019, 11, 27)
+
+
+def test_a_24_hour_clock_with_a_stray_pm_says_nothing_about_the_order():
+    # '08/11/2023 | 20:26 PM': not the American 12-hour clock, so not month first.
+    read = lambda text: parse_date(text, now=NOW, tz=UTC)  # noqa: E731
+    assert read("08/11/2023 | 20:26 PM") is None
+    assert read("08/11/2023 08:26 PM").value.date() == date(2023, 8, 11)
+    found = parse_date("08/11/2023 | 20:26 PM", now=NOW, tz=UTC, order="dmy")
+    assert found is not None and found.value.date() == date(2023, 11, 8)
+
+
+def test_month_names_and_labels_of_more_languages():
+    read = lambda text: parse_date(text, now=NOW, tz=UTC)  # noqa: E731
+    cases = {
+        "5 stycznia 2024": date(2024, 1, 5),  # Polish
+        "12. března 2024": date(2024, 3, 12),  # Czech
+        "7. lokakuuta 2023": date(2023, 10, 7),  # Finnish
+        "3 augusti 2023": date(2023, 8, 3),  # Swedish
+        "24. desember 2023": date(2023, 12, 24),  # Norwegian
+        "17 Ağustos 2023": date(2023, 8, 17),  # Turkish
+        "2 Maret 2024": date(2024, 3, 2),  # Indonesian
+        "2024년 1월 29일 14:32": date(2024, 1, 29),  # Korean
+    }
+    for text, day in cases.items():
+        found = read(text)
+        assert found is not None and found.value.date() == day, text
+    assert read("maj 2024") is None  # a month and a year name no day
+    # A two-digit year beside a named month, with the clock after it only.
+    assert read("Publié le 27 Mar 20 à 9:21").value == datetime(2020, 3, 27, 9, 21, tzinfo=UTC)
+    assert read("27 Mar 20") is None and read("the 4 May 20 people") is None
+    # Italian: the date at the story's end, far below the headline, says it was modified.
+    html = (
+        "<html><head><title>Una storia</title></head><body><h1>Una storia</h1>"
+        f"{PROSE * 12}<p class='is-last-update'>5 gennaio 2025 ( modifica il 6 gennaio 2025 "
+        "| 15:24)</p></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2025, 1, 5)
+
+
+def test_a_date_line_under_a_long_story_dates_it_but_not_a_comment_or_teaser_below():
+    story = f"<h1>A long story</h1>{PROSE * 12}"
+    dated = "<ul class='toolbar'><li class='date'>13. 1. 2020</li></ul>"
+    comments = "<div class='comments'><p class='date'>14. 1. 2020</p><p>Nice.</p></div>"
+    teasers = (
+        "<ul><li><a href='/b'>Another story with a headline long enough to be one</a>"
+        "<span class='date'>2. 1. 2020</span></li></ul>"
+    )
+    page = "<html><head><title>A long story</title></head><body>{}</body></html>"
+    assert day_of(page.format(story + dated + comments), tz=UTC) == date(2020, 1, 13)
+    assert day_of(page.format(story + teasers + comments), tz=UTC) is None
+
+
+def test_a_date_in_a_widget_of_its_own_right_under_the_headlines_widget():
+    # A page builder: every part of the header is a 'widget', one after the other.
+    def widget(inner: str) -> str:
+        return f"<div class='element'><div class='widget-container'>{inner}</div></div>"
+
+    header = widget("<h1>A weekly review</h1>") + widget(
+        "<ul class='post-info'><li><a href='/2019/10/19/'><span class='item--type-date'>"
+        "19. Oktober 2019</span></a></li></ul>"
+    )
+    html = (
+        "<html><head><title>A weekly review</title></head><body>"
+        f"<section>{header}</section>{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2019, 10, 19)
+    # A sidebar widget beside the story is no header.
+    side = widget("<ul><li><span class='date'>1. Oktober 2019</span></li></ul>")
+    apart = html.replace(header, widget("<h1>A weekly review</h1>") + PROSE * 8 + side)
+    assert day_of(apart, tz=UTC) is None
+
+
+def test_without_a_headline_the_first_full_date_marked_as_one_dates_the_page():
+    menu = "".join(
+        f"<li><a href='/s/{i}'>Section number {i} of the site</a></li>" for i in range(120)
+    )
+    html = (
+        "<html><head><title>Nothing on the page is called this</title></head><body>"
+        f"<ul class='nav'>{menu}</ul><div class='story'><p class='date'>13. 1. 2020</p>{PROSE}"
+        "</div><div class='comments'><p class='date'>14. 1. 2020</p></div></body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2020, 1, 13)
+    assert day_of(html.replace("<p class='date'>13. 1. 2020</p>", ""), tz=UTC) is None
+
+
+def test_a_story_put_out_again_is_dated_by_the_update_it_shows_alone():
+    meta = (
+        "<meta property='article:published_time' content='2018-02-20T01:00:00+01:00'>"
+        "<meta property='article:modified_time' content='2020-02-20T00:43:46Z'>"
+    )
+    html = (
+        f"<html><head><title>A story</title>{meta}</head><body><h1>A story</h1>"
+        f"<p class='date'>Last updated on 20 Feb, 2020. 3 min read</p>{PROSE}</body></html>"
+    )
+    assert day_of(html, tz=UTC) == date(2020, 2, 20)
+    # The page shows the day it was first published too: that one stands.
+    both = html.replace("3 min read", "first published 20 Feb, 2018")
+    assert day_of(both, tz=UTC) == date(2018, 2, 20)
+    # A date shown without saying it is the update, or an update the metadata does not
+    # confirm, leaves the published stamp standing.
+    assert day_of(html.replace("Last updated on ", ""), tz=UTC) == date(2018, 2, 20)
+    assert day_of(html.replace("2020-02-20T00", "2020-03-01T00"), tz=UTC) == date(2018, 2, 20)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date as Day
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -19,7 +20,9 @@ from feeds.extract import (
     byline_fallbacks,
     byline_lines,
     bylines,
+    date_choice,
     date_context,
+    date_zones,
     page,
     page_dates,
     titles,
@@ -65,7 +68,8 @@ def soup_article(
     title = title or _pick(origins, "title", ("page", lambda: titles.page_title(soup)))
     headline = _lazy(lambda: [h] if (h := titles.headline(soup, title)) is not None else [])
     info_lines = _lazy(lambda: list(page.info_lines(soup, headline())))
-    read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz)
+    host = urlsplit(url).hostname or ""
+    read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz, host=host)
     date, metadata_date = _dates(soup, rules, metas, ld, url, headline, info_lines, read, origins)
     author = _author(soup, rules, metas, ld, url, title, headline, info_lines, origins)
     summary = _pick(
@@ -155,18 +159,24 @@ def _dates(
         if shown is not None and (earlier if saved else _day(shown) != _day(found)):
             origins.setdefault("date", "page")
             return date, shown
+    if strong is not None and not saved:
+        # A story put out again that shows only its update, which its modified stamp confirms
+        shown = date_choice.updated_day(soup, strong, metas, ld, read)
+        if shown is not None:
+            origins.setdefault("date", "page")
+            return date, shown
     if found is not None:
         origins.setdefault("date", "metadata")
         # A UTC stamp takes the publisher's day from the URL or the page, if they say.
-        if page_dates.is_utc(found):
+        if date_zones.is_utc(found):
             day = page_dates.url_date(url, tz) or page_dates.visible_date(soup, headline(), read)
             if day is not None:
-                found = page_dates.publisher_day(found, day)
+                found = date_zones.publisher_day(found, day)
             else:  # else the day in the page's own offset, if its other stamps agree on
                 # one, else in the source's zone: UTC is where the stamp was written, not
                 # where the story came out
-                offset = page_dates.page_offset(page_dates.stamp_texts(soup))
-                found = page_dates.local_day(found, offset or tz)
+                offset = date_zones.page_offset(page_dates.stamp_texts(soup))
+                found = date_zones.local_day(found, offset or tz)
         return date, found
     if date is not None:
         return date, None
@@ -187,7 +197,7 @@ def _dates(
     )
     if found is not None:
         origins.setdefault("date", "page")
-        found = page_dates.local_day(found, tz)
+        found = date_zones.local_day(found, tz)
     return date, found
 
 

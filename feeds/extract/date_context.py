@@ -28,6 +28,12 @@ _SLASHED = lazy(r"(?<![\d/])(\d{1,2})[/-](\d{1,2})[/-](?:19|20)\d\d(?![\d/])")
 _TEXT_MAX = 200
 _STRINGS_MAX = 400  # dated strings read at most: the hints need a few, not all
 # Languages whose numeric dates put the month first (American English and Filipino).
+# Country-code domains that say nothing of the order: month first (us, ph, fm), mixed (ca),
+# or sold as generic names.
+_NO_COUNTRY = frozenset(
+    {"us", "ph", "fm", "ca", "io", "co", "tv", "me", "ai", "ly", "gg", "cc", "ws", "to", "sh"}
+    | {"ac", "la", "am"}
+)
 _MONTH_FIRST = lazy(r"^(?:en[-_]us|fil|en[-_]ph)\b", re.IGNORECASE)
 
 
@@ -35,21 +41,34 @@ class Read:
     """``parse_date`` for one page's texts, with its hints (see the module's docstring)."""
 
     def __init__(
-        self, soup: BeautifulSoup, url_day: ParsedDate | None, *, now: datetime, tz: tzinfo
+        self,
+        soup: BeautifulSoup,
+        url_day: ParsedDate | None,
+        *,
+        now: datetime,
+        tz: tzinfo,
+        host: str = "",
     ) -> None:
         self.now, self.tz = now, tz
-        self._soup, self._url_day = soup, url_day
+        self._soup, self._url_day, self._host = soup, url_day, host
         self._hints: tuple[datetime | None, str | None] | None = None
 
     def __call__(self, text: str) -> ParsedDate | None:
         if self._hints is None:
-            self._hints = page_hints(self._soup, self._url_day, now=self.now, tz=self.tz)
+            self._hints = page_hints(
+                self._soup, self._url_day, now=self.now, tz=self.tz, host=self._host
+            )
         near, order = self._hints
         return parse_date(text, now=self.now, tz=self.tz, near=near, order=order)
 
 
 def page_hints(
-    soup: BeautifulSoup, url_day: ParsedDate | None, *, now: datetime, tz: tzinfo
+    soup: BeautifulSoup,
+    url_day: ParsedDate | None,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    host: str = "",
 ) -> tuple[datetime | None, str | None]:
     """(the page's newest full date, its day/month order 'dmy'/'mdy' or None)."""
     ceiling = now + timedelta(days=1)
@@ -71,8 +90,19 @@ def page_hints(
         found = _full_date(text, now=now, tz=tz)
         if found is not None and found <= ceiling and (newest is None or found > newest):
             newest = found
-    order = _order(votes, soup)
+    order = _order(votes, soup, host)
     return newest, order
+
+
+def host_order(host: str) -> str | None:
+    """Day first on a site of a country that writes it so ('08/11/2023' on a .ie site is 8
+    November), when neither the page's dates nor its language say: every country-code
+    domain but those of month-first countries (US, Philippines, Canada's mix) and those
+    sold to anyone (.io, .co, .tv…). None on .com, .org and the like."""
+    label = host.lower().rstrip(".").rpartition(".")[2]
+    if len(label) != 2 or not label.isalpha() or label in _NO_COUNTRY:
+        return None
+    return "dmy"
 
 
 def _full_date(text: str, *, now: datetime, tz: tzinfo) -> datetime | None:
@@ -85,9 +115,9 @@ def _full_date(text: str, *, now: datetime, tz: tzinfo) -> datetime | None:
     return parsed.value
 
 
-def _order(votes: dict[str, int], soup: BeautifulSoup) -> str | None:
+def _order(votes: dict[str, int], soup: BeautifulSoup, host: str) -> str | None:
     """Day first or month first: as the page's unambiguous dates say, else as its language
-    does (month first in American English only), else unknown."""
+    does (month first in American English only), else as its site's country, else unknown."""
     if votes["dmy"] != votes["mdy"]:
         return "dmy" if votes["dmy"] > votes["mdy"] else "mdy"
     html = soup.find("html")
@@ -96,6 +126,8 @@ def _order(votes: dict[str, int], soup: BeautifulSoup) -> str | None:
         key = (attr(meta, "property") or attr(meta, "http-equiv") or "").lower()
         if key in ("og:locale", "content-language"):
             lang = lang or attr(meta, "content")
-    if not lang or lang.lower().startswith(("zh", "ja", "ko")) or lang.lower() == "en":
-        return None  # Y/M/D languages, or English of no country: no order to assume
+    if lang and lang.lower().startswith(("zh", "ja", "ko")):
+        return None  # Y/M/D languages: no order to assume
+    if not lang or lang.lower() == "en":
+        return host_order(host)  # English of no country: the site's may say
     return "mdy" if _MONTH_FIRST.match(lang) else "dmy"

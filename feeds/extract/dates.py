@@ -24,64 +24,42 @@ _FOLD |= {0xFF10 + i: str(i) for i in range(10)}
 # Month names of the languages the corpus and our users' portals are written in: English,
 # German, French, Spanish, Italian, Portuguese, Dutch. Abbreviations only where they cannot be
 # a common word ("mar" is also Spanish for sea, but needs a day and a year beside it to count).
-_MONTH_NAMES: dict[int, tuple[str, ...]] = {
-    1: (
-        "january",
-        "jan",
-        "januar",
-        "jänner",
-        "janvier",
-        "janv",
-        "enero",
-        "gennaio",
-        "janeiro",
-        "januari",
-    ),
-    2: (
-        "february",
-        "feb",
-        "februar",
-        "février",
-        "fevrier",
-        "févr",
-        "fevr",
-        "febrero",
-        "febbraio",
-        "fevereiro",
-        "februari",
-    ),
-    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "marco", "maart"),
-    4: ("april", "apr", "avril", "avr", "abril", "aprile"),
-    5: ("may", "mai", "mayo", "maggio", "maio", "mei"),
-    6: ("june", "jun", "juni", "juin", "junio", "giugno", "junho"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho"),
-    8: ("august", "aug", "août", "aout", "agosto", "augustus"),
-    9: (
-        "september",
-        "sep",
-        "sept",
-        "septembre",
-        "septiembre",
-        "setiembre",
-        "settembre",
-        "setembro",
-    ),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro"),
-    11: ("november", "nov", "novembre", "noviembre", "novembro"),
-    12: (
-        "december",
-        "dec",
-        "dezember",
-        "dez",
-        "décembre",
-        "decembre",
-        "déc",
-        "diciembre",
-        "dicembre",
-        "dezembro",
-    ),
+_MONTH_NAMES = (
+    "january jan januar jänner janvier janv enero gennaio janeiro januari",
+    "february feb februar février fevrier févr fevr febrero febbraio fevereiro februari",
+    "march mar märz maerz mär mrz mars marzo março marco maart",
+    "april apr avril avr abril aprile",
+    "may mai mayo maggio maio mei",
+    "june jun juni juin junio giugno junho",
+    "july jul juli juillet juil julio luglio julho",
+    "august aug août aout agosto augustus",
+    "september sep sept septembre septiembre setiembre settembre setembro",
+    "october oct oktober okt octobre octubre ottobre outubro",
+    "november nov novembre noviembre novembro",
+    "december dec dezember dez décembre decembre déc diciembre dicembre dezembro",
+)
+# Scandinavian, Polish and Czech (the genitive a date uses: '5 stycznia 2025'), Finnish ('5.
+# tammikuuta 2025'), Turkish and Indonesian: needed with a day and a year beside them.
+_MORE_NAMES = (
+    "stycznia ledna ocak tammikuuta",
+    "lutego února şubat helmikuuta",
+    "maret marca března mart maaliskuuta",
+    "kwietnia dubna nisan huhtikuuta",
+    "maj maja května mayıs toukokuuta",
+    "czerwca června haziran kesäkuuta",
+    "lipca července temmuz heinäkuuta",
+    "augusti agustus sierpnia srpna ağustos elokuuta",
+    "września září eylül syyskuuta",
+    "października října ekim lokakuuta",
+    "listopada listopadu kasım marraskuuta",
+    "desember grudnia prosince aralık joulukuuta",
+)
+_MONTHS = {
+    name: month
+    for table in (_MONTH_NAMES, _MORE_NAMES)
+    for month, names in enumerate(table, 1)
+    for name in names.split()
 }
-_MONTHS = {name: month for month, names in _MONTH_NAMES.items() for name in names}
 _MONTH = (
     "(?P<mon>"
     + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
@@ -124,8 +102,8 @@ _ISO = _compile(
 # '10:30', or the Chinese clock '10时30分' / '10点30分'.
 _CN_TIME = rf"(?:{_TIME}|(?P<cH>\d{{1,2}})\s?[时時点點]\s?(?P<cM>\d{{1,2}})\s?分)"
 _CN = _compile(
-    r"(?<!\d)(?P<y>\d{4})\s{0,2}年\s{0,2}(?P<m>\d{1,2})\s{0,2}月\s{0,2}(?P<d>\d{1,2})"
-    rf"(?:\s{{0,2}}[日号]|(?!\d))(?:\s{{0,3}}{_CN_TIME})?"
+    r"(?<!\d)(?P<y>\d{4})\s{0,2}[年년]\s{0,2}(?P<m>\d{1,2})\s{0,2}[月월]\s{0,2}(?P<d>\d{1,2})"
+    rf"(?:\s{{0,2}}[日号일]|(?!\d))(?:\s{{0,3}}{_CN_TIME})?"
 )
 # In Chinese numerals, as official documents date themselves: '二〇二四年十二月六日' (the
 # year digit by digit, with 〇 or ○ for zero; month and day counted with 十).
@@ -150,6 +128,11 @@ _MD = _compile(
 _DMY = _compile(
     rf"(?<![\d:.])(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?(?:\s{{1,3}}(?:de\s{{1,3}})?|-)"
     rf"{_MONTH}(?:\s{{1,3}}(?:de\s{{1,3}})?|-|,\s?)(?P<y>\d{{4}})(?!\d){_EN_TIME}"
+)
+# "27 Mar 20 à 9:21": a two-digit year beside a named month only with the clock after it.
+_DMY_SHORT = _compile(
+    rf"(?<![\d:.])(?P<d>\d{{1,2}})\.?\s{{1,3}}{_MONTH}\s{{1,3}}(?P<y2>\d{{2}})(?![\d:.])"
+    rf",?\s{{1,3}}(?:(?:at|um|à|-)\s{{1,3}})?{_TIME}"
 )
 _MDY = _compile(
     rf"(?<![^\W\d_]){_MONTH}\s{{1,3}}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s{{1,3}}(?P<y>\d{{4}})"
@@ -283,7 +266,9 @@ def _slashed(m: re.Match[str], r: _Reading) -> ParsedDate | None:
     order if known, else month first beside a 12-hour clock (the American habit). Never a
     guess between the American and the European order."""
     a, b = int(m["a"]), int(m["b"])
-    order = r.order or ("mdy" if m["ap"] else None)
+    # A 12-hour clock is the American habit; '20:26 PM' is a 24-hour clock with a stray PM.
+    american = bool(m["ap"]) and int(m["H"] or 0) <= 12
+    order = r.order or ("mdy" if american else None)
     if a > 12 >= b or (order == "dmy" and max(a, b) <= 12):
         return _make(m["y"], b, a, m.groupdict(), r)
     if b > 12 >= a or (order == "mdy" and max(a, b) <= 12):
@@ -377,6 +362,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_YMD_SHORT, _absolute),
     (_MD_NAMED, _absolute),
     (_DMY, _absolute),
+    (_DMY_SHORT, _absolute),
     (_MDY, _absolute),
     (_DMY_DOTS, _absolute),
     (_SLASHED, _slashed),

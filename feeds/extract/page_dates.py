@@ -5,7 +5,7 @@ date anywhere). Parsing a date's text is ``dates.py``'s; this module finds where
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -36,7 +36,7 @@ _WEAK_DATE_META = frozenset(
 )
 # Meta names of the page's last change: article:modified_time, og:updated_time,
 # dc.date.modified, CMS-prefixed ones (zdf:modificationdate), last-modified.
-_MODIFIED_META = lazy(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
+MODIFIED_META = lazy(r"modifi|updated?[-_.:]?(?:time|date|at)|last[-_]?modified", re.I)
 # Class or id words of an element that holds the publication date, in English, German
 # (datum, zeit), Spanish (fecha), Italian/Portuguese (data) and the usual CMS names.
 _DATE_CUE = lazy(
@@ -75,7 +75,10 @@ _HAS_YEAR_OR_CLOCK = lazy(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|昨|今
 _DATE_WORDS = lazy(
     r"published|posted|last\s+(?:edited|updated|modified)|updated|veröffentlicht|erstellt"
     r"|aktualisiert|\bstand\b|publié|mis à jour|publicado|actualizado|pubblicato"
-    r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新",
+    r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新"
+    r"|modifi(?:é|cado|cato|ca\s+il)|atualizado|bijgewerkt|geplaatst|publicerad|publisert"
+    r"|publiceret|uppdaterad|oppdatert|opdateret|opublikowano|aktualizacja|aktualizováno"
+    r"|publikováno|julkaistu|päivitetty|yayınlanma|güncelleme",
     re.IGNORECASE,
 )
 
@@ -125,7 +128,7 @@ def last_saved(
     published and modified on the 20th at 09:49:32)."""
     if not found.has_time:
         return False
-    texts: list[str | None] = [v for k, v in metas.items() if _MODIFIED_META.search(k)]
+    texts: list[str | None] = [v for k, v in metas.items() if MODIFIED_META.search(k)]
     texts.append(ld_value(ld, "dateModified"))
     for text in texts:
         other = parse_date(text, now=now, tz=tz) if text else None
@@ -154,8 +157,21 @@ def _wall(found: ParsedDate) -> datetime:
 
 # On a line that gives both, the day it was first published is the article's date, whichever
 # comes first: '更新时间：2024-12-08 发布时间：2024-12-06', 'Updated Dec 8 · Published Dec 6'.
-_UPDATED_LABEL = lazy(r"更新|修改|修訂|updated|modified|aktualisiert|mis à jour", re.I)
-_PUBLISHED_LABEL = lazy(r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht", re.I)
+_UPDATED_LABEL = lazy(
+    r"更新|修改|修訂|updated|modifi|aktualisiert|mis à jour|aggiornato|actualizado|atualizado"
+    r"|bijgewerkt|uppdaterad|oppdatert|opdateret|aktualiz|päivitetty|güncelle|geändert",
+    re.I,
+)
+_PUBLISHED_LABEL = lazy(
+    r"发布|發布|發佈|发表|發表|published|posted|veröffentlicht|publié|publicado|pubblicato"
+    r"|gepubliceerd|geplaatst|publicer|publisert|opublikowano|publikováno|julkaistu|yayınlan",
+    re.I,
+)
+
+
+def updated_only(line: str) -> bool:
+    """Whether a line labels its date as the last update and names no publication."""
+    return bool(_UPDATED_LABEL.search(line)) and not _PUBLISHED_LABEL.search(line)
 
 
 def _published_part(line: str) -> str:
@@ -174,17 +190,21 @@ def info_line_date(
     byline's line, not a sidebar's '更新：2005-08-11'). A year-less date ('12月10日晚 …
     时间：7:00', an agenda's line) only when no line has a year, and not ``full_only``."""
     first: ParsedDate | None = None
+    updated: ParsedDate | None = None  # 'Updated: August 22, 2019': after any other line
     for line in lines:
         part = _published_part(line)
         found = read(part) or (read(line) if part is not line else None)
         if found is None:
+            continue
+        if updated_only(line):
+            updated = updated if updated is not None or full_only else found
             continue
         full = str(found.value.year) in line
         if full and (below_headline or _BYLINE_LABEL.search(line)):
             return found
         if full or not full_only:
             first = first or found
-    return first
+    return first or updated
 
 
 def visible_date(
@@ -223,7 +243,7 @@ def visible_date(
     if inside:
         end = offset
     best: tuple[int, ParsedDate] | None = None
-    relative: tuple[int, ParsedDate] | None = None  # only when no absolute date is near
+    relative: tuple[int, ParsedDate] | None = None  # only when no other date is near
     for position, node in found:
         if start <= position < end and any(p is anchor for p in node.parents):
             continue  # a date in the headline itself names an event, not the publication
@@ -239,8 +259,9 @@ def visible_date(
         if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
             continue
         parsed = _node_date(node, marked, read)
-        if parsed is not None and isinstance(node, NavigableString) and relative_text(node):
-            # '3 weeks ago' beside 'October 17, 2023': counted from when the page was cached
+        if parsed is not None and isinstance(node, NavigableString) and _weak_text(node):
+            # '3 weeks ago' beside 'October 17, 2023': counted from when the page was cached;
+            # 'Updated: August 22, 2019' beside the day it was first published
             if relative is None or score < relative[0]:
                 relative = (score, parsed)
         elif parsed is not None:
@@ -249,13 +270,33 @@ def visible_date(
     if best is not None or marked_only:
         return best[1] if best is not None else None
     # A <time> far from the headline (an author box at the end); without a headline, the
-    # first date with its clock time (a forum post's header: '2005-06-14 03:25:55').
-    for _, node in found:
+    # first date with its clock time (a forum post's header: '2005-06-14 03:25:55'); the
+    # first full date marked as one after the story ('<p class="date">5 gennaio 2025</p>'
+    # under a long story, before its comments), or anywhere without a headline.
+    for position, node in found:
+        parsed = None
         if isinstance(node, Tag) or anchor is None:
             parsed = _node_date(node, isinstance(node, Tag), read)
             if parsed is not None and parsed.has_time and not elsewhere(node):
                 return parsed
+        if isinstance(node, Tag) or position < end or not _after_story(node, anchor):
+            continue
+        parsed = parsed or _node_date(node, True, read)
+        if parsed is not None and str(parsed.value.year) in node:
+            return parsed
     return None
+
+
+def _after_story(node: NavigableString, anchor: Tag | None) -> bool:
+    """Whether a text below the story reads as its own date line: marked as a date, not in
+    a teaser, a caption, a sidebar or the comments."""
+    if not _marked(node) or not dateline_like(str(node)) or _caption(node):
+        return False
+    return not _aside(node, anchor) and not teaser(node, anchor)
+
+
+def _weak_text(node: NavigableString) -> bool:
+    return relative_text(node) or updated_only(node)
 
 
 def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedDate | None:
@@ -276,16 +317,21 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
 def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
     """Whether the node stands in a sidebar, footer or comments (``elsewhere``), unless that
     block is the headline's own: it holds a copy of the headline (the header set in a
-    'sidebar' column) or the headline's block stands right before it (TYPO3 news puts its
-    date line in <div class="footer"> under <div class="header"><h3>)."""
+    'sidebar' column) or the headline's block stands right before it or one of its two
+    nearest containers (TYPO3 news puts its date line in <div class="footer"> under <div
+    class="header"><h3>; a page builder sets each part of the header in a 'widget' of its
+    own, one after the other)."""
     block = elsewhere_block(node)
     if block is None or anchor is None:
         return block is not None
-    before = block.find_previous_sibling(True)
-    # The headline's own header block, not the whole story column beside a sidebar.
-    own = before is not None and (before is anchor or anchor in before.descendants)
-    if own and before is not None and len(before.get_text()) <= _HEADER_TEXT_MAX:
-        return False
+    for element in (block, *list(block.parents)[:2]):
+        if anchor in element.descendants:
+            break
+        before = element.find_previous_sibling(True)
+        # The headline's own header block, not the whole story column beside a sidebar.
+        own = before is not None and (before is anchor or anchor in before.descendants)
+        if own and before is not None and len(before.get_text()) <= _HEADER_TEXT_MAX:
+            return False
     title = " ".join(anchor.get_text(" ").split())
     for string in block.find_all(string=True, limit=_LINKS_MAX):
         if " ".join(string.split()) == title and string.find_parent("a") is None:
@@ -357,21 +403,30 @@ def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
     """A short text anywhere that says what its date is ('last edited 2019-11-10', 'Stand:
     04.05.2021', 'Publié le …'): on pages with no dateline near the headline."""
     body = soup.body or soup
+    later: ParsedDate | None = None
     for string in body.find_all(string=short_match(_DATE_WORDS, _DATE_TEXT_MAX), limit=_LINKS_MAX):
         parent = string.parent
         if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
             continue
         if elsewhere(parent):
             continue
-        # The label may be an element of its own beside the date's ('<label>Letzte Änderung:
-        # </label><div>14.01.2022 um 09:25</div>'): then their common parent says both.
-        for block in (parent, parent.parent):
+        # The sentence may say it all ('This entry was posted on Wednesday, November 27th,
+        # 2019 at 3:21 pm and is filed under <a>…</a>'); else the label may be an element of
+        # its own beside the date's ('<label>Letzte Änderung:</label><div>14.01.2022 um
+        # 09:25</div>'): then their common parent says both.
+        found = read(str(string))
+        for block in (parent, parent.parent) if found is None else ():
             text = " ".join(block.get_text(" ").split()) if block is not None else ""
             if len(text) > _DATE_TEXT_MAX:
                 break
             if found := read(text):
-                return found
-    return None
+                break
+        if found is not None and not updated_only(str(string)):
+            return found
+        later = later or found
+    # A date labelled only as the last update ('Updated: August 22, 2019'), when no other
+    # is labelled.
+    return later
 
 
 def script_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
@@ -399,63 +454,6 @@ def url_date(url: str, tz: tzinfo) -> ParsedDate | None:
     except ValueError:
         return None
     return ParsedDate(value=day, has_time=False)
-
-
-def is_utc(found: ParsedDate) -> bool:
-    return found.has_time and found.value.utcoffset() == timedelta(0)
-
-
-def publisher_day(found: ParsedDate, url_day: ParsedDate | None) -> ParsedDate:
-    """A UTC timestamp re-expressed on the day the publisher's URL names.
-
-    '2023-11-09T03:28Z' on '/2023/11/08/…' is the evening of the 8th where it was published:
-    a UTC stamp says nothing about the publisher's day, the URL does. The instant is kept; it
-    only gets the offset nearest UTC that puts it on the URL's day, within -9..+9 h: further
-    off, the URL names the day the story was created, not published."""
-    value = found.value
-    if url_day is None or not is_utc(found):
-        return found
-    day = url_day.value.date()
-    if value.date() == day:
-        return found
-    for hours in sorted(range(-9, 10), key=abs):
-        shifted = value.astimezone(timezone(timedelta(hours=hours)))
-        if shifted.date() == day:
-            return ParsedDate(shifted, True)
-    return found
-
-
-# A timestamp with seconds and a numeric offset: '2020-05-01T23:00:00-04:00',
-# 'Fri, 01 May 2020 23:00:00 -0400'. Seconds required: '12:00-13:00' is a range of hours.
-_OFFSET_STAMP = lazy(r"\d\d:\d\d:\d\d(?:\.\d+)?\s?([+-])(\d\d):?(\d\d)(?!\d)")
-
-
-def page_offset(texts: list[str]) -> timezone | None:
-    """The page's own UTC offset: the one non-zero offset its zoned timestamps carry (in its
-    scripts' data, its metadata), when at least two carry it and no other non-zero one
-    occurs. None when the page says nothing or disagrees with itself."""
-    seen: dict[timedelta, int] = {}
-    for text in texts:
-        for sign, hours, minutes in _OFFSET_STAMP.findall(text):
-            if int(hours) > 14 or minutes not in ("00", "30", "45"):
-                continue
-            offset = timedelta(hours=int(hours), minutes=int(minutes))
-            if offset:
-                offset = -offset if sign == "-" else offset
-                seen[offset] = seen.get(offset, 0) + 1
-    if len(seen) != 1:
-        return None
-    ((offset, count),) = seen.items()
-    return timezone(offset) if count >= 2 else None
-
-
-def local_day(found: ParsedDate, offset: tzinfo | None) -> ParsedDate:
-    """A UTC timestamp re-expressed in the page's own offset: '2020-05-02T02:54Z' on a page
-    whose other stamps say -04:00 was published on the evening of the 1st there (or in the
-    source's zone, when the page says nothing)."""
-    if offset is None or not is_utc(found):
-        return found
-    return ParsedDate(found.value.astimezone(offset), True)
 
 
 def stamp_texts(soup: BeautifulSoup) -> list[str]:
