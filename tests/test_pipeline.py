@@ -206,7 +206,7 @@ def test_listing_304_costs_one_request_and_changes_nothing(tmp_path):
 
 
 def test_an_unexpected_error_in_one_article_is_recorded_and_the_rest_go_on(tmp_path, monkeypatch):
-    import feeds.extract.article
+    import feeds.extract.entry
 
     pages = {
         "https://news.example.com/list/": (
@@ -215,14 +215,14 @@ def test_an_unexpected_error_in_one_article_is_recorded_and_the_rest_go_on(tmp_p
         "https://news.example.com/1.html": article("One"),
         "https://news.example.com/2.html": article("Two"),
     }
-    real = feeds.extract.article.extract_article
+    real = feeds.extract.entry.extract_article
 
     def flaky(text, url, *args, **kwargs):
         if url.endswith("/2.html"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(text, url, *args, **kwargs)
 
-    monkeypatch.setattr(feeds.extract.article, "extract_article", flaky)
+    monkeypatch.setattr(feeds.extract.entry, "extract_article", flaky)
     transport, _ = site(pages)
     result, store = poll(make_config(tmp_path), transport, tmp_path)
     assert result.ok and result.new == 1
