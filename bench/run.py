@@ -710,6 +710,7 @@ def _service_round(
         round_wall = time.perf_counter() - round_start
         time.sleep(1)
         rss, hwm, cpu = _proc(service.pid)
+        threads = len(list(Path(f"/proc/{service.pid}/task").iterdir()))
         requests = float(str(portal.stats()["requests"]))
     finally:
         service.send_signal(signal.SIGTERM)
@@ -724,6 +725,7 @@ def _service_round(
         "rss": rss,
         "hwm": hwm,
         "requests": requests,
+        "threads": threads,
     }
 
 
@@ -756,6 +758,12 @@ def scenario_scale(work: Path, sources: int, stored: int, history: Sequence[int]
             f"goal ≤ {GOAL_RSS} MB (issue 19)",
         ],
         ["peak RSS MB (VmHWM)", f"{r['hwm']:.0f}", ratio(r["hwm"], GOAL_RSS), ""],
+        [
+            "threads of `feeds run` after the round",
+            f"{r['threads']:.0f}",
+            "",
+            "200 sources due at once start up to 32 poll threads",
+        ],
         [
             "diagnostic: RSS MB after the round, gc.collect() after each item",
             f"{d['rss']:.0f}",
