@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import date as Day
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -68,7 +67,8 @@ def soup_article(
     title = title or _pick(origins, "title", ("page", lambda: titles.page_title(soup)))
     headline = _lazy(lambda: [h] if (h := titles.headline(soup, title)) is not None else [])
     info_lines = _lazy(lambda: list(page.info_lines(soup, headline())))
-    host = urlsplit(url).hostname or ""
+    parts = split_url(url)  # a page's address may be unsplittable (B7): no host then
+    host = (parts.hostname if parts is not None else None) or ""
     read = date_context.Read(soup, page_dates.url_date(url, tz), now=now, tz=tz, host=host)
     date, metadata_date = _dates(soup, rules, metas, ld, url, headline, info_lines, read, origins)
     author = _author(soup, rules, metas, ld, url, title, headline, info_lines, origins)
