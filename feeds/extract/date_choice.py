@@ -18,8 +18,8 @@ from bs4.element import NavigableString
 from feeds.extract.date_context import Read
 from feeds.extract.dates import parse_date
 from feeds.extract.markup import INVISIBLE
-from feeds.extract.page import elsewhere, ld_value
-from feeds.extract.page_dates import MODIFIED_META, updated_only
+from feeds.extract.page import elsewhere
+from feeds.extract.page_dates import modified_texts, updated_only
 from feeds.lazyre import lazy
 from feeds.models import ParsedDate
 
@@ -33,8 +33,7 @@ def modified_date(
     metas: dict[str, str], ld: list[dict[str, Any]], *, now: datetime, tz: tzinfo
 ) -> ParsedDate | None:
     """The page's last change as its metadata gives it (article:modified_time, dateModified)."""
-    texts: list[str | None] = [v for k, v in metas.items() if MODIFIED_META.search(k)]
-    texts.append(ld_value(ld, "dateModified"))
+    texts = modified_texts(metas, ld)
     return next((p for text in texts if text and (p := parse_date(text, now=now, tz=tz))), None)
 
 

@@ -128,13 +128,19 @@ def last_saved(
     published and modified on the 20th at 09:49:32)."""
     if not found.has_time:
         return False
-    texts: list[str | None] = [v for k, v in metas.items() if MODIFIED_META.search(k)]
-    texts.append(ld_value(ld, "dateModified"))
-    for text in texts:
+    for text in modified_texts(metas, ld):
         other = parse_date(text, now=now, tz=tz) if text else None
         if other is not None and other.has_time and other.value == found.value:
             return True
     return False
+
+
+def modified_texts(metas: dict[str, str], ld: list[dict[str, Any]]) -> list[str | None]:
+    """The page's last change as its metadata writes it (article:modified_time, …, then
+    JSON-LD's dateModified), in that order."""
+    texts: list[str | None] = [v for k, v in metas.items() if MODIFIED_META.search(k)]
+    texts.append(ld_value(ld, "dateModified"))
+    return texts
 
 
 def _first_date(candidates: list[str | None], *, now: datetime, tz: tzinfo) -> ParsedDate | None:
