@@ -62,7 +62,7 @@ def run_python(code: str) -> tuple[str, list[str]]:
     return out, json.loads(loaded)
 
 
-def idle_update(config: Path) -> tuple[str, list[str]]:
+def update_in_new_interpreter(config: Path) -> tuple[str, list[str]]:
     return run_python(
         f"from feeds.cli import main\nassert main(['update', '--config', {str(config)!r}]) == 0\n"
     )
@@ -98,7 +98,7 @@ def test_an_idle_update_fetches_one_304_and_loads_no_parser_renderer_or_service(
     before = snapshot(public)
     portal.requests.clear()
 
-    out, loaded = idle_update(config)
+    out, loaded = update_in_new_interpreter(config)
 
     assert "sample: ok, 0 new" in out and "0 files written" in out, out
     assert loaded == []
@@ -111,7 +111,7 @@ def test_a_first_poll_that_the_lxml_paths_answer_loads_no_bs4(portal, tmp_path):
     # article, and bs4 with soupsieve (a tenth of a second, some MB) is never imported.
     config = write_config(tmp_path, destoon_source(portal.url("news/")))
 
-    out, loaded = idle_update(config)
+    out, loaded = update_in_new_interpreter(config)
 
     assert "sample: ok" in out and "article pages fetched" in out, out
     assert not {"bs4", "soupsieve", "trafilatura", "feeds.extract.html"} & set(loaded), loaded
@@ -128,7 +128,7 @@ def test_an_idle_update_rewrites_a_feed_file_that_is_gone_or_was_changed(portal,
     (public / "sample.atom").unlink()
     (public / "sample.json").write_bytes(b"{}")  # edited in place: same inode, new bytes
 
-    out, _ = idle_update(config)
+    out, _ = update_in_new_interpreter(config)
 
     assert "2 files written" in out, out
     assert {fmt: (public / f"sample.{fmt}").read_bytes() for fmt in FORMATS} == good
