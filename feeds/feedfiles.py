@@ -87,7 +87,9 @@ class FileCache:
 
     def __init__(self, max_entries: int = FILE_CACHE_ENTRIES) -> None:
         self._lock = threading.Lock()  # route functions run on several threads
-        self._entries: OrderedDict[Path, tuple[Stamp, FeedFile]] = OrderedDict()
+        # Keyed by the path's text: Path objects made per request compare in Python, and a
+        # hit compared keys twice (get, move_to_end), as much as the lstat (issue 19).
+        self._entries: OrderedDict[str, tuple[Stamp, FeedFile]] = OrderedDict()
         self._max_entries = max_entries
         self.reads = 0  # files actually read, for tests
 
@@ -95,12 +97,13 @@ class FileCache:
         """The file's bytes when they are in memory and still the file's (one lstat, no
         read: cheap enough for the event loop); None when they must be read. Raises
         FileNotFoundError like ``get``."""
-        stamp = _stamp(_regular(os.lstat(path), path))
+        key = os.fspath(path)
+        stamp = _stamp(_regular(os.lstat(key), path))
         with self._lock:
-            hit = self._entries.get(path)
+            hit = self._entries.get(key)
             if hit is None or hit[0] != stamp:
                 return None
-            self._entries.move_to_end(path)
+            self._entries.move_to_end(key)
             return hit[1]
 
     def get(self, path: Path) -> FeedFile:
@@ -123,8 +126,9 @@ class FileCache:
         feed = represent(data, opened.st_mtime_ns // 1_000_000_000)
         with self._lock:
             self.reads += 1
-            self._entries[path] = (_stamp(opened), feed)
-            self._entries.move_to_end(path)
+            key = os.fspath(path)
+            self._entries[key] = (_stamp(opened), feed)
+            self._entries.move_to_end(key)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
         return feed

@@ -54,6 +54,7 @@ IDLE = 2.0  # seconds between looks at the queue when nothing wakes the worker
 WORKERS = 4  # callbacks talked to at once
 TIMEOUT = 10.0  # seconds per request (at most settings.timeout); the deadline is twice it
 STOP_WAIT = 5.0
+LINKS_KEPT = 4096  # Link headers kept (three formats per source)
 
 Current = Callable[[], tuple[Settings, Sequence[Source]]]
 
@@ -69,14 +70,27 @@ class Hub:
         self._pings: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
         self._fetcher: tuple[tuple[object, ...], Fetcher] | None = None
         self._fetcher_lock = threading.Lock()
+        # Link headers by feed, for the settings they were made from (asked per request).
+        self._links: tuple[object, dict[tuple[str, str], str | None]] = (None, {})
 
     # -- the server's side -----------------------------------------------------------
 
     def links(self, source_id: str, fmt: str) -> str | None:
         """The Link header of a feed: its hubs and itself; None when it names no hub."""
         settings, _ = self._current()
-        hubs = advertised(settings)
-        return link_header(hubs, feed_url(settings.base_url, source_id, fmt)) if hubs else None
+        made_for, made = self._links
+        if made_for is not settings:  # a reload: settings are replaced, never changed
+            made = {}
+            self._links = (settings, made)
+        key = (source_id, fmt)
+        link = made.get(key, "")
+        if link == "":  # not made yet (the route's threads may race here: both make it)
+            hubs = advertised(settings)
+            link = link_header(hubs, feed_url(settings.base_url, source_id, fmt)) if hubs else None
+            if len(made) >= LINKS_KEPT:
+                made.clear()
+            made[key] = link
+        return link
 
     def answer(self, body: bytes, content_type: str) -> tuple[int, str]:
         """The answer to a subscription request (POST <base_url>hub): 202 when it is

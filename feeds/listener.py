@@ -21,6 +21,13 @@ times as much per request, most of what a feed in memory costs to serve):
   takes the place of the one that has waited longest without a request in progress, so a
   flood of idle connections cannot keep ``/healthz`` or a reader out.
 
+And a request the app can answer at once is answered in the protocol (issue 19): an app with
+an ``answer_now(scope)`` method (``feeds.server.FeedsApp``: a cached feed, 200 or 304) is asked
+when a GET or HEAD without a body has its head in, and its answer is written when the request is
+whole, with the bytes uvicorn would write (``wire``). No task, ASGI messages or header checks
+per request: those were most of what a 304 cost. A pipelined request, a connection whose
+writes are backed up, and anything the method declines go through the app as before.
+
 This module owns uvicorn and httptools; ``feeds.server`` builds the app it runs.
 """
 
@@ -30,12 +37,19 @@ import asyncio
 import errno
 import re
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import (
+    HEADER_RE,
+    HEADER_VALUE_RE,
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
 
 from feeds.errors import FeedsError
 
@@ -44,6 +58,13 @@ MAX_CONNECTIONS = 1024  # far more readers than one self-hosted service has at o
 OPEN_FILES_WANTED = 65536  # the soft limit asked for when the hard one is unlimited
 # End of a request head: an empty line (a bare LF counted as a line end too, to be safe).
 _END_OF_HEAD = re.compile(rb"\n\r?\n")
+# Request headers that announce a body: the app reads it, so the app answers.
+_BODY_HEADERS = frozenset((b"content-length", b"transfer-encoding", b"expect"))
+ANSWERS_KEPT = 256  # header blocks kept for answers given at once (a few per feed)
+
+RawHeaders = list[tuple[bytes, bytes]]
+Answer = tuple[int, RawHeaders, bytes]  # status, headers, body: what answer_now gives
+AnswerNow = Callable[[Any], Answer | None]
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,34 @@ def raw_answer(status: int, reason: str) -> bytes:
     ).encode() + body
 
 
+def header_block(status: int, headers: RawHeaders) -> bytes | None:
+    """An answer's header lines as uvicorn writes them (names in lower case), or None where
+    uvicorn would write more or refuse: a name or value it rejects, a Connection header, a
+    body without Content-Length (chunked). The app then answers, as it would have."""
+    lines = []
+    length = status in (204, 304)
+    for name, value in headers:
+        name = name.lower()
+        if HEADER_RE.search(name) or HEADER_VALUE_RE.search(value) or name == b"connection":
+            return None
+        length = length or name == b"content-length"
+        lines += [name, b": ", value, b"\r\n"]
+    return b"".join(lines) if length else None
+
+
+def wire(status: int, defaults: RawHeaders, block: bytes, keep_alive: bool, body: bytes) -> bytes:
+    """A whole answer as uvicorn's protocol writes it: status line, its default headers (the
+    date), the answer's own, ``connection: close`` when the connection will not be kept."""
+    parts = [STATUS_LINE[status]]
+    for name, value in defaults:
+        parts += [name, b": ", value, b"\r\n"]
+    parts.append(block)
+    if not keep_alive:
+        parts.append(b"connection: close\r\n")
+    parts += [b"\r\n", body]
+    return b"".join(parts)
+
+
 class BoundedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with the head caps, deadlines and connection cap above.
 
@@ -111,13 +160,23 @@ class BoundedProtocol(HttpToolsProtocol):
 
     limits: ClassVar[Limits] = Limits()
     waiting: ClassVar[dict[BoundedProtocol, None]] = {}
+    # The app's answer_now, and the header lines of its answers by identity (see _block).
+    answer_now: ClassVar[AnswerNow | None] = None
+    blocks: ClassVar[dict[int, tuple[Answer, bytes | None]]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._deadline: asyncio.TimerHandle | None = None
+        # One timer per connection, moved rather than made anew per request (issue 19): the
+        # loop time by which the request in progress must be whole, or (``_idle``) by which
+        # an idle connection closes; the timer fires at or before it and looks again.
+        self._due: float | None = None
+        self._idle = False
+        self._timer: asyncio.TimerHandle | None = None
         self._refused = False
         self._phase = "idle"
         self._head = b""
+        self._in_head = False  # inside on_headers_complete: a request that is not queued
+        self._ready: tuple[RequestResponseCycle, Answer] | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -131,6 +190,9 @@ class BoundedProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self.waiting.pop(self, None)
         super().connection_lost(exc)
 
@@ -162,7 +224,11 @@ class BoundedProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._phase, self._head = "body", b""
-        super().on_headers_complete()
+        self._in_head = True
+        try:
+            super().on_headers_complete()  # makes the cycle, and starts it or queues it
+        finally:
+            self._in_head = False
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
@@ -171,15 +237,73 @@ class BoundedProtocol(HttpToolsProtocol):
         self._phase = "done"
         self._disarm()
         self.waiting.pop(self, None)
+        ready, self._ready = self._ready, None
+        if ready is not None and ready[0] is self.cycle:
+            self._write_now(*ready)
+
+    # -- answers given at once ---------------------------------------------------------
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        # Only a request started from on_headers_complete: a queued (pipelined) one starts
+        # from on_response_complete, where answering at once would recurse per request.
+        answer = self._answer_now(cycle) if self._in_head and app is self.app else None
+        if answer is None:
+            super()._start_asgi_task(cycle, app)
+        else:
+            self._ready = (cycle, answer)  # written when the request is whole
+
+    def _answer_now(self, cycle: RequestResponseCycle) -> Answer | None:
+        scope = cycle.scope
+        if (
+            self.answer_now is None
+            or self.flow.write_paused  # the app's path waits for the client to read
+            or scope["method"] not in ("GET", "HEAD")
+            or any(name in _BODY_HEADERS for name, _ in scope["headers"])
+        ):
+            return None
+        answer = self.answer_now(scope)  # type: ignore[call-arg]  # a staticmethod: protocol_for
+        return answer if answer is not None and self._block(answer) is not None else None
+
+    def _block(self, answer: Answer) -> bytes | None:
+        # The app keeps its answers (one per feed version and coding), so their header lines
+        # are joined once; the answer is held with them, so its id is not reused meanwhile.
+        hit = self.blocks.get(id(answer))
+        if hit is None or hit[0] is not answer:
+            if len(self.blocks) >= ANSWERS_KEPT:
+                self.blocks.clear()
+            hit = self.blocks[id(answer)] = (answer, header_block(answer[0], answer[1]))
+        return hit[1]
+
+    def _write_now(self, cycle: RequestResponseCycle, answer: Answer) -> None:
+        if cycle.disconnected or self.transport.is_closing():
+            return
+        status, _, body = answer
+        block = self._block(answer)
+        assert block is not None  # checked in _answer_now
+        head = cycle.scope["method"] == "HEAD"  # Content-Length still tells the size
+        defaults = self.server_state.default_headers
+        cycle.response_started = True
+        self.transport.write(wire(status, defaults, block, cycle.keep_alive, b"" if head else body))
+        cycle.response_complete = True
+        if not cycle.keep_alive:
+            self.transport.close()
+        cycle.on_response()  # on_response_complete: keep-alive timer, the next request
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()  # may start on a pipelined request already received
+        # uvicorn's, but for its keep-alive timer (made and cancelled per request): an idle
+        # connection's deadline is ours (``_idle_for``), so timeout_keep_alive_task stays None.
+        self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
+        self.flow.resume_reading()
+        if self.pipeline:  # a pipelined request already received: its turn
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
         if self._phase == "done":
             if self.cycle.response_complete:  # every request received is answered
                 self._phase = "idle"
                 self._wait()
+                self._idle_for(self.timeout_keep_alive)
         else:  # part of the next request is in: it has begun
             self._wait()
             self._arm()
@@ -200,16 +324,37 @@ class BoundedProtocol(HttpToolsProtocol):
         return False
 
     def _arm(self) -> None:
-        if self._deadline is None:
-            self._deadline = self.loop.call_later(self.limits.request_timeout, self._timed_out)
+        """A request has begun (or may): it must be whole within request_timeout of now,
+        unless one is under way already."""
+        if self._due is None or self._idle:
+            self._idle = False
+            self._due_in(self.limits.request_timeout)
+
+    def _idle_for(self, seconds: float) -> None:
+        self._idle = True
+        self._due_in(seconds)
 
     def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        self._due = None
+
+    def _due_in(self, seconds: float) -> None:
+        self._due = due = self.loop.time() + seconds
+        if self._timer is None or self._timer.when() > due:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = self.loop.call_at(due, self._look)
+
+    def _look(self) -> None:
+        self._timer = None
+        if self._due is None:
+            return  # nothing due: the next request or idle spell sets the timer again
+        if self.loop.time() < self._due:
+            self._timer = self.loop.call_at(self._due, self._look)
+            return
+        self._due = None
+        self._timed_out()
 
     def _timed_out(self) -> None:
-        self._deadline = None
         if self.transport.is_closing():
             return
         if self._phase == "head" and (self.cycle is None or self.cycle.response_complete):
@@ -230,9 +375,11 @@ class BoundedProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
-def protocol_for(limits: Limits) -> type[BoundedProtocol]:
-    """A protocol class of its own for one server: its limits and its waiting connections."""
-    attributes = {"limits": limits, "waiting": {}}
+def protocol_for(limits: Limits, answer_now: AnswerNow | None = None) -> type[BoundedProtocol]:
+    """A protocol class of its own for one server: its limits, its waiting connections, and
+    the app's way of answering at once."""
+    now = staticmethod(answer_now) if answer_now is not None else None
+    attributes = {"limits": limits, "waiting": {}, "answer_now": now, "blocks": {}}
     return type("FeedsProtocol", (BoundedProtocol,), attributes)
 
 
@@ -286,7 +433,7 @@ def server(app: ASGIApp, limits: Limits) -> uvicorn.Server:
     """A uvicorn server for ``app`` with ``limits``; run it with ``run(sockets=[bind(…)])``."""
     config = uvicorn.Config(
         app,
-        http=protocol_for(limits),
+        http=protocol_for(limits, getattr(app, "answer_now", None)),
         ws="none",  # no WebSocket upgrade: it would leave the protocol above
         timeout_keep_alive=limits.keep_alive,
         backlog=limits.backlog,

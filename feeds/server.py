@@ -212,6 +212,11 @@ class FeedFront:
         self._answers: dict[tuple[object, ...], tuple[FeedFile, Answer, Answer]] = {}
         # Each feed's path, made once: building a Path per request cost as much as the lstat.
         self._paths: dict[tuple[Path, str], Path] = {}
+        # The answer to a request path and headers seen before, with what it was made from:
+        # a reader asks again with the same headers, and then only those inputs are looked
+        # at again (the folder, the interval, the file's lstat, the Link header), not the
+        # negotiation and the conditions.
+        self._given: dict[tuple[object, ...], _Given] = {}
 
     def answer(self, scope: Scope) -> Answer | None:
         """The whole answer to ``scope``, or None when the app must make it."""
@@ -223,6 +228,47 @@ class FeedFront:
             return None
 
     def _from_memory(self, scope: Scope) -> Answer | None:
+        request = (scope["path"], *scope["headers"])
+        given = self._given.get(request)
+        if given is not None and self._still(given):
+            return given.answer
+        made = self._make(scope)
+        if made is None:
+            return None
+        if len(self._given) >= ANSWERS_KEPT:
+            self._given.clear()
+        self._given[request] = made
+        return made.answer
+
+    def _still(self, given: _Given) -> bool:
+        """Whether what ``given`` was made from is still what an answer would be made from:
+        the folder and intervals (a reload replaces them), the file's bytes (a new version
+        is a new FeedFile) and the Link header."""
+        folder = self._state.output_dir()
+        return (
+            (folder is given.folder or folder == given.folder)
+            and self._files.cached(
+                given.path if folder is given.folder else self._path(folder, given.name)
+            )
+            is given.feed
+            and self._state.intervals().get(given.source_id) == given.every
+            and self._links(given.source_id, given.fmt) == given.links
+        )
+
+    def _links(self, source_id: str, fmt: str) -> str | None:
+        return self._hub.links(source_id, fmt) if self._hub is not None else None
+
+    def _path(self, folder: Path, name: str) -> Path:
+        path = self._paths.get((folder, name))
+        if path is None:
+            if len(self._paths) >= ANSWERS_KEPT:
+                self._paths.clear()
+            path = self._paths[(folder, name)] = folder / name
+        return path
+
+    def _make(self, scope: Scope) -> _Given | None:
+        """The answer to ``scope`` with what it was made from; None when the app must
+        answer."""
         name = scope["path"][len("/feeds/") :]
         # The same names as _feed_table's (formats have no dot, so the split is unique) and
         # as the route's ({name} never holds a slash).
@@ -236,16 +282,12 @@ class FeedFront:
         if prefers_html(accept, REGISTRY[fmt].media_type):
             return None  # a browser: its page is made from the JSON Feed file, by the app
         folder = self._state.output_dir()
-        path = self._paths.get((folder, name))
-        if path is None:
-            if len(self._paths) >= ANSWERS_KEPT:
-                self._paths.clear()
-            path = self._paths[(folder, name)] = folder / name
+        path = self._path(folder, name)
         feed = self._files.cached(path)
         if feed is None:
             return None
         coding = pick_coding(encoding, feed.encoded)
-        links = self._hub.links(source_id, fmt) if self._hub is not None else None
+        links = self._links(source_id, fmt)
         key = (name, coding, every, links)
         made = self._answers.get(key)
         if made is None or made[0] is not feed:
@@ -255,7 +297,23 @@ class FeedFront:
             self._answers[key] = made
         _, whole, unchanged = made
         etag = feed.body(coding).etag
-        return unchanged if not_modified(tags, since, etag, feed.mtime) else whole
+        answer = unchanged if not_modified(tags, since, etag, feed.mtime) else whole
+        return _Given(source_id, fmt, name, folder, path, every, feed, links, answer)
+
+
+@dataclasses.dataclass(slots=True)
+class _Given:
+    """An answer the front gave, with what it was made from besides the request."""
+
+    source_id: str
+    fmt: str
+    name: str
+    folder: Path
+    path: Path
+    every: int
+    feed: FeedFile
+    links: str | None
+    answer: Answer
 
 
 def _conditions(headers: RawHeaders) -> tuple[str, str, list[str], str | None]:
@@ -304,6 +362,11 @@ class FeedsApp(Starlette):
     """The Starlette app with ``FeedFront`` before it."""
 
     front: FeedFront | None = None
+
+    def answer_now(self, scope: Scope) -> Answer | None:
+        """The front's whole answer, for the listener to write without the app; None when
+        the app must answer. Read per request, so a front switched off is off at once."""
+        return self.front.answer(scope) if self.front is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         answer = self.front.answer(scope) if self.front and scope["type"] == "http" else None

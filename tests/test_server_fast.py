@@ -319,3 +319,73 @@ def test_an_upgrade_asked_for_is_ignored_and_the_connection_keeps_serving(
         sock.sendall(plain)
         answers += read_answers(sock, 1)
     assert all(a.startswith(b"HTTP/1.1 200 ") and a.endswith(data) for a in answers)
+
+
+# --- answers written by the protocol (issue 19) ---------------------------------------------
+
+
+class CountingFront:
+    """The app's front, counting the answers it is asked for."""
+
+    def __init__(self, front: Any) -> None:
+        self.front, self.calls = front, 0
+
+    def answer(self, scope: dict[str, Any]) -> Any:
+        self.calls += 1
+        return self.front.answer(scope)
+
+
+def test_the_protocol_writes_the_fronts_answer_without_the_app(state: FakeState) -> None:
+    app = create_app(state, FakeHub())
+    counting = CountingFront(app.front)
+    app.front = counting  # type: ignore[assignment]
+    asked: list[str] = []
+    answer_now = app.answer_now
+
+    def counted(scope: dict[str, Any]) -> Any:
+        asked.append(scope["method"])
+        return answer_now(scope)
+
+    app.answer_now = counted  # type: ignore[method-assign]  # what the listener reads
+    data = (state.output / "alpha.rss").read_bytes()
+    one = b"GET /feeds/alpha.rss HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n"
+    with serve(app) as port:
+        exchange(port, request("GET", "rss"))  # read from the file by the app
+        asked.clear()
+        counting.calls = 0
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(one * 2)
+            answers = read_answers(sock, 2)
+            sock.sendall(one.replace(b"GET", b"HEAD"))
+            head = sock.recv(65536)
+        # Asked once each, by the protocol; the app never ran (it would ask the front again).
+        assert asked == ["GET", "GET", "HEAD"] and counting.calls == 3
+        assert all(a.startswith(b"HTTP/1.1 200 ") and a.endswith(data) for a in answers)
+        assert head.startswith(b"HTTP/1.1 200 ") and head.endswith(b"\r\n\r\n")
+        assert f"content-length: {len(data)}\r\n".encode() in head
+        # HTTP/1.0: answered at once too, then closed, as uvicorn closes it.
+        old = exchange(port, b"GET /feeds/alpha.rss HTTP/1.0\r\nAccept-Encoding: identity\r\n\r\n")
+        assert b"\r\nconnection: close\r\n" in old and old.endswith(data)
+        assert asked[-1] == "GET" and counting.calls == 4
+        # A request with a body is the app's to read: not asked, answered by the app.
+        body = b"GET /feeds/alpha.rss HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        posted = exchange(port, body + b"Connection: close\r\n\r\nhello")
+        assert posted.startswith(b"HTTP/1.1 200 ") and len(asked) == 4 and counting.calls == 5
+
+
+def test_header_blocks_are_written_as_uvicorn_writes_them() -> None:
+    headers = [(b"ETag", b'"a"'), (b"content-length", b"3")]
+    assert listener.header_block(200, headers) == b'etag: "a"\r\ncontent-length: 3\r\n'
+    assert listener.header_block(304, headers[:1]) == b'etag: "a"\r\n'
+    # What uvicorn would refuse, chunk or close is left to it: the app answers.
+    assert listener.header_block(200, headers[:1]) is None  # no length: chunked
+    assert listener.header_block(200, [*headers, (b"link", b"<x>\r\nset-cookie: a")]) is None
+    assert listener.header_block(200, [*headers, (b"bad name", b"x")]) is None
+    assert listener.header_block(200, [*headers, (b"Connection", b"close")]) is None
+    date = [(b"date", b"Mon, 07 Dec 2026 10:00:00 GMT")]
+    kept = listener.wire(304, date, b'etag: "a"\r\n', True, b"")
+    assert kept == (
+        b'HTTP/1.1 304 Not Modified\r\ndate: Mon, 07 Dec 2026 10:00:00 GMT\r\netag: "a"\r\n\r\n'
+    )
+    closed = listener.wire(200, [], b"content-length: 3\r\n", False, b"abc")
+    assert closed == b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nabc"

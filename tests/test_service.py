@@ -91,8 +91,14 @@ def test_sigterm_during_a_poll_leaves_a_consistent_store_and_a_restart_resumes(p
     assert kept % 10 == 0 or kept == len(portal.articles)
     portal.delay = 0
     with service(config) as proc:
-        wait_for(lambda: source_status(proc.base)["last_success"], timeout=60)
-        items = read_feeds(tmp_path / "public", "sample")["json"]["items"]
+        # The poll's end is stored before its feeds are written (the store is the truth):
+        # wait for both, or a loaded machine reads the folder in between.
+        public = tmp_path / "public"
+        wait_for(
+            lambda: source_status(proc.base)["last_success"] and (public / "sample.json").exists(),
+            timeout=60,
+        )
+        items = read_feeds(public, "sample")["json"]["items"]
         assert len(items) == len(portal.articles)
         assert len({i["id"] for i in items}) == len(items)
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import pytest
 
+from feeds.hub import Hub
 from feeds.models import FeedMeta, HubCounts, HubIntent, Settings
 from feeds.render import render
 from feeds.websub import (
@@ -235,3 +236,18 @@ def test_every_format_names_its_hubs_and_itself_for_a_reader():
     assert json.loads(rendered["json"])["hubs"] == [{"type": "WebSub", "url": h} for h in hubs]
     plain = render(replace(meta, hubs=()), [])
     assert all(b"hub" not in data for data in plain.values())
+
+
+def test_a_feeds_link_header_follows_the_settings_in_force() -> None:
+    # Made once per feed and kept (it is asked per request), until a reload replaces them.
+    base = settings(base_url="https://a.example/")
+    current = [base]
+    hub = Hub(lambda: (current[0], []))
+    own = '<https://a.example/hub>; rel="hub", <https://a.example/feeds/x.rss>; rel="self"'
+    assert hub.links("x", "rss") == own
+    assert hub.links("x", "atom") == own.replace("x.rss", "x.atom")
+    current[0] = replace(base, websub=False, websub_hubs=("https://h.example/",))
+    external = '<https://h.example/>; rel="hub", <https://a.example/feeds/x.rss>; rel="self"'
+    assert hub.links("x", "rss") == external
+    current[0] = replace(base, websub=False)
+    assert hub.links("x", "rss") is None
