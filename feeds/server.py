@@ -193,6 +193,7 @@ RawHeaders = list[tuple[bytes, bytes]]
 # A made answer: status, headers, body (empty for a 304).
 Answer = tuple[int, RawHeaders, bytes]
 ANSWERS_KEPT = 1024  # made answers kept (a few per feed); all dropped when there are more
+KEPT_HEAD_BYTES = 2048  # a request whose headers are longer is answered, not remembered
 
 
 class FeedFront:
@@ -235,9 +236,11 @@ class FeedFront:
         made = self._make(scope)
         if made is None:
             return None
-        if len(self._given) >= ANSWERS_KEPT:
-            self._given.clear()
-        self._given[request] = made
+        # Heads of up to 32 KiB are let in: only a reader's usual few hundred bytes are kept.
+        if sum(len(name) + len(value) for name, value in scope["headers"]) <= KEPT_HEAD_BYTES:
+            if len(self._given) >= ANSWERS_KEPT:
+                self._given.clear()
+            self._given[request] = made
         return made.answer
 
     def _still(self, given: _Given) -> bool:

@@ -389,3 +389,17 @@ def test_header_blocks_are_written_as_uvicorn_writes_them() -> None:
     )
     closed = listener.wire(200, [], b"content-length: 3\r\n", False, b"abc")
     assert closed == b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nabc"
+
+
+def test_the_front_remembers_answers_only_for_a_readers_short_head(
+    ports: tuple[FeedsApp, int, int],
+) -> None:
+    fast, fast_port, _ = ports
+    exchange(fast_port, request("GET", "rss"))
+    front = fast.front
+    assert front is not None
+    padded = scope("/feeds/alpha.rss", X_Pad="p" * 4000)  # heads of up to 32 KiB are let in
+    assert front.answer(padded) == front.answer(scope("/feeds/alpha.rss")) is not None
+    # Answered both, but only the short one is kept: a flood of long heads holds no memory.
+    assert [key[0] for key in front._given] == ["/feeds/alpha.rss"]
+    assert all(len(key) == 1 for key in front._given)
