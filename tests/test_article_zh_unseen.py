@@ -102,3 +102,29 @@ def test_a_counters_word_is_no_name(word: str):
 def test_a_counter_in_byline_markup_is_not_the_author():
     markup = '<p class="author"><span class="author-views">人氣( 23925 )</span></p>'
     assert page(f"{H1}{markup}{ZH}").author is None
+
+
+def test_a_blog_platforms_title_finds_the_headline_and_its_date_in_spans():
+    # '<title>Headline_part (2) @ Blog_name :: Platform ::</title>' and the date one span per
+    # part, the weekday among them ('Dec 28 Sat 2013 00:28').
+    html = (
+        "<html><head><title>新竹尖石_美樹營地賞楓 (2) @ 史蒂文的家_藍天 :: 痞客邦 PIXNET ::"
+        "</title></head><body><p>" + "導覽 " * 400 + "</p><ul class='article-head'>"
+        '<li class="publish"><span class="month">Dec </span><span class="date">28 </span>'
+        '<span class="day">Sat </span><span class="year">2013 </span>'
+        '<span class="time">00:28</span></li><li class="title"><h2><a href="/post/1">'
+        f"新竹尖石_美樹營地賞楓 (2)</a></h2></li></ul>{ZH}</body></html>"
+    )
+    found = extract_article(
+        html, "https://e.com/post/1", ArticleRules(), now=NOW, tz=ZoneInfo("Asia/Taipei")
+    )
+    chosen = found.date or found.metadata_date
+    assert chosen is not None and chosen.value.date() == date(2013, 12, 28)
+
+
+def test_title_variants_split_a_blogs_separators_but_keep_the_headlines_own():
+    from feeds.extract.title_words import variants
+
+    assert "新竹尖石_美樹營地賞楓 (2)" in variants(
+        "新竹尖石_美樹營地賞楓 (2) @ 史蒂文的家_藍天 :: 痞客邦 ::"
+    )

@@ -317,11 +317,15 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
             text = " ".join(element.get_text(" ").split())
             if len(text) > _DATE_TEXT_MAX:
                 break
-            if parsed := read(text):
+            # 'Dec 28 Sat 2013 00:28' (a span each): the weekday's name between its parts
+            if parsed := read(text) or read(_SPAN_WEEKDAY.sub(" ", text)):
                 # '<span>创建于 <span title="2024-05-13 18:25:18">1周前</span></span>'
                 parsed = (hover_in(element, read) if ago(text) else None) or parsed
                 break
     return parsed
+
+
+_SPAN_WEEKDAY = lazy(r"(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?(?![a-z])", re.I)
 
 
 def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
