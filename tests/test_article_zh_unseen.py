@@ -128,3 +128,12 @@ def test_title_variants_split_a_blogs_separators_but_keep_the_headlines_own():
     assert "新竹尖石_美樹營地賞楓 (2)" in variants(
         "新竹尖石_美樹營地賞楓 (2) @ 史蒂文的家_藍天 :: 痞客邦 ::"
     )
+
+
+def test_a_credit_in_a_related_storys_teaser_is_no_writer():
+    teasers = (
+        "<ul><li><a href='/b/2.html'>另一篇很长的文章的标题在这里显示出来了</a>"
+        "<span>文/李四</span></li><li><a href='/b/3.html'>第三篇很长的文章的标题在这里显示出来了"
+        "</a><span>文/王五</span></li></ul>"
+    )
+    assert page(f"{H1}{ZH}{teasers}").author is None

@@ -24,7 +24,7 @@ from feeds.extract.byline_words import (
 from feeds.extract.bylines import publisher_like
 from feeds.extract.labels import labelled_author
 from feeds.extract.markup import INVISIBLE
-from feeds.extract.page import elsewhere
+from feeds.extract.page import elsewhere, teaser
 from feeds.lazyre import lazy
 
 _DATE_LABEL = (
@@ -106,8 +106,8 @@ def closing_credit(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) ->
         text = " ".join(node.parent.get_text(" ").split())
         line = text if len(text) <= _LINE_MAX else " ".join(node.split())
         match = ZH_BY.match(line)
-        if match is None or elsewhere(node.parent, itself=True):
-            continue
+        if match is None or elsewhere(node.parent, itself=True) or teaser(node.parent, start):
+            continue  # a related story's teaser: '<li><a>另一篇文章的标题</a> 文/李四</li>'
         name = chinese_names(line[match.end() :])
         if name is not None and not publisher_like(name, sites):
             return name
