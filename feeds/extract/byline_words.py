@@ -158,6 +158,11 @@ PROFILE_PATH = lazy(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
 PROFILE_TEXTS = 6
 PERSON_PAGE = lazy(rf"{PROFILE_PATH.pattern}[^/?#]+", re.I)  # not the list of all
 ACCOUNT_PAGE = lazy(r"/(?:login|logout|register|signin|signup|edit|settings|me)/?$", re.I)
+# A link to a writer's own page named by its text, whatever its address: 'my38778570 的个人博客'
+# ('my38778570's blog') beside the headline of a post on a platform. OWN_PAGE_WORD is what the
+# lxml proof looks for (fast_absence: any link text that holds it may be one).
+OWN_PAGE_WORD = lazy(r"的(?:个人|個人)?(?:博客|部落格|主页|主頁|专栏|專欄)")
+OWN_PAGE = lazy(rf"^\s*([\w\u4e00-\u9fff.~-]{{2,24}}?)\s*{OWN_PAGE_WORD.pattern}\s*$")
 COLON_NAME = lazy(r"^([\u4e00-\u9fff]{2,3})[:：]\s*\S")
 SOURCE_LABEL = lazy(r"来\s*源\s*[:：]\s*([\u4e00-\u9fff]{2,3})\s*$")
 # What an organisation's name holds, never a person's: 新华网, 人民日报, 本站, 原创, 综合.

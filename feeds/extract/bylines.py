@@ -23,7 +23,7 @@ from feeds.extract.labels import (
 )
 from feeds.extract.ld_authors import ld_authors
 from feeds.extract.markup import INVISIBLE
-from feeds.extract.page import NEAR_HEADLINE, elsewhere, longer_than, teaser
+from feeds.extract.page import NEAR_HEADLINE, elsewhere, elsewhere_block, longer_than, teaser
 from feeds.extract.person_names import PARTICLES, name_shaped, person_name
 from feeds.extract.title_words import norm
 from feeds.lazyre import lazy
@@ -412,3 +412,35 @@ def labelled_editors(soup: BeautifulSoup) -> list[str]:
         if name := labelled_editor(str(node).strip()):
             found.append(name)
     return found
+
+
+_FOOTER = frozenset({"footer"})
+_CREDITS_READ = 20  # strings looked at for one name
+
+
+def footer_credits(soup: BeautifulSoup, names: Iterable[str]) -> list[str]:
+    """The names the page shows only in its footer ('由 Summer 设计和编码', 'Theme by Ann
+    Lee'): a template's <meta name="author"> naming the site's maker, not the story's
+    writer, who stands by the headline or in the story if the page shows them at all."""
+    body = soup.body or soup
+    found = []
+    for name in names:
+        if len(name) < 2:
+            continue
+        shown = [
+            node
+            for node in body.find_all(
+                string=lambda s, n=name: s is not None and n in s, limit=_CREDITS_READ
+            )
+            if type(node) is NavigableString
+            and node.parent is not None
+            and node.parent.name not in INVISIBLE
+        ]
+        if shown and all(_in_footer(node) for node in shown):
+            found.append(name)
+    return found
+
+
+def _in_footer(node: NavigableString) -> bool:
+    block = elsewhere_block(node, _FOOTER)
+    return block is not None and block.name not in ("aside", "nav")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.dates import parse_date
+from feeds.extract.dates import parse_date, relative_text
 from feeds.extract.html import attr
 from feeds.extract.markup import INVISIBLE
 from feeds.lazyre import lazy
@@ -131,3 +131,42 @@ def _order(votes: dict[str, int], soup: BeautifulSoup, host: str) -> str | None:
     if not lang or lang.lower() == "en":
         return host_order(host)  # English of no country: the site's may say
     return "mdy" if _MONTH_FIRST.match(lang) else "dmy"
+
+
+# Where a relative date keeps the day it counts from, shown on hover: '<abbr class="timeago"
+# title="2024年04月22日">1 月前</abbr>', '<a data-tooltip="2024-05-13 18:25:18">创建于 <span
+# title="2024-05-13 18:25:18">1周前</span></a>'.
+_HOVER_ATTRIBUTES = ("title", "data-tooltip", "data-original-title", "datetime", "data-time")
+_ANY_YEAR = lazy(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_HOVER_HOLDERS = 12
+# A relative date of any unit, months and years too ('11个月前', '2 years ago'), which
+# parse_date leaves unread: with a hover date beside it, that date is the page's.
+_AGO_ANY = lazy(
+    r"\d\s*[个個]?(?:秒|分[钟鐘]?|小[时時]|天|日|[周週]|星期|月|年)\s*前|\bago\b|刚刚|昨天|前天",
+    re.IGNORECASE,
+)
+
+
+def ago(text: str) -> bool:
+    return relative_text(text) or (not _ANY_YEAR.search(text) and _AGO_ANY.search(text) is not None)
+
+
+def hover_date(node: NavigableString | Tag, read: Read) -> ParsedDate | None:
+    """The full date a relative one ('3 天前', '2 weeks ago') carries in its element's or
+    the element around it's hover text, if any: the day the page was written, not counted
+    back from when it was read."""
+    if not isinstance(node, NavigableString) or node.parent is None or not ago(node):
+        return None
+    return hover_in(node.parent, read) or (
+        hover_in(node.parent.parent, read) if node.parent.parent is not None else None
+    )
+
+
+def hover_in(element: Tag, read: Read) -> ParsedDate | None:
+    """The first full date in a hover attribute of ``element`` or of an element inside it."""
+    for holder in (element, *element.find_all(True, limit=_HOVER_HOLDERS)):
+        for name in _HOVER_ATTRIBUTES:
+            value = attr(holder, name) or ""
+            if _ANY_YEAR.search(value) and not relative_text(value) and (found := read(value)):
+                return found
+    return None

@@ -115,7 +115,7 @@ _LABEL_W = lazy(rf"(?:{_WRITERS})[:：]", re.IGNORECASE)
 _LABEL_CHARS = lazy("[" + re.escape("".join(set("".join(AUTHOR_LABELS)))) + ":：]", re.I)
 # byline_lines._ZH_SIGNED ('张三/文', '文 张三') and _ZH_BY ('文/张三', '作者丨张三', '图/文')
 _ZH_BYLINE_W = lazy(
-    r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)[/／|｜丨:：]"
+    r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)[/／|｜丨︱︲:：]"
     r"|文[・·](?:写真|撮影|構成)[/／:：]|取材[・·]文[/／:：]"
     r"|【(?:本文)?(?:作者|撰文|撰稿|执笔|執筆)"
 )
@@ -247,6 +247,8 @@ def _in_text(root: etree._Element, title: str) -> bool:
 
 
 def _profile_like(link: etree._Element) -> bool:
+    if byline_words.OWN_PAGE_WORD.search("".join(str(t) for t in link.itertext())):
+        return True  # 'my38778570 的个人博客' (byline_lines.profile_link), any address
     href = (link.get("href") or "").strip()
     return bool(byline_words.PERSON_PAGE.search(href)) and not byline_words.ACCOUNT_PAGE.search(
         href

@@ -11,7 +11,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.date_context import Read
+from feeds.extract.date_context import Read, ago, hover_date, hover_in
 from feeds.extract.date_words import DATE_META, DATE_META_LIKE
 from feeds.extract.dates import parse_date, relative_text
 from feeds.extract.html import attr, select
@@ -265,7 +265,9 @@ def visible_date(
         if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
             continue
         parsed = _node_date(node, marked, read)
-        if parsed is not None and isinstance(node, NavigableString) and _weak_text(node):
+        if (stamp := hover_date(node, read)) is not None:
+            best = (score, stamp)  # '1周前' over a title that holds the day it stands for
+        elif parsed is not None and isinstance(node, NavigableString) and _weak_text(node):
             # '3 weeks ago' beside 'October 17, 2023': counted from when the page was cached;
             # 'Updated: August 22, 2019' beside the day it was first published
             if relative is None or score < relative[0]:
@@ -315,9 +317,15 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
             text = " ".join(element.get_text(" ").split())
             if len(text) > _DATE_TEXT_MAX:
                 break
-            if parsed := read(text):
+            # 'Dec 28 Sat 2013 00:28' (a span each): the weekday's name between its parts
+            if parsed := read(text) or read(_SPAN_WEEKDAY.sub(" ", text)):
+                # '<span>创建于 <span title="2024-05-13 18:25:18">1周前</span></span>'
+                parsed = (hover_in(element, read) if ago(text) else None) or parsed
                 break
     return parsed
+
+
+_SPAN_WEEKDAY = lazy(r"(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?(?![a-z])", re.I)
 
 
 def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:

@@ -58,6 +58,9 @@ _LIST_MAX = 8
 _NOT_NAMES = frozenset(
     {"by", "published", "posted", "updated", "written", "author", "authors", "more", "mehr"}
     | {"veröffentlicht", "autor", "auteur", "publié", "publicado", "pubblicato"}
+    # A counter's word, its number cleaned off ('人氣( 23925 )', a span classed 'author-views').
+    | {"人气", "人氣", "浏览", "瀏覽", "点击", "點擊", "阅读", "閱讀", "评论", "評論", "留言"}
+    | {"收藏", "点赞", "點讚", "回复", "回覆", "views", "hits", "comments", "likes"}
 )
 
 

@@ -34,10 +34,16 @@ def agree(a: str | None, b: str | None, ratio: float = 0.5) -> bool:
     return short == long or (short in long and len(short) >= ratio * len(long))
 
 
+# The separators no headline holds, spaced: 'Headline_part (2) @ Blog :: PIXNET ::' splits
+# into the headline (whose own '_' TITLE_SEPARATORS splits too) and the blog's names.
+_SPACED_SEPARATORS = lazy(r"\s+(?:@|::|\||｜|-|–|—)(?:\s+|$)")
+
+
 def variants(title: str) -> list[str]:
     """The title, and its parts: it may still carry the site's name ('Headline | Section |
-    Site')."""
-    return [title, *(p for p in TITLE_SEPARATORS.split(title) if len(p) >= len(title) // 3)]
+    Site', 'Headline @ Blog :: Platform')."""
+    parts = [*TITLE_SEPARATORS.split(title), *_SPACED_SEPARATORS.split(title)]
+    return [title, *dict.fromkeys(p for p in parts if p and len(p) >= len(title) // 3)]
 
 
 def heading_agrees(text: str | None, title: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.byline_lines import lines_after
+from feeds.extract.byline_lines import ZH_BY, chinese_names, lines_after
 from feeds.extract.byline_words import (
     CELL_LABELS,
     CELLS,
@@ -21,9 +21,10 @@ from feeds.extract.byline_words import (
     SIGN_OFF_OPENER,
     han_person,
 )
+from feeds.extract.bylines import publisher_like
 from feeds.extract.labels import labelled_author
 from feeds.extract.markup import INVISIBLE
-from feeds.extract.page import elsewhere
+from feeds.extract.page import elsewhere, teaser
 from feeds.lazyre import lazy
 
 _DATE_LABEL = (
@@ -83,6 +84,38 @@ def sign_off(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         if names and all(han_person(n) for n in names):
             found = " ".join(names)
     return found
+
+
+_CREDITS_READ = 400  # strings after the headline looked at for a writer's credit
+
+
+def closing_credit(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) -> str | None:
+    """The writer a credit line at the story's end names, with a bar or a slash for its colon
+    ('作者︱春春' under '出品︱网易科学人栏目组', '文/张三'): a short line of its own that opens
+    with the credit, outside links, sidebars and comments; read after the page's bylines, and
+    before the editor the page labels, who is no writer. A medium's or the site's name
+    (``sites``) is none: '文/图：新华社'."""
+    start = headline[0] if headline else soup.body
+    if start is None:
+        return None
+    for node in start.find_all_next(string=_credit_like, limit=_CREDITS_READ):
+        if type(node) is not NavigableString or node.parent is None:
+            continue
+        if node.parent.name in INVISIBLE or node.find_parent("a") is not None:
+            continue
+        text = " ".join(node.parent.get_text(" ").split())
+        line = text if len(text) <= _LINE_MAX else " ".join(node.split())
+        match = ZH_BY.match(line)
+        if match is None or elsewhere(node.parent, itself=True) or teaser(node.parent, start):
+            continue  # a related story's teaser: '<li><a>另一篇文章的标题</a> 文/李四</li>'
+        name = chinese_names(line[match.end() :])
+        if name is not None and not publisher_like(name, sites):
+            return name
+    return None
+
+
+def _credit_like(text: str | None) -> bool:
+    return text is not None and len(text) <= _LINE_MAX and ZH_BY.search(text) is not None
 
 
 def _bracketed(text: str | None) -> bool:
