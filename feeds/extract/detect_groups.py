@@ -4,7 +4,8 @@ Two ways of finding them, because lists are built in two ways:
 
 - *sibling groups*: elements of one tag and class signature side by side (``ul > li``,
   ``div.list > div.card``), merged across parents when their three nearest ancestors look alike
-  (a list split into several ``<ul>`` is one list) unless a heading stands between the parts
+  (a list split into several ``<ul>`` is one list), and across sections of one column whose
+  wrappers are styled in alternate stripes, unless a heading stands between the parts
   (six sidebar boxes, each under its own heading, are six blocks, not one);
 - *heading groups*: the headings (``h1``–``h6``) that hold a link, alike in tag and class. A
   blog's posts may differ in their wrappers (a first post classed apart) or hold whole articles
@@ -21,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice, pairwise
 from urllib.parse import urldefrag, urlsplit
 
 from bs4 import Tag
@@ -33,7 +35,6 @@ from feeds.extract.detect_page import (
     Link,
     anchors,
     article_like,
-    inside,
     region_of,
     units,
 )
@@ -47,7 +48,6 @@ __all__ = [
     "SHORT_UNITS",
     "Group",
     "Item",
-    "common_ancestor",
     "find_groups",
 ]
 
@@ -61,6 +61,7 @@ _LEADS = 3  # featured items above a list, read as its first (see _leads)
 _LABEL_UNITS = 12.0  # a heading between two parts of a list is at most this long
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
 _AMBIGUOUS = lazy(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")  # 06/12/2024: day or month first
+_Path = tuple[tuple[str, str], ...]  # an element's signature and its ancestors' (nearest first)
 
 
 @dataclass(eq=False)  # identity: bs4 compares tags by markup, and two items can look alike
@@ -144,9 +145,7 @@ def _signature(el: Tag, shared: frozenset[str] | None = None) -> tuple[str, str]
     return el.name or "", classes[0].rstrip("0123456789-_") if classes else ""
 
 
-def _path_signature(
-    el: Tag, depth: int = 4, own: tuple[str, str] | None = None
-) -> tuple[tuple[str, str], ...]:
+def _path_signature(el: Tag, depth: int = 4, own: tuple[str, str] | None = None) -> _Path:
     chain = [own or _signature(el)]
     parent = el.parent
     while isinstance(parent, Tag) and len(chain) < depth:
@@ -156,7 +155,7 @@ def _path_signature(
 
 
 def _sibling_clusters(page: DetectPage) -> Iterable[list[Tag]]:
-    clusters: dict[tuple[tuple[str, str], ...], list[Tag]] = {}
+    clusters: dict[_Path, list[Tag]] = {}
     hidden = page.hidden()
     for parent in page.soup.find_all(True):
         if id(parent) in hidden:
@@ -175,8 +174,26 @@ def _sibling_clusters(page: DetectPage) -> Iterable[list[Tag]]:
             if len(members) >= 2:
                 for member in members:
                     clusters.setdefault(_path_signature(member, own=own), []).append(member)
-    for members in clusters.values():
+    for members in _striped(clusters, page):
         yield sorted({id(m): m for m in members}.values(), key=lambda m: page.order[id(m)])
+
+
+def _striped(clusters: dict[_Path, list[Tag]], page: DetectPage) -> list[list[Tag]]:
+    """Clusters alike but for their sections' wrappers are one list when the wrappers take
+    turns in one column: a blog index with a section per year, in alternate stripes
+    (``div.container`` / ``div.container-fluid.alt-color``), is one list, not two."""
+    alike: dict[_Path, list[list[Tag]]] = {}
+    for key, members in clusters.items():
+        alike.setdefault(key[:3] if len(key) == 4 else key, []).append(members)
+    merged: list[list[Tag]] = []
+    for parts in alike.values():
+        order = sorted((page.order[id(m)], n, m) for n, ms in enumerate(parts) for m in ms)
+        turns = 1 + sum(a[1] != b[1] for a, b in pairwise(order))
+        # Four levels up from a member: what holds the wrappers (one column, or several).
+        columns = {id(next(islice(m.parents, 3, None), None)) for *_, m in order}
+        one = 1 < len(parts) < turns and len(columns) == 1
+        merged.extend([[m for *_, m in order]] if one else parts)
+    return merged
 
 
 def _heading_clusters(page: DetectPage) -> Iterable[list[Tag]]:
@@ -299,7 +316,7 @@ def _main_links(
 
 def _common_slot(
     held: list[tuple[Tag, list[tuple[Tag, Link]]]], best: list[tuple[Tag, Link]]
-) -> tuple[tuple[str, str], ...]:
+) -> _Path:
     """The place of the headline in the items: the one most members' best link takes, among
     places whose links lead to different pages in each member (an author's or a site's link
     repeated in every card is no headline); else the one most members' best link takes."""
@@ -477,12 +494,3 @@ def _has_date(member: Tag, link: Tag) -> bool:
     """A date in the item's own text, e.g. 'Title (2024-12-06)' with no element around it."""
     rest = (text_of(member) or "").replace(text_of(link) or "", " ")
     return len(rest) <= 3 * _DATE_TEXT_MAX and _is_date(rest)
-
-
-def common_ancestor(group: Group) -> Tag | None:
-    """The lowest element holding every item of the group."""
-    first = group.items[0].node
-    for parent in first.parents:
-        if all(inside(i.node, parent) for i in group.items[1:]):
-            return parent
-    return None

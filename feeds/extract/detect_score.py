@@ -21,11 +21,12 @@ from urllib.parse import urlsplit
 
 from bs4 import Tag
 
-from feeds.extract.detect_groups import HEADLINE_UNITS, MIN_ITEMS, Group, common_ancestor
+from feeds.extract.detect_groups import HEADLINE_UNITS, MIN_ITEMS, Group
 from feeds.extract.detect_page import (
     DetectPage,
     article_like,
     collection,
+    inside,
     region_of,
     units,
 )
@@ -313,3 +314,12 @@ def _numbered(group: Group) -> bool:
         first = next((s.strip() for s in item.node.find_all(string=True) if s.strip()), "")
         hits += first == str(index + 1)
     return hits * 10 >= len(group.items) * 7
+
+
+def common_ancestor(group: Group) -> Tag | None:
+    """The lowest element holding every item of the group."""
+    first = group.items[0].node
+    for parent in first.parents:
+        if all(inside(i.node, parent) for i in group.items[1:]):
+            return parent
+    return None
