@@ -131,3 +131,35 @@ def test_captions_go_and_their_pictures_stay():
         assert "Photo:" not in fragment.get_text() and fragment.find("img") is not None
         assert "reopen in spring." in fragment.get_text()
     assert wrapped.get_text().count("Work began.") == 1  # the caption went, the paragraph stayed
+
+
+def test_a_text_alone_beside_a_picture_is_its_caption():
+    caption = "Abbildung: Die Schneehöhe im Mattertal, farblich codiert"
+    page = parse(f"""<html><body><article>{BODY}<div class="imginline"><img src="/s.png">
+<span>{caption}</span></div><p>More text follows here.</p></article></body></html>""")
+    # trafilatura flattens the wrapper: the caption is loose text after the picture
+    flat = parse(f'{BODY}<img src="/s.png"/>{caption}<p>More text follows here.</p>')
+    strip_captions(flat, page)
+    kept = parse(f"<div><img src='/s.png'><span>{caption}</span></div>{BODY}")
+    strip_captions(kept, page)
+    for fragment in (flat, kept):
+        assert "Abbildung" not in fragment.get_text() and fragment.find("img") is not None
+        assert "reopen in spring." in fragment.get_text()
+
+
+def test_a_picture_beside_a_phrase_a_headline_or_a_count_leaves_the_text_alone():
+    phrase = "<strong>The council voted on Monday</strong>"
+    teaser = '<a href="/n/2"><img src="/t.jpg"><span>Another story in the news today</span></a>'
+    count = '<div class="likes"><img src="/heart.svg"><span>12</span></div>'
+    page = parse(f"<html><body><p><img src='/b.jpg'>{phrase}</p>{teaser}{count}</body></html>")
+    content = parse(f"<p><img src='/b.jpg'>{phrase} to rebuild it.</p>{teaser}<p>12</p>")
+    strip_captions(content, page)
+    text = content.get_text()
+    assert "The council voted" in text and "Another story" in text and "12" in text
+
+
+def test_a_class_that_ends_in_caption_names_a_caption():
+    page = parse("<html><body><p>x</p></body></html>")
+    content = parse(f'<div><img src="/d.jpg"></div><p class="imageCaption">A rare bill</p>{BODY}')
+    strip_captions(content, page)
+    assert "rare bill" not in content.get_text() and "reopen" in content.get_text()
