@@ -9,7 +9,9 @@ found outside the block (a lead paragraph, a standfirst) keeps its result.
 
 Whichever wins, a standfirst set in the article's header apart from the body (which
 trafilatura leaves out) is put back first (``with_lead``), and the captions of pictures are
-taken out of the text (``strip_captions``; the pictures stay).
+taken out of the text (``strip_captions``; the pictures stay), and so are the blocks of
+links at the content's edges and a heading left last, which heads a section the extractor
+cut (``strip_edges``).
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ _NOT_CAPTION_WRAPPERS = frozenset({"p", "a", "li", "tr", "td", "button", "body",
 _LEAD_DEPTH = 10
 _LEAD_PROSE_MIN = 40
 _LEAD_LINKED = 0.2
+# A block at the content's edge with at least this share of link text is links only.
+_LINKED_EDGE = 0.9
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
@@ -263,6 +268,61 @@ def strip_menus(root: Tag) -> None:
         if len(run) >= _MENU_ITEMS:
             for node in run:
                 node.extract()
+
+
+def strip_edges(root: Tag) -> None:
+    """Remove, in place, what the extractor left at the edges of the content that is no part
+    of the story: blocks that are all links before the first text and after the last ('Share
+    on Facebook', '版权声明', teaser links), and a heading left last, which heads a section the
+    extractor cut ('Related articles', 'Mehr zum Thema'). Pictures stay."""
+    box = root
+    while True:
+        children = [c for c in box.children if not _blank(c)]
+        if len(children) != 1 or not isinstance(children[0], Tag) or children[0].name == "p":
+            break
+        box = children[0]
+    for last in (True, False):
+        edges = [c for c in box.children if not _blank(c)]
+        texts = sum(not _picture_only(c) for c in edges)
+        for node in reversed(edges) if last else edges:
+            if _picture_only(node):
+                continue  # a picture stays, and what is beyond it is looked at
+            if texts < 2 or not _edge_chrome(node, last):
+                break
+            node.extract()
+            texts -= 1
+
+
+def _blank(node: PageElement) -> bool:
+    return isinstance(node, NavigableString) and not node.strip()
+
+
+def _edge_chrome(node: PageElement, last: bool) -> bool:
+    if _heading(node):
+        return last  # last, it heads a cut section; first, it is the title (linked or not)
+    return _all_links(node)
+
+
+def _picture_only(node: PageElement) -> bool:
+    return isinstance(node, Tag) and _picture(node)
+
+
+def _all_links(node: PageElement) -> bool:
+    """Whether ``node`` shows only link text, or nothing, and no picture."""
+    if not isinstance(node, Tag):
+        return False
+    if node.name in _PICTURES or node.find(_PICTURES) is not None:
+        return False
+    total = linked = 0
+    for string, _, in_link in visible_strings(node):
+        length = len(squashed(str(string)))
+        total += length
+        linked += length if in_link else 0
+    return linked >= _LINKED_EDGE * total
+
+
+def _heading(node: PageElement) -> bool:
+    return isinstance(node, Tag) and node.name in _HEADINGS
 
 
 def menu_like(text: str) -> bool:
