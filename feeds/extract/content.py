@@ -24,6 +24,7 @@ from bs4.element import NavigableString, PageElement
 from feeds.extract.density import Block, densest_block, squashed, visible_strings, weight
 from feeds.extract.html import attr, parse
 from feeds.extract.page import elsewhere
+from feeds.extract.siblings import with_siblings
 from feeds.lazyre import lazy
 
 # A block that weighs less (about two sentences) is no article on its own.
@@ -66,6 +67,10 @@ _PICTURES = ("img", "picture", "video", "svg")
 # alone: shorter is a label or a count ('Merken', '3'), longer is a paragraph.
 _CAPTION_MIN = 15
 _CAPTION_MAX = 250
+# How far up from a picture its caption's wrapper is looked for, and how many blocks the
+# wrapper holds at most (the pictures and the caption).
+_CAPTION_DEPTH = 3
+_CAPTION_SIBLINGS = 4
 # Where a picture beside a text is no captioned picture: a paragraph (a picture within the
 # text), a teaser (a link or list item with its picture and headline), a table row or cell.
 _NOT_CAPTION_WRAPPERS = frozenset({"p", "a", "li", "tr", "td", "button", "body", "html"})
@@ -86,10 +91,10 @@ def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
     extracted = _trafilatura(text, url)
     block = densest_block(page)
     if block is None or block.score < _BLOCK_MIN:
-        return extracted
+        return extracted and with_siblings(page, extracted)
     if extracted is None or block_is_better(block, extracted):
         return with_lead(page, block.node.decode_contents())
-    return with_lead(page, extracted)
+    return with_lead(page, with_siblings(page, extracted))
 
 
 def with_lead(page: BeautifulSoup, html: str) -> str:
@@ -195,7 +200,7 @@ def strip_captions(root: Tag, page: BeautifulSoup) -> None:
     is known by its own markup or, as trafilatura drops class names, by the text of one of
     the page's (``page``, only read) captions."""
     marked = {_text(node) for node in page.find_all(True) if _caption(node)}
-    placed = {_text(node) for node in page.find_all(True) if _beside(node)}
+    placed = _placed_captions(page)
     known = (marked | placed) - {""}
     for node in list(root.find_all(True)):
         if node.parent is None or node.find(_PICTURES) is not None:
@@ -223,24 +228,41 @@ def _caption(node: Tag) -> bool:
     return node.find(_PICTURES) is None
 
 
-def _beside(node: Tag) -> bool:
-    """Whether ``node`` is a short text that shares its wrapper with pictures and nothing else
-    ('<div class="imginline"><img><span>Abbildung: …</span></div>'): a caption without a
-    caption's markup. Not inside a paragraph, where a picture may stand beside a phrase of the
-    text, and not longer than a caption."""
-    parent = node.parent
-    if parent is None or parent.name in _NOT_CAPTION_WRAPPERS or node.name == "a":
+def _placed_captions(page: BeautifulSoup) -> set[str]:
+    """The texts of the page's captions known by their place alone: a short text that shares
+    its wrapper with pictures and nothing else ('<div class="imginline"><img><span>Abbildung:
+    …</span></div>'). Looked for beside each picture and up through the text-less wrappers
+    around it (a link, a <picture>). Not inside a paragraph, where a picture may stand beside
+    a phrase of the text, nor a link or list item (a teaser's headline), and not longer than
+    a caption."""
+    found: set[str] = set()
+    for picture in page.find_all(_PICTURES):
+        holder = picture
+        for _ in range(_CAPTION_DEPTH):
+            parent = holder.parent
+            if parent is None or parent.name in _NOT_CAPTION_WRAPPERS:
+                break
+            children = [c for c in parent.children if isinstance(c, Tag) or str(c).strip()]
+            if len(children) > _CAPTION_SIBLINGS:
+                break
+            others = [c for c in children if c is not holder and not _picture_or_break(c)]
+            if others:
+                caption = others[0]
+                if len(others) == 1 and isinstance(caption, Tag) and _placed(caption):
+                    found.add(_text(caption))
+                break  # the text beside the picture is at this level
+            holder = parent
+    return found
+
+
+def _picture_or_break(node: PageElement) -> bool:
+    return isinstance(node, Tag) and (node.name == "br" or _picture(node))
+
+
+def _placed(node: Tag) -> bool:
+    if node.name == "a" or node.find(_PICTURES) is not None:
         return False
-    if node.find(_PICTURES) is not None:
-        return False
-    pictures = 0
-    for child in parent.children:
-        if child is node or (isinstance(child, NavigableString) and not child.strip()):
-            continue
-        if not isinstance(child, Tag) or not (child.name == "br" or _picture(child)):
-            return False
-        pictures += child.name != "br"
-    return pictures > 0 and _CAPTION_MIN <= len(_text(node)) <= _CAPTION_MAX
+    return _CAPTION_MIN <= len(_text(node)) <= _CAPTION_MAX
 
 
 def _picture(node: Tag) -> bool:
