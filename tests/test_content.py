@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
-from feeds.extract.content import block_is_better, strip_captions, with_lead
+from feeds.extract.content import block_is_better, strip_captions, strip_edges, with_lead
 from feeds.extract.density import densest_block, weight
 from feeds.extract.html import parse
 
@@ -131,3 +131,59 @@ def test_captions_go_and_their_pictures_stay():
         assert "Photo:" not in fragment.get_text() and fragment.find("img") is not None
         assert "reopen in spring." in fragment.get_text()
     assert wrapped.get_text().count("Work began.") == 1  # the caption went, the paragraph stayed
+
+
+def test_a_text_alone_beside_a_picture_is_its_caption():
+    caption = "Abbildung: Die Schneehöhe im Mattertal, farblich codiert"
+    page = parse(f"""<html><body><article>{BODY}<div class="imginline"><img src="/s.png">
+<span>{caption}</span></div><p>More text follows here.</p></article></body></html>""")
+    # trafilatura flattens the wrapper: the caption is loose text after the picture
+    flat = parse(f'{BODY}<img src="/s.png"/>{caption}<p>More text follows here.</p>')
+    strip_captions(flat, page)
+    kept = parse(f"<div><img src='/s.png'><span>{caption}</span></div>{BODY}")
+    strip_captions(kept, page)
+    for fragment in (flat, kept):
+        assert "Abbildung" not in fragment.get_text() and fragment.find("img") is not None
+        assert "reopen in spring." in fragment.get_text()
+
+
+def test_a_picture_beside_a_phrase_a_headline_or_a_count_leaves_the_text_alone():
+    phrase = "<strong>The council voted on Monday</strong>"
+    teaser = '<a href="/n/2"><img src="/t.jpg"><span>Another story in the news today</span></a>'
+    count = '<div class="likes"><img src="/heart.svg"><span>12</span></div>'
+    page = parse(f"<html><body><p><img src='/b.jpg'>{phrase}</p>{teaser}{count}</body></html>")
+    content = parse(f"<p><img src='/b.jpg'>{phrase} to rebuild it.</p>{teaser}<p>12</p>")
+    strip_captions(content, page)
+    text = content.get_text()
+    assert "The council voted" in text and "Another story" in text and "12" in text
+
+
+def test_a_class_that_ends_in_caption_names_a_caption():
+    page = parse("<html><body><p>x</p></body></html>")
+    content = parse(f'<div><img src="/d.jpg"></div><p class="imageCaption">A rare bill</p>{BODY}')
+    strip_captions(content, page)
+    assert "rare bill" not in content.get_text() and "reopen" in content.get_text()
+
+
+def test_links_at_the_edges_and_a_heading_left_last_are_no_story():
+    share = '<p><a href="/fb">Share on Facebook</a> <a href="/x">Share on X</a></p>'
+    related = '<h2>Related articles</h2><ul><li><a href="/n/1">Another story</a></li></ul>'
+    notice = '<p><a href="/c"><b>版权声明</b></a></p><img src="/code.png">'
+    content = parse(f"<div>{share}<h1>The bridge reopens</h1>{BODY}{related}{notice}</div>")
+    strip_edges(content)
+    text = content.get_text()
+    assert "Share" not in text and "Related" not in text and "版权" not in text
+    assert "The bridge reopens" in text and "reopen in spring." in text and "Work began." in text
+    assert content.find("img") is not None  # the picture stays
+
+
+def test_the_story_is_never_stripped_to_nothing_nor_its_linked_title_and_pictures():
+    title = '<h1><a href="/a.html">The bridge reopens</a></h1>'
+    pictures = '<a href="/b.jpg"><img src="/b.jpg"></a>'
+    content = parse(f"{title}{pictures}{BODY}<h3>Work began</h3><p>It will end soon.</p>")
+    strip_edges(content)
+    assert content.find("h1") is not None and content.find("img") is not None
+    assert "It will end soon." in content.get_text() and content.find("h3") is not None
+    only_links = parse('<p><a href="/1">One link</a></p>')
+    strip_edges(only_links)
+    assert "One link" in only_links.get_text()

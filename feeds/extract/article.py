@@ -27,7 +27,13 @@ from feeds.extract import (
     titles,
     zh_bylines,
 )
-from feeds.extract.content import main_content_html, menu_like, strip_captions, strip_menus
+from feeds.extract.content import (
+    main_content_html,
+    menu_like,
+    strip_captions,
+    strip_edges,
+    strip_menus,
+)
 from feeds.extract.entry import extract_article
 from feeds.extract.html import absolute, absolutize, attr, base_url, parse, select, select_one
 from feeds.extract.labels import author_from, labelled_author, labelled_editor, summary_from
@@ -346,6 +352,7 @@ def _content(
             unwanted.decompose()
         strip_menus(body)
         strip_captions(body, soup)
+        strip_edges(body)
         absolutize(body, base)
         html = body.decode_contents()
         fragment.decompose()

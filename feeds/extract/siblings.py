@@ -1,0 +1,81 @@
+"""Paragraphs the extractor dropped though the page marks them up as the story's own: the
+paragraphs of the class that the paragraphs it kept share.
+
+trafilatura, favouring precision, deletes a short block that holds a link: on templates that
+wrap every paragraph in a block of its own ('<div data-component="text-block"><p>'), a short
+paragraph with a link goes ('It has three members, including <a>the chair</a>, …'). The
+template names its paragraphs alike, so a paragraph of that class, prose and mostly not
+links, outside comments and teasers (``page.elsewhere``), is the story's too, and is put back
+after the kept paragraph it follows on the page.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+
+from bs4 import BeautifulSoup, Tag
+
+from feeds.extract.density import squashed, visible_strings, weight
+from feeds.extract.html import attr, parse
+from feeds.extract.page import elsewhere
+
+# A kept paragraph is matched by its text, this long at least (shorter texts recur).
+_KEPT_MIN = 20
+# The class counts as the story's paragraphs' when this many kept paragraphs share it.
+_SHARED_BY = 3
+# A paragraph with more link text than this share is a teaser or a list of links.
+_LINKED_MAX = 0.5
+
+
+def with_siblings(page: BeautifulSoup, html: str) -> str:
+    """``html`` (the extractor's result) with the page's paragraphs of the story's class that
+    it dropped put back in page order; ``html`` itself when there are none. ``page`` is only
+    read."""
+    fragment = parse(html)
+    found = squashed(fragment.get_text())
+    paragraphs = [(p, squashed(p.get_text())) for p in page.find_all("p")]
+    kept = {id(p) for p, key in paragraphs if len(key) >= _KEPT_MIN and key in found}
+    name = _story_class([p for p, _ in paragraphs if id(p) in kept])
+    if name is None:
+        return html
+    outputs = [(p, squashed(p.get_text())) for p in fragment.find_all("p")]
+    anchor: Tag | None = None
+    restored = 0
+    for paragraph, key in paragraphs:
+        if _class(paragraph) != name:
+            continue
+        if id(paragraph) in kept:
+            anchor = next((out for out, text in outputs if key in text), anchor)
+        elif anchor is not None and key and key not in found and _story_prose(paragraph):
+            added = copy.copy(paragraph)
+            anchor.insert_after(added)
+            anchor = added
+            restored += 1
+    result = (fragment.body or fragment).decode_contents() if restored else html
+    fragment.decompose()
+    return result
+
+
+def _class(node: Tag) -> str:
+    return attr(node, "class") or ""
+
+
+def _story_class(kept: list[Tag]) -> str | None:
+    """The class most of the kept paragraphs share, if enough do."""
+    counts = Counter(_class(p) for p in kept if _class(p))
+    if not counts:
+        return None
+    name, count = counts.most_common(1)[0]
+    return name if count >= _SHARED_BY else None
+
+
+def _story_prose(paragraph: Tag) -> bool:
+    total = linked = 0
+    prose = 0.0
+    for string, _, in_link in visible_strings(paragraph):
+        length = len(squashed(str(string)))
+        total += length
+        linked += length if in_link else 0
+        prose += max(weight(str(string), in_link), 0.0)
+    return prose > 0 and linked <= _LINKED_MAX * total and not elsewhere(paragraph)
