@@ -14,6 +14,7 @@ import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
 
 import brotli
@@ -99,12 +100,14 @@ class FileCache:
         FileNotFoundError like ``get``."""
         key = os.fspath(path)
         stamp = _stamp(_regular(os.lstat(key), path))
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is None or hit[0] != stamp:
-                return None
+        # No lock: asked on the event loop per request, and each of these two calls is one
+        # step of the dict under the GIL; ``get`` may evict the key between them.
+        hit = self._entries.get(key)
+        if hit is None or hit[0] != stamp:
+            return None
+        with suppress(KeyError):
             self._entries.move_to_end(key)
-            return hit[1]
+        return hit[1]
 
     def get(self, path: Path) -> FeedFile:
         """The file's bytes; FileNotFoundError when it does not exist or is not a regular

@@ -24,9 +24,10 @@ times as much per request, most of what a feed in memory costs to serve):
 And a request the app can answer at once is answered in the protocol (issue 19): an app with
 an ``answer_now(scope)`` method (``feeds.server.FeedsApp``: a cached feed, 200 or 304) is asked
 when a GET or HEAD without a body has its head in, and its answer is written when the request is
-whole, with the bytes uvicorn would write (``wire``). No task, ASGI messages or header checks
-per request: those were most of what a 304 cost. A pipelined request, a connection whose
-writes are backed up, and anything the method declines go through the app as before.
+whole, with the bytes uvicorn would write (``wire``). No request cycle, task, ASGI messages or
+header checks per request: those were most of what a 304 cost. A request queued behind one
+still being answered (pipelined), a connection whose writes are backed up, and anything the
+method declines go through uvicorn's cycle and the app as before.
 
 This module owns uvicorn and httptools; ``feeds.server`` builds the app it runs.
 """
@@ -40,7 +41,9 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from urllib.parse import unquote
 
+import httptools
 import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.httptools_impl import (
@@ -48,7 +51,6 @@ from uvicorn.protocols.http.httptools_impl import (
     HEADER_VALUE_RE,
     STATUS_LINE,
     HttpToolsProtocol,
-    RequestResponseCycle,
 )
 
 from feeds.errors import FeedsError
@@ -175,8 +177,7 @@ class BoundedProtocol(HttpToolsProtocol):
         self._refused = False
         self._phase = "idle"
         self._head = b""
-        self._in_head = False  # inside on_headers_complete: a request that is not queued
-        self._ready: tuple[RequestResponseCycle, Answer] | None = None
+        self._ready: tuple[Answer, bytes, bool, bool] | None = None  # see _answer_now
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -224,45 +225,51 @@ class BoundedProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._phase, self._head = "body", b""
-        self._in_head = True
-        try:
-            super().on_headers_complete()  # makes the cycle, and starts it or queues it
-        finally:
-            self._in_head = False
+        if self.cycle is None or self.cycle.response_complete:  # not queued behind another
+            self._ready = self._answer_now()
+            if self._ready is not None:
+                return  # no cycle, no task: written when the request is whole
+        super().on_headers_complete()  # makes the cycle, and starts it or queues it
 
     def on_message_complete(self) -> None:
-        super().on_message_complete()
+        ready, self._ready = self._ready, None
+        if ready is None:
+            super().on_message_complete()
         # A whole request is in: no deadline, and not a connection to push out while its
         # answer is being made.
         self._phase = "done"
         self._disarm()
         self.waiting.pop(self, None)
-        ready, self._ready = self._ready, None
-        if ready is not None and ready[0] is self.cycle:
+        if ready is not None:
             self._write_now(*ready)
 
     # -- answers given at once ---------------------------------------------------------
 
-    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
-        # Only a request started from on_headers_complete: a queued (pipelined) one starts
-        # from on_response_complete, where answering at once would recurse per request.
-        answer = self._answer_now(cycle) if self._in_head and app is self.app else None
-        if answer is None:
-            super()._start_asgi_task(cycle, app)
-        else:
-            self._ready = (cycle, answer)  # written when the request is whole
-
-    def _answer_now(self, cycle: RequestResponseCycle) -> Answer | None:
-        scope = cycle.scope
-        if (
-            self.answer_now is None
-            or self.flow.write_paused  # the app's path waits for the client to read
-            or scope["method"] not in ("GET", "HEAD")
-            or any(name in _BODY_HEADERS for name, _ in scope["headers"])
-        ):
+    def _answer_now(self) -> tuple[Answer, bytes, bool, bool] | None:
+        """The app's answer to the request whose head is in, when it gives one at once, with
+        its header lines, whether the connection stays open and whether the request is a
+        HEAD; None sends the request through uvicorn and the app."""
+        if self.answer_now is None or self.flow.write_paused:  # the app's path waits
             return None
+        method = self.parser.get_method()
+        if method not in (b"GET", b"HEAD"):
+            return None
+        for name, _ in self.headers:
+            if name in _BODY_HEADERS:
+                return None  # a body: the app reads it
+        try:
+            path = httptools.parse_url(self.url).path.decode("ascii")
+        except (httptools.HttpParserError, UnicodeDecodeError):
+            return None  # uvicorn answers it, as it would have
+        if "%" in path:
+            path = unquote(path)  # as uvicorn puts it in the scope
+        scope = {"type": "http", "method": method.decode(), "path": path, "headers": self.headers}
         answer = self.answer_now(scope)  # type: ignore[call-arg]  # a staticmethod: protocol_for
-        return answer if answer is not None and self._block(answer) is not None else None
+        block = self._block(answer) if answer is not None else None
+        if answer is None or block is None:
+            return None
+        keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
+        return answer, block, keep_alive, method == b"HEAD"
 
     def _block(self, answer: Answer) -> bytes | None:
         # The app keeps its answers (one per feed version and coding), so their header lines
@@ -274,20 +281,16 @@ class BoundedProtocol(HttpToolsProtocol):
             hit = self.blocks[id(answer)] = (answer, header_block(answer[0], answer[1]))
         return hit[1]
 
-    def _write_now(self, cycle: RequestResponseCycle, answer: Answer) -> None:
-        if cycle.disconnected or self.transport.is_closing():
+    def _write_now(self, answer: Answer, block: bytes, keep_alive: bool, head: bool) -> None:
+        if self.transport.is_closing():
             return
         status, _, body = answer
-        block = self._block(answer)
-        assert block is not None  # checked in _answer_now
-        head = cycle.scope["method"] == "HEAD"  # Content-Length still tells the size
-        defaults = self.server_state.default_headers
-        cycle.response_started = True
-        self.transport.write(wire(status, defaults, block, cycle.keep_alive, b"" if head else body))
-        cycle.response_complete = True
-        if not cycle.keep_alive:
+        defaults = self.server_state.default_headers  # the date, renewed each second
+        # HEAD: Content-Length still tells the size, as uvicorn's cycle sends it.
+        self.transport.write(wire(status, defaults, block, keep_alive, b"" if head else body))
+        if not keep_alive:
             self.transport.close()
-        cycle.on_response()  # on_response_complete: keep-alive timer, the next request
+        self.on_response_complete()  # the keep-alive deadline, or the next request
 
     def on_response_complete(self) -> None:
         # uvicorn's, but for its keep-alive timer (made and cancelled per request): an idle
@@ -300,7 +303,7 @@ class BoundedProtocol(HttpToolsProtocol):
             cycle, app = self.pipeline.pop()
             self._start_asgi_task(cycle, app)
         if self._phase == "done":
-            if self.cycle.response_complete:  # every request received is answered
+            if self.cycle is None or self.cycle.response_complete:  # all received answered
                 self._phase = "idle"
                 self._wait()
                 self._idle_for(self.timeout_keep_alive)
