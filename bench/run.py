@@ -780,6 +780,17 @@ def scenario_scale(work: Path, sources: int, stored: int, history: Sequence[int]
             "NOT COMPARABLE: seeding outlasted its 8 s lead, so the sources started overdue "
             "and staggered (a loaded machine?); run scenario 4 again"
         )
+    if r["rss"] > GOAL_RSS:
+        table.notes.append(
+            f"Goal missed by {r['rss'] / GOAL_RSS - 1:.0%}. Why: RSS after the round stays near "
+            "its peak (VmHWM). The imports are most of the RSS before the round; the round adds "
+            "what 32 polls hold at once, and Python's allocator keeps an arena while one "
+            "object in it lives, glibc's heap likewise, so little goes back after the round. "
+            "In place: malloc_trim after each poll, two malloc arenas; tried without effect "
+            "(issue 19 notes): the poll's modules and patterns loaded before the round, "
+            "PYTHONMALLOC=malloc. Fewer poll threads hold less (8: about 60 MB) but let a few "
+            "hung sites stall every poll."
+        )
     table.notes.append(
         f"{r['count']:,.0f} items seeded with Store.apply in {r['seeding']:.1f} s, 29 of each "
         "source's 30 listed articles among them (one new article per source per round). Every "
