@@ -36,6 +36,9 @@ def author_of(head: str, body: str, url: str = "https://e.com/a/1.html") -> str 
         ("芊草凡凡 +加关注", "芊草凡凡"),
         ("Houzz Deutschland vor 5 Stunden", "Houzz Deutschland"),
         ("Ann Lee | Staff writer", "Ann Lee"),
+        ("管不饿 关注", "管不饿"),  # a follow button
+        ("张三 已关注", "张三"),
+        ("Elena Oberholzer (obe)", "Elena Oberholzer"),  # her initials, as NZZ signs
     ],
 )
 def test_names_are_cleaned_of_what_stands_beside_them(raw: str, name: str) -> None:

@@ -201,6 +201,8 @@ _MONTH = (
 _NAME_TAIL = lazy(
     r"\s*(?:[|｜]|(?:阅读|浏览|点击|评论|回复|人气|views?|comments?|reads?)\s*[:：(（]?\s*\d"
     r"|[(（]\s*\d+\s*[)）]|\+\s*\S|加关注|关注TA|私信|(?<![\w])(?:follow|subscribe)(?![\w])"
+    # A follow button's word after the name, '管不饿 关注', '张三 已关注'.
+    r"|\s+(?:已)?关注(?:他|她)?$"
     # Who else a Chinese byline names after the writer: '张三 实习生 李四', '张三 通讯员 李四'.
     r"|\s+(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者|摄影|攝影|摄像|攝像)"
     r"|\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d\d|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*(?:秒|分钟|小时|天)前"
@@ -250,6 +252,9 @@ _AGENCY = lazy(
     r"|xinhua|kyodo|upi|pa\s+media|kna|epd|kap)$",
     re.IGNORECASE,
 )
+# A writer's initials in brackets after the name, as German-language papers sign: 'Elena
+# Oberholzer (obe)'.
+_INITIALS = lazy(r"(?<=[^\W\d_])\s+\((?-i:[a-zäöü]{2,4})\)$")
 # A Twitter handle beside the name: 'Ann Lee (@annlee)', 'Ann Lee @annlee'.
 _HANDLE_BESIDE = lazy(r"(?<=\S)\s*[(\[]?\s*@[A-Za-z0-9_]{1,15}\s*[)\]]?(?=\s|$)")
 _OPENERS, _CLOSERS = "(（[【「『《", ")）]】」』》"
@@ -297,7 +302,8 @@ def clean_name(text: str) -> str | None:
     if not name or _SENTENCE.search(name) or name.casefold() in _BARE_WORDS:
         return None
     name = _JOB_TITLE.sub("", name)  # '신현주 기자' -> '신현주'
-    name = _AGENCY.sub("", _without_role(_HANDLE_BESIDE.sub("", name))).strip()
+    name = _AGENCY.sub("", _without_role(_HANDLE_BESIDE.sub("", _INITIALS.sub("", name))))
+    name = name.strip()
     if not name:
         return None
     name = _BLOG_OF.sub("", _HAN_SUFFIX.sub("", name))
