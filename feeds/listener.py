@@ -222,6 +222,8 @@ class BoundedProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._phase = "head"
+        if self._idle:  # it began in the piece whose last request was answered at once
+            self._arm()
 
     def on_headers_complete(self) -> None:
         self._phase, self._head = "body", b""

@@ -403,3 +403,20 @@ def test_the_front_remembers_answers_only_for_a_readers_short_head(
     # Answered both, but only the short one is kept: a flood of long heads holds no memory.
     assert [key[0] for key in front._given] == ["/feeds/alpha.rss"]
     assert all(len(key) == 1 for key in front._given)
+
+
+def test_a_request_begun_with_an_answered_one_has_the_request_deadline(state: FakeState) -> None:
+    # The first request is answered at once, inside the piece that also holds the start of
+    # the next: that one is a request under way (10 s here 1 s), not an idle connection (0.3 s).
+    app = create_app(state, FakeHub())
+    one = b"GET /feeds/alpha.rss HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n"
+    limits = listener.Limits(request_timeout=1.0, keep_alive=0.3, backlog=64)
+    with serve(app, limits) as port:
+        exchange(port, request("GET", "rss"))  # read from the file by the app
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(one + one[:20])
+            first = read_answers(sock, 1)
+            time.sleep(0.6)  # past the idle deadline, within the request's
+            sock.sendall(one[20:])
+            second = read_answers(sock, 1)
+    assert first[0].startswith(b"HTTP/1.1 200 ") and second[0].startswith(b"HTTP/1.1 200 ")
