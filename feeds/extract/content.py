@@ -21,7 +21,14 @@ from collections import Counter
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
-from feeds.extract.density import Block, densest_block, squashed, visible_strings, weight
+from feeds.extract.density import (
+    Block,
+    densest_block,
+    prose_and_links,
+    squashed,
+    visible_strings,
+    weight,
+)
 from feeds.extract.html import attr, parse
 from feeds.extract.page import elsewhere
 from feeds.extract.siblings import with_siblings
@@ -156,13 +163,7 @@ def _is_lead(node: Tag) -> bool:
         return False
     if node.name in ("figure", "figcaption") or elsewhere(node, itself=True):
         return False
-    linked = total = 0
-    prose = 0.0
-    for string, _, in_link in visible_strings(node):
-        length = len(squashed(str(string)))
-        total += length
-        linked += length if in_link else 0
-        prose += max(weight(str(string), in_link), 0)
+    prose, linked, total = prose_and_links(node)
     return prose >= _LEAD_PROSE_MIN and linked <= _LEAD_LINKED * total
 
 
@@ -335,11 +336,7 @@ def _all_links(node: PageElement) -> bool:
         return False
     if node.name in _PICTURES or node.find(_PICTURES) is not None:
         return False
-    total = linked = 0
-    for string, _, in_link in visible_strings(node):
-        length = len(squashed(str(string)))
-        total += length
-        linked += length if in_link else 0
+    _, linked, total = prose_and_links(node)
     return linked >= _LINKED_EDGE * total
 
 

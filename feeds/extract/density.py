@@ -64,6 +64,19 @@ def weight(text: str, in_link: bool) -> float:
     return -_FRAGMENT_WEIGHT * length
 
 
+def prose_and_links(root: Tag) -> tuple[float, int, int]:
+    """(the weight of the prose under ``root``, the length of its link text, the length of
+    all its visible text): what says whether a block is the story's or a list of links."""
+    prose = 0.0
+    linked = total = 0
+    for string, _, in_link in visible_strings(root):
+        length = len(squashed(str(string)))
+        total += length
+        linked += length if in_link else 0
+        prose += max(weight(str(string), in_link), 0.0)
+    return prose, linked, total
+
+
 def visible_strings(root: Tag) -> Iterator[tuple[NavigableString, list[Tag], bool]]:
     """Each visible non-blank string under ``root``, with its ancestors up to ``root`` and
     whether it is link text."""

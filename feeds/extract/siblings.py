@@ -16,7 +16,7 @@ from collections import Counter
 
 from bs4 import BeautifulSoup, Tag
 
-from feeds.extract.density import squashed, visible_strings, weight
+from feeds.extract.density import prose_and_links, squashed
 from feeds.extract.html import attr, parse
 from feeds.extract.page import elsewhere
 
@@ -71,11 +71,5 @@ def _story_class(kept: list[Tag]) -> str | None:
 
 
 def _story_prose(paragraph: Tag) -> bool:
-    total = linked = 0
-    prose = 0.0
-    for string, _, in_link in visible_strings(paragraph):
-        length = len(squashed(str(string)))
-        total += length
-        linked += length if in_link else 0
-        prose += max(weight(str(string), in_link), 0.0)
+    prose, linked, total = prose_and_links(paragraph)
     return prose > 0 and linked <= _LINKED_MAX * total and not elsewhere(paragraph)
