@@ -5,6 +5,7 @@ index with one section per year, each section's wrapper classed apart from the o
 from __future__ import annotations
 
 from test_detect import assert_round_trip, urls
+from test_detect_unseen_more import page
 
 from feeds.extract.detect import detect_listing
 from feeds.extract.detect_groups import find_groups
@@ -12,15 +13,6 @@ from feeds.extract.detect_page import DetectPage
 from feeds.extract.html import parse
 
 URL = "https://www.example.com/blog/"
-
-
-def page(body: str) -> str:
-    menu = "".join(f'<li><a href="/{p}/">{p.title()}</a></li>' for p in ("news", "blog", "about"))
-    return (
-        f'<html><body><div class="header"><ul class="nav">{menu}</ul></div>{body}'
-        '<div class="footer"><a href="/privacy/">Privacy</a> <a href="/terms/">Terms</a></div>'
-        "</body></html>"
-    )
 
 
 def section(wrapper: str, heading: str, first: int, rows: int = 4) -> str:
