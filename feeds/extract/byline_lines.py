@@ -29,7 +29,7 @@ from feeds.extract.byline_words import (
 from feeds.extract.bylines import DOMAIN_LIKE, publisher_like
 from feeds.extract.html import attr, text_of
 from feeds.extract.labels import clean_name, reporter_from
-from feeds.extract.markup import INVISIBLE, split_url
+from feeds.extract.markup import HEADINGS, INVISIBLE, split_url
 from feeds.extract.page import elsewhere, teaser
 from feeds.extract.person_names import PARTICLES, UI_WORD, name_shaped, person_name
 from feeds.lazyre import lazy
@@ -74,7 +74,6 @@ _ZH_NAME_END = lazy(
 # A forum or blog handle shown as a link ('Posted by <a>jdoe</a>'): a name's length.
 _HANDLE = lazy(r"[\w.~-]{2,24}")
 _HANDLE_LINE = 40  # a handle, not a sentence
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _UI = lazy(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
 
 
@@ -123,7 +122,7 @@ def lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
         line = " ".join(host.get_text(" ").split())
         if len(line) > _LINE_MAX:
             line, host = " ".join(node.split()), node.parent
-        if id(host) in seen or len(line) > _LINE_MAX or host.name in _HEADINGS:
+        if id(host) in seen or len(line) > _LINE_MAX or host.name in HEADINGS:
             continue
         seen.add(id(host))
         if not elsewhere(host, itself=True) and not teaser(host, start):

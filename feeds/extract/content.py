@@ -30,6 +30,7 @@ from feeds.extract.density import (
     weight,
 )
 from feeds.extract.html import attr, parse
+from feeds.extract.markup import HEADINGS
 from feeds.extract.page import elsewhere
 from feeds.extract.siblings import with_siblings
 from feeds.lazyre import lazy
@@ -88,7 +89,6 @@ _LEAD_PROSE_MIN = 40
 _LEAD_LINKED = 0.2
 # A block at the content's edge with at least this share of link text is links only.
 _LINKED_EDGE = 0.9
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
@@ -257,7 +257,7 @@ def _placed_captions(page: BeautifulSoup) -> set[str]:
 
 
 def _picture_or_break(node: PageElement) -> bool:
-    return isinstance(node, Tag) and (node.name == "br" or _picture(node))
+    return _picture_only(node) or (isinstance(node, Tag) and node.name == "br")
 
 
 def _placed(node: Tag) -> bool:
@@ -341,7 +341,7 @@ def _all_links(node: PageElement) -> bool:
 
 
 def _heading(node: PageElement) -> bool:
-    return isinstance(node, Tag) and node.name in _HEADINGS
+    return isinstance(node, Tag) and node.name in HEADINGS
 
 
 def menu_like(text: str) -> bool:

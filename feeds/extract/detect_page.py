@@ -17,6 +17,7 @@ from urllib.parse import urldefrag, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from feeds.extract.html import absolute, attr, base_url, text_of
+from feeds.extract.markup import HEADINGS
 from feeds.extract.names import class_names, name_words, site_of
 from feeds.lazyre import lazy
 
@@ -32,7 +33,6 @@ __all__ = [
     "units",
 ]
 
-HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _CJK = lazy(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = lazy(r"[^\W_]+")

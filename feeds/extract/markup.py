@@ -21,6 +21,8 @@ LAZY_SRC_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-url",
 MAX_DEPTH = 256
 # Elements whose text is never shown as the page's text.
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "option", "head"})
+# Headings: a headline, or a section's title.
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements that continue a line of text rather than start a block.
 INLINE = frozenset(
     "a abbr b bdi bdo big cite code data dfn em font i ins del kbd label mark nobr q s samp "  # noqa: SIM905
