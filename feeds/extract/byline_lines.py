@@ -52,7 +52,7 @@ _AND = lazy(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\ben\b|\be\b|\boch\b)\s*", 
 # Chinese bylines without a colon, opening the line or after a space: '文/张三', '文 | 张三',
 # '作者丨张三', '【文/张三】', and text and pictures by one hand: '图/文 张三', '文/图：张三';
 # with one, labels the info line misses: '撰稿人：张三', '署名：张三', '本文作者：张三'.
-_ZH_BY = lazy(
+ZH_BY = lazy(
     r"(?:^|(?<=[\s|｜丨︱︲·]))\s*[【\[（(]?\s*(?:(?:(?:图|圖)\s*[/／]\s*文|文\s*[/／]\s*(?:图|圖))\s*[/／|｜丨︱︲:：]?"
     r"|(?:文字|文|(?:本文|文章)?作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)\s*[/／|｜丨︱︲:：]"
     # A label in lenticular brackets, no colon: '【作者】张三 【来源】新华网'.
@@ -77,9 +77,6 @@ _HANDLE_LINE = 40  # a handle, not a sentence
 _UI = lazy(r"^(?:admin|administrator|editor|staff|team|redaktion|unknown|anonymous)$", re.I)
 
 
-ZH_BY = _ZH_BY  # zh_bylines.closing_credit reads the same credits at the story's end
-
-
 def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     """The name of a short line under the headline that opens with a byline's word: 'By Ann
     Lee | 3 June 2021', 'von Ann Lee', '文/张三', 'Posted by <a>jdoe</a> on …'. A Western
@@ -92,7 +89,7 @@ def prefixed_byline(headline: list[Tag], sites: set[str]) -> str | None:
     for line, host in lines_after(headline[0]):
         if (signed := _ZH_SIGNED.match(line)) is not None:
             name = clean_name(signed["name"] or signed["name2"])
-        elif (match := _ZH_BY.search(line)) is not None:
+        elif (match := ZH_BY.search(line)) is not None:
             name = chinese_names(line[match.end() :])
         elif (match := _BY.search(line)) is not None:
             name = _western_names(line[match.end() :], host)
@@ -286,8 +283,9 @@ def _profile_name(link: Tag, headline: Tag) -> str | None:
     return name if name_shaped(name) or _HANDLE.fullmatch(name) else None
 
 
-# '<title>Headline - owner - 博客园</title>', 'Headline_owner_新浪博客': a blog platform's page.
-_TITLE_SPLIT = lazy(r"\s*[|｜_]\s*|\s[-–—]\s")
+# '<title>Headline - owner - 博客园</title>', 'Headline_owner_新浪博客': a blog platform's page
+# (and a blog's title, '海姑娘 | blog.wenxuecity.com', for implied_author): its parts.
+_TITLE_PARTS = lazy(r"\s*[|｜_]\s*|\s[-–—]\s")
 _PLATFORM = lazy(r"博客|blog", re.IGNORECASE)
 _OWNER = lazy(r"[\u4e00-\u9fff\w.~-]{2,20}")
 
@@ -297,7 +295,7 @@ def platform_blog_owner(soup: BeautifulSoup) -> str | None:
     page's title ('Headline - 张三 - 博客园'), when the page shows that name as a link (the
     blog's header): the writer, though no byline names them."""
     page = soup.title.get_text() if soup.title else ""
-    parts = [p for p in _TITLE_SPLIT.split(page.strip()) if p]
+    parts = [p for p in _TITLE_PARTS.split(page.strip()) if p]
     if len(parts) != 3 or not _PLATFORM.search(parts[2]) or _PLATFORM.search(parts[1]):
         return None
     owner = parts[1]
@@ -309,7 +307,6 @@ def platform_blog_owner(soup: BeautifulSoup) -> str | None:
 
 # Implied authors: a blog's owner, a name before the headline's colon, a person as source.
 _BLOG_OF = lazy(r"^\s*(\S{1,16}?)\s*的(?:博客|博客空间|个人空间|空间|日志|BLOG|Blog|blog)")
-_TITLE_PARTS = lazy(r"\s*[|｜_]\s*|\s[-–—]\s")
 _OWNER_HANDLE = lazy(r"[\u4e00-\u9fff]{2,4}|[\w.~-]{3,16}")
 _SOURCES_MAX = 20
 

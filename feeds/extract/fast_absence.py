@@ -113,7 +113,7 @@ _OPAQUE = etree.XPath(
 _WRITERS = "|".join(re.escape(label) for label in AUTHOR_LABELS)  # labels.py: label + colon
 _LABEL_W = lazy(rf"(?:{_WRITERS})[:：]", re.IGNORECASE)
 _LABEL_CHARS = lazy("[" + re.escape("".join(set("".join(AUTHOR_LABELS)))) + ":：]", re.I)
-# byline_lines._ZH_SIGNED ('张三/文', '文 张三') and _ZH_BY ('文/张三', '作者丨张三', '图/文')
+# byline_lines._ZH_SIGNED ('张三/文', '文 张三') and ZH_BY ('文/张三', '作者丨张三', '图/文')
 _ZH_BYLINE_W = lazy(
     r"[/／]文|文[/／](?:图|圖)|(?:文字|文|作者|撰文|撰稿人?|执笔|執筆|署名|记者|記者|主笔|主筆)[/／|｜丨︱︲:：]"
     r"|文[・·](?:写真|撮影|構成)[/／:：]|取材[・·]文[/／:：]"
