@@ -210,6 +210,24 @@ def test_a_forum_posts_byline():
     assert author_of("", body) == "大卫"
 
 
+def test_a_forum_posts_byline_closing_a_long_post_runs_to_its_verb():
+    # Far below the headline only a byline that ends its line counts; the credit's board and
+    # verb are part of it, not text after it.
+    body = (
+        f"<h1>一篇文章的标题</h1>{STORY * 20}<p><center>本贴由<b>大卫</b>于2005年8月12日16:12:21在"
+        "〖<a href='/bbs/1'>心灵体操（在线心理咨询）</a>〗发表.</center>"
+    )
+    assert author_of("", body) == "大卫"
+
+
+def test_a_host_name_above_the_date_is_no_author():
+    body = (
+        "<h1>这个约会软件想帮你找对象</h1><div class='meta'><span>BUSINESS.SOHU.COM</span>"
+        f"<span>2017-03-01 14:27:02</span></div>{STORY}"
+    )
+    assert author_of("", body) is None
+
+
 def test_a_reporter_named_in_the_prose_far_down_is_not_the_author():
     prose = (
         "<p>美国记者赫德里克·史密斯(Hedrick Smith)在他那本写於一九七六年的书中，讲述了这些。</p>"

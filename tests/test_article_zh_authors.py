@@ -96,6 +96,15 @@ def test_what_brackets_close_and_is_no_writer_is_no_author(end: str) -> None:
     assert author_of(f"{H1}{ZH}{end}") is None
 
 
+def test_a_bracketed_tag_after_a_link_is_no_sign_off() -> None:
+    # A recommended story's link with its section's name after it, below the story.
+    related = (
+        "<td><a href='/b/2.html'>精彩专题：另一篇文章</a><span class='gray'>(房产)</span></td>"
+    )
+    assert author_of(f"{H1}{ZH}<table><tr>{related}</tr></table>") is None
+    assert author_of(f"{H1}{ZH}<p><a href='/b/2.html'>另一篇文章</a>（张三）</p>") is None
+
+
 def test_a_sign_off_in_the_comments_is_not_the_authors() -> None:
     comments = "<div class='comments'><p>（张三）</p></div>"
     assert author_of(f"{H1}{ZH}{comments}") is None

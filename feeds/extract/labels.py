@@ -132,7 +132,10 @@ _REPORTER = lazy(
 )
 # A forum post's byline: '本贴由大卫于2005年8月12日16:12:21…发表', 'ggjj 发表于 2005-9-15'.
 _POSTER = lazy(
+    # The credit runs on to its verb ('…于2005年8月12日16:12:21在〖心灵体操〗发表.'): its end is
+    # where a byline ends, so that one closing a long post counts (bylines.reporter).
     r"(?:本贴|本帖|此贴|此帖)由\s*(?P<name>[^\s，。,:：]{2,16}?)\s*于\s*\d"
+    r"(?:[^\n。]{0,60}?(?:发表|發表|发布|發佈))?"
     r"|(?:^|(?<=\s))(?P<name2>[^\s，。,:：]{2,16})\s+发表于\s*[:：]?\s*\d"
 )
 

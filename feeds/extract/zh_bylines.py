@@ -80,6 +80,8 @@ def sign_off(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         line = text if len(text) <= _LINE_MAX else str(node)
         if (match := _SIGN_OFF.search(line)) is None or elsewhere(node.parent, itself=True):
             continue
+        if _after_link(node if line is not text else node.parent):
+            continue  # '<a>另一篇的标题</a><span>(房产)</span>': the link's tag, no sign-off
         names = [n for n in _SPLIT.split(match["names"]) if n]
         if names and all(han_person(n) for n in names):
             found = " ".join(names)
@@ -112,6 +114,14 @@ def closing_credit(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) ->
         if name is not None and not publisher_like(name, sites):
             return name
     return None
+
+
+def _after_link(node: Tag | NavigableString) -> bool:
+    """Whether a link comes right before ``node`` (blank text between apart)."""
+    before = node.previous_sibling
+    while isinstance(before, NavigableString) and not before.strip():
+        before = before.previous_sibling
+    return isinstance(before, Tag) and before.name == "a"
 
 
 def _credit_like(text: str | None) -> bool:
