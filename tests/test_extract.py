@@ -60,6 +60,16 @@ def test_title_from_the_page_title_minus_the_site_name():
     assert a.title == "全球最大超算中心开始运转"
 
 
+def test_title_minus_the_site_name_after_a_closing_quote():
+    # A Chinese title's dash needs no spaces, after a closing quote or bracket either.
+    html = "<title>劳伦斯：一个无法定义的“洛克菲勒”-搜狐财经</title>"
+    assert article(f"<html><head>{html}</head><body></body></html>").title == (
+        "劳伦斯：一个无法定义的“洛克菲勒”"
+    )
+    html = "<title>读《三体》-某某读书</title>"
+    assert article(f"<html><head>{html}</head><body></body></html>").title == "读《三体》"
+
+
 def test_selectors_with_labels():
     html = """<h1 id="title">标题</h1>
     <div class="info">日期：2024-12-06&nbsp;&nbsp;来源：新华网

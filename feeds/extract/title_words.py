@@ -20,7 +20,7 @@ HEADINGS_MAX = 20
 
 # '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
 TITLE_SEPARATORS = lazy(
-    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff])[-—](?=[\u4e00-\u9fff]))\s*"
+    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff”」』》）】])[-—](?=[\u4e00-\u9fff]))\s*"
 )
 
 
