@@ -187,3 +187,36 @@ def test_the_story_is_never_stripped_to_nothing_nor_its_linked_title_and_picture
     only_links = parse('<p><a href="/1">One link</a></p>')
     strip_edges(only_links)
     assert "One link" in only_links.get_text()
+
+
+def test_loose_paragraphs_beside_related_links_are_a_run_of_the_cells_children():
+    # '<p>' never closed: the story's paragraphs are children of the cell that also holds
+    # the related links, and no element holds the paragraphs alone.
+    story = "".join(f"<p>第{i}段：{SENTENCE}" for i in range(4))
+    related = f"<b>相关报道：</b>{RELATED * 3}"
+    cell = f"<td>{story}<p>来源：新闻晨报{related}</td>"
+    block = densest_block(parse(f"<html><body><table><tr>{cell}</tr></table></body></html>"))
+    assert block is not None and block.node.name == "td" and block.run
+    assert all(f"第{i}段" in block.html() for i in range(4))
+    assert "相关新闻" not in block.html() and "相关新闻" not in block.text
+
+
+def test_a_run_never_takes_in_a_notice():
+    notice = f"<div class='cookie-consent'><p>{SENTENCE * 3}</p></div>"
+    page = f"<html><body>{NAV * 2}<p>{SENTENCE}</p>{notice}<p>{SENTENCE}</p>{NAV * 2}</body></html>"
+    block = densest_block(parse(page))
+    assert block is not None and block.node.name == "p" and "cookie" not in block.html()
+
+
+def test_prose_far_below_the_block_does_not_keep_trafilatura():
+    story = f"<div>{PARAGRAPHS * 2}</div>"
+    block = densest_block(parse(f"<html><body>{story}</body></html>"))
+    assert block is not None
+    legal = (
+        "本网站所有内容均由合作方提供，未经本网书面许可，不得转载、摘编或以其它方式使用上述作品。"
+    )
+    notice = f"<p>{legal * 3}</p>"  # a legal notice under the related links
+    links = "".join(f"<li><a href='/n/{i}.html'>相关新闻第{i:02}条标题</a></li>" for i in range(21))
+    assert block_is_better(block, f"{story}<ul>{links}</ul>{notice}")
+    # The same prose right after the story, with no chrome between, is the story's.
+    assert not block_is_better(block, f"{story}{notice}<ul>{links}</ul>")

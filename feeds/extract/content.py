@@ -87,6 +87,10 @@ _NOT_CAPTION_WRAPPERS = frozenset({"p", "a", "li", "tr", "td", "button", "body",
 _LEAD_DEPTH = 10
 _LEAD_PROSE_MIN = 40
 _LEAD_LINKED = 0.2
+# Chrome (negative weight) between the block and prose that trafilatura kept beyond it, above
+# which that prose is the page's (a legal notice under the related links), not the story's.
+_SEPARATED = 200
+_ANCHOR = 10  # characters of a string that place it in the block
 # A block at the content's edge with at least this share of link text is links only.
 _LINKED_EDGE = 0.9
 
@@ -100,7 +104,7 @@ def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
     if block is None or block.score < _BLOCK_MIN:
         return extracted and with_siblings(page, extracted)
     if extracted is None or block_is_better(block, extracted):
-        return with_lead(page, block.node.decode_contents())
+        return with_lead(page, block.html())
     return with_lead(page, with_siblings(page, extracted))
 
 
@@ -186,12 +190,32 @@ def block_is_better(block: Block, extracted: str) -> bool:
     if held < _INSIDE * len(block.text):
         return False
     extra = prose = 0.0
-    for key, string, in_link in strings:
-        if key not in block.text:
-            value = weight(string, in_link)
+    values = [None if key in block.text else weight(s, link) for key, s, link in strings]
+    # A short string found in the block's text ('。', 'AP') places nothing: it is chrome there.
+    anchors = [
+        min(weight(s, link), 0.0) if v is None and len(key) < _ANCHOR else v
+        for v, (key, s, link) in zip(values, strings, strict=True)
+    ]
+    for value, far in zip(values, _far_from_block(anchors), strict=True):
+        if value is not None and not (far and value > 0):
             extra += value
             prose += max(value, 0.0)
     return extra < 0 and prose <= _EXTRA_PROSE * block.score
+
+
+def _far_from_block(values: list[float | None]) -> list[bool]:
+    """For each string (None: one of the block's), whether it comes after the block with
+    more chrome than ``_SEPARATED`` between: a legal notice below the related links, a
+    teaser's snippet, no part of the story that trafilatura kept beside the block. Prose
+    before the block stays near, whatever lies between: a standfirst set apart in the
+    header, above a picture or an advertisement."""
+    since, far = float("inf"), []
+    seen = False
+    for value in values:
+        seen = seen or value is None
+        since = 0.0 if value is None else since - min(value, 0.0)
+        far.append(seen and since > _SEPARATED)
+    return far
 
 
 def strip_captions(root: Tag, page: BeautifulSoup) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 
 from feeds.extract.markup import INVISIBLE
 from feeds.extract.page import ELSEWHERE, elsewhere
@@ -42,11 +42,23 @@ _NOT_ARTICLE = ELSEWHERE | {
 
 @dataclass(frozen=True)
 class Block:
-    """The best block, its score and its visible text without whitespace."""
+    """The best block, its score and its visible text without whitespace. ``run`` is set
+    when the block is a run of ``node``'s children rather than the whole of it."""
 
     node: Tag
     score: float
     text: str
+    run: tuple[PageElement, ...] = ()
+
+    def html(self) -> str:
+        """The block's markup: the element's contents, or its run of children."""
+        if not self.run:
+            return self.node.decode_contents()
+        return "".join(
+            n.decode() if isinstance(n, Tag) else n.output_ready("minimal")
+            for n in self.run
+            if isinstance(n, Tag | NavigableString)
+        )
 
 
 def squashed(text: str) -> str:
@@ -94,22 +106,79 @@ def visible_strings(root: Tag) -> Iterator[tuple[NavigableString, list[Tag], boo
 
 def densest_block(soup: BeautifulSoup) -> Block | None:
     """The element under <body> whose strings weigh most, outside comments, teasers, menus
-    and footers; None when nothing weighs more than zero (a page of links)."""
+    and footers; None when nothing weighs more than zero (a page of links).
+
+    An element's best run of children is a candidate too: an old portal's story is often
+    loose paragraphs ('<p>' never closed) in the cell that also holds its related links,
+    and no element holds the paragraphs alone."""
     body = soup.body or soup
     scores: dict[int, float] = {}
+    # What a run is cut by: links only; a heading, a kicker or a dateline (short text
+    # outside links) weighs nothing there, so that it stays with its story.
+    linked: dict[int, float] = {}
     for string, ancestors, in_link in visible_strings(body):
         value = weight(str(string), in_link)
+        cut = value if value > 0 or in_link else 0.0
+        scores[id(string)], linked[id(string)] = value, cut
         for ancestor in ancestors:
             scores[id(ancestor)] = scores.get(id(ancestor), 0.0) + value
+            linked[id(ancestor)] = linked.get(id(ancestor), 0.0) + cut
     best: Tag | None = None
     best_score = 0.0
+    best_run: tuple[PageElement, ...] = ()
     for element in (body, *body.find_all(True)):
         # Document order puts ancestors first: on a tie the outer block wins, so a lead
         # image beside the text (weight 0) stays in.
         score = scores.get(id(element), 0.0)
-        if score > best_score and not elsewhere(element, _NOT_ARTICLE, itself=True):
-            best, best_score = element, score
+        run = _best_run(element, linked)
+        run_score = sum(scores.get(id(child), 0.0) for child in run)
+        if run_score > max(score, best_score) and not _chrome(element, *run):
+            best, best_score, best_run = element, run_score, run
+        elif score > best_score and not elsewhere(element, _NOT_ARTICLE, itself=True):
+            best, best_score, best_run = element, score, ()
     if best is None:
         return None
-    text = "".join(squashed(str(s)) for s, _, _ in visible_strings(best))
-    return Block(best, best_score, text)
+    parts = best_run or (best,)
+    text = "".join(squashed(str(s)) for part in parts for s in _strings(part))
+    return Block(best, best_score, text, best_run)
+
+
+def _best_run(element: Tag, values: dict[int, float]) -> tuple[PageElement, ...]:
+    """The run of ``element``'s children that weighs most by ``values`` (the maximum
+    subarray), with the children of no weight at its edges (a picture, a blank line); ()
+    when the run is one child (that child is a candidate itself) or all of them (the
+    element is)."""
+    children = list(element.children)
+    weights = [values.get(id(child), 0.0) for child in children]
+    best = current = 0.0
+    start = best_start = best_end = 0
+    for at, value in enumerate(weights):
+        if current + value < 0:
+            current, start = 0.0, at + 1
+            continue
+        current += value
+        if current > best:
+            best, best_start, best_end = current, start, at + 1
+    while best_end < len(weights) and weights[best_end] == 0:
+        best_end += 1
+    run = children[best_start:best_end]
+    if len(run) == len(children) or sum(_shown(c) for c in run) < 2:
+        return ()
+    return tuple(run)
+
+
+def _strings(part: PageElement) -> Iterator[NavigableString]:
+    if isinstance(part, Tag):
+        yield from (s for s, _, _ in visible_strings(part))
+    elif type(part) is NavigableString and part.strip():
+        yield part
+
+
+def _shown(part: PageElement) -> bool:
+    return isinstance(part, Tag) or (type(part) is NavigableString and bool(part.strip()))
+
+
+def _chrome(element: Tag, *run: PageElement) -> bool:
+    """Whether the element, or a child in its run, is a comment, menu, footer or notice."""
+    parts = (element, *(c for c in run if isinstance(c, Tag)))
+    return any(elsewhere(part, _NOT_ARTICLE, itself=True) for part in parts)
