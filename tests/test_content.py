@@ -61,8 +61,11 @@ def test_trafilatura_is_kept_when_it_has_prose_beyond_the_block():
     lead = "<p>The council voted on Monday to rebuild the old estates, officials said.</p>" * 8
     assert not block_is_better(block, f"{lead}<div>{PARAGRAPHS}</div>")
     assert not block_is_better(block, f"<div>{PARAGRAPHS}</div>")  # nothing beyond it
-    # trafilatura's text is mostly something else: the block is not "its article plus chrome"
-    assert not block_is_better(block, f"<div>{PARAGRAPHS}</div><div>{NAV * 10}</div>")
+    # However much chrome trafilatura kept around the story, the story is the block
+    assert block_is_better(block, f"<div>{PARAGRAPHS}</div><div>{NAV * 10}</div>")
+    # trafilatura's prose is mostly another story's: the block is not "its article plus chrome"
+    other = "<p>The council voted on Monday to rebuild the old estates, officials said.</p>"
+    assert not block_is_better(block, f"<div>{PARAGRAPHS}</div><div>{other * 12}</div>")
 
 
 def test_a_menu_in_the_storys_own_cell_is_not_content_nor_summary():

@@ -40,8 +40,9 @@ _BLOCK_MIN = 100
 # The share of the block's characters that trafilatura's text must hold for it to count as
 # "the block plus more".
 _INSIDE = 0.95
-# The block must be at least this share of trafilatura's text: a cookie notice beside a page
-# of links is the densest prose there, but not what the page is about.
+# The block must weigh at least this share of the prose in trafilatura's text: else that
+# text is about something else (another story, a page of teasers' snippets), not the block
+# plus chrome, however much chrome it holds.
 _SHARE = 0.5
 # Prose that trafilatura has beyond the block, as a share of the block's score, up to which
 # it is taken for teaser snippets and not for part of the article.
@@ -184,7 +185,7 @@ def block_is_better(block: Block, extracted: str) -> bool:
         # trafilatura took another part of the page (a list of job ads, of teasers), with
         # hardly a sentence in it, beside a block that holds a story: the block is the story.
         return True
-    if not _SHARE * len(found) <= len(block.text) < len(found):
+    if len(block.text) >= len(found) or block.score < _SHARE * prose:
         return False
     held = sum((Counter(block.text) & Counter(found)).values())
     if held < _INSIDE * len(block.text):
