@@ -37,6 +37,9 @@ def author_of(body: str) -> str | None:
         "发布时间：2024-12-06 09:30&nbsp;&nbsp;张三&nbsp;&nbsp;阅读：123",
         "<span>2024-12-06</span> <span>张三</span> <span>浏览 45</span>",
         "2024-12-06 09:30 | 张三 | 来源：人民网",
+        # in brackets, a GBK page's private-use glyph after them (a 2004 portal's info line)
+        "2004年7月16日08:19 [ 张三 ]\ue5c2  来源：[ <a href='/s'>国际金融报</a> ]",
+        "2024-12-06 09:30 【张三】 来源：人民网",
     ],
 )
 def test_a_name_after_the_date_on_the_info_line_is_the_author(info: str) -> None:
@@ -58,6 +61,8 @@ def test_two_names_after_the_date_are_both_writers() -> None:
         "2021-06-03 10:00 北京时间",
         "2021-06-03 10:00 张三说今天的天气很好",  # prose, no name
         "2021-06-03 10:00 黄金价格",  # a phrase that opens with a surname's character
+        "2021-06-03 10:00 [江苏]",
+        "2021-06-03 10:00 [张三",  # a bracket left open: no name in brackets
     ],
 )
 def test_what_follows_a_date_and_is_no_person_is_no_author(info: str) -> None:

@@ -120,7 +120,9 @@ DATE_TEXT = (
     r"(?:\s*\d{1,2}:\d\d(?::\d\d)?)?"
 )
 # The rule's date and name, unanchored: what fast_absence.py looks for in the page's text.
-_DATE_THEN_NAME = lazy(rf"{DATE_TEXT}[\s|｜·]+(?P<name>{NAME})(?=\s|[|｜]|$)")
+_DATE_THEN_NAME = lazy(
+    rf"{DATE_TEXT}[\s|｜·]+[\[【]?\s*(?P<name>{NAME})(?=\s|[|｜\]】\ue000-\uf8ff]|$)"
+)
 # A reporter's or writer's word that may open a sign-off ('（记者 张三）', zh_bylines.sign_off).
 SIGN_OFF_OPENER = r"(?:(?:记者|記者|作者|文|撰稿|撰文|执笔|執筆)\s*[:：/／]?\s*)?"
 # The same brackets on a text with all spaces removed (fast_absence.py), the opener apart.

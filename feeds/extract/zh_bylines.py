@@ -30,10 +30,14 @@ from feeds.lazyre import lazy
 _DATE_LABEL = (
     r"(?:(?:发布|發佈|发表|發表|更新|上传|上傳)?(?:时间|時間|日期)\s*[:：]\s*|发表于\s*|发布于\s*)?"
 )
+# The name may stand in brackets ('2004年7月16日08:19 [ 黄宇 ] 来源：…', an old portal's).
 _DATE_NAME_LINE = lazy(
-    rf"^{_DATE_LABEL}{DATE_TEXT}[\s|｜·]+(?P<name>{NAME}(?:\s+{NAME}){{0,2}})"
+    rf"^{_DATE_LABEL}{DATE_TEXT}[\s|｜·]+(?P<open>[\[【]\s*)?(?P<name>{NAME}(?:\s+{NAME}){{0,2}})"
+    r"(?(open)\s*[\]】])"
     r"(?=\s*$|\s*[|｜]|\s+[\w\u4e00-\u9fff]{1,6}\s*[:：(（]|\s+(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論|人气|人氣)\s*\d)"
 )
+# Characters of a private-use area: a GBK page's own glyphs, shown as blanks or boxes.
+_PRIVATE_USE = lazy(r"[\ue000-\uf8ff]")
 
 
 _WORDS_READ = 12  # of the line that holds the date's element
@@ -48,6 +52,7 @@ def name_after_date(headline: list[Tag]) -> str | None:
         # '<span>2024-12-06</span> <span>张三</span>': the date's element holds the date only.
         whole = host.parent.get_text(" ") if host.parent is not None else ""
         for text in (line, " ".join(whole.split()[:_WORDS_READ])):
+            text = " ".join(_PRIVATE_USE.sub(" ", text).split())
             match = _DATE_NAME_LINE.match(text)
             names = match["name"].split() if match is not None else []
             if names and all(han_person(n) for n in names):
