@@ -30,6 +30,7 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 import sys
 import time
 from collections import defaultdict
@@ -54,8 +55,36 @@ from feeds.extract.detect import detect_listing  # noqa: E402
 CORPUS = ROOT / "tests" / "corpus"
 SHARED = ROOT.parent / "shared" / "corpus"
 OWN_SETS = ("listings", "articles")
-ARTICLE_FIELDS = ("title", "date", "author", "body")
+# "clean": 1 where the title, author and text we found hold no mojibake (issue 15: 0 on
+# Chinese pages), whatever the gold.
+ARTICLE_FIELDS = ("title", "date", "author", "body", "clean")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Text decoded with the wrong codec:
+# - U+FFFD, bytes no codec could read (GBK read as UTF-8);
+# - UTF-8 read as Latin-1 or cp1252: a lead byte and two continuation bytes as letters and
+#   symbols ('ä¸\xad' for '中', 'â€™' for '’'); not a no-break space, which real text holds
+#   after an accented letter ('pomocí\xa0– jak');
+# - UTF-8 read as GBK: '锟斤拷' (U+FFFD's bytes) and the rare characters that UTF-8 punctuation
+#   becomes ('鈥' of '“', '銆' of '。', '锛' of '，');
+# - GBK read as Latin-1: a run of Latin-1 letters in a Chinese text ('ÄãºÃ' for '你好').
+_CONTINUATION = (
+    "\u0080-\u009f\u00a1-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_MOJIBAKE = re.compile(
+    rf"\ufffd|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|(?:[\u00c2-\u00df][{_CONTINUATION}]){{2}}"
+    r"|锟斤拷|[鈥銆锛]"
+)
+_LATIN1_RUN = re.compile(r"[\u00a1-\u00fe]{4,}")
+
+
+def mojibake(text: str, *, chinese: bool, raw: bytes = b"") -> bool:
+    """Whether ``text`` shows a wrong decoding (see ``_MOJIBAKE``). A U+FFFD that the page's
+    own bytes hold (a fixture saved after a wrong decoding) is the page's, not ours."""
+    if "\ufffd" in text and "\ufffd".encode() in raw:
+        text = text.replace("\ufffd", "")
+    return bool(_MOJIBAKE.search(text) or (chinese and _LATIN1_RUN.search(text)))
+
 
 Params = Mapping[str, Any]
 
@@ -236,6 +265,9 @@ def score_article(page: Page, params: Params, now: datetime, runs: Sequence[str]
         else:  # trafilatura on the decoded text, as extract_score does first
             found = extract_score.run_trafilatura(text, page.url)
         scores = extract_score.page_scores(name, page.gold, found)
+        shown = " ".join(v for v in (found.title, found.author, found.text) if v)
+        chinese = page.lang.startswith("zh")
+        scores["clean"] = float(not mojibake(shown, chinese=chinese, raw=page.raw))
         out.append(Scored(page, run, scores, _found_summary(found)))
     return out
 
