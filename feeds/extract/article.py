@@ -248,7 +248,7 @@ def _author(
                 url,
                 editors=not_writers() + bylines.footer_credits(soup, meta_authors()),
                 meta_authors=meta_authors(),
-                named=titles.site_names(soup),
+                named=titles.site_names(soup) | bylines.home_names(soup, url),
             ),
         ),
         ("page", lambda: byline_lines.linked_author(soup, metas, ld, url)),

@@ -7,13 +7,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from feeds.extract import byline_markup
-from feeds.extract.byline_words import NAME_OVER_DATE, name_over_texts
+from feeds.extract.byline_words import (
+    CLASS_WORDS,
+    DATA_ATTRS,
+    ELEMENTS,
+    ID_WORDS,
+    NAME_OVER_DATE,
+    name_over_texts,
+)
 from feeds.extract.html import attr, select
 from feeds.extract.labels import (
     EDITOR_LABELS,
@@ -23,6 +30,7 @@ from feeds.extract.labels import (
 )
 from feeds.extract.ld_authors import ld_authors
 from feeds.extract.markup import INVISIBLE
+from feeds.extract.names import site_of
 from feeds.extract.page import NEAR_HEADLINE, elsewhere, elsewhere_block, longer_than, teaser
 from feeds.extract.person_names import PARTICLES, name_shaped, person_name
 from feeds.extract.title_words import norm
@@ -102,6 +110,9 @@ _ACCOUNT_UI = lazy(
     r"|log\s?out|register|my\s+account)(?![\w])",
     re.IGNORECASE,
 )
+# A class or id word that holds 'author' but names a permission: a page header's
+# 'unauthorized' (a visitor not logged in), 'authority', 'authorize'. No byline.
+_PERMISSION_WORD = lazy(r"authori[sz]|authorit", re.IGNORECASE)
 DOMAIN_LIKE = lazy(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}/?$", re.IGNORECASE)
 # An account's id, not its holder's name: 'L_104485', 'qq_41234567', '1234567'.
 _ACCOUNT_ID = lazy(r"^[a-z]{0,12}\d{0,2}[_-]?\d{4,}$", re.IGNORECASE)
@@ -229,6 +240,7 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
         nodes = [n for n in soup.find_all(True) if id(n) in kept]
     nodes = [n for n in nodes if not elsewhere(n)]
     nodes = [n for n in nodes if not teaser(n, anchor) and not _credit_or_control(n)]
+    nodes = [n for n in nodes if not permission_markup(n)]
     if anchor is not None:
         following = {id(n) for n in anchor.find_all_next(True)}
         after = [n for n in nodes if id(n) in following]
@@ -263,6 +275,22 @@ def _credit_or_control(node: Tag) -> bool:
         if element.name in _CREDIT_TAGS or attr(element, "role") == "button":
             return True
     return elsewhere(node, _QUOTE_WORDS, itself=True)
+
+
+def permission_markup(node: Tag) -> bool:
+    """Whether byline markup is so only by a class or id word about permission: '<header
+    class="main-header unauthorized">' around the site's menu, whose first link ('沸点', a
+    channel) is no writer. Markup with any other sign of a byline stays."""
+    if node.name in ELEMENTS or attr(node, "itemprop") or attr(node, "rel"):
+        return False
+    if any(attr(node, name) for name in DATA_ATTRS):
+        return False
+    words = [str(w).lower() for w in node.get("class") or []]
+    hits = [w for w in words if any(k in w for k in CLASS_WORDS)]
+    ident = (attr(node, "id") or "").lower()
+    if any(k in ident for k in ID_WORDS):
+        hits.append(ident)
+    return bool(hits) and all(_PERMISSION_WORD.search(w) for w in hits)
 
 
 def _itemprop(node: Tag, prop: str) -> bool:
@@ -385,6 +413,29 @@ def site_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set
     host = urlsplit(url).hostname or ""
     names.add(host.removeprefix("www."))
     return {norm(n) for n in names if isinstance(n, str) and norm(n)}
+
+
+# A link to the site's front page: its text is the site's name ('<a href="http://www.yeeyan.org">
+# 译言</a>' in the header), whatever <meta name="author"> says.
+_HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/index.shtml"})
+_HOME_TEXT_MAX = 30
+
+
+def home_names(soup: BeautifulSoup, url: str) -> set[str]:
+    """The names (normalised) the page gives links to its own site's front page: a header's
+    logo link says the site's name, so a meta author that is only that is the site's."""
+    site = site_of(url)
+    names = set()
+    for link in soup.find_all("a", href=True):
+        try:
+            parts = urlsplit(urljoin(url, str(link["href"]).strip()))
+        except ValueError:
+            continue
+        if parts.path in _HOME_PATHS and not parts.query and site_of(parts.geturl()) == site:
+            text = norm(link.get_text(" "))
+            if text and len(text) <= _HOME_TEXT_MAX:
+                names.add(text)
+    return names
 
 
 def publisher_like(name: str, sites: set[str]) -> bool:
