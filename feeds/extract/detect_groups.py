@@ -21,14 +21,19 @@ import bisect
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import islice, pairwise
 from urllib.parse import urldefrag, urlsplit
 
 from bs4 import Tag
-from bs4.element import NavigableString, PreformattedString
 
-from feeds.extract.dates import parse_date
+from feeds.extract.detect_dates import (
+    date_element,
+    has_date,
+    is_date,
+    is_period,
+    leading_date,
+    section_dated,
+)
 from feeds.extract.detect_page import (
     HEADINGS,
     DetectPage,
@@ -40,7 +45,6 @@ from feeds.extract.detect_page import (
 )
 from feeds.extract.html import text_of
 from feeds.extract.names import STATE_CLASSES, class_names, site_of
-from feeds.lazyre import lazy
 
 __all__ = [
     "HEADLINE_UNITS",
@@ -56,11 +60,9 @@ HEADLINE_UNITS = 4.0  # 8 CJK characters or 4 words: shorter link texts are menu
 SHORT_UNITS = 3.0  # shorter main links that lead to no article are "more…" rows
 _RICH_UNITS = 10.0  # this much text beside an item's links is an intro, not just a byline
 _CONTAINER_HEADLINES = 3  # a member holding this many headlines holds a list of its own
-_DATE_TEXT_MAX = 40  # longer texts are sentences that happen to hold a date
 _LEADS = 3  # featured items above a list, read as its first (see _leads)
 _LABEL_UNITS = 12.0  # a heading between two parts of a list is at most this long
 _SKIPPED = frozenset({"script", "style", "template", "noscript"})
-_AMBIGUOUS = lazy(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")  # 06/12/2024: day or month first
 _Path = tuple[tuple[str, str], ...]  # an element's signature and its ancestors' (nearest first)
 
 
@@ -210,11 +212,12 @@ def _heading_clusters(page: DetectPage) -> Iterable[list[Tag]]:
 
 def _label_positions(page: DetectPage) -> list[int]:
     """Where the page has block headings: short headings and bold labels that are not dates
-    ("点击排行", "Recent posts", not "2024-05-01", under which a day's news goes on)."""
+    ("点击排行", "Recent posts", not "2024-05-01", under which a day's news goes on), nor a
+    year or a month ("2025", "2024年3月": an archive's sections of one list, by time)."""
     found = []
     for el in page.soup.find_all([*HEADINGS, "strong", "b"]):
         text = text_of(el)
-        if text and units(text) <= _LABEL_UNITS and not _is_date(text):
+        if text and units(text) <= _LABEL_UNITS and not is_date(text) and not is_period(text):
             found.append(page.order[id(el)])
     return found
 
@@ -286,6 +289,12 @@ def _group(members: list[Tag], page: DetectPage, by_heading: bool = False) -> Gr
         _item(member, link, info, bare, bodies[i] if bodies else member)
         for i, (member, link, info) in enumerate(found)
     ]
+    heads = [m for m, _, _ in found]
+    if bodies or all(m.name in HEADINGS for m in heads):
+        # A flat page's posts: a heading, then its date on the line under it.
+        stops = {id(m) for m in heads}
+        for item, body in zip(items, bodies or heads, strict=True):
+            item.dated = item.dated or section_dated(body, stops)
     outliers = _outliers(items)
     kept = [i for i in items if i not in outliers]
     return Group(
@@ -376,8 +385,13 @@ def _shape(url: str) -> tuple[str, ...]:
 
 def _item(member: Tag, link: Tag, info: Link, bare: bool, body: Tag) -> Item:
     assert info.url is not None
-    date = _date_element(member, link)  # of a bare item, in an element inside the link
-    dated = date is not None or _date_element(body, link) is not None or _has_date(body, link)
+    date = date_element(member, link)  # of a bare item, in an element inside the link
+    dated = (
+        date is not None
+        or date_element(body, link) is not None
+        or has_date(body, link)
+        or leading_date(info.title)  # an archive's "3月3日 - 标题"
+    )
     return Item(
         node=member,
         link=link,
@@ -450,47 +464,3 @@ def _described(member: Tag) -> float:
     return (
         _beside_links(following) if isinstance(following, Tag) and following.name == "dd" else 0.0
     )
-
-
-def _is_date(text: str) -> bool:
-    # Only whether a date is there matters, so the clock never changes the result; and an
-    # ambiguous "06/12/2024" is a date in either order (the page, not the list, says which).
-    now = datetime.now(UTC)
-    if parse_date(text, now=now, tz=UTC) is not None:
-        return True
-    return (
-        _AMBIGUOUS.search(text) is not None
-        and parse_date(text, now=now, tz=UTC, order="dmy") is not None
-    )
-
-
-def _date_element(member: Tag, link: Tag) -> Tag | None:
-    """The element around the item's first short text that reads as a date: outside the
-    headline (a year in a title is not a date), or in an element of its own inside it (a
-    link that wraps a whole row: ``<a><p>title</p><span>2024-12-06</span></a>``)."""
-    for string in member.find_all(string=True):
-        text = string.strip()
-        if (
-            not isinstance(string, PreformattedString)  # comments, CDATA
-            and text
-            and len(text) <= _DATE_TEXT_MAX
-            and isinstance(string.parent, Tag)
-            and string.parent.name not in ("script", "style")
-            and not _in_title(string, link)
-            and _is_date(text)
-        ):
-            return string.parent
-    return None
-
-
-def _in_title(node: NavigableString, link: Tag) -> bool:
-    """Is the text part of the headline's own words: right in the link, or all of its text?"""
-    if not any(parent is link for parent in node.parents):
-        return False
-    return node.parent is link or (text_of(node.parent) or "") == (text_of(link) or "")
-
-
-def _has_date(member: Tag, link: Tag) -> bool:
-    """A date in the item's own text, e.g. 'Title (2024-12-06)' with no element around it."""
-    rest = (text_of(member) or "").replace(text_of(link) or "", " ")
-    return len(rest) <= 3 * _DATE_TEXT_MAX and _is_date(rest)
