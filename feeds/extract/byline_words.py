@@ -51,6 +51,15 @@ _FULL_DATE = lazy(
 )
 
 
+# A host's name printed where a byline stands ('BUSINESS.SOHU.COM' above the date): a site,
+# never a person. Only a common top-level label counts, so that 'J.Smith' stays a name.
+_HOST_NAME = lazy(
+    r"(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|edu|gov|info|biz|io|co|cc|tv|me|cn|hk|tw|jp|kr"
+    r"|sg|uk|de|fr|it|es|nl|ru|us|ca|au)",
+    re.IGNORECASE,
+)
+
+
 def name_over_texts(texts: list[str]) -> str | None:
     """``name_over_date`` on the first ``NAME_OVER_DATE`` texts after the headline (stripped,
     none blank): fast_absence.py reads them from lxml's tree."""
@@ -65,6 +74,8 @@ def name_over_texts(texts: list[str]) -> str | None:
         alone = _SEPARATORS.sub("", text)
         if name is None or len(name) > _HANDLE_MAX or name != alone or UI_WORD.search(name):
             continue
+        if _HOST_NAME.fullmatch(name):
+            continue
         if at == 0 or name_shaped(name):
             return name
     return None
@@ -74,7 +85,12 @@ def _name_then_date(text: str) -> str | None:
     """The handle that opens a line whose rest is a date or a counter: 'zboygirl 阅读(1660)
     评论(3) 2024-05-08 23:23', 'Ann Lee · 2017-03-01'."""
     name = person_name(clean_name(text))  # not the label-reader: '23:23' reads as a label
-    if name is None or len(name) > _HANDLE_MAX or UI_WORD.search(name):
+    if (
+        name is None
+        or len(name) > _HANDLE_MAX
+        or UI_WORD.search(name)
+        or _HOST_NAME.fullmatch(name)
+    ):
         return None
     rest = text.strip()
     if not rest.startswith(name):

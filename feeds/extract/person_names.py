@@ -32,13 +32,6 @@ _REPORTER_WORD = lazy("记者|記者")
 _AUTHOR_MAX = 60  # longer is a sentence or a bio, not a name
 _AUTHOR_RAW_MAX = 500  # bounded before any pattern runs (B15)
 _AUTHOR_WORDS = 6
-# A host's name printed where a byline stands ('BUSINESS.SOHU.COM' above the date): a site,
-# never a person. Only a common top-level label counts, so that 'J.Smith' stays a name.
-_HOST_NAME = lazy(
-    r"(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|net|org|edu|gov|info|biz|io|co|cc|tv|me|cn|hk|tw|jp|kr"
-    r"|sg|uk|de|fr|it|es|nl|ru|us|ca|au)",
-    re.IGNORECASE,
-)
 # What precedes a name in bylines of the languages we read; 'By' and labels go in labels.py.
 # 'Published by', 'Veröffentlicht von', 'Publié par' (WordPress themes print them in the
 # site's language).
@@ -104,8 +97,6 @@ def person_name(raw: str | None) -> str | None:
     if not name or name.startswith(("http", "@", "www.")) or name.casefold() in _NOT_NAMES:
         return None
     if any(c in name for c in '=<>{}"'):  # markup or code that leaked into the text
-        return None
-    if _HOST_NAME.fullmatch(name):
         return None
     if len(name) > _AUTHOR_MAX or len(name.split()) > _AUTHOR_WORDS:
         return name_list(name)
