@@ -48,14 +48,22 @@ postgres:
 	  fi; \
 	fi
 
-# The soak (pytest marker `soak`, minutes long) runs in its own pytest beside the rest of the
-# suite, which is mostly waiting on sockets; both must pass.
+# The soak (pytest marker `soak`, minutes long) and then the corpus-wide tests (CPU-bound:
+# every corpus page extracted and detected, both readers held equal) run in their own pytest
+# beside the rest of the suite, which is mostly waiting on sockets, so that the two cores
+# share the work; all must pass.
+CORPUS_TESTS := tests/test_corpus.py tests/test_fast_article.py tests/test_fast_listing.py
 test: lint typecheck browser postgres
-	@rm -f .soak.log; ($(BIN)/pytest -q -p no:cacheprovider -m soak > .soak.log 2>&1; \
-	  echo $$? > .soak.code) & \
-	$(BIN)/pytest -q; main=$$?; wait; soak=$$(cat .soak.code); \
-	echo "--- soak (pytest -m soak):"; tail -n 5 .soak.log; rm -f .soak.code; \
-	[ $$main -eq 0 ] && [ $$soak -eq 0 ]
+	@rm -f .soak.log .corpus.log; ($(BIN)/pytest -q -p no:cacheprovider -m soak > .soak.log 2>&1; \
+	  echo $$? > .soak.code; \
+	  $(BIN)/pytest -q -p no:cacheprovider $(CORPUS_TESTS) > .corpus.log 2>&1; \
+	  echo $$? > .corpus.code) & \
+	$(BIN)/pytest -q $(CORPUS_TESTS:%=--ignore=%); main=$$?; wait; \
+	soak=$$(cat .soak.code); corpus=$$(cat .corpus.code); \
+	echo "--- soak (pytest -m soak):"; tail -n 5 .soak.log; \
+	echo "--- corpus ($(CORPUS_TESTS)):"; tail -n 5 .corpus.log; \
+	rm -f .soak.code .corpus.code; \
+	[ $$main -eq 0 ] && [ $$soak -eq 0 ] && [ $$corpus -eq 0 ]
 
 # The long reliability runs (pytest marker `slow`): crash loop, soak, peak memory.
 test-slow: $(STAMP)
