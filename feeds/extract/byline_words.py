@@ -72,25 +72,24 @@ def name_over_texts(texts: list[str]) -> str | None:
             continue
         name = person_name(text)
         alone = _SEPARATORS.sub("", text)
-        if name is None or len(name) > _HANDLE_MAX or name != alone or UI_WORD.search(name):
-            continue
-        if _HOST_NAME.fullmatch(name):
+        if name is None or name != alone or not _handle(name):
             continue
         if at == 0 or name_shaped(name):
             return name
     return None
 
 
+def _handle(name: str) -> bool:
+    """Whether a name read where a byline stands may be a person's handle: short, no word of
+    the page's furniture, no host's name."""
+    return len(name) <= _HANDLE_MAX and not UI_WORD.search(name) and not _HOST_NAME.fullmatch(name)
+
+
 def _name_then_date(text: str) -> str | None:
     """The handle that opens a line whose rest is a date or a counter: 'zboygirl 阅读(1660)
     评论(3) 2024-05-08 23:23', 'Ann Lee · 2017-03-01'."""
     name = person_name(clean_name(text))  # not the label-reader: '23:23' reads as a label
-    if (
-        name is None
-        or len(name) > _HANDLE_MAX
-        or UI_WORD.search(name)
-        or _HOST_NAME.fullmatch(name)
-    ):
+    if name is None or not _handle(name):
         return None
     rest = text.strip()
     if not rest.startswith(name):

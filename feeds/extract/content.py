@@ -190,7 +190,7 @@ def block_is_better(block: Block, extracted: str) -> bool:
     held = sum((Counter(block.text) & Counter(found)).values())
     if held < _INSIDE * len(block.text):
         return False
-    extra = prose = 0.0
+    extra = extra_prose = 0.0
     values = [None if key in block.text else weight(s, link) for key, s, link in strings]
     # A short string found in the block's text ('。', 'AP') places nothing: it is chrome there.
     anchors = [
@@ -200,8 +200,8 @@ def block_is_better(block: Block, extracted: str) -> bool:
     for value, far in zip(values, _far_from_block(anchors), strict=True):
         if value is not None and not (far and value > 0):
             extra += value
-            prose += max(value, 0.0)
-    return extra < 0 and prose <= _EXTRA_PROSE * block.score
+            extra_prose += max(value, 0.0)
+    return extra < 0 and extra_prose <= _EXTRA_PROSE * block.score
 
 
 def _far_from_block(values: list[float | None]) -> list[bool]:

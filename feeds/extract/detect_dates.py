@@ -74,17 +74,22 @@ def date_element(member: Tag, link: Tag) -> Tag | None:
     headline (a year in a title is not a date), or in an element of its own inside it (a
     link that wraps a whole row: ``<a><p>title</p><span>2024-12-06</span></a>``)."""
     for string in member.find_all(string=True):
-        text = string.strip()
-        if (
-            not isinstance(string, PreformattedString)  # comments, CDATA
-            and text
-            and len(text) <= DATE_TEXT_MAX
-            and isinstance(string.parent, Tag)
-            and string.parent.name not in ("script", "style")
-            and not _in_title(string, link)
-            and is_date(text)
-        ):
+        text = _short_text(string)
+        if text and not _in_title(string, link) and is_date(text):
             return string.parent
+    return None
+
+
+def _short_text(string: NavigableString) -> str | None:
+    """A short visible string's text (not a comment's, CDATA's, a script's or a style's)."""
+    text = string.strip()
+    if (
+        not isinstance(string, PreformattedString)
+        and 0 < len(text) <= DATE_TEXT_MAX
+        and isinstance(string.parent, Tag)
+        and string.parent.name not in ("script", "style")
+    ):
+        return text
     return None
 
 
@@ -141,10 +146,6 @@ def _dated_line(line: Tag) -> bool:
     if len(text) <= DATE_TEXT_MAX and is_date(text):
         return True
     return any(
-        not isinstance(string, PreformattedString)
-        and isinstance(string.parent, Tag)
-        and string.parent.name not in ("script", "style")
-        and 0 < len(string.strip()) <= DATE_TEXT_MAX
-        and is_date(string.strip())
+        (short := _short_text(string)) is not None and is_date(short)
         for string in line.find_all(string=True)
     )

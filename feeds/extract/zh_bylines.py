@@ -82,10 +82,11 @@ def sign_off(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
         if node.parent.name in INVISIBLE or node.find_parent("a") is not None:
             continue
         text = node.parent.get_text()
-        line = text if len(text) <= _LINE_MAX else str(node)
+        whole = len(text) <= _LINE_MAX  # the element's text is the line, else the string's
+        line = text if whole else str(node)
         if (match := _SIGN_OFF.search(line)) is None or elsewhere(node.parent, itself=True):
             continue
-        if _after_link(node if line is not text else node.parent):
+        if _after_link(node.parent if whole else node):
             continue  # '<a>另一篇的标题</a><span>(房产)</span>': the link's tag, no sign-off
         names = [n for n in _SPLIT.split(match["names"]) if n]
         if names and all(han_person(n) for n in names):
