@@ -88,6 +88,14 @@ def test_korean_reporters(raw: str, name: str | None) -> None:
         ("Ann Lee, Staff Writer", "Ann Lee"),
         ("Ann Lee Senior Correspondent", "Ann Lee"),
         ("Paddy, Staff Writer", "Paddy"),
+        # after a comma the role may name any beat
+        ("Ann Lee, Senior Transport Reporter", "Ann Lee"),
+        ("Ann Lee, City Hall Bureau Chief Correspondent", "Ann Lee"),
+        ("Ann Lee, BBC News", "Ann Lee, BBC News"),  # no role: left to the other rules
+        # the date's label in the page's language ends the name
+        ("Jean Dupont Publié le 13 mai 2024 à 10h00", "Jean Dupont"),
+        ("Anna Berg Aktualisiert am 3. Juni 2024", "Anna Berg"),
+        ("María García Actualizado 13/05/2024", "María García"),
     ],
 )
 def test_a_role_after_a_name_goes_but_a_newsroom_stays_whole(raw: str, name: str) -> None:

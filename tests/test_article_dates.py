@@ -7,10 +7,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bs4 import BeautifulSoup
+
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
+from feeds.extract.date_context import Read
 from feeds.extract.date_zones import page_offset
 from feeds.extract.dates import parse_date
+from feeds.extract.signed_dates import signed_date
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -419,6 +423,11 @@ def test_month_names_and_labels_of_more_languages():
         "17 Ağustos 2023": date(2023, 8, 17),  # Turkish
         "2 Maret 2024": date(2024, 3, 2),  # Indonesian
         "2024년 1월 29일 14:32": date(2024, 1, 29),  # Korean
+        "2024. 1. 29. 14:32": date(2024, 1, 29),  # Korean, in figures
+        "13 мая 2024": date(2024, 5, 13),  # Russian
+        "1 декабря 2023 г.": date(2023, 12, 1),
+        "13 травня 2024, 10:00": date(2024, 5, 13),  # Ukrainian
+        "13 Μαΐου 2024": date(2024, 5, 13),  # Greek
     }
     for text, day in cases.items():
         found = read(text)
@@ -499,3 +508,48 @@ def test_a_story_put_out_again_is_dated_by_the_update_it_shows_alone():
     # confirm, leaves the published stamp standing.
     assert day_of(html.replace("Last updated on ", ""), tz=UTC) == date(2018, 2, 20)
     assert day_of(html.replace("2020-02-20T00", "2020-03-01T00"), tz=UTC) == date(2018, 2, 20)
+
+
+def test_a_notice_is_dated_by_the_day_that_signs_it():
+    # A government notice with no dateline: it closes like a letter, issuer then day.
+    title = "关于开展安全检查的通知"
+    head = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+    signed = f"{STORY}<p align='right'>某某市应急管理局</p><p align='right'>2024年5月13日</p>"
+    assert day_of(f"{head}{signed}</body></html>") == date(2024, 5, 13)
+    official = signed.replace("2024年5月13日", "二〇二四年五月十三日")
+    assert day_of(f"{head}{official}</body></html>") == date(2024, 5, 13)
+    # One paragraph with a line break between the issuer and the day.
+    one = f"{STORY}<p>某某市应急管理局<br>2024-05-13</p>"
+    assert day_of(f"{head}{one}</body></html>") == date(2024, 5, 13)
+
+
+def signed(body: str) -> date | None:
+    soup = BeautifulSoup(f"<html><body><h1>通知</h1>{STORY}{body}</body></html>", "lxml")
+    found = signed_date(soup, Read(soup, None, now=NOW, tz=SHANGHAI))
+    return found.value.date() if found else None
+
+
+def test_a_dated_list_below_the_story_does_not_sign_it():
+    assert signed("<p align='right'>某某市应急管理局</p><p>2024年5月13日</p>") == date(2024, 5, 13)
+    related = "".join(
+        f"<li><a href='/n/{i}.html'>另一条通知的标题</a></li><li>2024-0{i}-1{i}</li>"
+        for i in range(1, 4)
+    )
+    assert signed(f"<ul>{related}</ul>") is None
+    # Nor a date alone in the footer, or one that stands far below the story's last line.
+    assert signed("<div class='footer'><p>2024年5月13日</p></div>") is None
+    links = "".join(f"<a href='/n/{i}.html'>栏目{i}</a>" for i in range(10))
+    assert signed(f"<div>{links}</div><p>2024年5月13日</p>") is None
+    # A line that says more than the day is no signature ('更新：2024年5月13日').
+    assert signed("<p>更新：2024年5月13日</p>") is None
+
+
+def test_a_path_dates_the_page_with_one_digit_months_and_days():
+    # '/art/2024/5/13/art_1229_5912.html': the CMS behind many Chinese government sites.
+    html = f"<html><head><title>通知</title></head><body><h1>通知</h1>{STORY}</body></html>"
+    url = "https://www.example.gov.cn/art/2024/5/13/art_1229_5912.html"
+    assert day_of(html, url) == date(2024, 5, 13)
+    # Not a number that only starts like a month: '/2024/1/2345.html'.
+    assert day_of(html, "https://e.com/2024/1/2345.html") is None
+    # The separators must agree: '/2024/5-13/' is no date.
+    assert day_of(html, "https://e.com/2024/5-13/a.html") is None

@@ -219,3 +219,24 @@ def test_a_label_cell_without_a_colon_names_the_writer_beside_it(
     cells: str, name: str | None
 ) -> None:
     assert author_of(f"{H1}{cells}{ZH}") == name
+
+
+def test_a_discuz_threads_author_is_its_first_poster() -> None:
+    # Discuz, the software of most Chinese boards: each post's poster in a cell of its own,
+    # marked 'authi' (author info); the first post's is the thread's author.
+    def post(name: str, when: str, text: str) -> str:
+        return (
+            "<table class='plhin'><tr><td class='pls'><div class='pi'><div class='authi'>"
+            f"<a href='space-uid-5.html' class='xw1'>{name}</a></div></div><p>积分 123</p></td>"
+            "<td class='plc'><div class='pi'><div class='pti'><div class='authi'>"
+            f"<em id='authorposton1'>发表于 {when}</em> | <a href='#'>只看该作者</a>"
+            f"</div></div></div><div class='pct'><div class='t_f'>{text}</div></div></td></tr>"
+            "</table>"
+        )
+
+    thread = (
+        "<div id='postlist'><h1 class='ts'><span id='thread_subject'>一篇文章的标题</span></h1>"
+        f"{post('王晓明', '2024-5-13 12:03:10', ZH)}"
+        f"{post('李华', '2024-5-13 13:20:00', '支持')}</div>"
+    )
+    assert author_of(thread) == "王晓明"

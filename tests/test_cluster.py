@@ -180,8 +180,11 @@ def test_three_instances_keep_to_one_host_s_concurrency_and_spacing(portal, tmp_
     # Demand was above the limit (16 polls of 0.5 s every 4 s, from 3 instances), so the
     # limit was reached, and never exceeded.
     assert portal.max_in_flight == 2
-    # The portal notes a start a little after the fetcher's (a loopback hop, a busy machine).
-    assert closest >= interval - 0.05
+    # The portal notes a start a little after the fetcher's: a loopback hop and a thread
+    # woken on a busy machine, up to 0.07 s on a slow 2-core one (the gate itself was kept).
+    # An unspaced cluster sends the two free slots' requests together, within milliseconds,
+    # so half the interval still tells the two apart.
+    assert closest >= interval / 2
 
 
 def spawn(config: Path, stack: ExitStack) -> subprocess.Popen:

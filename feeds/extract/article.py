@@ -24,6 +24,7 @@ from feeds.extract import (
     date_zones,
     page,
     page_dates,
+    signed_dates,
     titles,
     zh_bylines,
 )
@@ -189,13 +190,15 @@ def _dates(
     below = bool(headline())
     # Chinese portals rarely carry date metadata; their info line does: 日期：… 来源：…
     # (a year-less one, '销售时间：5月12日-5月18日', only after the date by the headline)
-    # Else the date printed nearest the headline, else the one in the URL, else weaker
-    # hints: the page's own entry in a list, a labelled date anywhere, the image's path.
+    # Else the date printed nearest the headline, else the one in the URL, else the day that
+    # signs a notice, else weaker hints: the page's own entry in a list, a labelled date
+    # anywhere, the image's path.
     found = (
         page_dates.info_line_date(info_lines(), read, below_headline=below, full_only=True)
         or page_dates.visible_date(soup, headline(), read)
         or page_dates.info_line_date(info_lines(), read, below_headline=below)
         or page_dates.url_date(url, tz)
+        or signed_dates.signed_date(soup, read)
         or page_dates.self_link_date(soup, url, read)
         or page_dates.labelled_date(soup, read)
         or page_dates.url_date(metas.get("og:image") or metas.get("twitter:image") or "", tz)

@@ -60,7 +60,7 @@ AUTHOR_MARKUP = (
     '[itemprop~="author"] [itemprop="name"], a[rel~="author"], [itemprop~="author"], '
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
-    '[class*="writer" i], [class*="submitted-by" i], [class*="posted-by" i], '
+    '[class*="writer" i], [class*="submitted-by" i], [class*="posted-by" i], [class*="authi" i], '
     '[data-testid*="author" i], [data-testid*="byline" i], [data-component*="author" i], '
     '[data-component*="byline" i], [id*="byline" i], address, author'
 )

@@ -39,20 +39,21 @@ _MONTH_NAMES = (
     "december dec dezember dez décembre decembre déc diciembre dicembre dezembro",
 )
 # Scandinavian, Polish and Czech (the genitive a date uses: '5 stycznia 2025'), Finnish ('5.
-# tammikuuta 2025'), Turkish and Indonesian: needed with a day and a year beside them.
+# tammikuuta 2025'), Turkish and Indonesian; Russian, Ukrainian and Greek in the genitive too
+# ('13 мая 2024', '13 травня 2024', '13 Μαΐου 2024'): needed with a day and a year beside them.
 _MORE_NAMES = (
-    "stycznia ledna ocak tammikuuta",
-    "lutego února şubat helmikuuta",
-    "maret marca března mart maaliskuuta",
-    "kwietnia dubna nisan huhtikuuta",
-    "maj maja května mayıs toukokuuta",
-    "czerwca června haziran kesäkuuta",
-    "lipca července temmuz heinäkuuta",
-    "augusti agustus sierpnia srpna ağustos elokuuta",
-    "września září eylül syyskuuta",
-    "października října ekim lokakuuta",
-    "listopada listopadu kasım marraskuuta",
-    "desember grudnia prosince aralık joulukuuta",
+    "stycznia ledna ocak tammikuuta января січня ιανουαρίου",
+    "lutego února şubat helmikuuta февраля лютого φεβρουαρίου",
+    "maret marca března mart maaliskuuta марта березня μαρτίου",
+    "kwietnia dubna nisan huhtikuuta апреля квітня απριλίου",
+    "maj maja května mayıs toukokuuta мая травня μαΐου",
+    "czerwca června haziran kesäkuuta июня червня ιουνίου",
+    "lipca července temmuz heinäkuuta июля липня ιουλίου",
+    "augusti agustus sierpnia srpna ağustos elokuuta августа серпня αυγούστου",
+    "września září eylül syyskuuta сентября вересня σεπτεμβρίου",
+    "października října ekim lokakuuta октября жовтня οκτωβρίου",
+    "listopada listopadu kasım marraskuuta ноября листопада νοεμβρίου",
+    "desember grudnia prosince aralık joulukuuta декабря грудня δεκεμβρίου",
 )
 _MONTHS = {
     name: month
@@ -95,9 +96,10 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# '2024-05-13', '2024/5/13', '2024.05.13', and Korean '2024. 5. 13.' (a space after each dot).
 _ISO = _compile(
-    r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
-    rf"(?:(?:T|\s{{1,3}}){_TIME}{_ZONE_OPT})?"
+    r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/]|\.\s?)(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
+    rf"(?:\.?(?:T|\s{{1,3}}){_TIME}{_ZONE_OPT})?"
 )
 # '10:30', or the Chinese clock '10时30分' / '10点30分'.
 _CN_TIME = rf"(?:{_TIME}|(?P<cH>\d{{1,2}})\s?[时時点點]\s?(?P<cM>\d{{1,2}})\s?分)"

@@ -219,6 +219,9 @@ _NAME_TAIL = lazy(
     # 'Ann Lee Published 2 hours ago', 'Ann Lee For Dailymail.com', 'Ann Lee in Politics',
     # 'Ann Lee Read more'.
     r"|(?<=\S)\s+(?:published|updated|posted|last\s+updated)(?![\w])"
+    # … and in the page's language: 'Jean Dupont Publié le 13 mai', 'Anna Berg Aktualisiert'.
+    r"|(?<=\S)\s+(?:publié|publiée|mis\s+à\s+jour|publicado|actualizado|pubblicato|aggiornato"
+    r"|veröffentlicht|aktualisiert|gepubliceerd|bijgewerkt)(?![\w])"
     r"|\s(?:for|für|in)\s+(?-i:[A-Z])"
     r"|(?<![\w])(?:read\s+more|more\s+(?:from|by|articles|stories)|(?:view|see)\s+(?:all|more|profile)"
     r"|all\s+(?:posts|articles|stories))(?![\w]))",
@@ -248,6 +251,13 @@ _ROLE = (
     r"|photographer|analyst|intern|staff)s?"
 )
 _WESTERN_TITLE = lazy(rf"(?:\s*[,|–—]\s*|\s+)(?:an?\s+|the\s+)?{_ROLE}$", re.IGNORECASE)
+# After a comma any beat may qualify the role: 'Ann Lee, Senior Transport Reporter'.
+_COMMA_ROLE = lazy(
+    r"\s*[,|–—]\s*(?:an?\s+|the\s+)?(?:[^\W\d_][\w&'.-]*\s+){1,4}"
+    r"(?:writer|reporter|correspondent|editor|columnist|contributor|journalist|producer"
+    r"|photographer|analyst)s?$",
+    re.IGNORECASE,
+)
 # A news agency after a writer's name: 'Ann Lee, Reuters', 'Ann Lee / AP' (an agency alone,
 # 'AFP, MANILA', stays).
 _AGENCY = lazy(
@@ -320,7 +330,7 @@ def clean_name(text: str) -> str | None:
 def _without_role(name: str) -> str:
     """'Ann Lee, Staff Writer' -> 'Ann Lee'; but 'Example News Staff' stays whole: a title
     after one word with no comma is a newsroom's name ('Example News Staff'), no person's."""
-    match = _WESTERN_TITLE.search(name)
+    match = _COMMA_ROLE.search(name) or _WESTERN_TITLE.search(name)
     if match is None:
         return name
     rest = name[: match.start()]

@@ -48,8 +48,13 @@ _DATE_CUE = lazy(
 _NEAR_MARKED = NEAR_HEADLINE
 _NEAR_PLAIN = 700
 _DATE_TEXT_MAX = 200  # longer text is a paragraph that mentions a date, not a dateline
-# A date in the path: /2019/01/01/, /2019-01-01/, /20190101_ (year 1990-2099 first).
-_URL_DATE = lazy(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)")
+# A date in the path: /2019/01/01/, /2019-01-01/, /20190101_ (year 1990-2099 first). Between
+# separators the month and day may have one digit: '/art/2024/5/13/art_1229_5912.html', the
+# path of the CMS behind many Chinese government sites.
+_URL_DATE = lazy(
+    r"/((?:19|20)\d\d)(?:[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])"
+    r"|([/-])(0?[1-9]|1[0-2])\4(0?[1-9]|[12]\d|3[01]))(?:[/_.-]|$)"
+)
 _LINKS_MAX = 2000
 # A header block holds the headline, a kicker and a lede; a story column holds far more.
 _HEADER_TEXT_MAX = 500
@@ -464,7 +469,8 @@ def url_date(url: str, tz: tzinfo) -> ParsedDate | None:
     if match is None:
         return None
     try:
-        day = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz)
+        month, day_ = (match[2], match[3]) if match[2] else (match[5], match[6])
+        day = datetime(int(match[1]), int(month), int(day_), tzinfo=tz)
     except ValueError:
         return None
     return ParsedDate(value=day, has_time=False)
