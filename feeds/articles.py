@@ -185,7 +185,7 @@ def make_item(
     summary = (
         (a.summary if a.origins.get("summary") == "selector" else None)
         or entry.summary
-        or a.summary
+        or _own_summary(a.summary, listed.site_description)
     )
     # Bounded (issue 13): a page's 2 MB headline must not become every reader's problem.
     title = bound_text(title, MAX_TITLE) or title
@@ -208,6 +208,14 @@ def make_item(
         status="published" if verdict.keep else "filtered",
         content_hash=content_digest(title, summary, content),
     )
+
+
+def _own_summary(found: str | None, site: str | None) -> str | None:
+    """The article page's description, unless the listing page has it too: the site's own
+    ('松花江网，是经国家互联网信息办公室批准的…' on every page), no summary of the article."""
+    from feeds.extract.head_meta import same_text
+
+    return None if found and site and same_text(found, site) else found
 
 
 def content_digest(title: str, summary: str | None, content_html: str | None) -> str:

@@ -116,8 +116,11 @@ def _read_page(
         listing.matches[label] = listing.matches.get(label, 0) + count
     listing.problems.extend(extracted.problems)
     fetched_at = page.fetched_at or datetime.now(UTC)
+    from feeds.extract.head_meta import head_description
+
+    site = head_description(page.text)  # no article's summary (articles.make_item)
     listing.entries.extend(
-        Listed(article_key(e.url, source.identity), e, fetched_at) for e in extracted.entries
+        Listed(article_key(e.url, source.identity), e, fetched_at, site) for e in extracted.entries
     )
     if number == 0 and listing.degraded is None:
         listing.degraded = missing_fields(source, extracted)

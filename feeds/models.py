@@ -161,10 +161,8 @@ class ListingEntry:
 class ListingPage:
     entries: tuple[ListingEntry, ...]
     next_url: str | None
-    # selector -> how many nodes it matched on this page, for `feeds check`
-    matches: dict[str, int] = field(default_factory=dict)
-    # per-entry problems ("listing: item 3 has no link (...)")
-    problems: tuple[str, ...] = ()
+    matches: dict[str, int] = field(default_factory=dict)  # selector -> nodes, `feeds check`
+    problems: tuple[str, ...] = ()  # per entry: "listing: item 3 has no link (...)"
 
 
 @dataclass(frozen=True)
@@ -227,6 +225,7 @@ class Listed:
     key: str
     entry: ListingEntry
     fetched_at: datetime
+    site_description: str | None = None  # the listing page's meta description: the site's
 
 
 # --- a poll's plan: what the pure decisions (decide.py) hand to the store ------------------

@@ -428,11 +428,14 @@ def test_month_names_and_labels_of_more_languages():
         "1 декабря 2023 г.": date(2023, 12, 1),
         "13 травня 2024, 10:00": date(2024, 5, 13),  # Ukrainian
         "13 Μαΐου 2024": date(2024, 5, 13),  # Greek
+        "民國113年5月13日": date(2024, 5, 13),  # Taiwan's official calendar
+        "113年05月13日 10:30": date(2024, 5, 13),
     }
     for text, day in cases.items():
         found = read(text)
         assert found is not None and found.value.date() == day, text
     assert read("maj 2024") is None  # a month and a year name no day
+    assert read("99年5月13日") is None  # two figures are the Republic's only after 民國
     # A two-digit year beside a named month, with the clock after it only.
     assert read("Publié le 27 Mar 20 à 9:21").value == datetime(2020, 3, 27, 9, 21, tzinfo=UTC)
     assert read("27 Mar 20") is None and read("the 4 May 20 people") is None

@@ -78,3 +78,23 @@ def test_the_one_headline_the_story_shows_beats_social_titles_that_word_it_other
     assert title_of(f"<html><head>{head}</head><body>{story}</body>") == social
     two = f"<article><h1>The Postpartum Party Blog</h1>{story}</article>"
     assert title_of(f"<html><head>{head}</head><body>{two}</body>") == social
+
+
+def test_a_title_that_is_only_the_sites_name_gives_way_to_the_h1():
+    # A CMS template that titles every page with the site's name, which the logo's link to
+    # the front page shows too; nothing else confirms the <h1>, which is the headline.
+    html = """<html><head><title>某某网</title></head><body>
+    <div class="top"><a href="/">某某网</a> <a href="/news/">新闻</a></div>
+    <h1>全市人工智能产业发展推进会召开</h1><p>近日，全市人工智能产业发展推进会召开。</p>
+    </body></html>"""
+    assert title_of(html) == "全市人工智能产业发展推进会召开"
+    # A short title that no front-page link names is the page's own, and stays.
+    own = html.replace('<a href="/">某某网</a>', '<a href="/">首页</a>')
+    assert title_of(own) == "某某网"
+
+
+def test_a_breadcrumb_title_gives_its_last_part():
+    html = """<html><head><title>某某网 &gt; 新闻中心 &gt; 全市人工智能产业发展推进会召开</title>
+    </head><body><div class="tit">全市人工智能产业发展推进会召开</div>
+    <p>近日，全市人工智能产业发展推进会召开，会议总结了今年以来的工作。</p></body></html>"""
+    assert title_of(html) == "全市人工智能产业发展推进会召开"

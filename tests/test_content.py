@@ -180,6 +180,28 @@ def test_links_at_the_edges_and_a_heading_left_last_are_no_story():
     assert content.find("img") is not None  # the picture stays
 
 
+def test_a_line_leading_into_a_cut_section_or_to_social_accounts_goes_last():
+    social = (
+        '<p>Folgen Sie uns auf <a href="https://twitter.com/site">Twitter</a><br>'
+        'Liken Sie uns auf <a href="https://www.facebook.com/site/">Facebook</a></p>'
+    )
+    for tail in (f"{social}<p></p><p>Schon gelesen?</p>", "<p>Lesen Sie auch:</p>", social):
+        content = parse(f"{BODY}<p>Ann Lee</p>{tail}")
+        strip_edges(content)
+        text = content.get_text()
+        assert "Ann Lee" in text and "reopen in spring." in text, tail
+        assert "Twitter" not in text and "gelesen" not in text and "Lesen" not in text, tail
+    # A story may end by asking, and a link in its last line may go anywhere else.
+    for end in (
+        "<p>你怎么看？</p>",
+        "<p>Will the bridge hold this time?</p>",
+        '<p>Read the <a href="https://example.gov/report">report</a>.</p>',
+    ):
+        content = parse(f"{BODY}{end}")
+        strip_edges(content)
+        assert parse(end).get_text() in content.get_text(), end
+
+
 def test_the_story_is_never_stripped_to_nothing_nor_its_linked_title_and_pictures():
     title = '<h1><a href="/a.html">The bridge reopens</a></h1>'
     pictures = '<a href="/b.jpg"><img src="/b.jpg"></a>'

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date as Day
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any, TypeVar
 
 from bs4 import BeautifulSoup, Tag
@@ -69,8 +70,10 @@ def soup_article(
     # Each fallback runs only when the ones before it found nothing: with selectors that
     # match, a page costs one parse and a few selects (bench scenario 3).
     title = _pick(origins, "title", ("selector", lambda: _selector_text(soup, rules.title)))
-    if title is None and (agreed := titles.agreed_title(soup, metas, ld)) is not None:
-        title, origins["title"] = agreed
+    if title is None:
+        agreed = titles.agreed_title(soup, metas, ld, partial(bylines.home_names, soup, url))
+        if agreed is not None:
+            title, origins["title"] = agreed
     title = title or _pick(origins, "title", ("page", lambda: titles.page_title(soup)))
     headline = _lazy(lambda: [h] if (h := titles.headline(soup, title)) is not None else [])
     info_lines = _lazy(lambda: list(page.info_lines(soup, headline())))

@@ -16,6 +16,7 @@ cut (``strip_edges``).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from bs4 import BeautifulSoup, Tag
@@ -94,6 +95,19 @@ _SEPARATED = 200
 _ANCHOR = 10  # characters of a string that place it in the block
 # A block at the content's edge with at least this share of link text is links only.
 _LINKED_EDGE = 0.9
+# Last in the content, a short line that leads into what the extractor cut: 'Lesen Sie auch:',
+# '相关阅读：', 'Schon gelesen?' (a question only in a few words of a Latin script: a Chinese
+# story may well end by asking '你怎么看？').
+_LEAD_IN = lazy(r"^\S.{0,30}[:：]$|^[^\W\d_][\w'’-]*(?:\s[\w'’-]+){0,2}\?$")
+# … or a line that sends the reader to the site's social accounts ('Folgen Sie uns auf
+# Twitter', 'Follow us on Facebook'): every link in it goes to one.
+_SOCIAL = lazy(
+    r"^https?://(?:[\w-]+\.)*(?:twitter\.com|x\.com|facebook\.com|instagram\.com|linkedin\.com"
+    r"|youtube\.com|t\.me|weibo\.com|tiktok\.com|pinterest\.\w+|xing\.com|threads\.net"
+    r"|bsky\.app|whatsapp\.com|wa\.me)(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+_SOCIAL_TEXT_MAX = 160
 
 
 def main_content_html(page: BeautifulSoup, text: str, url: str) -> str | None:
@@ -321,8 +335,9 @@ def strip_menus(root: Tag) -> None:
 def strip_edges(root: Tag) -> None:
     """Remove, in place, what the extractor left at the edges of the content that is no part
     of the story: blocks that are all links before the first text and after the last ('Share
-    on Facebook', '版权声明', teaser links), and a heading left last, which heads a section the
-    extractor cut ('Related articles', 'Mehr zum Thema'). Pictures stay."""
+    on Facebook', '版权声明', teaser links), and last a heading or a line leading into a section
+    the extractor cut ('Related articles', 'Lesen Sie auch:') or to the site's social accounts
+    ('Folgen Sie uns auf Twitter'). Pictures stay."""
     box = root
     while True:
         children = [c for c in box.children if not _blank(c)]
@@ -348,7 +363,20 @@ def _blank(node: PageElement) -> bool:
 def _edge_chrome(node: PageElement, last: bool) -> bool:
     if _heading(node):
         return last  # last, it heads a cut section; first, it is the title (linked or not)
+    if last and isinstance(node, Tag) and (_lead_in(node) or _social(node)):
+        return True
     return _all_links(node)
+
+
+def _lead_in(node: Tag) -> bool:
+    return bool(_LEAD_IN.match(" ".join(node.get_text(" ").split())))
+
+
+def _social(node: Tag) -> bool:
+    links = node.find_all("a")
+    if not links or len(node.get_text(" ").strip()) > _SOCIAL_TEXT_MAX:
+        return False
+    return all(_SOCIAL.match(str(link.get("href") or "").strip()) for link in links)
 
 
 def _picture_only(node: PageElement) -> bool:

@@ -115,6 +115,13 @@ _CN_WRITTEN = _compile(
     rf"(?P<y>[{_CN_NUMERAL}]{{4}})\s{{0,2}}年\s{{0,2}}(?P<m>十[一二]?|[一二三四五六七八九])"
     r"\s{0,2}月\s{0,2}(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s{0,2}[日号]"
 )
+# Taiwan's official calendar counts years from 1912, the Republic's first: '民國113年5月13日',
+# or '113年5月13日' (three figures: no page prints a year of the Gregorian 2nd century).
+_ROC = _compile(
+    r"(?:(?:中華|中华)?民[國国]\s{0,2}(?P<r2>\d{2,3})|(?<!\d)(?P<r3>1[0-4]\d))\s{0,2}年\s{0,2}"
+    rf"(?P<m>\d{{1,2}})\s{{0,2}}月\s{{0,2}}(?P<d>\d{{1,2}})\s{{0,2}}[日号](?:\s{{0,3}}{_CN_TIME})?"
+)
+_ROC_FIRST_YEAR = 1911
 # Year-less forms must not start inside a longer number or date, or a rejected
 # ``2024-13-45`` would be re-read as ``13-45``, and ``1900年12月6日`` as ``12月6日``.
 _CN_MD = _compile(
@@ -259,6 +266,11 @@ def _cn_number(text: str) -> int:
     return 10 * (_cn_number(tens) if tens else 1) + (_cn_number(ones) if ones else 0)
 
 
+def _roc(m: re.Match[str], r: _Reading) -> ParsedDate | None:
+    year = _ROC_FIRST_YEAR + int(m["r2"] or m["r3"])
+    return _make(str(year), int(m["m"]), int(m["d"]), m.groupdict(), r)
+
+
 def _written(m: re.Match[str], r: _Reading) -> ParsedDate | None:
     return _make(str(_cn_number(m["y"])), _cn_number(m["m"]), _cn_number(m["d"]), {}, r)
 
@@ -358,6 +370,7 @@ _Builder = Callable[[re.Match[str], _Reading], ParsedDate | None]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (_ISO, _absolute),
     (_CN, _absolute),
+    (_ROC, _roc),
     (_CN_MD, _absolute),
     (_CN_WRITTEN, _written),
     (_MD, _absolute),

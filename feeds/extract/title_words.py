@@ -18,9 +18,11 @@ def norm(text: str) -> str:
 
 HEADINGS_MAX = 20
 
-# '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网').
+# '_', '|', spaced dashes; between Chinese characters a bare '-' too ('静夜思•夜-中国诗歌网');
+# a breadcrumb's spaced '>' ('某某网 > 新闻中心 > Headline').
 TITLE_SEPARATORS = lazy(
-    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff”」』》）】])[-—](?=[\u4e00-\u9fff]))\s*"
+    r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff”」』》）】])[-—](?=[\u4e00-\u9fff])"
+    r"| [>»›] )\s*"
 )
 
 

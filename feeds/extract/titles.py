@@ -4,6 +4,7 @@ element that shows it: the headline, near which the date and the byline stand.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -48,7 +49,10 @@ def site_names(soup: BeautifulSoup) -> set[str]:
 
 
 def agreed_title(
-    soup: BeautifulSoup, metas: dict[str, str], ld: list[dict[str, Any]]
+    soup: BeautifulSoup,
+    metas: dict[str, str],
+    ld: list[dict[str, Any]],
+    home: Callable[[], set[str]] = set,
 ) -> tuple[str, str] | None:
     """The headline most of the page's sources agree on, and its origin ("metadata" or "page"
     for an <h1>).
@@ -57,7 +61,9 @@ def agreed_title(
     get a vote from every other kind of source that agrees with them; the best supported wins,
     in that order on a tie. A headline that nothing else confirms is a site's slogan, a
     "Navigation" heading or a description that a CMS put in ``headline``: without support,
-    metadata still wins (it names the page), else <title> (``page_title``).
+    metadata still wins (it names the page), else <title> (``page_title``), unless <title>
+    is only the site's name: og:site_name, or what ``home`` gives, the names of the page's
+    links to its front page.
     """
     sources: list[tuple[str, str]] = []
     for kind, value in (
@@ -100,7 +106,7 @@ def agreed_title(
         if metadata:
             return metadata[0], "metadata"
         # <title> wins over an unconfirmed <h1>, unless it names only the site.
-        headless = page is None or norm(page) in sites
+        headless = page is None or norm(page) in sites or norm(page) in home()
         return (sources[0][1], "page") if headless else None
     # 'Headline | Site' from og:title, confirmed by an <h1> 'Headline': the part that is the
     # headline, without the site's name.
