@@ -5,8 +5,9 @@ Two ways of finding them, because lists are built in two ways:
 - *sibling groups*: elements of one tag and class signature side by side (``ul > li``,
   ``div.list > div.card``), merged across parents when their three nearest ancestors look alike
   (a list split into several ``<ul>`` is one list), and across sections of one column whose
-  wrappers are styled in alternate stripes, unless a heading stands between the parts
-  (six sidebar boxes, each under its own heading, are six blocks, not one);
+  wrappers are styled in alternate stripes, and with the items a page wraps in small groups
+  among the others (:mod:`feeds.extract.detect_wrapped`), unless a heading stands between the
+  parts (six sidebar boxes, each under its own heading, are six blocks, not one);
 - *heading groups*: the headings (``h1``–``h6``) that hold a link, alike in tag and class. A
   blog's posts may differ in their wrappers (a first post classed apart) or hold whole articles
   full of links; their headlines still read as one list (``div.post h2 a``).
@@ -43,6 +44,7 @@ from feeds.extract.detect_page import (
     region_of,
     units,
 )
+from feeds.extract.detect_wrapped import merge_wrapped
 from feeds.extract.html import text_of
 from feeds.extract.names import STATE_CLASSES, class_names, site_of
 
@@ -176,7 +178,7 @@ def _sibling_clusters(page: DetectPage) -> Iterable[list[Tag]]:
             if len(members) >= 2:
                 for member in members:
                     clusters.setdefault(_path_signature(member, own=own), []).append(member)
-    for members in _striped(clusters, page):
+    for members in _striped(merge_wrapped(clusters, page.order), page):
         yield sorted({id(m): m for m in members}.values(), key=lambda m: page.order[id(m)])
 
 

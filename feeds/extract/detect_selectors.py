@@ -349,6 +349,22 @@ def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
                 for inner in ancestors[near][:2]:
                     yield f"{outer} {inner} {tag}"
                     yield f"{outer} {inner} > {tag}"
+    # Items at different depths (some wrapped in small groups among the others) have no
+    # ancestor in common at one depth; the block that holds them all names them.
+    holder = _common_ancestor(nodes)
+    if holder is not None and any(n.parent is not holder for n in nodes):
+        yield from (f"{form} {tag}" for form in selector_forms([holder])[:-1])
+
+
+def _common_ancestor(nodes: Sequence[Tag]) -> Tag | None:
+    """The nearest element holding every node, below <body>; None when there is none."""
+    first = [p for p in nodes[0].parents if isinstance(p, Tag)]
+    for candidate in first:
+        if candidate.name in ("body", "html", "[document]"):
+            return None
+        if all(candidate in n.parents for n in nodes[1:]):
+            return candidate
+    return None
 
 
 def _positional(nodes: Sequence[Tag]) -> Iterator[str]:
