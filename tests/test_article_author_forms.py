@@ -11,6 +11,7 @@ import pytest
 
 from feeds.config import ArticleRules
 from feeds.extract.article import extract_article
+from feeds.extract.labels import clean_name
 from feeds.extract.person_names import name_list, name_shaped, person_name
 
 NOW = datetime(2024, 12, 14, 2, 0, tzinfo=UTC)
@@ -226,3 +227,29 @@ def test_the_source_a_story_credits_at_its_end_before_the_site_s_own_name() -> N
 )
 def test_more_chinese_and_japanese_credit_lines(line: str, name: str) -> None:
     assert author_of("", "<h1>一篇文章的标题</h1>" + line + ZH) == name
+
+
+def test_a_forum_threads_author_is_its_first_posters_name():
+    # phpBB: 'Post by NAME » DATE' (the first word hidden for screen readers only).
+    phpbb = (
+        "<h2 class='topic-title'>A headline of the story</h2><div class='post'>"
+        "<p class='author'><span class='sr-only'>Post</span> by <strong>"
+        "<a href='./memberlist.php?mode=viewprofile&amp;u=2' class='username'>alice_r</a>"
+        "</strong> » <time datetime='2024-05-13T10:00:00+00:00'>Mon May 13, 2024</time></p>"
+        f"<div class='content'>{EN}</div></div>"
+    )
+    assert author_of("", phpbb) == "alice_r"
+    # XenForo, Flarum: the poster's name classed 'username' under the thread's title (a
+    # guest sees no link to the profile).
+    xenforo = (
+        f"{H1}<ul class='p-description'><li><span class='username u-concealed'>alice_r"
+        "</span></li><li><time datetime='2024-05-13T10:00:00+0000'>May 13, 2024</time></li>"
+        f"</ul><div class='message'>{EN}</div>"
+    )
+    assert author_of("", xenforo) == "alice_r"
+
+
+def test_a_separator_after_the_name_ends_it():
+    assert clean_name("Ann Lee • May 13, 2024") == "Ann Lee"
+    assert clean_name("alice_r » Mon May 13, 2024 10:00 am") == "alice_r"
+    assert clean_name("约翰·史密斯") == "约翰·史密斯"  # a Chinese rendering's middle dot stays

@@ -21,6 +21,7 @@ from feeds.lazyre import lazy
 CLASS_WORDS = (
     *("author", "byline", "contributor", "writer", "submitted-by", "posted-by"),
     "authi",
+    "username",
 )
 ID_WORDS = ("author", "byline")
 ELEMENTS = ("address", "author")  # bylines whatever their attributes
@@ -37,7 +38,7 @@ DATA_WORDS = ("author", "byline")
 # It opens the line, follows a separator ('June 3, 2021 · By Ann Lee') or the date ('Posted on
 # June 3, 2021 by Ann Lee').
 BY_WORDS = (
-    r"(?:(?:written|posted|words|story|reported|text)\s+by|by|von|par|por"
+    r"(?:(?:written|posted|post|words|story|reported|text)\s+by|by|von|par|por"
     # The participle in the site's language: 'Escrito por', 'Skrevet av', 'Testo di'.
     r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
     r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"

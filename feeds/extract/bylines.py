@@ -61,6 +61,7 @@ AUTHOR_MARKUP = (
     ".byline .fn, .author .fn, .vcard .fn, .author-name, .byline-name, .byline, "
     '[class*="author" i], [class*="byline" i], [class*="contributor" i], [id*="author" i], '
     '[class*="writer" i], [class*="submitted-by" i], [class*="posted-by" i], [class*="authi" i], '
+    '[class*="username" i], '
     '[data-testid*="author" i], [data-testid*="byline" i], [data-component*="author" i], '
     '[data-component*="byline" i], [id*="byline" i], address, author'
 )

@@ -202,7 +202,7 @@ _MONTH = (
 # Where a name ends and the rest of a byline goes on: a counter ('阅读(1660)', '评论：3'), a
 # date or a clock, a relative time, a follow button ('+加关注'), a separator.
 _NAME_TAIL = lazy(
-    r"\s*(?:[|｜]|(?:阅读|浏览|点击|评论|回复|人气|views?|comments?|reads?)\s*[:：(（]?\s*\d"
+    r"\s*(?:[|｜»«›‹•]|(?:阅读|浏览|点击|评论|回复|人气|views?|comments?|reads?)\s*[:：(（]?\s*\d"
     r"|[(（]\s*\d+\s*[)）]|\+\s*\S|加关注|关注TA|私信|(?<![\w])(?:follow|subscribe)(?![\w])"
     # A follow button's word after the name, '管不饿 关注', '张三 已关注'.
     r"|\s+(?:已)?关注(?:他|她)?$"

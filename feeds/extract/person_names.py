@@ -36,7 +36,7 @@ _AUTHOR_WORDS = 6
 # 'Published by', 'Veröffentlicht von', 'Publié par' (WordPress themes print them in the
 # site's language).
 _BYLINE_PREFIX = lazy(
-    r"^(?:(?:von|par|por|di|door|av|af|de|from|(?:written|posted|published|words|story|text)\s+by"
+    r"^(?:(?:von|par|por|di|door|av|af|de|from|(?:written|posted|post|published|words|story|text)\s+by"
     r"|(?:veröffentlicht|geschrieben|verfasst|gepostet|erstellt)\s+von"
     r"|(?:publié|écrit|rédigé|posté)\s+par|(?:publicado|escrito)\s+por"
     r"|(?:pubblicato|scritto)\s+da|(?:geplaatst|geschreven)\s+door|interview)\s*:?\s+"
