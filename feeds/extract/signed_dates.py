@@ -27,16 +27,21 @@ _ONLY_DATE = lazy(
 _PROSE = 40  # characters: a sentence of the story, not a name, a title or a link
 _TEXTS_BACK = 8  # texts looked at above the date: the issuer's name, the story's last lines
 _STRINGS_MAX = 3000  # texts read from the page's end at most
+_TRIED_MAX = 20  # lines that are only a date, looked at from the end
 
 
 def signed_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
     """The date on its own line that closes the story (see the module), else None."""
     body = soup.body or soup
     strings = [s for s in body.find_all(string=True) if type(s) is NavigableString]
+    tried = 0
     for string in reversed(strings[-_STRINGS_MAX:]):
         text = " ".join(string.split())
         if not text or not _ONLY_DATE.match(text) or _hidden_or_linked(string):
             continue
+        tried += 1
+        if tried > _TRIED_MAX:
+            break  # a table of dates, not a notice's signature
         if elsewhere(string) or not _after_prose(string):
             continue
         return read(text)
@@ -46,7 +51,7 @@ def signed_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
 def _after_prose(string: NavigableString) -> bool:
     """Whether a line of the story's prose, not a link's text, stands a few texts above."""
     texts = 0
-    for node in string.find_all_previous(string=True):
+    for node in string.previous_elements:  # a generator: read no further than needed
         if type(node) is not NavigableString or not node.strip() or _hidden(node):
             continue
         if len(node.strip()) >= _PROSE and not _linked(node):
