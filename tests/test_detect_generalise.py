@@ -378,3 +378,22 @@ def test_rows_that_hold_rows_are_read_by_their_links():
     assert detection.chosen is not None
     assert any(r.startswith("read by their links") for r in detection.chosen.reasons)
     assert_round_trip(detection, text, url)
+
+
+def test_a_sidebar_is_chrome_however_many_links_its_tag_cloud_holds():
+    """An author page: six cards whose link wraps the heading, beside an <aside> with six
+    popular posts and a tag cloud of thirty links. The aside holds most of the page's links,
+    which made it a layout wrapper, not chrome, and its popular list came within a hair of
+    the cards; an <aside> is a sidebar whatever it holds (unless it holds <main>)."""
+    cards = "".join(
+        f'<div class="card"><a href="{href(i)}"><h3>{TITLES[i]}</h3></a><span>Ann Lee</span></div>'
+        for i in range(6)
+    )
+    tags = "".join(f'<a href="/tag/topic-{n}/">topic{n}</a> ' for n in range(30))
+    aside = SIDEBAR.replace("</section></aside>", f"</section><div>{tags}</div></aside>")
+    text = page(f"<main><h1>Posts by Ann Lee</h1>{cards}</main>{aside}")
+    detection = detect_listing(text, URL)
+    assert urls(detection) == [urljoin(URL, href(i)) for i in range(6)]
+    runner_up = detection.candidates[0]
+    assert any(r.startswith("sidebar:") for r in runner_up.reasons), runner_up.reasons
+    assert detection.chosen is not None and runner_up.score < 0.6 * detection.chosen.score

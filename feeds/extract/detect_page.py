@@ -205,8 +205,11 @@ class DetectPage:
         """Does ``el`` hold most of the page's links, or the page's main content (``<main>``,
         ``role=main``)? Then it is a layout wrapper ("has-sidebar", Genesis's
         ``content-sidebar-wrap`` around ``main.content`` and ``aside.sidebar``), not the
-        chrome its name mentions."""
-        return self.link_count(el) * 2 > self.link_count(self.soup) or el.find(_main) is not None
+        chrome its name mentions. An <aside> says what it is whatever its links: a blog's
+        tag cloud and archive may well hold most of them."""
+        if el.find(_main) is not None:
+            return True
+        return el.name != "aside" and self.link_count(el) * 2 > self.link_count(self.soup)
 
 
 def _hides(el: Tag) -> bool:
