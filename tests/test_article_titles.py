@@ -78,3 +78,20 @@ def test_the_one_headline_the_story_shows_beats_social_titles_that_word_it_other
     assert title_of(f"<html><head>{head}</head><body>{story}</body>") == social
     two = f"<article><h1>The Postpartum Party Blog</h1>{story}</article>"
     assert title_of(f"<html><head>{head}</head><body>{two}</body>") == social
+
+
+def test_an_h1_that_the_title_words_almost_alike_is_the_headline():
+    # The <title> kept a typo the <h1> corrected ('珠合璧联' / '珠联璧合'): one headline, shown as
+    # the <h1>; its permalink mark ('#') is no part of it.
+    html = """<html><head><title>Serverless Devs - SAE与Github Action珠合璧联，让CD从未如此简单
+    </title></head><body><div class="nav"><a href="/">首页</a></div>
+    <h1>Serverless Devs - SAE与Github Action珠联璧合，让CD从未如此简单 <a href="#x">#</a></h1>
+    <p>Serverless 应用引擎（简称 SAE）是首款面向应用的Serverless PaaS。</p></body></html>"""
+    assert title_of(html) == "Serverless Devs - SAE与Github Action珠联璧合，让CD从未如此简单"
+
+
+def test_a_heading_permalink_mark_is_not_in_the_title():
+    html = """<html><head><title>v1.x版本 正式发布 | Gone 文档</title></head><body>
+    <main><h1><a class="header-anchor" href="#v1">#</a> v1.x版本 正式发布</h1>
+    <p>重构了函数参数依赖注入，内置了更多的组件。</p></main></body></html>"""
+    assert title_of(html) == "v1.x版本 正式发布"
