@@ -192,3 +192,30 @@ def test_a_meta_author_that_is_the_site_name_in_the_title_gives_way_to_the_bylin
     # A person's blog: the meta author is the one the title names, and no one else is.
     head = '<meta name="author" content="Jane Doe">'
     assert author_of(head, f"<article>{H1}{EN}</article>", "A headline - Jane Doe") == "Jane Doe"
+
+
+def test_an_author_card_gives_its_microdata_name_not_the_job_title_under_it():
+    # A Docusaurus author card: a class-named column around the microdata Person, whose name
+    # stands over the writer's job title.
+    body = (
+        H1_ZH + '<div class="blogPostData"><time datetime="2022-04-15">2022年4月15日</time></div>'
+        '<div class="col authorCol_8c0z"><div class="avatar__intro" itemprop="author" '
+        'itemscope itemtype="https://schema.org/Person"><div class="avatar__name"><a href="#">'
+        '<span itemprop="name">Casion</span></a></div><small class="avatar__subtitle">'
+        "微众银行开发工程师</small></div></div>" + ZH
+    )
+    assert author_of("", body, "一篇文章的标题") == "Casion"
+
+
+def test_a_tag_over_the_first_sentence_that_names_a_day_is_no_author():
+    # Docsy: the date line, then 'Tags: Release Notes', then the story's first sentence, which
+    # names another day: the tag is not a name over a date.
+    body = (
+        "<h1>Dubbo Go 1.4.0</h1><div class=lead>dubbo-go 1.4.0 版本发布，支持 K8s 注册中心</div>"
+        "<div><time datetime=2021-01-12>Tuesday, January 12, 2021</time></div>"
+        "<div><h5>Tags:</h5><ul><li><a href=/tags/release-notes/><span>Release Notes</span>"
+        "</a></li></ul></div><p>得益于社区活跃的支持，2020 年 3 月 25 日 我们发布了一个让人兴奋的"
+        "版本——dubbo-go v1.4.0。除了继续支持已有的 Dubbo 的一些特性外， dubbo-go 开始了一些"
+        "自己的创新尝试。</p>" + ZH
+    )
+    assert author_of("", body, "Dubbo Go 1.4.0") is None

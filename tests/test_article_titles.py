@@ -98,3 +98,20 @@ def test_a_breadcrumb_title_gives_its_last_part():
     </head><body><div class="tit">全市人工智能产业发展推进会召开</div>
     <p>近日，全市人工智能产业发展推进会召开，会议总结了今年以来的工作。</p></body></html>"""
     assert title_of(html) == "全市人工智能产业发展推进会召开"
+
+
+def test_an_h1_that_the_title_words_almost_alike_is_the_headline():
+    # The <title> kept a typo the <h1> corrected ('珠合璧联' / '珠联璧合'): one headline, shown as
+    # the <h1>; its permalink mark ('#') is no part of it.
+    html = """<html><head><title>Serverless Devs - SAE与Github Action珠合璧联，让CD从未如此简单
+    </title></head><body><div class="nav"><a href="/">首页</a></div>
+    <h1>Serverless Devs - SAE与Github Action珠联璧合，让CD从未如此简单 <a href="#x">#</a></h1>
+    <p>Serverless 应用引擎（简称 SAE）是首款面向应用的Serverless PaaS。</p></body></html>"""
+    assert title_of(html) == "Serverless Devs - SAE与Github Action珠联璧合，让CD从未如此简单"
+
+
+def test_a_heading_permalink_mark_is_not_in_the_title():
+    html = """<html><head><title>v1.x版本 正式发布 | Gone 文档</title></head><body>
+    <main><h1><a class="header-anchor" href="#v1">#</a> v1.x版本 正式发布</h1>
+    <p>重构了函数参数依赖注入，内置了更多的组件。</p></main></body></html>"""
+    assert title_of(html) == "v1.x版本 正式发布"

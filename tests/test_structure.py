@@ -28,12 +28,14 @@ OWNERS: dict[str, str | tuple[str, ...]] = {
     "psycopg_pool": "store/",
     "procrastinate": "cluster.py",
     "feedgen": "render.py",
-    # render.py re-parses what it wrote; the fast paths read pages without bs4.
+    # render.py re-parses what it wrote; the fast paths read pages without bs4, and so does
+    # head_meta.py, which reads every listing page's head on every poll.
     "lxml": (
         "render.py",
         "extract/fast_article.py",
         "extract/fast_listing.py",
         "extract/fast_absence.py",
+        "extract/head_meta.py",
     ),
     "cssselect": ("extract/fast_article.py", "extract/fast_listing.py"),
     "apscheduler": "scheduler.py",

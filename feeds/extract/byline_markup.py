@@ -27,7 +27,11 @@ __all__ = [
     "FOREIGN_WORDS",
     "ID_WORDS",
     "markup",
+    "microdata_name",
 ]
+
+# How many microdata names a byline block is searched for (an author card holds one or two).
+_MICRODATA_NAMES = 4
 
 
 def markup(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:
@@ -61,6 +65,18 @@ def _author(element: Tag, classes: list[str], names: str, ident: str) -> bool:
     return "fn" in classes and any(
         not FN_HOLDERS.isdisjoint(_words(parent.get("class"))) for parent in element.parents
     )
+
+
+def microdata_name(node: Tag) -> Tag | None:
+    """The microdata name of an author in or at ``node``: an ``itemprop="name"`` below an
+    ``itemprop="author"`` that is ``node`` or inside it."""
+    for inner in node.find_all(itemprop="name", limit=_MICRODATA_NAMES):
+        for holder in inner.parents:
+            if "author" in _words(holder.get("itemprop")):
+                return inner
+            if holder is node:
+                break
+    return None
 
 
 def _inside(element: Tag, itemprop: str) -> bool:

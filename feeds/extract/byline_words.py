@@ -47,6 +47,10 @@ BY_WORDS = (
 )
 # A name over the date: how many texts after the headline are read; what may stand between.
 NAME_OVER_DATE = 6
+# The date under the name stands on a line of its own, a label or a counter beside it at most:
+# a longer text is the story's first sentence naming some day ('得益于社区活跃的支持，2020 年 3 月
+# 25 日 我们发布了…'), under a tag's name ('Tags: Release Notes').
+_DATE_LINE = 60
 _HANDLE_MAX = 20
 _COUNTER = lazy(r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|评论|評論)\s*[:：(（]?\s*\d")
 _SEPARATORS = lazy(r"^[\s|｜·,\-–—]+|[\s|｜·,\-–—]+$")
@@ -74,7 +78,7 @@ def name_over_texts(texts: list[str]) -> str | None:
         return name  # 'zboygirl 阅读(1660) 2024-05-08 23:23': one line
     # Right below the headline, any handle; after a summary or a kicker, a name's shape only.
     for at, (text, after) in enumerate(itertools.pairwise(texts)):
-        if not _FULL_DATE.search(after) or _FULL_DATE.search(text):
+        if len(after) > _DATE_LINE or not _FULL_DATE.search(after) or _FULL_DATE.search(text):
             continue
         name = person_name(text)
         alone = _SEPARATORS.sub("", text)

@@ -250,9 +250,11 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     for node in nodes:
         if node.name == "meta":
             name = person_name(attr(node, "content"))
-        elif (inner := node.find(itemprop="name")) is not None and _itemprop(node, "author"):
+        elif (inner := byline_markup.microdata_name(node)) is not None:
             # '<div itemprop="author"><span itemprop="name">Ann Lee</span><span
-            # itemprop="jobTitle">…': the name, not the job or the bio beside it.
+            # itemprop="jobTitle">…': the name, not the job or the bio beside it; so too in a
+            # block around it that a class names ('<div class="authorCol">', a Docusaurus
+            # author card: the name over '微众银行开发工程师').
             name = person_name(attr(inner, "content") or inner.get_text(" "))
         elif node.name == "address":
             # The article's contact: a writer's name only in a name's shape, not a street.
@@ -292,10 +294,6 @@ def permission_markup(node: Tag) -> bool:
     if any(k in ident for k in ID_WORDS):
         hits.append(ident)
     return bool(hits) and all(_PERMISSION_WORD.search(w) for w in hits)
-
-
-def _itemprop(node: Tag, prop: str) -> bool:
-    return prop in (attr(node, "itemprop") or "").split()
 
 
 def _names_of(node: Tag) -> str:

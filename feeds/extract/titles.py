@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
@@ -24,6 +25,12 @@ _SITE_HEADING = lazy(r"site|logo|brand|masthead", re.IGNORECASE)
 # A <title> that opens with a separator lost its headline part ('-铜雀历史网', '| Blog'): a CMS
 # template whose title field was empty, leaving only the site's name.
 _HEADLESS = lazy(r"^\s*[-_|｜–—:]")
+# A heading's permalink mark, a lone '#', '¶' or '§' link that docs generators (docsite,
+# VuePress, Docusaurus) put before or after the heading's words: not part of the headline.
+_PERMALINK = lazy(r"^[#¶§]\s+|\s+[#¶§]$")
+# How alike an <h1> and <title> must be to be one headline worded twice: a typo fixed in one
+# of them ('珠联璧合' / '珠合璧联') leaves them this close, a different headline does not.
+_NEAR = 0.9
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
@@ -78,7 +85,7 @@ def agreed_title(
     page = text_of(soup.title) if soup.title else None
     sites = _masthead_names(soup, page, metas)
     for h1 in soup.find_all("h1", limit=HEADINGS_MAX):
-        text = text_of(h1)
+        text = _heading_text(h1)
         if text and len(text) <= _TITLE_MAX and not _site_heading(h1) and norm(text) not in sites:
             sources.append(("h1", text))
     page_texts = [page, *TITLE_SEPARATORS.split(page)] if page else []
@@ -105,6 +112,9 @@ def agreed_title(
         metadata = [text for kind, text in sources if kind != "h1"]
         if metadata:
             return metadata[0], "metadata"
+        # An <h1> that <title> words almost alike is the headline the reader sees.
+        if (near := _near_heading(sources, page_texts)) is not None:
+            return near, "page"
         # <title> wins over an unconfirmed <h1>, unless it names only the site.
         headless = page is None or norm(page) in sites or norm(page) in home()
         return (sources[0][1], "page") if headless else None
@@ -125,13 +135,32 @@ def _story_headline(soup: BeautifulSoup, sites: set[str]) -> str | None:
     if len(h1s) != 1 or _site_heading(h1s[0]):
         return None
     h1 = h1s[0]
-    text = text_of(h1)
+    text = _heading_text(h1)
     if not text or norm(text) in sites or not _STORY_LENGTH[0] <= len(text) <= _STORY_LENGTH[1]:
         return None
     marked = attr(h1, "itemprop") == "headline"
     if not marked and h1.find_parent(["article", "main"]) is None:
         return None
     return text
+
+
+def _heading_text(heading: Tag) -> str | None:
+    """A heading's words, without a permalink mark."""
+    text = text_of(heading)
+    return _PERMALINK.sub("", text) if text else text
+
+
+def _near_heading(sources: list[tuple[str, str]], page_texts: list[str]) -> str | None:
+    """The first <h1> whose words and those of <title> (or one of its parts) differ by an
+    edit or two: the same headline, corrected on one side."""
+    for kind, text in sources:
+        if kind != "h1":
+            continue
+        for other in page_texts:
+            a, b = norm(text), norm(other)
+            if a and b and SequenceMatcher(None, a, b, autojunk=False).ratio() >= _NEAR:
+                return text
+    return None
 
 
 def _masthead_names(soup: BeautifulSoup, page: str | None, metas: dict[str, str]) -> set[str]:
