@@ -556,3 +556,20 @@ def test_a_path_dates_the_page_with_one_digit_months_and_days():
     assert day_of(html, "https://e.com/2024/1/2345.html") is None
     # The separators must agree: '/2024/5-13/' is no date.
     assert day_of(html, "https://e.com/2024/5-13/a.html") is None
+
+
+def test_the_meta_names_chinese_portals_date_their_pages_with():
+    for meta in (
+        '<meta name="weibo: article:create_at" content="2024-05-13 12:03:10">',  # Sina
+        '<meta property="og:release_date" content="2024-05-13T12:03:10+08:00">',
+        '<meta name="PubDate" content="2024-05-13 12:03">',  # TRS, on government sites
+        '<meta name="firstpublishedtime" content="2024-05-13-12:03:10">',  # Xinhua
+    ):
+        html = (
+            f"<html><head><title>一篇文章_某网</title>{meta}</head><body><h1>一篇文章</h1>"
+            f"{STORY}</body></html>"
+        )
+        assert day_of(html) == date(2024, 5, 13), meta
+    # Xinhua's stamp joins the day and the clock with a dash: the clock is kept.
+    found = parse_date("2024-05-13-12:03:10", now=NOW, tz=SHANGHAI)
+    assert found is not None and found.has_time and found.value.hour == 12

@@ -37,6 +37,8 @@ DATE_META = (
     "datepublished",
     "datecreated",
     "weibo:article:create_at",
+    "weibo: article:create_at",  # as Sina writes it, a space after the first colon
+    "og:release_date",  # Tencent's and Toutiao's news pages
 )
 # Any other meta name that says "publication date" (CMS-prefixed: sw-pubdate, cXenseParse:…).
 DATE_META_LIKE = lazy(r"pub(?:lish(?:ed)?|lication)?[-_.:]?(?:date|time)", re.IGNORECASE)

@@ -99,7 +99,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 # '2024-05-13', '2024/5/13', '2024.05.13', and Korean '2024. 5. 13.' (a space after each dot).
 _ISO = _compile(
     r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/]|\.\s?)(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
-    rf"(?:\.?(?:T|\s{{1,3}}){_TIME}{_ZONE_OPT})?"
+    rf"(?:\.?(?:T|\s{{1,3}}|-(?=\d{{1,2}}:)){_TIME}{_ZONE_OPT})?"
 )
 # '10:30', or the Chinese clock '10时30分' / '10点30分'.
 _CN_TIME = rf"(?:{_TIME}|(?P<cH>\d{{1,2}})\s?[时時点點]\s?(?P<cM>\d{{1,2}})\s?分)"
