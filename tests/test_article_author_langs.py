@@ -48,7 +48,14 @@ def test_a_scandinavian_sentence_is_no_byline() -> None:
     assert author_of("", "<p>Av og til regner det i Bergen.</p>") is None
 
 
-@pytest.mark.parametrize("vendor", ["WordPress", "Drupal", "Blogger", "WordPress.com", "TYPO3 CMS"])
+@pytest.mark.parametrize(
+    "vendor",
+    [
+        *("WordPress", "Drupal", "Blogger", "WordPress.com", "TYPO3 CMS"),
+        # Chinese templates: the software by its name, its credit line, or what it is
+        *("Destoon.COM", "Powered by DedeCMS", "织梦内容管理系统", "MetInfo", "yourname"),
+    ],
+)
 def test_a_cms_named_as_author_is_nobody(vendor: str) -> None:
     assert author_of(f'<meta name="author" content="{vendor}">', "") is None
 

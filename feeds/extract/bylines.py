@@ -130,10 +130,14 @@ _COMPANY = lazy(
 # A content management system or blog platform a template names as the page's author
 # ('<meta name="author" content="WordPress">'): software, never the writer.
 _CMS = lazy(
-    r"^(?:wordpress|drupal|joomla!?|blogger|blogspot|typo3|ghost|wix|squarespace|weebly|tumblr"
+    r"^(?:powered\s+by\s+.*"  # 'Powered by DedeCMS': a template's credit line
+    r"|(?:wordpress|drupal|joomla!?|blogger|blogspot|typo3|ghost|wix|squarespace|weebly|tumblr"
     r"|webflow|jimdo|hugo|jekyll|contao|concrete5?|plone|umbraco|sitecore|liferay|hubspot|shopify"
-    r"|discuz!?|phpwind|phpcms|dedecms|empirecms|帝国cms|织梦cms?|z-blog|typecho|emlog)"
-    r"(?:\.(?:com|org|net))?(?:\s+(?:cms|\d[\d.]*))?$",
+    r"|discuz!?|phpwind|phpcms|dedecms|empirecms|帝国cms|织梦cms?|z-blog|typecho|emlog|destoon"
+    r"|metinfo|pbootcms|eyoucms|shopex|ecshop|thinkphp)"
+    r"(?:\.(?:com|org|net|cn))?(?:\s+(?:cms|\d[\d.]*))?"
+    # the software by what it is: '织梦内容管理系统', '某某建站系统'
+    r"|.{0,12}(?:内容管理系统|管理系统|建站系统|网站系统|content\s+management\s+system))$",
     re.IGNORECASE,
 )
 

@@ -292,7 +292,7 @@ _NOT_NAME_WORDS = lazy(r"作者|文章|记者|編輯|编辑|发表|評論|评论
 # What a CMS prints where nobody is named: 'anonymous', its default account, 'this site'.
 _PLACEHOLDER = lazy(
     r"^(?:佚名|未知|匿名|不详|管理员|超级管理员|本站|本网|本網|本站编辑|本站原创|网络|網絡|admin|administrator|webmaster|unknown|anonymous"
-    r"|guest|游客|null|none|n/?a)$",
+    r"|guest|游客|null|none|n/?a|your\s*name|作者名|作者姓名)$",
     re.IGNORECASE,
 )
 # What a byline says before the name, alone: the name itself is elsewhere.
