@@ -17,11 +17,11 @@ from feeds.lazyre import lazy
 # '[class*="author" i]', '[id*="author" i]' …: words anywhere in the class or the id.
 # 'writer', 'submitted-by', 'posted-by': what readability and trafilatura read as bylines too.
 # 'authi' (author info): where Discuz, the forum software of most Chinese boards, puts a
-# post's poster ('<div class="authi"><a class="xw1">NAME</a>'); no word of its own says so.
+# post's poster ('<div class="authi"><a class="xw1">NAME</a>'); 'username': where phpBB,
+# vBulletin, XenForo and Flarum put it.
 CLASS_WORDS = (
     *("author", "byline", "contributor", "writer", "submitted-by", "posted-by"),
-    "authi",
-    "username",
+    *("authi", "username"),
 )
 ID_WORDS = ("author", "byline")
 ELEMENTS = ("address", "author")  # bylines whatever their attributes
