@@ -133,6 +133,9 @@ def test_a_sign_off_in_the_comments_is_not_the_authors() -> None:
         ("<small>时间:</small>2024-12-06<small>来源:</small>未知 <small>作者:</small>张三", "张三"),
         ("发布时间：2024-12-06 09:30:00 作者：张三 来源：本站 点击：100", "张三"),
         ("2024-12-6 09:30<span>|</span>发布者: 张三<span>|</span>查看: 123", "张三"),
+        # a newspaper's credits: the writer's, then the photographer's; a contributor's title
+        ("张三/文 李四/图", "张三"),
+        ("特约撰稿人 张三", "张三"),
     ],
 )
 def test_chinese_cms_bylines(info: str, name: str) -> None:

@@ -60,9 +60,11 @@ ZH_BY = lazy(
     # Japanese: '取材・文/山田太郎', '文・写真：山田太郎'.
     r"|(?:取材\s*[・·]\s*)?文\s*[・·]\s*(?:写真|撮影|構成)\s*[/／:：]|取材\s*[・·]\s*文\s*[/／:：])\s*"
 )
-# A line that is only a name and what it did: '张三/文', '张三 / 文 / 图', '文　张三'.
+# A line that is only a name and what it did: '张三/文', '张三 / 文 / 图', '文　张三', and the
+# photographer's credit after it: '张三/文 李四/图'.
 _ZH_SIGNED = lazy(
     r"^(?:(?P<name>[\u4e00-\u9fff]{2,4})\s*[/／]\s*文(?:\s*[/／]\s*(?:图|圖))?"
+    r"(?:\s+[\u4e00-\u9fff]{2,4}\s*[/／]\s*(?:图|圖|摄影|攝影|摄|攝))?"
     r"|文[\s\u3000]+(?P<name2>[\u4e00-\u9fff]{2,4}))$"
 )
 _HAN_NAME = lazy(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,5}")
