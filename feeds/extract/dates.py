@@ -110,9 +110,9 @@ _CN = _compile(
 # In Chinese numerals, as official documents date themselves: '二〇二四年十二月六日' (the
 # year digit by digit, with 〇 or ○ for zero; month and day counted with 十).
 _CN_DIGITS = {c: 0 for c in "〇○零"} | {c: i for i, c in enumerate("一二三四五六七八九", 1)}
-_CN_NUMERAL = "".join(_CN_DIGITS)
+CN_NUMERALS = "".join(_CN_DIGITS)  # also read by signed_dates.py
 _CN_WRITTEN = _compile(
-    rf"(?P<y>[{_CN_NUMERAL}]{{4}})\s{{0,2}}年\s{{0,2}}(?P<m>十[一二]?|[一二三四五六七八九])"
+    rf"(?P<y>[{CN_NUMERALS}]{{4}})\s{{0,2}}年\s{{0,2}}(?P<m>十[一二]?|[一二三四五六七八九])"
     r"\s{0,2}月\s{0,2}(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s{0,2}[日号]"
 )
 # Taiwan's official calendar counts years from 1912, the Republic's first: '民國113年5月13日',
