@@ -358,11 +358,12 @@ def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
 
 def _common_ancestor(nodes: Sequence[Tag]) -> Tag | None:
     """The nearest element holding every node, below <body>; None when there is none."""
-    first = [p for p in nodes[0].parents if isinstance(p, Tag)]
-    for candidate in first:
+    # By identity: bs4 compares tags by their markup, so 'in n.parents' could match a twin.
+    held = [{id(p) for p in n.parents} for n in nodes[1:]]
+    for candidate in nodes[0].parents:
         if candidate.name in ("body", "html", "[document]"):
             return None
-        if all(candidate in n.parents for n in nodes[1:]):
+        if all(id(candidate) in ids for ids in held):
             return candidate
     return None
 
