@@ -29,6 +29,7 @@ from feeds.extract import (
     titles,
     zh_bylines,
 )
+from feeds.extract.author_cards import strip_author_cards
 from feeds.extract.content import (
     main_content_html,
     menu_like,
@@ -358,6 +359,7 @@ def _content(
             unwanted.decompose()
         strip_menus(body)
         strip_captions(body, soup)
+        strip_author_cards(body, soup, base)
         strip_edges(body)
         absolutize(body, base)
         html = body.decode_contents()

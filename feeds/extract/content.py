@@ -338,12 +338,7 @@ def strip_edges(root: Tag) -> None:
     on Facebook', '版权声明', teaser links), and last a heading or a line leading into a section
     the extractor cut ('Related articles', 'Lesen Sie auch:') or to the site's social accounts
     ('Folgen Sie uns auf Twitter'). Pictures stay."""
-    box = root
-    while True:
-        children = [c for c in box.children if not _blank(c)]
-        if len(children) != 1 or not isinstance(children[0], Tag) or children[0].name == "p":
-            break
-        box = children[0]
+    box = blocks_holder(root)
     for last in (True, False):
         edges = [c for c in box.children if not _blank(c)]
         texts = sum(not _picture_only(c) for c in edges)
@@ -354,6 +349,17 @@ def strip_edges(root: Tag) -> None:
                 break
             node.extract()
             texts -= 1
+
+
+def blocks_holder(root: Tag) -> Tag:
+    """The element whose children are the content's blocks: ``root``, or the one wrapper it
+    holds (trafilatura writes ``<body><div><p>…``)."""
+    box = root
+    while True:
+        children = [c for c in box.children if not _blank(c)]
+        if len(children) != 1 or not isinstance(children[0], Tag) or children[0].name == "p":
+            return box
+        box = children[0]
 
 
 def _blank(node: PageElement) -> bool:
