@@ -122,6 +122,20 @@ def test_a_blog_platforms_title_finds_the_headline_and_its_date_in_spans():
     assert chosen is not None and chosen.value.date() == date(2013, 12, 28)
 
 
+def test_a_header_that_sets_year_day_and_clock_in_spans_of_their_own_dates_the_page():
+    # Xinhua: '<span class="year"><em> 2024</em></span><span class="day"><em> 05</em>/<em>13
+    # </em></span>', the wire's dateline under it a day earlier ('新华社北京5月12日电').
+    header = (
+        '<div class="header-time left"><span class="year"><em> 2024</em></span>'
+        '<span class="day"><em> 05</em>/<em>13</em></span><span class="time"> 08:17:21</span>'
+        '</div><div class="source">来源：新华网</div>'
+    )
+    html = f"<html><body>{H1}{header}<p>新华社北京5月12日电（记者张三）</p>{ZH}</body></html>"
+    found = extract_article(html, "https://e.cn/a.html", ArticleRules(), now=NOW, tz=UTC)
+    chosen = found.date or found.metadata_date
+    assert chosen is not None and chosen.value == datetime(2024, 5, 13, 8, 17, 21, tzinfo=UTC)
+
+
 def test_title_variants_split_a_blogs_separators_but_keep_the_headlines_own():
     from feeds.extract.title_words import variants
 

@@ -322,14 +322,28 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
             text = " ".join(element.get_text(" ").split())
             if len(text) > _DATE_TEXT_MAX:
                 break
-            # 'Dec 28 Sat 2013 00:28' (a span each): the weekday's name between its parts
-            if parsed := read(text) or read(_SPAN_WEEKDAY.sub(" ", text)):
+            # 'Dec 28 Sat 2013 00:28' (a span each): the weekday's name between its parts;
+            # '2024 05 / 13 08:17:21' (Xinhua's year, day and clock a span each) is 2024/05/13
+            if (
+                parsed := read(text)
+                or read(_SPAN_WEEKDAY.sub(" ", text))
+                or _year_apart(text, read)
+            ):
                 # '<span>创建于 <span title="2024-05-13 18:25:18">1周前</span></span>'
                 parsed = (hover_in(element, read) if ago(text) else None) or parsed
                 break
     return parsed
 
 
+def _year_apart(text: str, read: Read) -> ParsedDate | None:
+    joined = _YEAR_APART.sub(r"\1\3\2\3\4", _SEPARATOR.sub(r"\1", text))
+    return read(joined) if joined != text else None
+
+
+# A separator between two figures, spaced by the spans around them: '05 / 13', '08 : 17'.
+_SEPARATOR = lazy(r"(?<=\d)\s*([/.:-])\s*(?=\d)")
+# The year apart from the month and day after it: '2024 05/13'.
+_YEAR_APART = lazy(r"(?<!\d)((?:19|20)\d\d)\s+(\d{1,2})([/.-])(\d{1,2})(?![\d/.-])")
 _SPAN_WEEKDAY = lazy(r"(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?(?![a-z])", re.I)
 
 
