@@ -37,6 +37,7 @@ from feeds.extract.detect_dates import (
 )
 from feeds.extract.detect_page import (
     HEADINGS,
+    HEADLINE_UNITS,
     DetectPage,
     Link,
     anchors,
@@ -44,6 +45,7 @@ from feeds.extract.detect_page import (
     region_of,
     units,
 )
+from feeds.extract.detect_titles import label_headlines
 from feeds.extract.detect_wrapped import merge_wrapped
 from feeds.extract.html import text_of
 from feeds.extract.names import STATE_CLASSES, class_names, site_of
@@ -58,7 +60,6 @@ __all__ = [
 ]
 
 MIN_ITEMS = 3
-HEADLINE_UNITS = 4.0  # 8 CJK characters or 4 words: shorter link texts are menu entries
 SHORT_UNITS = 3.0  # shorter main links that lead to no article are "more…" rows
 _RICH_UNITS = 10.0  # this much text beside an item's links is an intro, not just a byline
 _CONTAINER_HEADLINES = 3  # a member holding this many headlines holds a list of its own
@@ -79,6 +80,9 @@ class Item:
     dated: bool  # a date anywhere in the item's text
     rich: bool  # an intro or summary beside the links
     heading: bool  # the headline link is in a heading
+    # Where the title is when the link only labels the way in ('Read more', see
+    # detect_titles.label_headlines); ``units`` and ``heading`` are then the headline's.
+    headline: Tag | None = None
 
 
 @dataclass(eq=False)
@@ -291,6 +295,7 @@ def _group(members: list[Tag], page: DetectPage, by_heading: bool = False) -> Gr
         _item(member, link, info, bare, bodies[i] if bodies else member)
         for i, (member, link, info) in enumerate(found)
     ]
+    _labelled(items)
     heads = [m for m, _, _ in found]
     if bodies or all(m.name in HEADINGS for m in heads):
         # A flat page's posts: a heading, then its date on the line under it.
@@ -405,6 +410,19 @@ def _item(member: Tag, link: Tag, info: Link, bare: bool, body: Tag) -> Item:
         rich=not bare and _beside_links(body) + _described(member) >= _RICH_UNITS,
         heading=link.name in HEADINGS or any(p.name in HEADINGS for p in link.parents),
     )
+
+
+def _labelled(items: list[Item]) -> None:
+    """Items whose links only say 'Read more' are judged by the headlines beside them."""
+    found = label_headlines([(i.node, i.title, i.units, i.url) for i in items])
+    if found is None:
+        return
+    for item, headline in zip(items, found, strict=True):
+        item.headline = headline
+        item.units = units(text_of(headline) or "")
+        item.heading = headline.name in HEADINGS or any(
+            p.name in HEADINGS for p in headline.parents
+        )
 
 
 def _bodies(headings: list[Tag], page: DetectPage) -> list[Tag]:

@@ -37,7 +37,8 @@ _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+
 _CJK = lazy(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = lazy(r"[^\W_]+")
 _HIDDEN_STYLE = lazy(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_MENU_UNITS = 4.0  # a menu entry is shorter than a headline (detect_groups.HEADLINE_UNITS)
+HEADLINE_UNITS = 4.0  # 8 CJK characters or 4 words: shorter link texts are menu entries
+_MENU_UNITS = HEADLINE_UNITS  # a menu entry is shorter than a headline
 
 # Where chrome sits: its tag, its ARIA role, or the words of its id and classes. Words in
 # _AFFIXED also match as the start or end of a word (``leftsidebar``, ``topnav``, ``ranklist``).

@@ -23,6 +23,7 @@ from bs4 import Tag
 from feeds.extract.detect_groups import Group, Item
 from feeds.extract.detect_match import matcher
 from feeds.extract.detect_page import HEADINGS, DetectPage, inside
+from feeds.extract.detect_titles import beside_date, beside_label, card_headings
 from feeds.extract.html import attr, select_one, text_of
 from feeds.extract.listing import DEFAULT_LINK, item_link, read_listing
 from feeds.extract.names import (
@@ -116,54 +117,27 @@ def _item_level(group: Group, page: DetectPage, by_place: bool = False) -> Listi
     date = None
     if len(dated) * 5 >= len(group.items) * 3:  # a date on at least 3 items in 5
         date = _relative_selector([i.node for i in dated], [i.date for i in dated if i.date])
-    title = _title_in_card(group) if group.bare else None
-    return ListingSelectors(
-        item=item, link=link, date=date, title=title or _title_beside_date(group)
-    )
+    return ListingSelectors(item=item, link=link, date=date, title=_title(group))
 
 
-def _title_in_card(group: Group) -> str | None:
-    """Items that are whole-card links (``a.card`` holding an image, an ``h3``, a date and an
-    intro) are titled by the heading inside each, when every one holds one."""
-    headings = [i.link.find(list(HEADINGS)) for i in group.items]
-    found = [h for h in headings if isinstance(h, Tag) and text_of(h)]
-    if len(found) != len(group.items):
-        return None
-    selector = _relative_selector([i.node for i in group.items], found)
-    if selector is not None:
-        for item, heading in zip(group.items, found, strict=True):
-            item.title = text_of(heading) or ""
-    return selector
-
-
-def _title_beside_date(group: Group) -> str | None:
-    """When each headline link wraps its whole row, date included (``<a><p>title</p>
-    <span>2024-12-06</span></a>``) and has no title attribute, its text holds the date too:
-    the title is read from the element beside the date, the largest, and the items' titles
-    become what that selector reads."""
-    items = group.items
-    if any(i.date is None or not inside(i.date, i.link) or attr(i.link, "title") for i in items):
-        return None
-    parts = [_title_part(i.link, i.date) for i in items if i.date is not None]
-    found = [p for p in parts if p is not None]
-    if len(found) != len(items):
-        return None
-    selector = _relative_selector([i.node for i in items], found)
-    if selector is not None:
-        for item, part in zip(items, found, strict=True):
-            item.title = text_of(part) or ""
-    return selector
-
-
-def _title_part(link: Tag, date: Tag) -> Tag | None:
-    """The child of the link, beside its date, with the longest text."""
-    beside = [
-        child
-        for child in link.find_all(True, recursive=False)
-        if child is not date and not inside(date, child)
-    ]
-    best = max(beside, key=lambda c: len(text_of(c) or ""), default=None)
-    return best if best is not None and text_of(best) else None
+def _title(group: Group) -> str | None:
+    """A title selector, when the items' links do not hold their titles
+    (:mod:`feeds.extract.detect_titles`); the items' titles become what it reads."""
+    choices = (card_headings, beside_date) if group.bare else (beside_date, beside_label)
+    for choose in choices:
+        found = choose(group.items)
+        if found is None:
+            continue
+        selector = _relative_selector([i.node for i in group.items], found)
+        if selector is not None:
+            if choose is beside_label:  # say why the entries' titles are not their links'
+                group.reasons.append(
+                    f"titled by {selector}: each link says {group.items[0].title!r}"
+                )
+            for item, element in zip(group.items, found, strict=True):
+                item.title = text_of(element) or ""
+            return selector
+    return None
 
 
 def _holder(item: Item) -> Tag | None:
