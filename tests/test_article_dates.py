@@ -152,6 +152,34 @@ def test_a_date_only_a_script_holds_is_the_last_resort():
     assert day_of(shown, tz=UTC) == date(2021, 5, 6)
 
 
+def test_a_unix_time_a_script_holds_under_a_publication_key_is_the_last_resort():
+    # WeChat's article pages show no date of their own (<em id="publish_time"> is filled by
+    # the script), which holds it as 'var ct = "1715559441"': 2024-05-13 08:17:21 in Beijing.
+    wechat = (
+        "<html><head><title>标题</title></head><body><h1>一篇公众号文章的标题</h1>"
+        '<em id="publish_time"></em>'
+        f'{STORY}<script>var nickname = "某某科技"; var ct = "1715559441";</script></body></html>'
+    )
+    assert day_of(wechat) == date(2024, 5, 13)
+    app = wechat.replace('var ct = "1715559441"', '{"publish_time": 1715559441}')
+    assert day_of(app) == date(2024, 5, 13)
+    # Another number the script holds under no such key is no date.
+    assert day_of(wechat.replace("var ct", "var count")) is None
+
+
+def test_a_relative_day_in_the_story_s_prose_is_no_date():
+    # '今天' (today) in a sentence that says '发布' (published) is the story's, not a dateline:
+    # the page read on another day must not be dated by it.
+    sentence = "国家统计局今天发布数据显示，今年前四个月全国规模以上工业增加值同比增长。"
+    html = f"<html><body><h1>工业生产稳中有升</h1><p>{sentence}</p>{STORY}</body></html>"
+    assert day_of(html) is None
+    # A short dateline still says it: '发布于 2天前'.
+    dated = html.replace(
+        "<h1>工业生产稳中有升</h1>", "<h1>工业生产稳中有升</h1><p>发布于 2天前</p>"
+    )
+    assert day_of(dated) == date(2024, 12, 12)
+
+
 def test_an_info_line_with_a_full_date_beats_an_agenda_line_with_a_day():
     html = (
         "<html><head><title>会议议程_某网</title></head><body><h1>会议议程</h1>"

@@ -67,6 +67,13 @@ _SCRIPT_KEY_DATE = lazy(
     r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
     re.IGNORECASE,
 )
+# The same keys holding a Unix time ('"publish_time": 1715559441'), and WeChat's 'var ct =
+# "1715559441"': the only date its article pages carry, the one its script shows.
+_SCRIPT_KEY_EPOCH = lazy(
+    r"(?:\bvar\s+ct|[\"']?(?:create_?time|date_?published|published_?(?:at|time)|publish_?time"
+    r"|pub_?time)[\"']?)\s*[:=]\s*[\"']?(\d{10})(?![\d.])",
+    re.IGNORECASE,
+)
 _SCRIPT_STAMP = lazy(r"[\"'(]\s*(\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d(?::\d\d)?)")
 _BYLINE_LABEL = lazy(r"作者|来源|來源|记者|記者|编辑|編輯|by\b|author|source", re.IGNORECASE)
 # A machine-readable date that names its offset or zone.
@@ -74,7 +81,12 @@ _ZONED = lazy(r"(?:\d\d:?\d\d|\d)\s*(?:Z|[+-]\d\d:?\d\d|GMT|UTC)\b|[+-]\d\d:?\d\
 # Chinese prose: a text longer than a dateline, with sentence punctuation.
 _DATELINE_SHORT = 20
 _PROSE_PUNCTUATION = lazy(r"[，。！？；]")
-_HAS_YEAR_OR_CLOCK = lazy(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|前|昨|今天|日[电電]")
+_HAS_YEAR_OR_CLOCK = lazy(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|日[电電]")
+# A time counted back ('3小时前', '2 天前') makes a dateline of a short text only; '今天',
+# '昨日' or '前' alone in a sentence are the story's ('国家统计局今天发布数据显示，今年前四个
+# 月…'), and beside a clock the clock says it.
+_RELATIVE_DAY = lazy(r"\d\s*(?:秒|分|小时|小時|天|日|周|週|星期|个月|個月|月|年)前|刚刚|剛剛")
+_RELATIVE_SHORT = 40
 # Words that say a date is the page's: published, posted, last edited/updated, in the languages
 # of dates.py's month names and Chinese.
 _DATE_WORDS = lazy(
@@ -393,6 +405,8 @@ def dateline_like(text: str) -> bool:
     text = text.strip()
     if len(text) <= _DATELINE_SHORT or _HAS_YEAR_OR_CLOCK.search(text):
         return True
+    if len(text) <= _RELATIVE_SHORT and _RELATIVE_DAY.search(text):
+        return True
     return not _PROSE_PUNCTUATION.search(text)
 
 
@@ -441,8 +455,8 @@ def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
         parent = string.parent
         if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
             continue
-        if elsewhere(parent):
-            continue
+        if elsewhere(parent) or not dateline_like(string):
+            continue  # not the story's prose either ('国家统计局今天发布数据显示，…')
         # The sentence may say it all ('This entry was posted on Wednesday, November 27th,
         # 2019 at 3:21 pm and is filed under <a>…</a>'); else the label may be an element of
         # its own beside the date's ('<label>Letzte Änderung:</label><div>14.01.2022 um
@@ -464,15 +478,17 @@ def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
 
 def script_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
     """The last resort: a date a script holds for the page, under a key that says it is the
-    publication's ('"published_at":"2019-03-02T06:22:28+01:00"'), else the first timestamp
+    publication's ('"published_at":"2019-03-02T06:22:28+01:00"', '"publish_time": 1715559441'),
+    else the first timestamp
     with its clock that a script writes out ('showDate("2020/04/17 01:43:09")')."""
     stamps: list[str] = []
     for script in soup.find_all("script", limit=_SCRIPTS_MAX):
         code = (script.string or "")[:_SCRIPT_TEXT_MAX]
         if "ld+json" in (attr(script, "type") or "") or not code:
             continue  # JSON-LD is metadata_date's
-        if (match := _SCRIPT_KEY_DATE.search(code)) and (found := read(match[1])):
-            return found
+        for key in (_SCRIPT_KEY_DATE, _SCRIPT_KEY_EPOCH):
+            if (match := key.search(code)) and (found := read(match[1])):
+                return found
         stamps += _SCRIPT_STAMP.findall(code)[:1]
     return next((found for stamp in stamps if (found := read(stamp))), None)
 
