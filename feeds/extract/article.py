@@ -23,6 +23,7 @@ from feeds.extract import (
     date_choice,
     date_context,
     date_zones,
+    late_dates,
     page,
     page_dates,
     signed_dates,
@@ -203,10 +204,10 @@ def _dates(
         or page_dates.info_line_date(info_lines(), read, below_headline=below)
         or page_dates.url_date(url, tz)
         or signed_dates.signed_date(soup, read)
-        or page_dates.self_link_date(soup, url, read)
-        or page_dates.labelled_date(soup, read)
+        or late_dates.self_link_date(soup, url, read)
+        or late_dates.labelled_date(soup, read)
         or page_dates.url_date(metas.get("og:image") or metas.get("twitter:image") or "", tz)
-        or page_dates.script_date(soup, read)
+        or late_dates.script_date(soup, read)
     )
     if found is not None:
         origins.setdefault("date", "page")

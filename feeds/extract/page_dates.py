@@ -1,6 +1,7 @@
 """An article's date from the page when no selector gives one: metadata, the date printed
-nearest the headline, the URL, and weaker hints (the page's own entry in a list, a labelled
-date anywhere). Parsing a date's text is ``dates.py``'s; this module finds where it is."""
+nearest the headline, the URL (the weaker hints after it are ``late_dates.py``'s and
+``signed_dates.py``'s). Parsing a date's text is ``dates.py``'s; this module finds where it
+is."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from feeds.extract.page import (
     elsewhere,
     elsewhere_block,
     ld_value,
-    short_match,
     teaser,
 )
 from feeds.lazyre import lazy
@@ -47,7 +47,7 @@ _DATE_CUE = lazy(
 # up as such (class "date", <time>) may sit further away than dates in plain text.
 _NEAR_MARKED = NEAR_HEADLINE
 _NEAR_PLAIN = 700
-_DATE_TEXT_MAX = 200  # longer text is a paragraph that mentions a date, not a dateline
+DATE_TEXT_MAX = 200  # longer text is a paragraph that mentions a date, not a dateline
 # A date in the path: /2019/01/01/, /2019-01-01/, /20190101_ (year 1990-2099 first). Between
 # separators the month and day may have one digit: '/art/2024/5/13/art_1229_5912.html', the
 # path of the CMS behind many Chinese government sites.
@@ -55,26 +55,9 @@ _URL_DATE = lazy(
     r"/((?:19|20)\d\d)(?:[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])"
     r"|([/-])(0?[1-9]|1[0-2])\4(0?[1-9]|[12]\d|3[01]))(?:[/_.-]|$)"
 )
-_LINKS_MAX = 2000
+LINKS_MAX = 2000
 # A header block holds the headline, a kicker and a lede; a story column holds far more.
 _HEADER_TEXT_MAX = 500
-_SCRIPTS_MAX = 200
-_SCRIPT_TEXT_MAX = 200_000
-_SCRIPT_KEY_DATE = lazy(
-    r"[\"']?(?:date_?published|published_?(?:at|date|time|on)|pub_?(?:date|time)|publish_?(?:date|time)"
-    r"|publication_?(?:date|time)|date_?of_?publication|date_?created|created_?at|post_?date)"
-    r"[\"']?\s*[:=]\s*[\"']"
-    r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?)",
-    re.IGNORECASE,
-)
-# The same keys holding a Unix time ('"publish_time": 1715559441'), and WeChat's 'var ct =
-# "1715559441"': the only date its article pages carry, the one its script shows.
-_SCRIPT_KEY_EPOCH = lazy(
-    r"(?:\bvar\s+ct|[\"']?(?:create_?time|date_?published|published_?(?:at|time)|publish_?time"
-    r"|pub_?time)[\"']?)\s*[:=]\s*[\"']?(\d{10})(?![\d.])",
-    re.IGNORECASE,
-)
-_SCRIPT_STAMP = lazy(r"[\"'(]\s*(\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d(?::\d\d)?)")
 _BYLINE_LABEL = lazy(r"作者|来源|來源|记者|記者|编辑|編輯|by\b|author|source", re.IGNORECASE)
 # A machine-readable date that names its offset or zone.
 _ZONED = lazy(r"(?:\d\d:?\d\d|\d)\s*(?:Z|[+-]\d\d:?\d\d|GMT|UTC)\b|[+-]\d\d:?\d\d$", re.I)
@@ -87,17 +70,6 @@ _HAS_YEAR_OR_CLOCK = lazy(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d年|\d:\d\d|日[电電]
 # 月…'), and beside a clock the clock says it.
 _RELATIVE_DAY = lazy(r"\d\s*(?:秒|分|小时|小時|天|日|周|週|星期|个月|個月|月|年)前|刚刚|剛剛")
 _RELATIVE_SHORT = 40
-# Words that say a date is the page's: published, posted, last edited/updated, in the languages
-# of dates.py's month names and Chinese.
-_DATE_WORDS = lazy(
-    r"published|posted|last\s+(?:edited|updated|modified)|updated|veröffentlicht|erstellt"
-    r"|aktualisiert|\bstand\b|publié|mis à jour|publicado|actualizado|pubblicato"
-    r"|aggiornato|gepubliceerd|letzte\s+änderung|geändert|发布|发表|更新"
-    r"|modifi(?:é|cado|cato|ca\s+il)|atualizado|bijgewerkt|geplaatst|publicerad|publisert"
-    r"|publiceret|uppdaterad|oppdatert|opdateret|opublikowano|aktualizacja|aktualizováno"
-    r"|publikováno|julkaistu|päivitetty|yayınlanma|güncelleme",
-    re.IGNORECASE,
-)
 
 
 def metadata_date(
@@ -260,7 +232,7 @@ def visible_date(
             continue
         if inside and not any(p is anchor for p in node.parents):
             end, inside = offset, False
-        if len(text) <= _DATE_TEXT_MAX and any(c.isdigit() for c in text):
+        if len(text) <= DATE_TEXT_MAX and any(c.isdigit() for c in text):
             found.append((offset, node))
         offset += len(text)
     if inside:
@@ -332,7 +304,7 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
         # '<div class="date"><span>26</span> Okt 2018</div>': the date spans several strings
         for element in list(node.parents)[:3]:
             text = " ".join(element.get_text(" ").split())
-            if len(text) > _DATE_TEXT_MAX:
+            if len(text) > DATE_TEXT_MAX:
                 break
             # 'Dec 28 Sat 2013 00:28' (a span each): the weekday's name between its parts;
             # '2024 05 / 13 08:17:21' (Xinhua's year, day and clock a span each) is 2024/05/13
@@ -378,7 +350,7 @@ def _aside(node: NavigableString | Tag, anchor: Tag | None) -> bool:
         if own and before is not None and len(before.get_text()) <= _HEADER_TEXT_MAX:
             return False
     title = " ".join(anchor.get_text(" ").split())
-    for string in block.find_all(string=True, limit=_LINKS_MAX):
+    for string in block.find_all(string=True, limit=LINKS_MAX):
         if " ".join(string.split()) == title and string.find_parent("a") is None:
             return False
     return True
@@ -422,75 +394,6 @@ def _marked(node: NavigableString | Tag) -> bool:
             return True
         element = element.parent
     return False
-
-
-def self_link_date(soup: BeautifulSoup, url: str, read: Read) -> ParsedDate | None:
-    """The date beside a link to this very page: the page's own entry in a 'latest' list
-    or a teaser strip, where a page without a dateline still shows its date."""
-    page = split_url(url)
-    path = page.path.rstrip("/") if page is not None else ""
-    if page is None or not path:
-        return None
-    for link in soup.find_all("a", href=True, limit=_LINKS_MAX):
-        href = split_url(attr(link, "href") or "")
-        if href is None or href.path.rstrip("/") != path:
-            continue
-        if href.netloc and href.netloc != page.netloc:
-            continue
-        for block in (link, *list(link.parents)[:2]):
-            text = " ".join(block.get_text(" ").split())
-            if len(text) > _DATE_TEXT_MAX * 2:
-                break
-            if found := read(text):
-                return found
-    return None
-
-
-def labelled_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
-    """A short text anywhere that says what its date is ('last edited 2019-11-10', 'Stand:
-    04.05.2021', 'Publié le …'): on pages with no dateline near the headline."""
-    body = soup.body or soup
-    later: ParsedDate | None = None
-    for string in body.find_all(string=short_match(_DATE_WORDS, _DATE_TEXT_MAX), limit=_LINKS_MAX):
-        parent = string.parent
-        if type(string) is not NavigableString or parent is None or parent.name in INVISIBLE:
-            continue
-        if elsewhere(parent) or not dateline_like(string):
-            continue  # not the story's prose either ('国家统计局今天发布数据显示，…')
-        # The sentence may say it all ('This entry was posted on Wednesday, November 27th,
-        # 2019 at 3:21 pm and is filed under <a>…</a>'); else the label may be an element of
-        # its own beside the date's ('<label>Letzte Änderung:</label><div>14.01.2022 um
-        # 09:25</div>'): then their common parent says both.
-        found = read(str(string))
-        for block in (parent, parent.parent) if found is None else ():
-            text = " ".join(block.get_text(" ").split()) if block is not None else ""
-            if len(text) > _DATE_TEXT_MAX:
-                break
-            if found := read(text):
-                break
-        if found is not None and not updated_only(str(string)):
-            return found
-        later = later or found
-    # A date labelled only as the last update ('Updated: August 22, 2019'), when no other
-    # is labelled.
-    return later
-
-
-def script_date(soup: BeautifulSoup, read: Read) -> ParsedDate | None:
-    """The last resort: a date a script holds for the page, under a key that says it is the
-    publication's ('"published_at":"2019-03-02T06:22:28+01:00"', '"publish_time": 1715559441'),
-    else the first timestamp
-    with its clock that a script writes out ('showDate("2020/04/17 01:43:09")')."""
-    stamps: list[str] = []
-    for script in soup.find_all("script", limit=_SCRIPTS_MAX):
-        code = (script.string or "")[:_SCRIPT_TEXT_MAX]
-        if "ld+json" in (attr(script, "type") or "") or not code:
-            continue  # JSON-LD is metadata_date's
-        for key in (_SCRIPT_KEY_DATE, _SCRIPT_KEY_EPOCH):
-            if (match := key.search(code)) and (found := read(match[1])):
-                return found
-        stamps += _SCRIPT_STAMP.findall(code)[:1]
-    return next((found for stamp in stamps if (found := read(stamp))), None)
 
 
 def url_date(url: str, tz: tzinfo) -> ParsedDate | None:
