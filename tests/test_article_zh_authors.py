@@ -243,3 +243,19 @@ def test_a_discuz_threads_author_is_its_first_poster() -> None:
         f"{post('李华', '2024-5-13 13:20:00', '支持')}</div>"
     )
     assert author_of(thread) == "王晓明"
+
+
+def test_a_cnblogs_posted_at_line_names_the_writer_by_the_link_after_its_date() -> None:
+    line = (
+        '<div class="postDesc">posted @ <span id="post-date">2024-05-13 08:17</span>&nbsp; '
+        '<a href="https://www.cnblogs.com/zhangsan/">张三</a>&nbsp; 阅读(123)&nbsp; 评论(0)'
+        '&nbsp; <a href="#">编辑</a>&nbsp; <a href="#">收藏</a></div>'
+    )
+    assert author_of(f"{H1}{ZH}{line}") == "张三"
+    # A handle is a writer too; a line without the link after its date names nobody.
+    assert author_of(f"{H1}{ZH}{line.replace('张三', 'java-coder')}") == "java-coder"
+    unlinked = line.replace('<a href="https://www.cnblogs.com/zhangsan/">张三</a>', "张三")
+    assert author_of(f"{H1}{ZH}{unlinked}") is None
+    # The same line in a sidebar's list of other posts is theirs, not this page's.
+    aside = f'<div class="sidebar">{line.replace("张三", "李四")}</div>'
+    assert author_of(f"{H1}{ZH}{aside}") is None

@@ -268,6 +268,7 @@ def _author(
         ("page", lambda: bylines.name_over_date(soup, headline())),
         ("page", lambda: bylines.signed_paragraph(soup, headline())),
         ("page", lambda: zh_bylines.name_after_date(headline())),
+        ("page", lambda: zh_bylines.posted_at(soup, headline(), sites()[0])),
         ("page", lambda: zh_bylines.closing_credit(soup, headline(), sites()[0])),
         ("page", lambda: next(iter(editors()), None)),
         # A bare name in brackets at the end signs the story, or is the editor's again ('（张三）'

@@ -123,10 +123,11 @@ _ZH_SIGNED_N = lazy(r"(?:^|\s)文\s[\u4e00-\u9fff]{2,4}(?=\s|$)")
 # byline_lines._BY's own words, after a space or a separator (a line's start is one).
 _BY_N = lazy(rf"(?:^|[\s|•·–—]){byline_words.BY_WORDS}\s(?=\S)", re.IGNORECASE)
 # labels._REPORTER and _POSTER ('记者 张三', '홍길동 기자', '（王煌忠／台中報導）', '…日电（刘艺）',
-# '发表于')
+# '发表于'), and cnblogs' 'posted @'
 _REPORTER_W = lazy(
     r"记者|記者|撰稿人|기자|[（(][\u4e00-\u9fff]{2,4}[/／]?[\u4e00-\u9fff]{1,8}(?:报道|報導|報道)[)）]"
     r"|\d日[电電][（(]|发表于|(?:本贴|本帖|此贴|此帖)由"
+    r"|(?i:posted)@"  # zh_bylines.posted_at: 'posted @ 2024-05-13 08:17 张三'
 )
 _SPACES = lazy(r"\s+")
 # - a blog's owner in the <title> or the URL (byline_lines.platform_blog_owner, implied_author);

@@ -1,6 +1,7 @@
 """Chinese bylines that carry no label (issue 15): a name after the date on the info line
 under the headline ('2021-06-03 10:00 张三', '发布时间：2024-12-06 09:30 张三 阅读：123'), and a
-sign-off in brackets at the story's end ('（张三）', '……他说。（张三 李四）').
+sign-off in brackets at the story's end ('（张三）', '……他说。（张三 李四）'); the writer
+linked after the date of a blog's 'posted @' line (cnblogs').
 
 Neither says it is a name, so only a name's shape is read: two to four Han characters that
 open with a common surname (or a two-part name with '·'), not a place, a weekday, a medium or
@@ -8,6 +9,8 @@ a placeholder. A wrong author is worse than none: '（完）', '（图）', '（
 '（本文来源：新华社）' (a source), '2021-06-03 江苏' (a place) give nothing."""
 
 from __future__ import annotations
+
+import re
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
@@ -22,7 +25,7 @@ from feeds.extract.byline_words import (
     han_person,
 )
 from feeds.extract.bylines import publisher_like
-from feeds.extract.labels import labelled_author
+from feeds.extract.labels import clean_name, labelled_author
 from feeds.extract.markup import INVISIBLE
 from feeds.extract.page import elsewhere, teaser
 from feeds.lazyre import lazy
@@ -120,6 +123,38 @@ def closing_credit(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) ->
         if name is not None and not publisher_like(name, sites):
             return name
     return None
+
+
+# cnblogs' line under each post: 'posted @ <span>2024-05-13 08:17</span> <a href=…>张三</a>
+# 阅读(123) 评论(0) 编辑 收藏'. The writer is the link after the date.
+_POSTED_AT = lazy(rf"^\s*posted\s*@\s*(?:{DATE_TEXT})?\s*$", re.IGNORECASE)
+_POSTED_LINE = lazy(rf"^posted\s*@\s*{DATE_TEXT}\s+(?P<name>\S[^|｜]{{0,30}}?)\s", re.IGNORECASE)
+_POSTS_READ = 400  # strings after the headline looked at for the line
+
+
+def posted_at(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) -> str | None:
+    """The writer of a 'posted @ DATE NAME' line (cnblogs'): the link after the date, not a
+    medium's or the site's name, outside sidebars and comments."""
+    start = headline[0] if headline else soup.body
+    if start is None:
+        return None
+    for node in start.find_all_next(string=_posted_like, limit=_POSTS_READ):
+        line = node.parent
+        if type(node) is not NavigableString or line is None or elsewhere(line, itself=True):
+            continue
+        link = line.find("a")
+        text = " ".join(line.get_text(" ").split())
+        match = _POSTED_LINE.match(f"{text} ")
+        if link is None or match is None or match["name"] != " ".join(link.get_text().split()):
+            continue
+        name = clean_name(match["name"])
+        if name is not None and not publisher_like(name, sites):
+            return name
+    return None
+
+
+def _posted_like(text: str | None) -> bool:
+    return text is not None and len(text) <= _LINE_MAX and _POSTED_AT.search(text) is not None
 
 
 def _after_link(node: Tag | NavigableString) -> bool:
