@@ -5,7 +5,8 @@ dates, an EmpireCMS table with two-digit-year dates, a Discuz portal list of ``d
 Drupal view whose rows repeat their link as "Read more", a Ghost blog whose cards carry
 author and tag links, a news page of six teasers beside a dated box of ten with no pager, a
 club's news of short English titles, a magazine whose first stories are big cards over the
-rows (each ``h2``, the rows' ``h3``), and a ``dl`` of ``dt`` links with their dates in the ``dd``.
+rows (each ``h2``, the rows' ``h3``), a ``dl`` of ``dt`` links with their dates in the ``dd``,
+and a forum whose topic cells are alike to its right bar's hot topics.
 
 Each builder gives a :class:`unseen_listings.Sample` (page, address, the main list's
 article URLs in page order).
@@ -358,7 +359,40 @@ def magazine() -> Sample:
     return Sample("magazine", url, _page("Magazine", body), _absolute(url, hrefs))
 
 
+def forum_cells() -> Sample:
+    """A forum's front page in V2EX's layout: each topic a ``div.cell`` in the main column's
+    ``div.box`` (avatar, ``span.item_title a``, node, poster, '3 小时前', reply count), beside a
+    right bar whose hot topics are ``div.cell`` in a ``div.box`` too: alike in tag, class and
+    ancestors, so found as one block of both columns, which no selector reads whole."""
+    url = "https://forum-example.cn/"
+    topics = [f"/t/{1000 + i}" for i in range(8)]
+    cells = "".join(
+        f'<div class="cell item"><table><tr><td width="48"><a href="/member/u{i}"><img '
+        f'src="/avatar/{i}.png" class="avatar" alt="u{i}"></a></td><td><span class="item_title">'
+        f'<a href="{h}#reply{i}" class="topic-link">{t}</a></span><span class="topic_info"><a '
+        f'class="node" href="/go/qna">问与答</a> • <strong><a href="/member/u{i}">u{i}</a>'
+        f'</strong> • <span title="2024-12-0{i + 1} 10:00:00 +08:00">{i + 1} 小时前</span></span>'
+        f'</td><td width="70"><a href="{h}#reply{i}" class="count_livid">{i}</a></td></tr>'
+        "</table></div>"
+        for i, (h, t) in enumerate(zip(topics, ZH_TITLES, strict=False))
+    )
+    hot = "".join(
+        f'<div class="cell"><a href="/t/{900 + i}">{t}</a></div>' for i, t in enumerate(HOT_ZH[:6])
+    )
+    body = (
+        '<div id="Top"><a href="/">首页</a><a href="/notes">记事本</a><a href="/signin">登录</a>'
+        '</div><div id="Main"><div class="box"><div class="cell" id="Tabs"><a href="/?tab=tech">'
+        f'技术</a><a href="/?tab=play">好玩</a></div>{cells}</div></div><div id="Rightbar">'
+        f'<div class="box"><div class="cell">今日热议主题</div>{hot}</div></div>'
+    )
+    # The links as the page writes them, with the reply count's fragment: the feed's
+    # identity drops it (identity.py).
+    linked = [f"{h}#reply{i}" for i, h in enumerate(topics)]
+    return Sample("forum-cells", url, _page("论坛", body), _absolute(url, linked))
+
+
 MORE = (
+    forum_cells,
     magazine,
     phpcms,
     gov_short,

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feeds.extract.detect_groups import Group, find_groups
-from feeds.extract.detect_page import DetectPage
+from bs4 import Tag
+
+from feeds.extract.detect_groups import Group, find_groups, group_of
+from feeds.extract.detect_page import DetectPage, inside
 from feeds.extract.detect_score import DISQUALIFYING, mark_pagers, score
 from feeds.extract.detect_selectors import Candidate, ListingSelectors, candidate
 from feeds.extract.html import DEPTH_NOTE, absolute, base_url, parse
@@ -124,7 +126,35 @@ def _derive(group: Group, page: DetectPage) -> tuple[Group, Candidate | None]:
         whole = candidate(union, page)
         if whole is not None:
             return union, whole
+    if derived is None and (part := _main_part(group, page)) is not None:
+        found = candidate(part, page)
+        if found is not None:
+            return part, found
     return group, derived
+
+
+def _main_part(group: Group, page: DetectPage) -> Group | None:
+    """For a block that no selector reads whole, its part in one column of the page, when
+    that part holds most of its items and is convincing on its own: elements alike in two
+    columns (V2EX's topic cells in the main column and its hot topics' in the right bar, both
+    ``div.cell`` in a ``div.box``) are two lists, and the main one can be read alone."""
+    nodes = [i.node for i in group.items]
+    top = next((a for a in nodes[0].parents if all(inside(n, a) for n in nodes[1:])), None)
+    if top is None:
+        return None
+    branches: dict[int, list[Tag]] = {}
+    for node in nodes:
+        branch = next(a for a in (node, *node.parents) if a.parent is top)
+        branches.setdefault(id(branch), []).append(node)
+    largest = max(branches.values(), key=len)
+    if len(branches) < 2 or len(largest) * 2 <= len(nodes):
+        return None
+    part = group_of(largest, page)
+    if part is None:
+        return None
+    part = score(part, page)
+    part.reasons.append(f"the {len(largest)} of {len(nodes)} alike in one column of the page")
+    return part if _convincing(part) else None
 
 
 def _convincing(group: Group, boxes: bool = False) -> bool:

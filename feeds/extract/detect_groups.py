@@ -57,6 +57,7 @@ __all__ = [
     "Group",
     "Item",
     "find_groups",
+    "group_of",
 ]
 
 MIN_ITEMS = 3
@@ -269,6 +270,11 @@ def _runs(members: list[Tag], page: DetectPage, labels: list[int]) -> Iterable[l
 
 
 # --------------------------------------------------------------------------- items
+
+
+def group_of(members: list[Tag], page: DetectPage) -> Group | None:
+    """The group these members make, as ``find_groups`` builds one (for a part of one)."""
+    return _group(members, page)
 
 
 def _group(members: list[Tag], page: DetectPage, by_heading: bool = False) -> Group | None:
