@@ -92,3 +92,16 @@ def test_links_that_differ_keep_their_own_texts() -> None:
     block = next(c for c in detection.candidates if c.selectors.item == "ul.releases li")
     assert block.selectors.title is None
     assert [e.title for e in block.entries] == [f"v1.{i}.0" for i in range(5)]
+
+
+def test_a_link_that_wraps_its_whole_card_inside_the_item_is_titled_by_its_heading() -> None:
+    # '<li><a><div class="img">…</div><div class="info"><h4>标题</h4><p>摘要</p><span>日期</span>
+    # </div></a></li>': the link's text is the card's (title, intro, date), its heading the title.
+    rows = "".join(
+        f'<li><a href="/news/2024/{500 - i}.html"><div class="img"><img src="/up/{i}.jpg"></div>'
+        f'<div class="info"><h4>{t}</h4><p>近日，公司在相关工作中取得了新的进展……</p>'
+        f"<span>2024-12-{10 + i}</span></div></a></li>"
+        for i, t in enumerate(ZH_TITLES)
+    )
+    found = _read(_page(f"<ul class='newslist'>{rows}</ul>"), "https://corp.example.com/news/")
+    assert [title for _, title in found] == list(ZH_TITLES)

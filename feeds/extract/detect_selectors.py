@@ -123,7 +123,9 @@ def _item_level(group: Group, page: DetectPage, by_place: bool = False) -> Listi
 def _title(group: Group) -> str | None:
     """A title selector, when the items' links do not hold their titles
     (:mod:`feeds.extract.detect_titles`); the items' titles become what it reads."""
-    choices = (card_headings, beside_date) if group.bare else (beside_date, beside_label)
+    choices = (
+        (card_headings, beside_date) if group.bare else (card_headings, beside_date, beside_label)
+    )
     for choose in choices:
         found = choose(group.items)
         if found is None:

@@ -2,8 +2,8 @@
 element whose text is the item's title. ``detect_selectors`` names those elements by one
 selector relative to the items (``listing.title``) and keeps it only when it reads them all.
 
-- Whole-card links (``a.card`` holding an image, an ``h3``, a date and an intro): the heading
-  inside each (``card_headings``).
+- Whole-card links (``a.card`` holding an image, an ``h3``, a date and an intro, whether the
+  link is the item or inside it): the heading inside each (``card_headings``).
 - A headline link that wraps its whole row, date included: the part beside the date
   (``beside_date``).
 - A link that only labels the way in, the same words on every item ('Read more »', '[PDF]',
