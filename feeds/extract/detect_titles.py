@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bs4 import Tag
+from bs4.element import NavigableString
 
 from feeds.extract.detect_dates import is_date
 from feeds.extract.detect_page import HEADINGS, HEADLINE_UNITS, inside, units
@@ -35,6 +36,9 @@ _TITLE_UNITS = 40.0
 _LABEL_KEY = lazy(r"[\W_]+")
 _TITLE_CLASS = lazy(r"(?i)title|headline|^tit$|^bt$")
 _BOLD = ("b", "strong")
+# An item's texts looked at for its headline, which opens it, and the wrappers around one.
+_STRINGS_READ = 40
+_WRAPPERS = 4
 
 
 def card_headings(items: Sequence[Item]) -> list[Tag] | None:
@@ -90,18 +94,50 @@ def label_headlines(items: Sequence[tuple[Tag, str, float, str]]) -> list[Tag] |
 
 
 def _headline(member: Tag) -> Tag | None:
-    texts = [
-        node
-        for node in member.find_all(True)
-        if node.name not in ("a", "script", "style")
-        and node.find("a") is None
-        and node.find_parent("a") is None
-        and _title_like(text_of(node) or "")
-    ]
+    texts: list[Tag] = []
+    for string in member.find_all(string=True, limit=_STRINGS_READ):
+        node = _holder(string, member) if string.strip() else None
+        fresh = node is not None and all(node is not t for t in texts)
+        if node is not None and fresh and _title_like(text_of(node) or ""):
+            texts.append(node)
     for choose in (_in_heading, _named_title, _bold, _only_text):
         if (found := choose(texts)) is not None:
             return found
     return None
+
+
+def _holder(string: NavigableString, member: Tag) -> Tag | None:
+    """The element that holds a text of the item and nothing else, outside links: of the
+    wrappers around it ('<div class="title"><h3><span>标题'), a heading, an element named as a
+    title or bold text, else the innermost."""
+    node = string.parent
+    if type(string) is not NavigableString or node is None or node.name in ("script", "style"):
+        return None
+    if any(a.name == "a" for a in _up_to(node, member)):
+        return None
+    chain = [node]
+    while len(chain) < _WRAPPERS and (up := chain[-1].parent) is not None and up is not member:
+        if any(c is not chain[-1] and (isinstance(c, Tag) or str(c).strip()) for c in up.contents):
+            break  # the wrapper holds more than this text
+        chain.append(up)
+    return next((n for n in chain if _marked(n)), chain[0])
+
+
+def _up_to(node: Tag, member: Tag) -> list[Tag]:
+    chain = [node]
+    for parent in node.parents:
+        if parent is member:
+            return chain
+        chain.append(parent)
+    return chain
+
+
+def _marked(node: Tag) -> bool:
+    return node.name in HEADINGS or node.name in _BOLD or _named(node)
+
+
+def _named(node: Tag) -> bool:
+    return any(_TITLE_CLASS.search(c) for c in class_names(node))
 
 
 def _title_like(text: str) -> bool:
@@ -113,7 +149,7 @@ def _in_heading(texts: list[Tag]) -> Tag | None:
 
 
 def _named_title(texts: list[Tag]) -> Tag | None:
-    return next((t for t in texts if any(_TITLE_CLASS.search(c) for c in class_names(t))), None)
+    return next((t for t in texts if _named(t)), None)
 
 
 def _bold(texts: list[Tag]) -> Tag | None:
