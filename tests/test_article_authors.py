@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feeds.config import ArticleRules
-from feeds.extract import byline_lines, bylines
+from feeds.extract import byline_lines, bylines, not_writers
 from feeds.extract.article import extract_article
 from feeds.extract.html import parse
 from feeds.extract.labels import author_from, reporter_from
@@ -419,7 +419,7 @@ def test_an_editor_labelled_under_the_story_is_not_the_metadata_author():
     )
     assert author_of(head, body) == "刘艺"
     assert author_of(head, body.replace("责编：张倩", "分享到")) == "张倩"
-    assert bylines.labelled_editors(parse(f"<body>{body}</body>")) == ["张倩"]
+    assert not_writers.labelled_editors(parse(f"<body>{body}</body>")) == ["张倩"]
 
 
 def test_the_twitter_creator_shown_as_a_profile_link_is_the_writer():
@@ -660,3 +660,24 @@ def test_the_author_of_a_page_s_main_entity_is_read():
         '"NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}}}</script>'
     )
     assert story_author_of(ld, f"{EN_HEAD}{EN_STORY}") == "Ann Lee"
+
+
+def test_a_forum_thread_whose_title_stands_in_its_first_post_is_the_first_poster_s() -> None:
+    # vBulletin: each post names its poster above its title and text; the first post's title
+    # is the page's headline, so the next post's poster stands right after it.
+    def post(number: int, user: str, title: str, text: str) -> str:
+        heading = f'<h2 class="title icon">{title}</h2>' if title else ""
+        return (
+            f'<li class="postcontainer" id="post_{number}"><div class="posthead"><span '
+            f'class="date">05-13-2024, 08:1{number} AM</span></div><div class="userinfo"><a '
+            f'class="username" href="member.php?u={number}"><strong>{user}</strong></a>'
+            f'</div><div class="postbody">{heading}<blockquote class="postcontent">{text}'
+            "</blockquote></div></li>"
+        )
+
+    title = "How do I fix the boot loop on my router?"
+    prose = "The router restarts every minute since the last update, whatever I try. " * 5
+    thread = f'<ol id="posts">{post(1, "alice", title, prose)}{post(2, "bob", "", prose)}</ol>'
+    html = f"<html><head><title>{title} - Example Forums</title></head><body>{thread}</body>"
+    url = "https://forum.example.org/showthread.php?t=5"
+    assert extract_article(html, url, ArticleRules(), now=NOW, tz=UTC).author == "alice"

@@ -24,6 +24,7 @@ from feeds.extract import (
     date_context,
     date_zones,
     late_dates,
+    not_writers,
     page,
     page_dates,
     signed_dates,
@@ -234,12 +235,12 @@ def _author(
     labelled one ('作者：'), a reporter's; then an editor the page labels, else the site."""
     editors = _lazy(lambda: [e for line in info_lines() if (e := labelled_editor(line))])
     # Not the writer, wherever the page labels them: the editor's name in <meta name="author">.
-    not_writers = _lazy(lambda: editors() + bylines.labelled_editors(soup))
+    labelled = _lazy(lambda: editors() + not_writers.labelled_editors(soup))
     sites = _lazy(lambda: [bylines.site_names(metas, ld, url)])
     # The editor a page labels is no writer, in byline markup either ('<span class="author">
     # 责任编辑：王五</span>').
     marked = _lazy(
-        lambda: [n for n in bylines.marked_bylines(soup, headline()) if n not in not_writers()]
+        lambda: [n for n in bylines.marked_bylines(soup, headline()) if n not in labelled()]
     )
     meta_authors = _lazy(
         lambda: bylines.meta_author_values(soup) + byline_lines.twitter_written_by(metas)
@@ -254,7 +255,7 @@ def _author(
                 metas,
                 ld,
                 url,
-                editors=not_writers() + bylines.footer_credits(soup, meta_authors()),
+                editors=labelled() + not_writers.footer_credits(soup, meta_authors()),
                 meta_authors=meta_authors(),
                 named=titles.site_names(soup) | bylines.home_names(soup, url),
             ),

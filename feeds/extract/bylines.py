@@ -23,7 +23,6 @@ from feeds.extract.byline_words import (
 )
 from feeds.extract.html import attr, select
 from feeds.extract.labels import (
-    EDITOR_LABELS,
     labelled_author,
     labelled_editor,
     reporter_at,
@@ -31,7 +30,7 @@ from feeds.extract.labels import (
 from feeds.extract.ld_authors import ld_authors
 from feeds.extract.markup import INVISIBLE
 from feeds.extract.names import site_of
-from feeds.extract.page import NEAR_HEADLINE, elsewhere, elsewhere_block, longer_than, teaser
+from feeds.extract.page import NEAR_HEADLINE, elsewhere, longer_than, teaser
 from feeds.extract.person_names import PARTICLES, name_shaped, person_name
 from feeds.extract.title_words import norm
 from feeds.lazyre import lazy
@@ -82,12 +81,11 @@ _BYLINE_PARTS = "a, span, strong, b"
 _CREDIT_TAGS = frozenset({"figure", "figcaption", "blockquote", "button"})
 _QUOTE_WORDS = frozenset({"quote", "blockquote"})
 _CREDIT_DEPTH = 8
+_OWN_LEVELS = 4  # containers of the headline looked in for its own bylines
 _BYLINE_BLOCK_MAX = 300
 # How far after the headline (characters of text) a story's last line may stand.
 _STORY_MAX = 20000
 _LINE = 200
-_EDITOR_WORD = lazy("|".join(EDITOR_LABELS), re.IGNORECASE)
-_EDITOR_LINE = 40  # '[ 责编：张倩 ]': a label and a name, not a sentence about an editor
 # A signed story: how many bold elements after the headline are read; how many paragraphs of
 # at least ``_STORY_LINE`` characters make a story.
 _SIGNED_BOLDS = 60
@@ -249,7 +247,7 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
     if anchor is not None:
         following = {id(n) for n in anchor.find_all_next(True)}
         after = [n for n in nodes if id(n) in following]
-        nodes = after + [n for n in reversed(nodes) if id(n) not in following]
+        nodes = _own_first(after + [n for n in reversed(nodes) if id(n) not in following], anchor)
     names = []
     for node in nodes:
         if node.name == "meta":
@@ -271,6 +269,16 @@ def marked_bylines(soup: BeautifulSoup, headline: list[Tag]) -> list[str]:
         if name and not _ACCOUNT_UI.search(name):
             names.append(name)
     return names
+
+
+def _own_first(nodes: list[Tag], anchor: Tag) -> list[Tag]:
+    """The bylines of the headline's own block first: a forum's first post names its poster
+    above its title, and the next post's poster comes after it."""
+    for block in list(anchor.parents)[:_OWN_LEVELS]:
+        own = {id(n) for n in nodes if any(p is block for p in n.parents)}
+        if own:
+            return [n for n in nodes if id(n) in own] + [n for n in nodes if id(n) not in own]
+    return nodes
 
 
 def _credit_or_control(node: Tag) -> bool:
@@ -454,47 +462,3 @@ def _site_named(name: str, sites: set[str]) -> bool:
         return True
     words = f" {norm(name)} "
     return any(f" {site} " in words or words.strip() in site.split(" ") for site in sites)
-
-
-def labelled_editors(soup: BeautifulSoup) -> list[str]:
-    """The editors a page labels anywhere, on a short line of their own ('[ 责编：张倩 ]'
-    under the story): Chinese CMSs put the editor's name in <meta name="author">."""
-    found = []
-    for node in soup.find_all(string=_EDITOR_WORD):
-        if node.parent is None or node.parent.name in INVISIBLE or len(node) > _EDITOR_LINE:
-            continue
-        if name := labelled_editor(str(node).strip()):
-            found.append(name)
-    return found
-
-
-_FOOTER = frozenset({"footer"})
-_CREDITS_READ = 20  # strings looked at for one name
-
-
-def footer_credits(soup: BeautifulSoup, names: Iterable[str]) -> list[str]:
-    """The names the page shows only in its footer ('由 Summer 设计和编码', 'Theme by Ann
-    Lee'): a template's <meta name="author"> naming the site's maker, not the story's
-    writer, who stands by the headline or in the story if the page shows them at all."""
-    body = soup.body or soup
-    found = []
-    for name in names:
-        if len(name) < 2:
-            continue
-        shown = [
-            node
-            for node in body.find_all(
-                string=lambda s, n=name: s is not None and n in s, limit=_CREDITS_READ
-            )
-            if type(node) is NavigableString
-            and node.parent is not None
-            and node.parent.name not in INVISIBLE
-        ]
-        if shown and all(_in_footer(node) for node in shown):
-            found.append(name)
-    return found
-
-
-def _in_footer(node: NavigableString) -> bool:
-    block = elsewhere_block(node, _FOOTER)
-    return block is not None and block.name not in ("aside", "nav")
