@@ -139,3 +139,17 @@ def test_a_block_that_breaks_a_chinese_headline_adds_no_space():
     <body><h1>途虎养车港交所挂牌 腾讯为最大外部股东</h1>
     <p>汽车服务平台途虎养车正式在港交所主板挂牌上市。</p></body></html>"""
     assert title_of(spaced) == "途虎养车港交所挂牌 腾讯为最大外部股东"
+
+
+def test_a_chinese_headline_outweighs_a_longer_latin_site_name_in_the_title():
+    # No heading shows the headline; of <title>'s parts the Chinese one says more, though the
+    # site's Latin name has more characters. Equal weights keep the first part.
+    html = """<html><head><title>Joel on Software - 给计算机系学生的建议</title></head><body>
+    <p class="slugTitle">给计算机系学生的建议</p><p>作者： 周思博 (Joel Spolsky)</p>
+    <p>大多数锐气十足的学生从来不向前辈征求意见。在计算机科学领域，这样做是正确的。</p>
+    </body></html>"""
+    assert title_of(html) == "给计算机系学生的建议"
+    tied = """<html><head><title>静夜思•夜-中国诗歌网</title></head><body>
+    <p>床前明月光，疑是地上霜。举头望明月，低头思故乡。这首诗写于一个安静的夜晚。</p>
+    </body></html>"""
+    assert title_of(tied) == "静夜思•夜"

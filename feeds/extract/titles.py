@@ -22,6 +22,7 @@ from feeds.extract.title_words import (
     norm,
     title_parts,
     variants,
+    width,
 )
 from feeds.lazyre import lazy
 
@@ -51,7 +52,7 @@ def page_title(soup: BeautifulSoup) -> str | None:
     if not title:
         return None
     parts = title_parts(title)
-    return max(parts, key=len) if parts else title
+    return max(parts, key=width) if parts else title
 
 
 def site_names(soup: BeautifulSoup) -> set[str]:
@@ -63,7 +64,7 @@ def site_names(soup: BeautifulSoup) -> set[str]:
     if _HEADLESS.match(page):
         return {norm(page)}
     parts = [norm(p) for p in title_parts(page) if norm(p)]
-    longest = max(parts, key=len) if parts else ""
+    longest = max(parts, key=width) if parts else ""
     return {p for p in parts if p != longest}
 
 
@@ -191,7 +192,7 @@ def _masthead_names(soup: BeautifulSoup, page: str | None, metas: dict[str, str]
     parts = [p for p in title_parts(page or "") if norm(p)]
     if len(parts) < 2:
         return names
-    longest = max(parts, key=len)
+    longest = max(parts, key=width)
     headings = soup.find_all(["h1", "h2"], limit=HEADINGS_MAX)
     if any(agree(text_of(h), longest, 0.6) for h in headings):
         names |= {norm(p) for p in parts if p != longest}
