@@ -115,3 +115,41 @@ def test_a_heading_permalink_mark_is_not_in_the_title():
     <main><h1><a class="header-anchor" href="#v1">#</a> v1.x版本 正式发布</h1>
     <p>重构了函数参数依赖注入，内置了更多的组件。</p></main></body></html>"""
     assert title_of(html) == "v1.x版本 正式发布"
+
+
+def test_a_software_credit_in_the_title_is_not_the_headline():
+    # A forum archive page: the headline part is shorter than the software's credit that
+    # every page's <title> ends with, and no heading shows the headline.
+    html = """<html><head><title>  社会资本与再就业(页 1) - 学术前沿 - 社会学论坛 -
+    powered by Discuz! Archiver</title></head><body>
+    <div class="subtable"><a href="archiver/">社会学论坛</a> » 社会资本与再就业</div>
+    <div class="t_msg">近年来，下岗职工这一社会群体作为改革成本的承担者已越来越引人注目。</div>
+    </body></html>"""
+    assert title_of(html) == "社会资本与再就业(页 1)"
+
+
+def test_a_block_that_breaks_a_chinese_headline_adds_no_space():
+    # The editor broke the headline in two with a <div>; <title> gives it unbroken. A space
+    # the headline holds itself stays.
+    html = """<html><head><title>内蒙古延续税收优惠政策助企纾困预计4年减负180亿元_政府网</title>
+    </head><body><h1 class="title">内蒙古延续税收优惠政策助企纾困<div>预计4年减负180亿元</div></h1>
+    <p>自治区财政厅传出最新消息，决定延续2021年底到期的税收优惠政策执行时限。</p></body></html>"""
+    assert title_of(html) == "内蒙古延续税收优惠政策助企纾困预计4年减负180亿元"
+    spaced = """<html><head><title>途虎养车港交所挂牌 腾讯为最大外部股东_财新网</title></head>
+    <body><h1>途虎养车港交所挂牌 腾讯为最大外部股东</h1>
+    <p>汽车服务平台途虎养车正式在港交所主板挂牌上市。</p></body></html>"""
+    assert title_of(spaced) == "途虎养车港交所挂牌 腾讯为最大外部股东"
+
+
+def test_a_chinese_headline_outweighs_a_longer_latin_site_name_in_the_title():
+    # No heading shows the headline; of <title>'s parts the Chinese one says more, though the
+    # site's Latin name has more characters. Equal weights keep the first part.
+    html = """<html><head><title>Joel on Software - 给计算机系学生的建议</title></head><body>
+    <p class="slugTitle">给计算机系学生的建议</p><p>作者： 周思博 (Joel Spolsky)</p>
+    <p>大多数锐气十足的学生从来不向前辈征求意见。在计算机科学领域，这样做是正确的。</p>
+    </body></html>"""
+    assert title_of(html) == "给计算机系学生的建议"
+    tied = """<html><head><title>静夜思•夜-中国诗歌网</title></head><body>
+    <p>床前明月光，疑是地上霜。举头望明月，低头思故乡。这首诗写于一个安静的夜晚。</p>
+    </body></html>"""
+    assert title_of(tied) == "静夜思•夜"

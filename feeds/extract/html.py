@@ -95,21 +95,21 @@ def select_one(scope: Tag, selector: str) -> Tag | None:
 # "简历<em>智能</em>解析" stays one word (get_text(" ") would make it "简历 智能 解析").
 
 
-def text_of(node: Tag | None) -> str | None:
-    """Visible text of a node as one line, with <br> and blocks as spaces."""
+def text_of(node: Tag | None, gap: str = " ") -> str | None:
+    """Visible text of a node as one line, with <br> and blocks as spaces (or as ``gap``)."""
     if node is None:
         return None
     parts: list[str] = []
-    _visible_text(node, parts)
+    _visible_text(node, parts, gap)
     return plain_text("".join(parts))
 
 
-def _visible_text(node: Tag, parts: list[str]) -> None:
+def _visible_text(node: Tag, parts: list[str], block: str = " ") -> None:
     for child in node.children:
         if isinstance(child, Tag):
-            gap = " " if child.name not in INLINE else ""
+            gap = block if child.name not in INLINE else ""
             parts.append(gap)
-            _visible_text(child, parts)
+            _visible_text(child, parts, block)
             parts.append(gap)
         elif type(child) in (NavigableString, CData):  # not comments, scripts or styles
             parts.append(str(child))

@@ -4,6 +4,7 @@ without importing bs4."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from feeds.lazyre import lazy
@@ -24,6 +25,31 @@ TITLE_SEPARATORS = lazy(
     r"\s*(?:_|\||｜| - | – | — |-{2,}|(?<=[\u4e00-\u9fff”」』》）】])[-—](?=[\u4e00-\u9fff])"
     r"| [>»›] )\s*"
 )
+
+
+# A <title> part that credits the software the site runs on ('powered by Discuz! Archiver'):
+# forums and CMSs append it to every page's title, so it is never the headline, and it can be
+# the longest part when the headline is short.
+_SOFTWARE_CREDIT = lazy(r"^\s*(?:proudly\s+)?powered\s+by\b", re.IGNORECASE)
+
+
+def title_parts(title: str) -> list[str]:
+    """The parts of 'Headline - Forum - Site - powered by X' that may name the page or the
+    site: the separators' pieces, without the software's credit."""
+    return [p for p in TITLE_SEPARATORS.split(title) if p and not _SOFTWARE_CREDIT.match(p)]
+
+
+def width(text: str) -> int:
+    """How much a text says, for choosing the headline among <title>'s parts: a Chinese,
+    Japanese or Korean character counts as two Latin letters (a headline of ten Han characters
+    says more than a site's name of sixteen letters, 'Joel on Software - 给计算机系学生的建议'),
+    and so does the punctuation set among them ('静夜思•夜' weighs what '中国诗歌网' does)."""
+    return sum(2 if _wide(c) else 1 for c in text)
+
+
+def _wide(char: str) -> bool:
+    kind = unicodedata.east_asian_width(char)
+    return kind in "WF" or (kind == "A" and unicodedata.category(char).startswith("P"))
 
 
 def agree(a: str | None, b: str | None, ratio: float = 0.5) -> bool:

@@ -15,7 +15,15 @@ from feeds.clean import plain_text
 from feeds.extract.html import attr, text_of
 from feeds.extract.markup import INVISIBLE, split_url
 from feeds.extract.page import ld_value
-from feeds.extract.title_words import HEADINGS_MAX, TITLE_SEPARATORS, agree, norm, variants
+from feeds.extract.title_words import (
+    HEADINGS_MAX,
+    TITLE_SEPARATORS,
+    agree,
+    norm,
+    title_parts,
+    variants,
+    width,
+)
 from feeds.lazyre import lazy
 
 _TITLE_MAX = 300
@@ -31,6 +39,11 @@ _PERMALINK = lazy(r"^[#¶§]\s+|\s+[#¶§]$")
 # How alike an <h1> and <title> must be to be one headline worded twice: a typo fixed in one
 # of them ('珠联璧合' / '珠合璧联') leaves them this close, a different headline does not.
 _NEAR = 0.9
+# What a block inside a heading leaves between its neighbours' words, marked so that a
+# break between two Han characters can be told from a space the headline itself holds
+# ('途虎养车港交所挂牌 腾讯为最大外部股东').
+_BLOCK_GAP = "\ue000"
+_HAN_BREAK = lazy(r"(?<=[\u3400-\u9fff])\ue000+(?=[\u3400-\u9fff])")
 
 
 def page_title(soup: BeautifulSoup) -> str | None:
@@ -38,8 +51,8 @@ def page_title(soup: BeautifulSoup) -> str | None:
     title = text_of(soup.title) if soup.title else None
     if not title:
         return None
-    parts = [p for p in TITLE_SEPARATORS.split(title) if p]
-    return max(parts, key=len) if parts else title
+    parts = title_parts(title)
+    return max(parts, key=width) if parts else title
 
 
 def site_names(soup: BeautifulSoup) -> set[str]:
@@ -50,8 +63,8 @@ def site_names(soup: BeautifulSoup) -> set[str]:
         return set()
     if _HEADLESS.match(page):
         return {norm(page)}
-    parts = [norm(p) for p in TITLE_SEPARATORS.split(page) if norm(p)]
-    longest = max(parts, key=len) if parts else ""
+    parts = [norm(p) for p in title_parts(page) if norm(p)]
+    longest = max(parts, key=width) if parts else ""
     return {p for p in parts if p != longest}
 
 
@@ -145,9 +158,15 @@ def _story_headline(soup: BeautifulSoup, sites: set[str]) -> str | None:
 
 
 def _heading_text(heading: Tag) -> str | None:
-    """A heading's words, without a permalink mark."""
-    text = text_of(heading)
-    return _PERMALINK.sub("", text) if text else text
+    """A heading's words, without a permalink mark. A block inside the heading that splits
+    Chinese words ('助企纾困<div>预计4年…</div>': the editor's line break) joins them without
+    the space a block puts between Latin words: Chinese writes no spaces between words, and
+    <title> and the metadata give such a headline unbroken."""
+    text = text_of(heading, gap=_BLOCK_GAP)
+    if not text:
+        return text
+    text = plain_text(_HAN_BREAK.sub("", text).replace(_BLOCK_GAP, " "))
+    return _PERMALINK.sub("", text) if text else None
 
 
 def _near_heading(sources: list[tuple[str, str]], page_texts: list[str]) -> str | None:
@@ -170,10 +189,10 @@ def _masthead_names(soup: BeautifulSoup, page: str | None, metas: dict[str, str]
     names = {norm(metas.get("og:site_name") or "")} - {""}
     if page and _HEADLESS.match(page):
         return names | {norm(page)}
-    parts = [p for p in TITLE_SEPARATORS.split(page or "") if norm(p)]
+    parts = [p for p in title_parts(page or "") if norm(p)]
     if len(parts) < 2:
         return names
-    longest = max(parts, key=len)
+    longest = max(parts, key=width)
     headings = soup.find_all(["h1", "h2"], limit=HEADINGS_MAX)
     if any(agree(text_of(h), longest, 0.6) for h in headings):
         names |= {norm(p) for p in parts if p != longest}
