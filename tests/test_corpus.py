@@ -44,6 +44,12 @@ ARTICLE_FLOORS = {"title": 0.94, "date": 0.96, "author": 0.83, "body": 0.94, "cl
 # With pages 0151-0170 (20 unseen Chinese pages from 15 sites, scored before any rule saw them):
 # title 0.956, date 0.961, author 0.825, body 0.955; author 0.835 after the two rules their dev
 # sites showed (a header classed 'unauthorized', a meta author that is the home link's text).
+# With pages 0201-0229 (29 unseen Chinese news, government, forum and blog pages from 27 sites,
+# tenth session): title 0.950, date 0.976, author 0.849, body 0.954.
+# Issue 15's targets for Chinese pages never tuned on, held on the held-out sites' Chinese
+# pages (no rule studies them: bench/corpus_score.py); measured 0.938, 0.778, 0.942 on 108
+# pages of 65 sites (tenth session).
+HELD_OUT_CHINESE_FLOORS = {"date": 0.92, "author": 0.75, "body": 0.88}
 
 
 def test_listing_detection_floor() -> None:
@@ -72,6 +78,19 @@ def test_article_field_floor(article_results: list[corpus_score.Scored], field: 
     assert score is not None and score >= ARTICLE_FLOORS[field], (
         f"{field}: {score}\n" + corpus_score.article_table("articles", article_results)
     )
+
+
+@pytest.mark.parametrize("field", sorted(HELD_OUT_CHINESE_FLOORS))
+def test_held_out_chinese_pages_meet_the_issue_s_targets(
+    article_results: list[corpus_score.Scored], field: str
+) -> None:
+    held_out = [
+        r
+        for r in article_results
+        if r.page.lang.startswith("zh") and corpus_score.half(r.page.site) == "held-out"
+    ]
+    score = corpus_score.site_mean(held_out, field)
+    assert score is not None and score >= HELD_OUT_CHINESE_FLOORS[field], f"{field}: {score}"
 
 
 def test_leave_one_site_out_never_tunes_on_the_scored_site(
