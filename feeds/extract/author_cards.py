@@ -18,10 +18,10 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString, PageElement
+from bs4.element import PageElement
 
 from feeds.extract.content import blocks_holder
-from feeds.extract.density import squashed, visible_strings
+from feeds.extract.density import squashed_text
 from feeds.extract.html import attr
 from feeds.lazyre import lazy
 
@@ -48,7 +48,7 @@ def strip_author_cards(root: Tag, page: BeautifulSoup, base: str) -> None:
     cards, photos = _cards(page, base)
     if not cards:
         return
-    blocks = [c for c in blocks_holder(root).children if _text(c) or isinstance(c, Tag)]
+    blocks = [c for c in blocks_holder(root).children if isinstance(c, Tag) or str(c).strip()]
     for node in reversed(blocks[1:]):  # the first block stays: it is the story's start
         if not (_photo_of(node, photos, base) or _lines_of(node, cards)):
             break
@@ -62,7 +62,7 @@ def _cards(page: BeautifulSoup, base: str) -> tuple[list[str], set[str]]:
     for node in page.find_all(True):
         if not _is_card(node):
             continue
-        text = _text(node)
+        text = squashed_text(node)
         if _CARD_MIN <= len(text) <= _CARD_MAX:
             cards.append(text)
             photos.update(_address(img, base) for img in node.find_all("img"))
@@ -70,13 +70,13 @@ def _cards(page: BeautifulSoup, base: str) -> tuple[list[str], set[str]]:
 
 
 def _lines_of(node: PageElement, cards: list[str]) -> bool:
-    text = _text(node)
+    text = squashed_text(node)
     return len(text) >= _BLOCK_MIN and any(text in card for card in cards)
 
 
 def _photo_of(node: PageElement, photos: set[str], base: str) -> bool:
     """A picture of a card's, alone (the writer's portrait), or wrapped in a text-less link."""
-    if not isinstance(node, Tag) or _text(node):
+    if not isinstance(node, Tag) or squashed_text(node):
         return False
     images = [node] if node.name == "img" else node.find_all("img")
     return bool(images) and all(_address(img, base) in photos for img in images)
@@ -95,11 +95,3 @@ def _is_card(node: Tag) -> bool:
         return True
     names = f"{attr(node, 'class') or ''} {attr(node, 'id') or ''}"
     return bool(names.strip()) and _CARD_NAME.search(names) is not None
-
-
-def _text(node: PageElement) -> str:
-    if isinstance(node, NavigableString):
-        return squashed(str(node))
-    if not isinstance(node, Tag):
-        return ""
-    return "".join(squashed(str(s)) for s, _, _ in visible_strings(node))

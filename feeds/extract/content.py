@@ -27,6 +27,7 @@ from feeds.extract.density import (
     densest_block,
     prose_and_links,
     squashed,
+    squashed_text,
     visible_strings,
     weight,
 )
@@ -239,13 +240,13 @@ def strip_captions(root: Tag, page: BeautifulSoup) -> None:
     breaks into the paragraphs ('Photo: AFP', 'Le piquet de grève dans le hall …'). A caption
     is known by its own markup or, as trafilatura drops class names, by the text of one of
     the page's (``page``, only read) captions."""
-    marked = {_text(node) for node in page.find_all(True) if _caption(node)}
+    marked = {squashed_text(node) for node in page.find_all(True) if _caption(node)}
     placed = _placed_captions(page)
     known = (marked | placed) - {""}
     for node in list(root.find_all(True)):
         if node.parent is None or node.find(_PICTURES) is not None:
             continue  # removed with its parent, or the picture's wrapper (its caption goes)
-        if _caption(node) or _text(node) in known:
+        if _caption(node) or squashed_text(node) in known:
             node.decompose()
     # trafilatura writes a caption without markup as loose text after its picture
     # ('<img/>Abbildung: …'). One from a figcaption it keeps so on purpose (and the gold of
@@ -289,7 +290,7 @@ def _placed_captions(page: BeautifulSoup) -> set[str]:
             if others:
                 caption = others[0]
                 if len(others) == 1 and isinstance(caption, Tag) and _placed(caption):
-                    found.add(_text(caption))
+                    found.add(squashed_text(caption))
                 break  # the text beside the picture is at this level
             holder = parent
     return found
@@ -302,18 +303,14 @@ def _picture_or_break(node: PageElement) -> bool:
 def _placed(node: Tag) -> bool:
     if node.name == "a" or node.find(_PICTURES) is not None:
         return False
-    return _CAPTION_MIN <= len(_text(node)) <= _CAPTION_MAX
+    return _CAPTION_MIN <= len(squashed_text(node)) <= _CAPTION_MAX
 
 
 def _picture(node: Tag) -> bool:
     """A picture, or a wrapper (a link, a span) that holds one and no text."""
     if node.name in _PICTURES:
         return True
-    return node.find(_PICTURES) is not None and not _text(node)
-
-
-def _text(node: Tag) -> str:
-    return "".join(squashed(str(s)) for s, _, _ in visible_strings(node))
+    return node.find(_PICTURES) is not None and not squashed_text(node)
 
 
 def strip_menus(root: Tag) -> None:

@@ -66,6 +66,16 @@ def squashed(text: str) -> str:
     return _SPACE.sub("", text)
 
 
+def squashed_text(node: PageElement) -> str:
+    """A block's visible text without whitespace (a tag's visible strings, or the string
+    itself): how blocks are told apart or found inside others, whatever their layout."""
+    if isinstance(node, NavigableString):
+        return squashed(str(node))
+    if not isinstance(node, Tag):
+        return ""
+    return "".join(squashed(str(s)) for s, _, _ in visible_strings(node))
+
+
 def weight(text: str, in_link: bool) -> float:
     """How much a visible string says "article": + its length for prose, - for the rest."""
     length = len(squashed(text))

@@ -414,7 +414,7 @@ def _item(member: Tag, link: Tag, info: Link, bare: bool, body: Tag) -> Item:
         date=date if date is not member else None,
         dated=dated,
         rich=not bare and _beside_links(body) + _described(member) >= _RICH_UNITS,
-        heading=link.name in HEADINGS or any(p.name in HEADINGS for p in link.parents),
+        heading=_under_heading(link),
     )
 
 
@@ -426,9 +426,11 @@ def _labelled(items: list[Item]) -> None:
     for item, headline in zip(items, found, strict=True):
         item.headline = headline
         item.units = units(text_of(headline) or "")
-        item.heading = headline.name in HEADINGS or any(
-            p.name in HEADINGS for p in headline.parents
-        )
+        item.heading = _under_heading(headline)
+
+
+def _under_heading(el: Tag) -> bool:
+    return el.name in HEADINGS or any(p.name in HEADINGS for p in el.parents)
 
 
 def _bodies(headings: list[Tag], page: DetectPage) -> list[Tag]:

@@ -27,7 +27,7 @@ from feeds.extract.byline_words import (
 from feeds.extract.bylines import publisher_like
 from feeds.extract.labels import clean_name, labelled_author
 from feeds.extract.markup import INVISIBLE
-from feeds.extract.page import elsewhere, teaser
+from feeds.extract.page import elsewhere, short_match, teaser
 from feeds.lazyre import lazy
 
 _DATE_LABEL = (
@@ -109,7 +109,7 @@ def closing_credit(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) ->
     start = headline[0] if headline else soup.body
     if start is None:
         return None
-    for node in start.find_all_next(string=_credit_like, limit=_CREDITS_READ):
+    for node in start.find_all_next(string=short_match(ZH_BY, _LINE_MAX), limit=_CREDITS_READ):
         if type(node) is not NavigableString or node.parent is None:
             continue
         if node.parent.name in INVISIBLE or node.find_parent("a") is not None:
@@ -138,7 +138,7 @@ def posted_at(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) -> str 
     start = headline[0] if headline else soup.body
     if start is None:
         return None
-    for node in start.find_all_next(string=_posted_like, limit=_POSTS_READ):
+    for node in start.find_all_next(string=short_match(_POSTED_AT, _LINE_MAX), limit=_POSTS_READ):
         line = node.parent
         if type(node) is not NavigableString or line is None or elsewhere(line, itself=True):
             continue
@@ -153,20 +153,12 @@ def posted_at(soup: BeautifulSoup, headline: list[Tag], sites: set[str]) -> str 
     return None
 
 
-def _posted_like(text: str | None) -> bool:
-    return text is not None and len(text) <= _LINE_MAX and _POSTED_AT.search(text) is not None
-
-
 def _after_link(node: Tag | NavigableString) -> bool:
     """Whether a link comes right before ``node`` (blank text between apart)."""
     before = node.previous_sibling
     while isinstance(before, NavigableString) and not before.strip():
         before = before.previous_sibling
     return isinstance(before, Tag) and before.name == "a"
-
-
-def _credit_like(text: str | None) -> bool:
-    return text is not None and len(text) <= _LINE_MAX and ZH_BY.search(text) is not None
 
 
 def _bracketed(text: str | None) -> bool:
