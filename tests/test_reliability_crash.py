@@ -566,11 +566,15 @@ def test_F8_read_only_output_in_the_service_is_logged_shown_and_recovered(
             assert "Read-only file system" in caplog.text
 
             replace.broken.clear()  # writable again: the next poll publishes
-            wait_for(lambda: url in check_output_dir(out, "sample")["rss"], timeout=30)
+            # Read the published file as a reader does: with a poll every second, the
+            # directory may hold the next write's temp file at any moment while it runs.
+            wait_for(lambda: url in check_feed_file(out / "sample.rss"), timeout=30)
             wait_for(lambda: next(v for v in service.views() if v.id == "sample").state == "ok")
         finally:
             service.stop()
     assert temp_files(out) == []
+    for fmt, ids in check_output_dir(out, "sample").items():  # stopped: the three, complete
+        assert ids.count(url) == 1, fmt
 
 
 # -- the crash issue: kill -9 at random moments during polls and writes --------------------
