@@ -45,3 +45,28 @@ def test_without_a_class_that_the_kept_paragraphs_share_nothing_changes():
     assert with_siblings(parse(plain), KEPT) == KEPT
     first = KEPT[: KEPT.index("</p>") + 4]  # one kept paragraph: too few to name a class
     assert with_siblings(parse(_page()), first) == first
+
+
+def test_a_dropped_lead_paragraph_goes_before_the_first_kept_one():
+    lead = "<p class='para'>Before it all, the mayor had <a href='/m'>warned them</a> twice.</p>"
+    page = _page().replace("<article>", f"<article>{lead}")
+    texts = [p.get_text() for p in parse(with_siblings(parse(page), KEPT)).find_all("p")]
+    assert texts[0] == "Before it all, the mayor had warned them twice."
+    assert texts[1] == SENTENCES[0] and len(texts) == 5
+
+
+def test_a_paragraph_kept_but_for_its_link_is_not_put_back_twice():
+    fourth = "Work would start in <a href='/spring'>the spring</a> if the vote went through."
+    page = _page().replace(
+        "</article>", f"<div class='text-block'><p class='para'>{fourth}</p></div></article>"
+    )
+    # trafilatura kept the paragraph and lost the link's text
+    kept = KEPT + "<p>Work would start in if the vote went through.</p>"
+    result = with_siblings(parse(page), kept)
+    assert result.count("if the vote went through") == 1
+    assert "three members" in result  # the one it dropped whole still comes back
+
+
+def test_a_line_too_short_for_a_paragraph_is_not_put_back():
+    page = _page().replace("</article>", "<p class='para'>Sharing is caring!</p></article>")
+    assert "Sharing" not in with_siblings(parse(page), KEPT)

@@ -6,7 +6,9 @@ wrap every paragraph in a block of its own ('<div data-component="text-block"><p
 paragraph with a link goes ('It has three members, including <a>the chair</a>, …'). The
 template names its paragraphs alike, so a paragraph of that class, prose and mostly not
 links, outside comments and teasers (``page.elsewhere``), is the story's too, and is put back
-after the kept paragraph it follows on the page.
+after the kept paragraph it follows on the page (before the first, if it comes first). Only a
+paragraph left out whole comes back: trafilatura may keep one but for a link's text, and a
+line shorter than a paragraph ('Sharing is caring!') is a widget's.
 """
 
 from __future__ import annotations
@@ -41,20 +43,39 @@ def with_siblings(page: BeautifulSoup, html: str) -> str:
         return html
     outputs = [(p, squashed(p.get_text())) for p in fragment.find_all("p")]
     anchor: Tag | None = None
+    waiting: list[Tag] = []  # dropped before the first kept paragraph: they go before it
     restored = 0
     for paragraph, key in paragraphs:
         if _class(paragraph) != name:
             continue
         if id(paragraph) in kept:
-            anchor = next((out for out, text in outputs if key in text), anchor)
-        elif anchor is not None and key and key not in found and _story_prose(paragraph):
+            found_at = next((out for out, text in outputs if key in text), None)
+            if found_at is not None and anchor is None:
+                for added in waiting:
+                    found_at.insert_before(added)
+                restored += len(waiting)
+            anchor = found_at or anchor
+        elif _dropped(paragraph, key, found) and _story_prose(paragraph):
             added = copy.copy(paragraph)
+            if anchor is None:
+                waiting.append(added)
+                continue
             anchor.insert_after(added)
             anchor = added
             restored += 1
     result = (fragment.body or fragment).decode_contents() if restored else html
     fragment.decompose()
     return result
+
+
+def _dropped(paragraph: Tag, key: str, found: str) -> bool:
+    """Whether the extractor left out the whole paragraph: not a line of it is in its text (it
+    may have kept the paragraph but for a link, which must not bring it back twice). A line
+    too short to count as a paragraph of its own ('Sharing is caring!') is not brought back."""
+    if len(key) < _KEPT_MIN or key in found:
+        return False
+    lines = (squashed(str(s)) for s in paragraph.find_all(string=True))
+    return not any(len(line) >= _KEPT_MIN and line in found for line in lines)
 
 
 def _class(node: Tag) -> str:
