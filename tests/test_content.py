@@ -150,6 +150,23 @@ def test_a_text_alone_beside_a_picture_is_its_caption():
         assert "reopen in spring." in fragment.get_text()
 
 
+def test_a_galleries_captions_go_wherever_the_extractor_wrote_them():
+    caption = "The defence ministers shake hands in Hanoi on Wednesday."
+    short = "The defence ministers shake hands in Hanoi"
+    page = parse(f"""<html><body><ul class="gallery"><li><img src="/g.jpg">
+<div class="caption"><div class="caption-full">{caption}<a>less</a></div>
+<div class="caption-truncated">{short}<a>... more</a></div></div></li></ul>{BODY}</body></html>""")
+    # trafilatura flattened the gallery: both captions loose in the item, apart from the picture
+    content = parse(
+        f'<ul><li><img src="/g.jpg"/><b>Gallery</b>{caption}<a>less</a>{short}'
+        f"<a>... more</a></li></ul>{BODY}"
+    )
+    strip_captions(content, page)
+    text = content.get_text()
+    assert "shake hands" not in text and "reopen in spring." in text
+    assert content.find("img") is not None
+
+
 def test_a_picture_beside_a_phrase_a_headline_or_a_count_leaves_the_text_alone():
     phrase = "<strong>The council voted on Monday</strong>"
     teaser = '<a href="/n/2"><img src="/t.jpg"><span>Another story in the news today</span></a>'

@@ -240,7 +240,7 @@ def strip_captions(root: Tag, page: BeautifulSoup) -> None:
     breaks into the paragraphs ('Photo: AFP', 'Le piquet de grève dans le hall …'). A caption
     is known by its own markup or, as trafilatura drops class names, by the text of one of
     the page's (``page``, only read) captions."""
-    marked = {squashed_text(node) for node in page.find_all(True) if _caption(node)}
+    marked, named = _marked_captions(page)
     placed = _placed_captions(page)
     known = (marked | placed) - {""}
     for node in list(root.find_all(True)):
@@ -250,12 +250,17 @@ def strip_captions(root: Tag, page: BeautifulSoup) -> None:
             node.decompose()
     # trafilatura writes a caption without markup as loose text after its picture
     # ('<img/>Abbildung: …'). One from a figcaption it keeps so on purpose (and the gold of
-    # tests/corpus counts some as text): those stay.
+    # tests/corpus counts some as text): those stay. A caption a gallery names by class
+    # ('caption-full', 'caption-truncated') it may write anywhere, twice (in full, then cut
+    # short): that goes wherever it stands.
     loose = placed - marked
     for string in list(root.find_all(string=True)):
+        if type(string) is not NavigableString:
+            continue
         previous = string.previous_sibling
         after_picture = isinstance(previous, Tag) and _picture(previous)
-        if type(string) is NavigableString and after_picture and squashed(str(string)) in loose:
+        text = squashed(str(string))
+        if (after_picture and text in loose) or (len(text) >= _CAPTION_MIN and text in named):
             string.extract()
 
 
@@ -267,6 +272,23 @@ def _caption(node: Tag) -> bool:
     if node.name != "figcaption" and not named:
         return False
     return node.find(_PICTURES) is None
+
+
+def _marked_captions(page: BeautifulSoup) -> tuple[set[str], set[str]]:
+    """The texts of the captions the page marks up (figcaption, or a class that says so), and
+    of those named by class outside any figcaption: each whole, and without its links ('less',
+    '... more'), which the extractor may write apart."""
+    marked: set[str] = set()
+    named: set[str] = set()
+    for node in page.find_all(True):
+        if not _caption(node):
+            continue
+        strings = list(visible_strings(node))
+        marked.add("".join(squashed(str(s)) for s, _, _ in strings))
+        if node.name != "figcaption" and node.find_parent("figcaption") is None:
+            named.add("".join(squashed(str(s)) for s, _, _ in strings))
+            named.add("".join(squashed(str(s)) for s, _, link in strings if not link))
+    return marked, named - {""}
 
 
 def _placed_captions(page: BeautifulSoup) -> set[str]:
