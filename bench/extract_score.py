@@ -182,12 +182,16 @@ def run_ours(text: str, url: str, codec: str, zone: tzinfo, now: datetime) -> Ex
         return Extracted(seconds=time.perf_counter() - start, error=repr(exc))
     seconds = time.perf_counter() - start
     parsed = article.date or article.metadata_date
+    # A day found without its time is that calendar day, not midnight in the zone it was
+    # read in (compared in the truth's offset, midnight UTC falls on the day before in the
+    # Americas).
+    day = (parsed.value if parsed.has_time else parsed.value.date()) if parsed else None
     body = ""
     if article.content_html:
         body = BeautifulSoup(article.content_html, "lxml").get_text(" ")
     return Extracted(
         title=article.title,
-        day=parsed.value if parsed else None,
+        day=day,
         author=article.author,
         text=body,
         seconds=seconds,
