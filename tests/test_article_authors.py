@@ -173,6 +173,21 @@ def test_the_site_named_as_the_byline_is_a_last_resort():
     assert author_of(head, body) == "ETtoday新聞雲"
 
 
+def test_the_copyright_holder_in_the_meta_author_is_the_publisher_not_the_writer():
+    # A Condé Nast title puts the group in <meta name="author">, the writer elsewhere; some
+    # templates write the values in ``value``.
+    for attribute in ("content", "value"):
+        head = (
+            f'<meta name="author" {attribute}="Condé Nast">'
+            f'<meta name="copyright" {attribute}="Copyright (c) Condé Nast 2022">'
+            f'<meta name="article:author" {attribute}="Arielle Pardes">'
+        )
+        assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") == "Arielle Pardes", attribute
+    # Alone, it is still the last resort
+    head = '<meta name="author" content="Condé Nast"><meta name="copyright" content="© Condé Nast">'
+    assert author_of(head, f"<h1>一篇文章的标题</h1>{STORY}") == "Condé Nast"
+
+
 def test_a_label_inside_a_long_block_of_lines_is_read_on_its_own_line():
     body = f"<h1>一篇文章的标题</h1><td>{STORY * 3}<br>文：眉间尺<br><br>我的博客</td>"
     assert author_of("", body) == "眉间尺"

@@ -21,7 +21,7 @@ from feeds.extract.byline_words import (
     NAME_OVER_DATE,
     name_over_texts,
 )
-from feeds.extract.html import attr, select
+from feeds.extract.html import attr, inside, select
 from feeds.extract.labels import (
     labelled_author,
     labelled_editor,
@@ -368,7 +368,7 @@ def name_over_date(soup: BeautifulSoup, headline: list[Tag]) -> str | None:
     for node in headline[0].next_elements:
         if type(node) is not NavigableString or node.parent is None:
             continue
-        if node.parent.name in INVISIBLE or headline[0] in node.parents:
+        if node.parent.name in INVISIBLE or inside(node, headline[0]):
             continue
         if text := node.strip():
             texts.append(text)
@@ -412,9 +412,18 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://", "//"))
 
 
+# What a copyright line says besides its holder's name.
+_COPYRIGHT_WORDS = lazy(
+    r"copyright|\(c\)|©|\ball rights reserved\b|\b(?:19|20)\d\d\b|[-–,.]", re.IGNORECASE
+)
+
+
 def site_names(metas: dict[str, str], ld: list[dict[str, Any]], url: str) -> set[str]:
-    """The publisher's names (normalised): og:site_name, the JSON-LD publisher, the host."""
+    """The publisher's names (normalised): og:site_name, the JSON-LD publisher, the holder
+    its copyright meta names ('Copyright (c) Condé Nast 2022'), the host."""
     names = {metas.get("og:site_name"), metas.get("application-name"), metas.get("publisher")}
+    for key in ("copyright", "dc.rights", "rights"):
+        names.add(_COPYRIGHT_WORDS.sub(" ", metas.get(key) or ""))
     for item in ld:
         publisher = item.get("publisher")
         if isinstance(publisher, dict):

@@ -14,7 +14,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from feeds.extract.html import attr
+from feeds.extract.html import attr, inside
 from feeds.extract.title_words import norm
 from feeds.lazyre import lazy
 
@@ -72,11 +72,12 @@ _LABEL_HOLDERS = 3
 
 
 def metas(soup: BeautifulSoup) -> dict[str, str]:
-    """name/property/itemprop (lower-case) -> content of the first such meta tag. A value a
+    """name/property/itemprop (lower-case) -> content of the first such meta tag (some
+    templates write it in ``value``, as ``bylines.meta_author_values`` reads too). A value a
     CMS escaped twice ('Australian &#039;megablaze&#039;') is unescaped once more."""
     out: dict[str, str] = {}
     for meta in soup.find_all("meta"):
-        content = attr(meta, "content")
+        content = attr(meta, "content") or attr(meta, "value")
         if not content:
             continue
         if _ENTITY.search(content):
@@ -263,7 +264,7 @@ def _headline_like(link: Tag, node: NavigableString | Tag) -> bool:
     """Whether the link's text, without the node's own (a date inside its self-link,
     '<a>2024年01月25日 18:03:35 来自内蒙古自治区</a>'), is as long as a headline."""
     text = " ".join(link.get_text(" ").split())
-    if link in node.parents:
+    if inside(node, link):
         own = node.get_text(" ") if isinstance(node, Tag) else str(node)
         text = " ".join(text.replace(" ".join(own.split()), " ").split())
     cjk = sum("\u4e00" <= c <= "\u9fff" or "\u3040" <= c <= "\u30ff" for c in text)
