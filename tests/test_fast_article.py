@@ -35,7 +35,7 @@ from feeds.extract import (
     page_dates,
     titles,
 )
-from feeds.extract.html import parse, select_one, text_of
+from feeds.extract.html import inside, parse, select_one, text_of
 from feeds.extract.markup import ALWAYS_REMOVE, INVISIBLE
 from feeds.models import Article, ArticleRules
 
@@ -479,7 +479,7 @@ def _texts_after(headline: Tag) -> list[str]:
     for node in headline.next_elements:
         if type(node) is not NavigableString or node.parent is None:
             continue
-        if node.parent.name in INVISIBLE or headline in node.parents:
+        if node.parent.name in INVISIBLE or inside(node, headline):
             continue
         if text := node.strip():
             texts.append(text)

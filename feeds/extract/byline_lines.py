@@ -27,7 +27,7 @@ from feeds.extract.byline_words import (
     SOURCE_LABEL,
 )
 from feeds.extract.bylines import DOMAIN_LIKE, publisher_like
-from feeds.extract.html import attr, text_of
+from feeds.extract.html import attr, inside, text_of
 from feeds.extract.labels import clean_name, reporter_from
 from feeds.extract.markup import HEADINGS, INVISIBLE, split_url
 from feeds.extract.page import elsewhere, teaser
@@ -110,7 +110,7 @@ def lines_after(start: Tag) -> Iterator[tuple[str, Tag]]:
     for node in start.next_elements:
         if type(node) is not NavigableString or node.parent is None or not node.strip():
             continue
-        if node.parent.name in INVISIBLE or start in node.parents:
+        if node.parent.name in INVISIBLE or inside(node, start):
             continue
         read += 1
         if read > _TEXTS_READ:
@@ -262,7 +262,7 @@ def profile_link(headline: list[Tag]) -> str | None:
         for node in texts:
             if type(node) is not NavigableString or not node.strip() or node.parent is None:
                 continue
-            if node.parent.name in INVISIBLE or headline[0] in node.parents:
+            if node.parent.name in INVISIBLE or inside(node, headline[0]):
                 continue
             read += 1
             if read > PROFILE_TEXTS:

@@ -31,7 +31,7 @@ from feeds.extract.density import (
     visible_strings,
     weight,
 )
-from feeds.extract.html import attr, parse
+from feeds.extract.html import attr, inside, parse
 from feeds.extract.markup import HEADINGS
 from feeds.extract.page import elsewhere
 from feeds.extract.siblings import with_siblings
@@ -167,7 +167,7 @@ def _lead_before(anchor: NavigableString) -> Tag | None:
             if node is anchor:
                 break
             if isinstance(node, Tag) and id(node) not in around and _is_lead(node):
-                if chosen is not None and chosen not in node.parents:
+                if chosen is not None and not inside(node, chosen):
                     break  # a second lead: keep the first
                 chosen = node
         if chosen is not None:

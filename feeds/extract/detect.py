@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from bs4 import Tag
 
 from feeds.extract.detect_groups import Group, find_groups, group_of
-from feeds.extract.detect_page import DetectPage, inside
+from feeds.extract.detect_page import DetectPage
 from feeds.extract.detect_score import DISQUALIFYING, mark_pagers, score
 from feeds.extract.detect_selectors import Candidate, ListingSelectors, candidate
-from feeds.extract.html import DEPTH_NOTE, absolute, base_url, parse
+from feeds.extract.html import DEPTH_NOTE, absolute, base_url, inside, parse
 from feeds.extract.page import canonical_href, metas
 from feeds.extract.pagination import next_page, pager_positions
 

@@ -28,7 +28,6 @@ __all__ = [
     "anchors",
     "article_like",
     "collection",
-    "inside",
     "region_of",
     "units",
 ]
@@ -233,11 +232,6 @@ def _entries(menu: Tag, page: DetectPage) -> Iterator[str]:
 
 def anchors(scope: Tag) -> list[Tag]:
     return [a for a in scope.find_all("a", href=True) if isinstance(a, Tag)]
-
-
-def inside(node: Tag, ancestor: Tag) -> bool:
-    # Identity, not ==: bs4 compares tags by their markup, and two items can be alike.
-    return any(parent is ancestor for parent in node.parents)
 
 
 def units(text: str) -> float:

@@ -26,11 +26,10 @@ from feeds.extract.detect_page import (
     DetectPage,
     article_like,
     collection,
-    inside,
     region_of,
     units,
 )
-from feeds.extract.html import attr, text_of
+from feeds.extract.html import attr, inside, text_of
 from feeds.extract.names import class_names, site_of
 from feeds.lazyre import lazy
 

@@ -22,9 +22,9 @@ from bs4 import Tag
 
 from feeds.extract.detect_groups import Group, Item
 from feeds.extract.detect_match import matcher
-from feeds.extract.detect_page import HEADINGS, DetectPage, inside
+from feeds.extract.detect_page import HEADINGS, DetectPage
 from feeds.extract.detect_titles import beside_date, beside_label, card_headings
-from feeds.extract.html import attr, select_one, text_of
+from feeds.extract.html import attr, inside, select_one, text_of
 from feeds.extract.listing import DEFAULT_LINK, item_link, read_listing
 from feeds.extract.names import (
     ancestor_at,

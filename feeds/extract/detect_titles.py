@@ -21,8 +21,8 @@ from bs4 import Tag
 from bs4.element import NavigableString
 
 from feeds.extract.detect_dates import is_date
-from feeds.extract.detect_page import HEADINGS, HEADLINE_UNITS, inside, units
-from feeds.extract.html import attr, text_of
+from feeds.extract.detect_page import HEADINGS, HEADLINE_UNITS, units
+from feeds.extract.html import attr, inside, text_of
 from feeds.extract.names import class_names
 from feeds.lazyre import lazy
 

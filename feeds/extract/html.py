@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
-from bs4.element import CData, NavigableString
+from bs4.element import CData, NavigableString, PageElement
 
 from feeds.clean import absolute_srcset, absolute_url, plain_text
 from feeds.extract.markup import INLINE, LAZY_SRC_ATTRIBUTES, MAX_DEPTH, page_text
@@ -147,3 +147,10 @@ def absolutize(node: Tag, base: str) -> None:
                 del el["srcset"]
             else:
                 el["srcset"] = resolved
+
+
+def inside(node: PageElement, ancestor: Tag) -> bool:
+    """Whether ``node`` stands inside ``ancestor``. By identity, never ``in node.parents``:
+    bs4 compares tags by their markup, and a page may repeat one (a sticky bar's copy of the
+    headline), which ``in`` would take for the ancestor."""
+    return any(parent is ancestor for parent in node.parents)
