@@ -35,6 +35,8 @@ def author_of(head: str, body: str, url: str = "https://e.com/a/1.html") -> str 
         ("© 2020 Jane Doe. All rights reserved.", "Jane Doe"),
         ("芊草凡凡 +加关注", "芊草凡凡"),
         ("Houzz Deutschland vor 5 Stunden", "Houzz Deutschland"),
+        ("Michael Stratford 10/17/2022", "Michael Stratford"),  # the date line run on
+        ("Anna Berg 17.10.22", "Anna Berg"),
         ("Ann Lee | Staff writer", "Ann Lee"),
         ("管不饿 关注", "管不饿"),  # a follow button
         ("张三 已关注", "张三"),

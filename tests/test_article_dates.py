@@ -128,6 +128,23 @@ def test_a_publication_time_element_far_below_the_headline():
     assert day_of(html, tz=UTC) == date(2021, 12, 15)
 
 
+def test_the_day_alone_near_the_headline_takes_the_time_of_the_same_days_time_element():
+    html = (
+        "<html><head><title>Student debt relief draws 8M applications</title></head><body>"
+        "<h2>Student debt relief draws 8M applications</h2><p class='story-meta__credit'>"
+        "The president speaks in Washington, Monday, Oct. 17, 2022.</p><p>By Ann Lee</p>"
+        "<p><time datetime='2022-10-17 16:01:26'>10/17/2022 04:01 PM EDT</time></p>"
+        f"{PROSE}</body></html>"
+    )
+    page = extract_article(html, "https://e.com/a/1.html", ArticleRules(), now=NOW, tz=UTC)
+    found = page.date or page.metadata_date
+    assert found is not None and found.has_time
+    assert found.value == datetime(2022, 10, 17, 16, 1, 26, tzinfo=UTC)
+    # ... but a <time> of another day does not move it
+    other = html.replace("2022-10-17 16:01:26", "2022-10-18 09:00:00")
+    assert day_of(other, tz=UTC) == date(2022, 10, 17)
+
+
 def test_a_date_only_a_script_holds_is_the_last_resort():
     shop = (
         '<html><head><title>Kaffee</title><script>var meta = {"product": {"vendor": '

@@ -208,7 +208,7 @@ _NAME_TAIL = lazy(
     r"|\s+(?:已)?关注(?:他|她)?$"
     # Who else a Chinese byline names after the writer: '张三 实习生 李四', '张三 通讯员 李四'.
     r"|\s+(?:实习生|實習生|通讯员|通訊員|见习记者|見習記者|摄影|攝影|摄像|攝像)"
-    r"|\d{4}\s*[-/.年]\s*\d|\d{1,2}:\d\d|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*(?:秒|分钟|小时|天)前"
+    r"|\d{4}\s*[-/.年]\s*\d|(?<!\d)\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d\d)(?!\d)|\d{1,2}:\d\d|\d{1,2}\s*月\s*\d{1,2}\s*日|\d+\s*(?:秒|分钟|小时|天)前"
     r"|(?<![\w])(?:vor|il y a|hace)\s+\d|\d+\s+\w+\s+ago(?![\w])|发表于|发布于|发表时间|发布时间"
     r"|(?<![\w])(?:posted|published|updated)\s+(?:on|at)(?![\w])"
     # 'Ann Lee on June 3, 2021', 'Anna Berg am 3. Juni': a preposition before a date.

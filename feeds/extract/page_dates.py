@@ -239,6 +239,7 @@ def visible_date(
         end = offset
     best: tuple[int, ParsedDate] | None = None
     relative: tuple[int, ParsedDate] | None = None  # only when no other date is near
+    clocked: list[ParsedDate] = []  # marked dates near enough, with their time
     for position, node in found:
         if start <= position < end and any(p is anchor for p in node.parents):
             continue  # a date in the headline itself names an event, not the publication
@@ -251,7 +252,11 @@ def visible_date(
         if not marked and (not dateline_like(str(node)) or _caption(node)):
             continue
         score = distance if marked else 3 * distance
-        if (best is not None and score >= best[0]) or _aside(node, anchor) or teaser(node, anchor):
+        if _aside(node, anchor) or teaser(node, anchor):
+            continue
+        if best is not None and score >= best[0]:
+            if marked and (later := _node_date(node, marked, read)) and later.has_time:
+                clocked.append(later)
             continue
         parsed = _node_date(node, marked, read)
         if (stamp := hover_date(node, read)) is not None:
@@ -264,12 +269,23 @@ def visible_date(
         elif parsed is not None:
             best = (score, parsed)
     best = best or relative
+    if best is not None and not best[1].has_time:
+        # The day alone (a caption's 'Monday, Oct. 17, 2022') beside the <time> that gives
+        # that day with its clock: the time is the story's.
+        day = best[1].value.date()
+        best = next(((best[0], c) for c in clocked if c.value.date() == day), best)
     if best is not None or marked_only:
         return best[1] if best is not None else None
-    # A <time> far from the headline (an author box at the end); without a headline, the
-    # first date with its clock time (a forum post's header: '2005-06-14 03:25:55'); the
-    # first full date marked as one after the story ('<p class="date">5 gennaio 2025</p>'
-    # under a long story, before its comments), or anywhere without a headline.
+    return _far_date(found, anchor, end, read)
+
+
+def _far_date(
+    found: list[tuple[int, NavigableString | Tag]], anchor: Tag | None, end: int, read: Read
+) -> ParsedDate | None:
+    """A <time> far from the headline (an author box at the end); without a headline, the
+    first date with its clock time (a forum post's header: '2005-06-14 03:25:55'); the first
+    full date marked as one after the story ('<p class="date">5 gennaio 2025</p>' under a
+    long story, before its comments), or anywhere without a headline."""
     for position, node in found:
         parsed = None
         if isinstance(node, Tag) or anchor is None:
