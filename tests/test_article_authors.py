@@ -37,6 +37,7 @@ def author_of(head: str, body: str, url: str = "https://e.com/a/1.html") -> str 
         ("Houzz Deutschland vor 5 Stunden", "Houzz Deutschland"),
         ("Michael Stratford 10/17/2022", "Michael Stratford"),  # the date line run on
         ("Anna Berg 17.10.22", "Anna Berg"),
+        ("Ann Lee of The Times", "Ann Lee"),
         ("Ann Lee | Staff writer", "Ann Lee"),
         ("管不饿 关注", "管不饿"),  # a follow button
         ("张三 已关注", "张三"),
@@ -173,6 +174,13 @@ def test_the_site_named_as_the_byline_is_a_last_resort():
     assert author_of(head, body) == "林悅"
     body = f"<h1>一篇文章的標題</h1><div class='author'>ETtoday新聞雲</div>{STORY}"
     assert author_of(head, body) == "ETtoday新聞雲"
+
+
+def test_a_french_byline_set_after_the_lede():
+    lede = "<p>" + "Le juge se récuse d'un dossier mettant en cause un cabinet comptable. " * 2
+    story = "<p>" + "Jusqu'à la semaine dernière, le juge gérait la seule cause. " * 6 + "</p>"
+    byline = "<p>Un texte de <strong>Frédéric Zalac</strong></p>"
+    assert author_of("", f"<h1>一篇文章的标题</h1>{lede}</p>{byline}{story}") == "Frédéric Zalac"
 
 
 def test_the_copyright_holder_in_the_meta_author_is_the_publisher_not_the_writer():

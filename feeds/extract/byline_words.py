@@ -41,6 +41,8 @@ BY_WORDS = (
     r"(?:(?:written|posted|post|words|story|reported|text)\s+by|by|von|par|por"
     # The participle in the site's language: 'Escrito por', 'Skrevet av', 'Testo di'.
     r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|testo\s+di"
+    # 'Un texte de Frédéric Zalac', 'Texto de Ana Gil', 'Ein Text von Anna Berg'.
+    r"|(?:un\s+)?texte\s+de|texto\s+de|(?:ein\s+)?text\s+von"
     r"|(?:skrevet|skrivet)\s+a[vf]|(?:geschrieben|verfasst|veröffentlicht)\s+von"
     r"|(?:écrit|publié|rédigé)\s+par|(?:geschreven|geplaatst)\s+door|napisał[a]?"
     r"|door|af|av)"

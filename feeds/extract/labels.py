@@ -217,12 +217,12 @@ _NAME_TAIL = lazy(
     r"|(?<![\w])(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?![\w])"
     rf"|(?<![\w]){_MONTH}\.?\s+\d{{1,2}}(?!\d)|(?<![\w])\d{{1,2}}\.?\s+{_MONTH}(?![\w])"
     # 'Ann Lee Published 2 hours ago', 'Ann Lee For Dailymail.com', 'Ann Lee in Politics',
-    # 'Ann Lee Read more'.
+    # 'Ann Lee of The Times', 'Ann Lee Read more'.
     r"|(?<=\S)\s+(?:published|updated|posted|last\s+updated)(?![\w])"
     # … and in the page's language: 'Jean Dupont Publié le 13 mai', 'Anna Berg Aktualisiert'.
     r"|(?<=\S)\s+(?:publié|publiée|mis\s+à\s+jour|publicado|actualizado|pubblicato|aggiornato"
     r"|veröffentlicht|aktualisiert|gepubliceerd|bijgewerkt)(?![\w])"
-    r"|\s(?:for|für|in)\s+(?-i:[A-Z])"
+    r"|\s(?:for|für|in|of)\s+(?-i:[A-Z])"
     r"|(?<![\w])(?:read\s+more|more\s+(?:from|by|articles|stories)|(?:view|see)\s+(?:all|more|profile)"
     r"|all\s+(?:posts|articles|stories))(?![\w]))",
     re.IGNORECASE,
