@@ -447,6 +447,26 @@ def test_an_editor_labelled_under_the_story_is_not_the_metadata_author():
     assert not_writers.labelled_editors(parse(f"<body>{body}</body>")) == ["张倩"]
 
 
+def test_a_newsrooms_page_for_its_editor_beside_the_headline_names_the_writer():
+    # A card for the same story comes first, under an <h2>: the <h1> is the headline.
+    card = '<div class="next"><h2>Lyft extends free scooter rides</h2></div>'
+    header = (
+        "<h1>Lyft extends free scooter rides</h1><div>Workers won't need to pay.</div>"
+        '<div><a href="/about/editors/jon-fingas/">Jon Fingas</a><span>, @jonfingas</span>'
+        "<span>1h ago</span></div>"
+    )
+    story = "<p>" + "Emergency and transit workers can ride free through May, Lyft said. " * 5
+    html = f"<html><head><title>Lyft extends free scooter rides</title></head><body>{card}"
+    page = extract_article(
+        f"{html}{header}{story}</p></body></html>",
+        "https://e.com/a/1.html",
+        ArticleRules(),
+        now=NOW,
+        tz=UTC,
+    )
+    assert page.author == "Jon Fingas"
+
+
 def test_the_twitter_creator_shown_as_a_profile_link_is_the_writer():
     head = '<meta name="twitter:creator" content="delta201">'
     byline = '<span> by </span><h3><a href="/profile/142450">delta201</a></h3>'

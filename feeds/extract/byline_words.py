@@ -180,8 +180,13 @@ CELL_LABELS = frozenset(
     {"作者", "撰稿", "撰稿人", "撰文", "执笔", "執筆", "记者", "記者", "文章作者"}
 )
 CELLS = ("td", "th", "dt")
-# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201'.
-PROFILE_PATH = lazy(r"/(?:profiles?|users?|authors?|members?|u)/", re.I)
+# A link to a person's page on the site: '/profile/142450', '/author/jane-doe', '/u/delta201',
+# a newsroom's '/staff/ann-lee', '/about/editors/jon-fingas/', '/people/ann-lee'.
+PROFILE_PATH = lazy(
+    r"/(?:profiles?|users?|authors?|members?|u|staff|editors?|writers?|contributors?|people"
+    r"|journalists?|reporters?|columnists?)/",
+    re.I,
+)
 # How many texts on either side of the headline a profile link may stand; what its address
 # may end in that is an account's page, not a person's.
 PROFILE_TEXTS = 6

@@ -13,6 +13,7 @@ holds both equal on the corpus) and through its own pure part (``byline_words.na
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from lxml import etree
@@ -257,10 +258,9 @@ def _profile_like(link: etree._Element) -> bool:
 
 
 def _headline(root: etree._Element, title: str) -> etree._Element | None:
-    """titles.headline's <h1>/<h2> that agrees with the title, or None."""
-    for count, heading in enumerate(root.iter("h1", "h2")):
-        if count >= title_words.HEADINGS_MAX:
-            break
+    """titles.headline's <h1>/<h2> that agrees with the title (an <h1> first), or None."""
+    headings = list(itertools.islice(root.iter("h1", "h2"), title_words.HEADINGS_MAX))
+    for heading in sorted(headings, key=lambda h: h.tag != "h1"):
         if title_words.heading_agrees(_visible_text(heading), title):
             return heading
     return None

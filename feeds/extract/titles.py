@@ -216,13 +216,17 @@ def _site_heading(h1: Tag) -> bool:
 
 def headline(soup: BeautifulSoup, title: str | None) -> Tag | None:
     """The element that shows the article's headline: where its date and byline are near.
-    An <h1>/<h2> that agrees with the title, else any short text that does (portals without
-    headings: <div class="tit2">, <td class="post-title">), else the first <h1>."""
+    An <h1> that agrees with the title, else an <h2> that does, else any short text that does
+    (portals without headings: <div class="tit2">, <td class="post-title">), else the first
+    <h1>."""
     first = soup.find("h1")
     if not title:
         return first if isinstance(first, Tag) else None
     titles = variants(title)
-    for heading in soup.find_all(["h1", "h2"], limit=HEADINGS_MAX):
+    headings = soup.find_all(["h1", "h2"], limit=HEADINGS_MAX)
+    # An <h1> first: an <h2> that words the headline alike may come before it in a teaser
+    # of the same story (a sticky bar, a card of what to read next).
+    for heading in sorted(headings, key=lambda h: h.name != "h1"):
         if any(agree(text_of(heading), t, 0.6) for t in titles):
             return heading
     body = soup.body or soup
