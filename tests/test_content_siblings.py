@@ -70,3 +70,24 @@ def test_a_paragraph_kept_but_for_its_link_is_not_put_back_twice():
 def test_a_line_too_short_for_a_paragraph_is_not_put_back():
     page = _page().replace("</article>", "<p class='para'>Sharing is caring!</p></article>")
     assert "Sharing" not in with_siblings(parse(page), KEPT)
+
+
+def _chunks(second_wrapper: str = "body-wrapper") -> str:
+    """A story cut into two chunks by an ad rail, its paragraphs without a class."""
+    first = "".join(f"<p>{s}</p>" for s in SENTENCES)
+    second = "<p>It has three members, including the chair, who began in 2020.</p>"
+    return (
+        '<html><body><article><div class="body-wrapper"><div class="inner">'
+        f'{first}</div></div><aside>Ad</aside><div class="{second_wrapper}">'
+        f'<div class="inner">{second}</div></div></article></body></html>'
+    )
+
+
+def test_the_chunks_of_a_body_cut_by_ad_rails_all_come_back():
+    result = with_siblings(parse(_chunks()), KEPT)  # the extractor kept the first chunk only
+    assert "three members" in result and result.count("The council met") == 1
+
+
+def test_a_teasers_summary_in_a_block_of_the_storys_class_stays_out():
+    # the same inner class, in another wrapper: a teaser's, not the body's
+    assert "three members" not in with_siblings(parse(_chunks("teaser")), KEPT)
