@@ -138,8 +138,11 @@ def test_the_day_alone_near_the_headline_takes_the_time_of_the_same_days_time_el
     )
     page = extract_article(html, "https://e.com/a/1.html", ArticleRules(), now=NOW, tz=UTC)
     found = page.date or page.metadata_date
+    # the clock of <time datetime>, in the zone its text names ('EDT'), not the source's
+    edt = timezone(timedelta(hours=-4))
     assert found is not None and found.has_time
-    assert found.value == datetime(2022, 10, 17, 16, 1, 26, tzinfo=UTC)
+    assert found.value == datetime(2022, 10, 17, 16, 1, 26, tzinfo=edt)
+    assert found.value.utcoffset() == timedelta(hours=-4)
     # ... but a <time> of another day does not move it
     other = html.replace("2022-10-17 16:01:26", "2022-10-18 09:00:00")
     assert day_of(other, tz=UTC) == date(2022, 10, 17)
@@ -618,3 +621,17 @@ def test_the_meta_names_chinese_portals_date_their_pages_with():
     # Xinhua's stamp joins the day and the clock with a dash: the clock is kept.
     found = parse_date("2024-05-13-12:03:10", now=NOW, tz=SHANGHAI)
     assert found is not None and found.has_time and found.value.hour == 12
+
+
+def test_a_time_elements_value_without_an_offset_takes_the_zone_its_text_names():
+    head = "<html><head><title>Payments can begin</title></head><body><h1>Payments can begin</h1>"
+    for value, shown, offset in [
+        ("2016-12-14T14:24:00", "December 14, 2016 2:24 pm EST", -5),  # the text's zone
+        ("2016-12-14T14:24:00-06:00", "December 14, 2016 2:24 pm EST", -6),  # the value's own
+        ("2016-12-14T14:24:00", "December 14, 2016 3:24 pm EST", 0),  # another clock: not its
+        ("2016-12-14T14:24:00", "December 14, 2016 2:24 pm CST", 0),  # China's or Central?
+    ]:
+        html = f"{head}<p><time datetime='{value}'>{shown}</time></p>{PROSE}</body></html>"
+        page = extract_article(html, "https://e.com/a/1.html", ArticleRules(), now=NOW, tz=UTC)
+        found = page.date or page.metadata_date
+        assert found is not None and found.value.utcoffset() == timedelta(hours=offset), value

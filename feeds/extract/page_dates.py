@@ -61,6 +61,8 @@ _HEADER_TEXT_MAX = 500
 _BYLINE_LABEL = lazy(r"作者|来源|來源|记者|記者|编辑|編輯|by\b|author|source", re.IGNORECASE)
 # A machine-readable date that names its offset or zone.
 _ZONED = lazy(r"(?:\d\d:?\d\d|\d)\s*(?:Z|[+-]\d\d:?\d\d|GMT|UTC)\b|[+-]\d\d:?\d\d$", re.I)
+# A shown time that names its zone ('04:01 PM EDT').
+_ZONE_WORD = lazy(r"\b(?:[ECMP][SD]T|UTC|GMT|CES?T|BST|IST|JST|KST|AEST|AEDT)\b")
 # Chinese prose: a text longer than a dateline, with sentence punctuation.
 _DATELINE_SHORT = 20
 _PROSE_PUNCTUATION = lazy(r"[，。！？；]")
@@ -314,7 +316,7 @@ def _weak_text(node: NavigableString) -> bool:
 
 def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedDate | None:
     if isinstance(node, Tag):  # <time datetime>: the machine-readable value, else its text
-        return read(attr(node, "datetime") or "") or read(node.get_text(" "))
+        return _time_element(attr(node, "datetime") or "", node.get_text(" "), read)
     parsed = read(str(node))
     if parsed is None and marked:
         # '<div class="date"><span>26</span> Okt 2018</div>': the date spans several strings
@@ -333,6 +335,23 @@ def _node_date(node: NavigableString | Tag, marked: bool, read: Read) -> ParsedD
                 parsed = (hover_in(element, read) if ago(text) else None) or parsed
                 break
     return parsed
+
+
+def _time_element(machine: str, shown: str, read: Read) -> ParsedDate | None:
+    """A <time>'s date: its ``datetime`` value, else its text. A value without an offset
+    ('2022-10-17 16:01:26') takes the one its text states for the same clock ('10/17/2022
+    04:01 PM EDT'): the page's own zone, not the source's."""
+    value = read(machine)
+    if value is None:
+        return read(shown)
+    if not value.has_time or _ZONED.search(machine.strip()):
+        return value
+    text = read(shown) if _ZONE_WORD.search(shown) else None
+    if text is None or not text.has_time or text.value.tzinfo == value.value.tzinfo:
+        return value
+    if text.value.replace(tzinfo=None) != value.value.replace(tzinfo=None, second=0, microsecond=0):
+        return value
+    return ParsedDate(value.value.replace(tzinfo=text.value.tzinfo), True)
 
 
 def _year_apart(text: str, read: Read) -> ParsedDate | None:
