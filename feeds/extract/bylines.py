@@ -275,7 +275,7 @@ def _own_first(nodes: list[Tag], anchor: Tag) -> list[Tag]:
     """The bylines of the headline's own block first: a forum's first post names its poster
     above its title, and the next post's poster comes after it."""
     for block in list(anchor.parents)[:_OWN_LEVELS]:
-        own = {id(n) for n in nodes if any(p is block for p in n.parents)}
+        own = {id(n) for n in nodes if inside(n, block)}
         if own:
             return [n for n in nodes if id(n) in own] + [n for n in nodes if id(n) not in own]
     return nodes

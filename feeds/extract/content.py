@@ -284,9 +284,10 @@ def _marked_captions(page: BeautifulSoup) -> tuple[set[str], set[str]]:
         if not _caption(node):
             continue
         strings = list(visible_strings(node))
-        marked.add("".join(squashed(str(s)) for s, _, _ in strings))
+        whole = "".join(squashed(str(s)) for s, _, _ in strings)
+        marked.add(whole)
         if node.name != "figcaption" and node.find_parent("figcaption") is None:
-            named.add("".join(squashed(str(s)) for s, _, _ in strings))
+            named.add(whole)
             named.add("".join(squashed(str(s)) for s, _, link in strings if not link))
     return marked, named - {""}
 

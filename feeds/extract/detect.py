@@ -31,7 +31,7 @@ from feeds.extract.detect_groups import Group, find_groups, group_of
 from feeds.extract.detect_page import DetectPage
 from feeds.extract.detect_score import DISQUALIFYING, mark_pagers, score
 from feeds.extract.detect_selectors import Candidate, ListingSelectors, candidate
-from feeds.extract.html import DEPTH_NOTE, absolute, base_url, inside, parse
+from feeds.extract.html import DEPTH_NOTE, absolute, base_url, common_ancestor, parse
 from feeds.extract.page import canonical_href, metas
 from feeds.extract.pagination import next_page, pager_positions
 
@@ -139,7 +139,7 @@ def _main_part(group: Group, page: DetectPage) -> Group | None:
     columns (V2EX's topic cells in the main column and its hot topics' in the right bar, both
     ``div.cell`` in a ``div.box``) are two lists, and the main one can be read alone."""
     nodes = [i.node for i in group.items]
-    top = next((a for a in nodes[0].parents if all(inside(n, a) for n in nodes[1:])), None)
+    top = common_ancestor(nodes, below_body=False)
     if top is None:
         return None
     branches: dict[int, list[Tag]] = {}

@@ -16,7 +16,7 @@ from bs4.element import NavigableString, PreformattedString
 
 from feeds.extract.dates import parse_date
 from feeds.extract.detect_page import HEADINGS, units
-from feeds.extract.html import text_of
+from feeds.extract.html import inside, text_of
 from feeds.lazyre import lazy
 
 __all__ = [
@@ -95,7 +95,7 @@ def _short_text(string: NavigableString) -> str | None:
 
 def _in_title(node: NavigableString, link: Tag) -> bool:
     """Is the text part of the headline's own words: right in the link, or all of its text?"""
-    if not any(parent is link for parent in node.parents):
+    if not inside(node, link):
         return False
     return node.parent is link or (text_of(node.parent) or "") == (text_of(link) or "")
 

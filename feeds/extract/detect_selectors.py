@@ -24,7 +24,7 @@ from feeds.extract.detect_groups import Group, Item
 from feeds.extract.detect_match import matcher
 from feeds.extract.detect_page import HEADINGS, DetectPage
 from feeds.extract.detect_titles import beside_date, beside_label, card_headings
-from feeds.extract.html import attr, inside, select_one, text_of
+from feeds.extract.html import attr, common_ancestor, inside, select_one, text_of
 from feeds.extract.listing import DEFAULT_LINK, item_link, read_listing
 from feeds.extract.names import (
     ancestor_at,
@@ -327,21 +327,9 @@ def _item_options(nodes: Sequence[Tag]) -> Iterator[str]:
                     yield f"{outer} {inner} > {tag}"
     # Items at different depths (some wrapped in small groups among the others) have no
     # ancestor in common at one depth; the block that holds them all names them.
-    holder = _common_ancestor(nodes)
+    holder = common_ancestor(nodes)
     if holder is not None and any(n.parent is not holder for n in nodes):
         yield from (f"{form} {tag}" for form in selector_forms([holder])[:-1])
-
-
-def _common_ancestor(nodes: Sequence[Tag]) -> Tag | None:
-    """The nearest element holding every node, below <body>; None when there is none."""
-    # By identity: bs4 compares tags by their markup, so 'in n.parents' could match a twin.
-    held = [{id(p) for p in n.parents} for n in nodes[1:]]
-    for candidate in nodes[0].parents:
-        if candidate.name in ("body", "html", "[document]"):
-            return None
-        if all(id(candidate) in ids for ids in held):
-            return candidate
-    return None
 
 
 def _positional(nodes: Sequence[Tag]) -> Iterator[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString, PageElement
@@ -154,3 +155,15 @@ def inside(node: PageElement, ancestor: Tag) -> bool:
     bs4 compares tags by their markup, and a page may repeat one (a sticky bar's copy of the
     headline), which ``in`` would take for the ancestor."""
     return any(parent is ancestor for parent in node.parents)
+
+
+def common_ancestor(nodes: Sequence[Tag], *, below_body: bool = True) -> Tag | None:
+    """The nearest element holding every node (by identity, as ``inside``); below <body>
+    unless ``below_body`` is False; None when there is none."""
+    held = [{id(p) for p in n.parents} for n in nodes[1:]]
+    for candidate in nodes[0].parents:
+        if below_body and candidate.name in ("body", "html", "[document]"):
+            return None
+        if all(id(candidate) in ids for ids in held):
+            return candidate
+    return None

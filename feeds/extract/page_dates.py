@@ -15,7 +15,7 @@ from bs4.element import NavigableString
 from feeds.extract.date_context import Read, ago, hover_date, hover_in
 from feeds.extract.date_words import DATE_META, DATE_META_LIKE
 from feeds.extract.dates import parse_date, relative_text
-from feeds.extract.html import attr, select
+from feeds.extract.html import attr, inside, select
 from feeds.extract.markup import INVISIBLE, split_url
 from feeds.extract.page import (
     NEAR_HEADLINE,
@@ -217,11 +217,11 @@ def visible_date(
     anchor = headline[0] if headline else None
     found: list[tuple[int, NavigableString | Tag]] = []
     offset, start, end = 0, 0, 0
-    inside = False
+    in_headline = False
     for node in body.descendants:
         if isinstance(node, Tag):
             if node is anchor:
-                start, inside = offset, True
+                start, in_headline = offset, True
             elif node.name == "time" and node.has_attr("datetime"):
                 found.append((offset, node))
             continue
@@ -232,18 +232,18 @@ def visible_date(
         text = node.strip()
         if not text:
             continue
-        if inside and not any(p is anchor for p in node.parents):
-            end, inside = offset, False
+        if in_headline and anchor is not None and not inside(node, anchor):
+            end, in_headline = offset, False
         if len(text) <= DATE_TEXT_MAX and any(c.isdigit() for c in text):
             found.append((offset, node))
         offset += len(text)
-    if inside:
+    if in_headline:
         end = offset
     best: tuple[int, ParsedDate] | None = None
     relative: tuple[int, ParsedDate] | None = None  # only when no other date is near
     clocked: list[ParsedDate] = []  # marked dates near enough, with their time
     for position, node in found:
-        if start <= position < end and any(p is anchor for p in node.parents):
+        if start <= position < end and anchor is not None and inside(node, anchor):
             continue  # a date in the headline itself names an event, not the publication
         distance = position - end if position >= end else 2 * (start - position)
         marked = _marked(node)
